@@ -1,0 +1,46 @@
+using Assets.Partitions;
+using Microsoft.Extensions.Logging;
+
+namespace Assets;
+
+/// <summary>
+/// What an asset body knows about the materialization it is part of: which partition, its logical
+/// time window (never the wall clock, so a backfill of an old day computes that day), the run and
+/// attempt, a scoped logger, metadata to attach, and typed access to the upstream partitions its
+/// mappings name. One context serves one attempt of one (asset, partition); the executor creates it.
+/// </summary>
+public abstract class AssetContext
+{
+    /// <summary>The asset being materialized.</summary>
+    public abstract AssetKey Asset { get; }
+
+    /// <summary>The partition being materialized; <c>null</c> for an unpartitioned asset.</summary>
+    public abstract PartitionKey? Partition { get; }
+
+    /// <summary>
+    /// The partition's time window, half-open [start, end) in the definition's time zone; <c>null</c>
+    /// unless the asset is time-partitioned (for a time x static asset: its time dimension).
+    /// </summary>
+    public abstract PartitionTimeWindow? TimeWindow { get; }
+
+    /// <summary>The run this materialization belongs to.</summary>
+    public abstract RunId RunId { get; }
+
+    /// <summary>The attempt number, 1 for the first.</summary>
+    public abstract int Attempt { get; }
+
+    /// <summary>A logger whose scope carries the asset, partition, run and attempt.</summary>
+    public abstract ILogger Logger { get; }
+
+    /// <summary>Attaches a fact to the materialization's manifest (strings, numbers, booleans).</summary>
+    public abstract void AddMetadata(string key, object? value);
+
+    /// <summary>The partitions of <paramref name="upstreamAsset"/> this materialization reads, through its mapping.</summary>
+    public abstract IReadOnlyList<PartitionKey?> GetUpstreamPartitions(string upstreamAsset);
+
+    /// <summary>
+    /// Streams the rows of every upstream partition this materialization reads from
+    /// <paramref name="upstreamAsset"/>, partition by partition in upstream order.
+    /// </summary>
+    public abstract IAsyncEnumerable<T> LoadUpstreamAsync<T>(string upstreamAsset, CancellationToken cancellationToken = default);
+}
