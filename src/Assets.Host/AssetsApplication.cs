@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Assets.Hosting.CommandLine;
+using Microsoft.Extensions.Hosting;
+
+namespace Assets.Hosting;
+
+/// <summary>
+/// The command line of an Assets project. A project's <c>Program.cs</c> is one call:
+/// <code>
+/// return await AssetsApplication.RunAsync(args, builder =>
+///     builder.Services.AddAssets(assets => assets.FromAssemblyContaining(typeof(SalesAssets))));
+/// </code>
+/// The <c>configure</c> callback registers the project's assets and services on a standard
+/// <see cref="HostApplicationBuilder"/> (configuration from <c>appsettings.json</c> next to the program,
+/// environment variables and <c>--root</c>), so everything .NET hosting offers is available.
+/// </summary>
+public static class AssetsApplication
+{
+    /// <summary>Parses <paramref name="args"/>, runs the command, and returns its exit code (see <see cref="ExitCodes"/>).</summary>
+    public static Task<int> RunAsync(string[] args, Action<HostApplicationBuilder> configure, CancellationToken cancellationToken = default)
+        => RunAsync(args, configure, Terminal.System(), cancellationToken);
+
+    internal static async Task<int> RunAsync(string[] args, Action<HostApplicationBuilder> configure, Terminal terminal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(configure);
+        var globals = new GlobalOptions();
+        var host = new CommandHost(configure, terminal, globals);
+        var root = new RootCommand("Assets: partitioned, software-defined assets for .NET.")
+        {
+            globals.Root,
+            globals.Verbose,
+            ListCommand.Create(host),
+            LineageCommand.Create(host),
+        };
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                await terminal.Error.WriteLineAsync(error.Message).ConfigureAwait(false);
+            }
+
+            await terminal.Error.WriteLineAsync("Run with --help to see the commands and options.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        return await parseResult.InvokeAsync(new InvocationConfiguration { Output = terminal.Out, Error = terminal.Error }, cancellationToken).ConfigureAwait(false);
+    }
+}

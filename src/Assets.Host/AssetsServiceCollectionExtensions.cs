@@ -1,0 +1,46 @@
+using Assets.Graph;
+using Assets.Hosting;
+using Assets.Hosting.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+// In the DI namespace by convention, so AddAssets is found where services are configured.
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Assets in a host's services.</summary>
+public static class AssetsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds Assets: the asset graph read from the assemblies <paramref name="configure"/> names (built on
+    /// first use, with every definition error reported at once), <see cref="AssetsOptions"/> bound from
+    /// the configuration section <c>Assets</c> and validated at start, and the system clock.
+    /// </summary>
+    public static IServiceCollection AddAssets(this IServiceCollection services, Action<AssetsBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = new AssetsBuilder();
+        configure(builder);
+        if (builder.Assemblies.Count == 0 && builder.Types.Count == 0)
+        {
+            throw new ArgumentException("AddAssets needs at least one place to look for assets: call FromAssemblyContaining(typeof(SomeAssets)) or FromAssembly(...).", nameof(configure));
+        }
+
+        services.AddOptions<AssetsOptions>().BindConfiguration(AssetsOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AssetsOptions>, AssetsOptionsValidator>());
+        services.TryAddSingleton<IClock>(SystemClock.Instance);
+        services.TryAddSingleton(provider =>
+        {
+            var isService = provider.GetRequiredService<IServiceProviderIsService>();
+            var graphBuilder = new AssetGraphBuilder().UseServices(isService.IsService);
+            foreach (var assembly in builder.Assemblies)
+            {
+                graphBuilder.AddAssembly(assembly);
+            }
+
+            return graphBuilder.AddTypes([.. builder.Types]).Build();
+        });
+        return services;
+    }
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Assets.Graph;
+using Assets.Partitions;
+using Assets.Selection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Assets.Hosting.CommandLine;
+
+/// <summary>
+/// Runs one command: builds the user's host with the command line's overrides, validates options and
+/// the asset graph, runs the command's body, and turns every error a user can cause into a message on
+/// stderr and an exit code (stack traces only with <c>--verbose</c>).
+/// </summary>
+internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Terminal terminal, GlobalOptions globals)
+{
+    public Terminal Terminal { get; } = terminal;
+
+    public async Task<int> RunAsync(ParseResult parseResult, Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        var verbose = parseResult.GetValue(globals.Verbose);
+        try
+        {
+            using var host = BuildHost(parseResult.GetValue(globals.Root), verbose);
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
+            _ = host.Services.GetRequiredService<AssetGraph>();
+            return await body(host.Services, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (UsageError(e) is { } message)
+        {
+            await Terminal.Error.WriteLineAsync(message).ConfigureAwait(false);
+            if (verbose)
+            {
+                await Terminal.Error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Terminal.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+#pragma warning disable CA1031 // The command line is the outermost layer: every error becomes a message and an exit code.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await Terminal.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            await Terminal.Error.WriteLineAsync(verbose ? e.ToString() : "Run again with --verbose for details.").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    private IHost BuildHost(string? root, bool verbose)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            // Not the raw args: the command line is System.CommandLine's, and options reach configuration below.
+            Args = [],
+            // appsettings.json is copied next to the program, wherever it is run from.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
+            o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
+        configure(builder);
+        if (root is not null)
+        {
+            builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("Assets:Root", root)]);
+        }
+
+        return builder.Build();
+    }
+
+    private static string? UsageError(Exception e) => e switch
+    {
+        AssetDefinitionException => e.Message + Environment.NewLine + "Fix these definitions and run again.",
+        OptionsValidationException options => "Invalid configuration:" + string.Concat(options.Failures.Select(f => Environment.NewLine + "  - " + f)),
+        AssetSelectionException or UnknownAssetException or PartitionKeyException => e.Message,
+        _ => null,
+    };
+}

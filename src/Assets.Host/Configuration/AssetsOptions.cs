@@ -1,0 +1,49 @@
+namespace Assets.Hosting.Configuration;
+
+/// <summary>
+/// Settings of an Assets project, bound from the configuration section <c>Assets</c>
+/// (<c>appsettings.json</c>, environment variables such as <c>Assets__Root</c>, and <c>--root</c> on the
+/// command line, which wins). Validated at start-up; a bad value stops the program with a message naming its key.
+/// </summary>
+public sealed class AssetsOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Assets";
+
+    /// <summary>
+    /// Where data, manifests and pointers live: a folder, or <c>s3://bucket/prefix</c>. A relative folder
+    /// is resolved against the current directory. Default: <c>./.assets</c>.
+    /// </summary>
+    public string Root { get; set; } = "./.assets";
+
+    /// <summary>
+    /// The metadata store's file. Default: <c>&lt;root&gt;/_meta/assets.duckdb</c> for a local root; for an S3
+    /// root, <c>./.assets-meta/assets.duckdb</c> in the current directory (a DuckDB file must be local).
+    /// </summary>
+    public string? Metadata { get; set; }
+
+    /// <summary>S3 settings, used when <see cref="Root"/> is an <c>s3://</c> location.</summary>
+    public S3Options S3 { get; set; } = new();
+}
+
+/// <summary>
+/// How to reach S3 or an S3-compatible server. Credentials come from the AWS SDK's usual chain
+/// (environment, profile, instance role), never from this section, so they never land in a settings file.
+/// </summary>
+public sealed class S3Options
+{
+    /// <summary>The service URL of an S3-compatible server (MinIO, s3rver). Default: none (AWS S3).</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>The AWS region. Default: none (the SDK's chain decides; <c>us-east-1</c> for a custom endpoint).</summary>
+    public string? Region { get; set; }
+
+    /// <summary>Whether to address buckets in the path (<c>host/bucket/key</c>) rather than the host name. Default: <c>false</c>; most S3-compatible servers need <c>true</c>.</summary>
+    public bool ForcePathStyle { get; set; }
+
+    /// <summary>
+    /// Talk to a server that supports only the core S3 protocol: checksums only when required and no
+    /// aws-chunked uploads (s3rver needs this). Default: <c>false</c>.
+    /// </summary>
+    public bool CompatibilityMode { get; set; }
+}

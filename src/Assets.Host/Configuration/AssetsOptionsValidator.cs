@@ -1,0 +1,35 @@
+using Assets.Storage.Roots;
+using Microsoft.Extensions.Options;
+
+namespace Assets.Hosting.Configuration;
+
+/// <summary>Checks <see cref="AssetsOptions"/> at start-up; every failure names the configuration key and the fix.</summary>
+internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AssetsOptions options)
+    {
+        var failures = new List<string>();
+        if (!StorageRoot.TryParse(options.Root, Environment.CurrentDirectory, out _, out var rootError))
+        {
+            failures.Add($"Assets:Root: {rootError}");
+        }
+
+        if (options.Metadata is { } metadata && (string.IsNullOrWhiteSpace(metadata) || metadata.Any(char.IsControl) || metadata.Contains("://", StringComparison.Ordinal)))
+        {
+            failures.Add($"Assets:Metadata: '{StorageRoot.Printable(metadata)}' is not a local file path; leave it out for the default next to the root.");
+        }
+
+        if (options.S3.Endpoint is { } endpoint
+            && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            failures.Add($"Assets:S3:Endpoint: '{StorageRoot.Printable(endpoint)}' is not an http(s) URL such as http://127.0.0.1:9000.");
+        }
+
+        if (options.S3.Region is { } region && (region.Length == 0 || !region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+        {
+            failures.Add($"Assets:S3:Region: '{StorageRoot.Printable(region)}' is not a region name such as eu-central-1.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

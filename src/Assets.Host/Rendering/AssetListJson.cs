@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Assets.Graph;
+using Assets.Partitions;
+using NodaTime;
+
+namespace Assets.Hosting.Rendering;
+
+/// <summary>
+/// The stable <c>list --json</c> document (README documents it):
+/// <c>{"assets": [{"asset", "group", "description", "owners", "tags", "partitions", "dependencies", "checks",
+/// "freshness", "retry", "codeVersion", "codeVersionSource"}]}</c>, assets in topological order.
+/// </summary>
+internal static class AssetListJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static string Write(IEnumerable<AssetDefinition> assets, Instant now)
+        => JsonSerializer.Serialize(new Document(assets.Select(a => Describe(a, now)).ToArray()), Options);
+
+    private static AssetJson Describe(AssetDefinition asset, Instant now) => new(
+        asset.Key.Value,
+        asset.Group,
+        asset.Description,
+        asset.Owners,
+        asset.Tags,
+        asset.Partitions is null ? null : Partitions(asset.Partitions, now),
+        asset.Dependencies.Select(d => new DependencyJson(d.Upstream.Value, d.Mapping.Describe(), d.ParameterName)).ToArray(),
+        asset.Checks.Select(c => new CheckJson(c.Name, c.Blocking, c.Description)).ToArray(),
+        asset.Freshness is not { } f ? null : new FreshnessJson(
+            f.Describe(),
+            f.MaxLag is { } lag ? (long)lag.TotalSeconds : null,
+            f.WarnAfter is { } warn ? (long)warn.TotalSeconds : null,
+            f.Deadline,
+            f.Deadline is null ? null : f.Zone.Id),
+        new RetryJson(asset.Retry.MaxAttempts, (long)asset.Retry.Delay.TotalMilliseconds, asset.Retry.Backoff.ToString(), (long)asset.Retry.MaxDelay.TotalMilliseconds),
+        asset.CodeVersion,
+        asset.HasExplicitCodeVersion ? "explicit" : "body");
+
+    private static PartitionsJson Partitions(PartitionsDefinition definition, Instant now)
+    {
+        var keys = definition.GetKeys(now);
+        return new PartitionsJson(
+            definition.Kind,
+            definition.Describe(),
+            keys.Count,
+            keys.Count == 0 ? null : keys[0].Value,
+            keys.Count == 0 ? null : keys[^1].Value);
+    }
+
+    private sealed record Document(IReadOnlyList<AssetJson> Assets);
+
+    private sealed record AssetJson(
+        string Asset,
+        string Group,
+        string? Description,
+        IReadOnlyList<string> Owners,
+        IReadOnlyDictionary<string, string> Tags,
+        PartitionsJson? Partitions,
+        IReadOnlyList<DependencyJson> Dependencies,
+        IReadOnlyList<CheckJson> Checks,
+        FreshnessJson? Freshness,
+        RetryJson Retry,
+        string CodeVersion,
+        string CodeVersionSource);
+
+    private sealed record PartitionsJson(string Kind, string Description, int Count, string? First, string? Last);
+
+    private sealed record DependencyJson(string Asset, string Mapping, string? Parameter);
+
+    private sealed record CheckJson(string Name, bool Blocking, string? Description);
+
+    private sealed record FreshnessJson(string Description, long? MaxLagSeconds, long? WarnAfterSeconds, string? Deadline, string? Timezone);
+
+    private sealed record RetryJson(int MaxAttempts, long DelayMilliseconds, string Backoff, long MaxDelayMilliseconds);
+}
