@@ -1,0 +1,38 @@
+namespace Assets;
+
+/// <summary>
+/// Identifies one materialization of one (asset, partition): the folder its data files are staged in
+/// and the name of its manifest. Ids are time-ordered (UUID version 7, 32 lower-case hex digits), so
+/// the materializations of a partition sort by creation, and never reused, so a retry writes beside a
+/// failed attempt rather than over it.
+/// </summary>
+public readonly record struct MaterializationId
+{
+    private MaterializationId(string value) => Value = value;
+
+    /// <summary>The canonical text: 32 lower-case hex digits.</summary>
+    public string Value { get; }
+
+    /// <summary>A new, time-ordered id.</summary>
+    public static MaterializationId New() => new(Guid.CreateVersion7().ToString("N"));
+
+    /// <summary>Parses the canonical text, or says what the form is.</summary>
+    public static bool TryParse(string? text, out MaterializationId id)
+    {
+        id = default;
+        if (text is null || text.Length != 32 || !text.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f')))
+        {
+            return false;
+        }
+
+        id = new MaterializationId(text);
+        return true;
+    }
+
+    /// <summary>Parses the canonical text; throws <see cref="FormatException"/> with the expected form.</summary>
+    public static MaterializationId Parse(string text)
+        => TryParse(text, out var id) ? id : throw new FormatException($"'{AssetKey.Printable(text ?? string.Empty)}' is not a materialization id: expected 32 lower-case hex digits.");
+
+    /// <inheritdoc />
+    public override string ToString() => Value;
+}
