@@ -1,0 +1,132 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace Assets.Storage.Objects.Local;
+
+/// <summary>File-level steps shared by the local store: names it reserves, versions, and creating files in folders that may be pruned concurrently.</summary>
+internal static class LocalFiles
+{
+    /// <summary>The start of a temporary file's name; the rest is 32 lower-case hex digits.</summary>
+    public const string TempPrefix = ".tmp-";
+
+    /// <summary>The end of a lock file's name: the object's file name plus this.</summary>
+    public const string LockSuffix = ".lock";
+
+    private const int TempIdLength = 32;
+    private const int VersionHexLength = 32;
+    private const int CreateAttempts = 5;
+
+    private static readonly SearchValues<char> LowerHexDigits = SearchValues.Create("0123456789abcdef");
+
+    /// <summary>A fresh temporary file name, unique with overwhelming probability.</summary>
+    public static string NewTempName() => TempPrefix + Guid.NewGuid().ToString("N");
+
+    /// <summary>Whether a file name is one of the store's temporary files.</summary>
+    public static bool IsTempName(ReadOnlySpan<char> name)
+        => name.Length == TempPrefix.Length + TempIdLength
+            && name.StartsWith(TempPrefix, StringComparison.Ordinal)
+            && !name[TempPrefix.Length..].ContainsAnyExcept(LowerHexDigits);
+
+    /// <summary>Whether a file name is one of the store's lock files.</summary>
+    public static bool IsLockName(ReadOnlySpan<char> name) => name.EndsWith(LockSuffix, StringComparison.Ordinal);
+
+    /// <summary>The version of some content: the first 32 lower-case hex digits of its SHA-256, the same in every process.</summary>
+    public static ObjectVersion VersionOf(ReadOnlySpan<byte> content)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(content, hash);
+        return FromHash(hash);
+    }
+
+    /// <summary>The version from a SHA-256 hash.</summary>
+    public static ObjectVersion FromHash(ReadOnlySpan<byte> hash) => new(Convert.ToHexStringLower(hash[..(VersionHexLength / 2)]));
+
+    /// <summary>The version of a file's content; <c>null</c> when there is no such file.</summary>
+    public static async Task<ObjectVersion?> VersionOfFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var stream = OpenReadOrNull(path);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            return FromHash(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>Opens a file for reading without taking part in writers' locks; <c>null</c> when there is no such file.</summary>
+    public static FileStream? OpenReadOrNull(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (IsMissing(e, path))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether an exception from opening <paramref name="path"/> means that no file is there.</summary>
+    public static bool IsMissing(Exception e, string path)
+        => e is FileNotFoundException or DirectoryNotFoundException
+            || (e is UnauthorizedAccessException && Directory.Exists(path));
+
+    /// <summary>
+    /// Creates a file through <paramref name="open"/> after creating its folder, retrying when a concurrent
+    /// delete prunes the (then empty) folder between the two steps.
+    /// </summary>
+    public static FileStream OpenCreatingFolder(string path, Func<string, FileStream> open)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        for (var attempt = 1; ; attempt++)
+        {
+            CreateFolder(folder);
+            try
+            {
+                return open(path);
+            }
+            catch (DirectoryNotFoundException) when (attempt < CreateAttempts)
+            {
+            }
+        }
+    }
+
+    /// <summary>Creates a folder; when an object's file stands where a folder must be, says so.</summary>
+    public static void CreateFolder(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (IOException e)
+        {
+            for (var ancestor = folder; ancestor is not null; ancestor = Path.GetDirectoryName(ancestor))
+            {
+                if (File.Exists(ancestor))
+                {
+                    throw new IOException(
+                        $"Cannot create the folder '{folder}' because the file '{ancestor}' is in its way: a local object store cannot hold "
+                        + "both an object and objects under the same name followed by '/'. Choose keys where no key is a folder of another.", e);
+                }
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Deletes a file if it is there, ignoring failures: used to clean up after a write that did not complete.</summary>
+    public static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a leftover temporary file is invisible and DeleteAbandonedTempFilesAsync removes it.
+        }
+    }
+}
