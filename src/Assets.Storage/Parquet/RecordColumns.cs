@@ -1,0 +1,334 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Parquet;
+using Parquet.Schema;
+
+namespace Assets.Storage.Parquet;
+
+/// <summary>The compiled, cached way to write and read records of type <typeparamref name="T"/>.</summary>
+internal sealed class RecordLayout<T>
+{
+    private static readonly Lazy<(RecordLayout<T>? Layout, IReadOnlyList<string> Errors)> Cached = new(Build);
+
+    private readonly Action<object?[], T[], int> _build;
+
+    private RecordLayout(RecordShape shape, ColumnSpec<T>[] columns, Action<object?[], T[], int> build)
+    {
+        Shape = shape;
+        Columns = columns;
+        _build = build;
+    }
+
+    public RecordShape Shape { get; }
+
+    public IReadOnlyList<ColumnSpec<T>> Columns { get; }
+
+    /// <summary>The layout, or a <see cref="NotSupportedException"/> that names every property to change.</summary>
+    public static RecordLayout<T> Get()
+    {
+        (RecordLayout<T>? layout, IReadOnlyList<string> errors) = Cached.Value;
+        return layout ?? throw new NotSupportedException(
+            $"Records of type '{typeof(T).Name}' cannot be stored as Parquet: " + string.Join(" ", errors));
+    }
+
+    /// <summary>Fills <paramref name="rows"/> from the decoded column arrays (one per column, <c>null</c> when unread).</summary>
+    public void BuildRows(object?[] decoded, T[] rows, int count) => _build(decoded, rows, count);
+
+    private static (RecordLayout<T>?, IReadOnlyList<string>) Build()
+    {
+        RecordShape? shape = RecordShape.Analyze(typeof(T), out IReadOnlyList<string> errors);
+        if (shape is null)
+        {
+            return (null, errors);
+        }
+
+        var columns = new ColumnSpec<T>[shape.Columns.Count];
+        for (int i = 0; i < columns.Length; i++)
+        {
+            ShapeColumn column = shape.Columns[i];
+            Type specType = typeof(ColumnSpec<,,>).MakeGenericType(typeof(T), column.MemberType, column.StoreType);
+            columns[i] = (ColumnSpec<T>)Activator.CreateInstance(specType, column)!;
+        }
+
+        return (new RecordLayout<T>(shape, columns, CompileBuilder(shape)), errors);
+    }
+
+    /// <summary>
+    /// Compiles <c>(decoded, rows, count) => { var c0 = (P0[])decoded[0]; ...; for (i...) rows[i] = new T(c0[i], ...) { P3 = c3[i] }; }</c>.
+    /// </summary>
+    private static Action<object?[], T[], int> CompileBuilder(RecordShape shape)
+    {
+        ParameterExpression decoded = Expression.Parameter(typeof(object?[]), "decoded");
+        ParameterExpression rows = Expression.Parameter(typeof(T[]), "rows");
+        ParameterExpression count = Expression.Parameter(typeof(int), "count");
+        ParameterExpression i = Expression.Variable(typeof(int), "i");
+        var locals = new List<ParameterExpression> { i };
+        var body = new List<Expression>();
+        var arguments = new Expression[shape.Constructor?.GetParameters().Length ?? 0];
+        var bindings = new List<MemberBinding>();
+
+        for (int c = 0; c < shape.Columns.Count; c++)
+        {
+            ShapeColumn column = shape.Columns[c];
+            if (!column.IsRead)
+            {
+                continue;
+            }
+
+            ParameterExpression array = Expression.Variable(column.MemberType.MakeArrayType(), "c" + c);
+            locals.Add(array);
+            body.Add(Expression.Assign(array, Expression.Convert(Expression.ArrayIndex(decoded, Expression.Constant(c)), array.Type)));
+            Expression value = Expression.ArrayIndex(array, i);
+            if (column.ConstructorParameter >= 0)
+            {
+                arguments[column.ConstructorParameter] = value;
+            }
+            else
+            {
+                bindings.Add(Expression.Bind(column.Member, value));
+            }
+        }
+
+        NewExpression create = shape.Constructor is null ? Expression.New(typeof(T)) : Expression.New(shape.Constructor, arguments);
+        Expression record = bindings.Count == 0 ? create : Expression.MemberInit(create, bindings);
+        LabelTarget done = Expression.Label("done");
+        body.Add(Expression.Assign(i, Expression.Constant(0)));
+        body.Add(Expression.Loop(
+            Expression.IfThenElse(
+                Expression.LessThan(i, count),
+                Expression.Block(
+                    Expression.Assign(Expression.ArrayAccess(rows, i), record),
+                    Expression.PostIncrementAssign(i)),
+                Expression.Break(done)),
+            done));
+        return Expression.Lambda<Action<object?[], T[], int>>(Expression.Block(locals, body), decoded, rows, count).Compile();
+    }
+}
+
+/// <summary>One column of <typeparamref name="TRow"/>: its field and a factory for per-file buffers.</summary>
+internal abstract class ColumnSpec<TRow>(ShapeColumn column)
+{
+    public ShapeColumn Column { get; } = column;
+
+    public DataField Field => Column.Field;
+
+    /// <summary>Buffers for one writer or reader (never shared between two files).</summary>
+    public abstract ColumnBuffer<TRow> CreateBuffer();
+}
+
+/// <summary>Per-file buffers of one column, reused from row group to row group.</summary>
+internal abstract class ColumnBuffer<TRow>
+{
+    /// <summary>Writes the column of <paramref name="count"/> rows to the row group.</summary>
+    public abstract Task WriteAsync(ParquetRowGroupWriter rowGroup, TRow[] rows, int count, CancellationToken cancellationToken);
+
+    /// <summary>Reads the column of the row group and returns its decoded values (an array of the member type).</summary>
+    public abstract ValueTask<object> ReadAsync(ParquetRowGroupReader rowGroup, int count, CancellationToken cancellationToken);
+}
+
+/// <summary>A column whose member has type <typeparamref name="TProp"/>, stored as <typeparamref name="TStore"/>.</summary>
+internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
+    where TStore : struct
+{
+    public ColumnSpec(ShapeColumn column)
+        : base(column)
+    {
+        ParameterExpression row = Expression.Parameter(typeof(TRow), "row");
+        Get = Expression.Lambda<Func<TRow, TProp>>(Expression.MakeMemberAccess(row, column.Member), row).Compile();
+        ParameterExpression value = Expression.Parameter(typeof(TProp), "value");
+        ToStore = Expression.Lambda<Func<TProp, TStore>>(ConvertToStore(value), value).Compile();
+        ParameterExpression stored = Expression.Parameter(typeof(TStore), "stored");
+        FromStore = Expression.Lambda<Func<TStore, TProp>>(ConvertFromStore(stored), stored).Compile();
+    }
+
+    public Func<TRow, TProp> Get { get; }
+
+    /// <summary>Converts a non-null member value to its stored form.</summary>
+    public Func<TProp, TStore> ToStore { get; }
+
+    /// <summary>Converts a stored value back to the member type.</summary>
+    public Func<TStore, TProp> FromStore { get; }
+
+    public override ColumnBuffer<TRow> CreateBuffer() => new Buffer(this);
+
+    private static Expression ConvertToStore(Expression value)
+    {
+        Expression bare = Nullable.GetUnderlyingType(value.Type) is null ? value : Expression.Property(value, "Value");
+        if (bare.Type == typeof(string))
+        {
+            MethodInfo asMemory = typeof(MemoryExtensions).GetMethod(nameof(MemoryExtensions.AsMemory), [typeof(string)])!;
+            return Expression.Call(asMemory, bare);
+        }
+
+        if (bare.Type == typeof(byte[]))
+        {
+            return Expression.New(typeof(ReadOnlyMemory<byte>).GetConstructor([typeof(byte[])])!, bare);
+        }
+
+        if (bare.Type == typeof(TimeOnly))
+        {
+            return Expression.Property(bare, nameof(TimeOnly.Ticks));
+        }
+
+        return bare.Type == typeof(TStore) ? bare : Expression.Convert(bare, typeof(TStore));
+    }
+
+    private static Expression ConvertFromStore(Expression stored)
+    {
+        Type bareType = Nullable.GetUnderlyingType(typeof(TProp)) ?? typeof(TProp);
+        Expression bare;
+        if (bareType == typeof(string))
+        {
+            bare = Expression.Call(stored, typeof(ReadOnlyMemory<char>).GetMethod(nameof(ToString), Type.EmptyTypes)!);
+        }
+        else if (bareType == typeof(byte[]))
+        {
+            bare = Expression.Call(stored, typeof(ReadOnlyMemory<byte>).GetMethod(nameof(ReadOnlyMemory<byte>.ToArray), Type.EmptyTypes)!);
+        }
+        else if (bareType == typeof(TimeOnly))
+        {
+            bare = Expression.New(typeof(TimeOnly).GetConstructor([typeof(long)])!, stored);
+        }
+        else if (bareType == typeof(DateTime))
+        {
+            // Parquet.Net returns Unspecified; the columns are UTC-adjusted timestamps.
+            MethodInfo specifyKind = typeof(DateTime).GetMethod(nameof(DateTime.SpecifyKind), [typeof(DateTime), typeof(DateTimeKind)])!;
+            bare = Expression.Call(specifyKind, stored, Expression.Constant(DateTimeKind.Utc));
+        }
+        else
+        {
+            bare = bareType == typeof(TStore) ? stored : Expression.Convert(stored, bareType);
+        }
+
+        return bare.Type == typeof(TProp) ? bare : Expression.Convert(bare, typeof(TProp));
+    }
+
+    private sealed class Buffer(ColumnSpec<TRow, TProp, TStore> spec) : ColumnBuffer<TRow>
+    {
+        private static readonly bool IsIdentity = typeof(TProp) == typeof(TStore) && typeof(TProp) != typeof(DateTime);
+
+        private TStore[] _stored = [];
+        private int[] _levels = [];
+        private TProp[] _decoded = [];
+
+        public override async Task WriteAsync(ParquetRowGroupWriter rowGroup, TRow[] rows, int count, CancellationToken cancellationToken)
+        {
+            DataField field = spec.Field;
+            int values = field.IsNullable ? Stripe(rows, count) : StripeRequired(rows, count);
+            await rowGroup.WriteAllPartsAsync(
+                field,
+                new ReadOnlyMemory<TStore>(_stored, 0, values),
+                field.IsNullable ? new ReadOnlyMemory<int>(_levels, 0, count) : (ReadOnlyMemory<int>?)null,
+                null,
+                cancellationToken).ConfigureAwait(false);
+            if (RuntimeHelpers.IsReferenceOrContainsReferences<TStore>())
+            {
+                Array.Clear(_stored, 0, values);
+            }
+        }
+
+        private int StripeRequired(TRow[] rows, int count)
+        {
+            TStore[] stored = Grow(ref _stored, count);
+            Func<TRow, TProp> get = spec.Get;
+            Func<TProp, TStore> toStore = spec.ToStore;
+            for (int i = 0; i < count; i++)
+            {
+                TProp value = get(rows[i]);
+                if (value is null)
+                {
+                    throw new InvalidOperationException(
+                        $"Column '{spec.Column.ColumnName}' is required (not nullable) but a record in this row group has null there.");
+                }
+
+                stored[i] = toStore(value);
+            }
+
+            return count;
+        }
+
+        private int Stripe(TRow[] rows, int count)
+        {
+            TStore[] stored = Grow(ref _stored, count);
+            int[] levels = Grow(ref _levels, count);
+            Func<TRow, TProp> get = spec.Get;
+            Func<TProp, TStore> toStore = spec.ToStore;
+            int values = 0;
+            for (int i = 0; i < count; i++)
+            {
+                TProp value = get(rows[i]);
+                if (value is null)
+                {
+                    levels[i] = 0;
+                }
+                else
+                {
+                    levels[i] = 1;
+                    stored[values++] = toStore(value);
+                }
+            }
+
+            return values;
+        }
+
+        public override async ValueTask<object> ReadAsync(ParquetRowGroupReader rowGroup, int count, CancellationToken cancellationToken)
+        {
+            DataField field = spec.Field;
+            TProp[] decoded = Grow(ref _decoded, count);
+            if (!field.IsNullable && IsIdentity)
+            {
+                // Same type in memory and in the file (int, long, double, DateTime, ...): read straight into place.
+                await rowGroup.ReadRawAsync(field, new Memory<TStore>((TStore[])(object)decoded, 0, count), null, null, cancellationToken)
+                    .ConfigureAwait(false);
+                return decoded;
+            }
+
+            TStore[] stored = Grow(ref _stored, count);
+            int[]? levels = field.IsNullable ? Grow(ref _levels, count) : null;
+            await rowGroup.ReadRawAsync(
+                field,
+                new Memory<TStore>(stored, 0, count),
+                levels is null ? (Memory<int>?)null : new Memory<int>(levels, 0, count),
+                null,
+                cancellationToken).ConfigureAwait(false);
+            Decode(stored, levels, decoded, count);
+            return decoded;
+        }
+
+        private void Decode(TStore[] stored, int[]? levels, TProp[] decoded, int count)
+        {
+            Func<TStore, TProp> fromStore = spec.FromStore;
+            if (levels is null)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    decoded[i] = fromStore(stored[i]);
+                }
+            }
+            else
+            {
+                int next = 0;
+                for (int i = 0; i < count; i++)
+                {
+                    decoded[i] = levels[i] == 0 ? default! : fromStore(stored[next++]);
+                }
+            }
+
+            if (RuntimeHelpers.IsReferenceOrContainsReferences<TStore>())
+            {
+                Array.Clear(stored, 0, count);
+            }
+        }
+
+        private static TItem[] Grow<TItem>(ref TItem[] array, int count)
+        {
+            if (array.Length < count)
+            {
+                array = new TItem[count];
+            }
+
+            return array;
+        }
+    }
+}

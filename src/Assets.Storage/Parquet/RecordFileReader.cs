@@ -1,0 +1,117 @@
+using Parquet;
+using Parquet.Schema;
+
+namespace Assets.Storage.Parquet;
+
+/// <summary>One Parquet file being read row group by row group into records of <typeparamref name="T"/>.</summary>
+internal sealed class RecordFileReader<T> : IAsyncDisposable
+{
+    private readonly RecordLayout<T> _layout;
+    private readonly ParquetReader _reader;
+    private readonly ColumnBuffer<T>?[] _columns;
+    private readonly object?[] _decoded;
+
+    private RecordFileReader(RecordLayout<T> layout, ParquetReader reader)
+    {
+        _layout = layout;
+        _reader = reader;
+        _columns = layout.Columns.Select(c => c.Column.IsRead ? c.CreateBuffer() : null).ToArray();
+        _decoded = new object?[_columns.Length];
+    }
+
+    public int RowGroupCount => _reader.RowGroupCount;
+
+    public static async Task<RecordFileReader<T>> OpenAsync(RecordLayout<T> layout, Stream source, CancellationToken cancellationToken)
+    {
+        long length = source.Length;
+        ParquetReader reader;
+        try
+        {
+            reader = await ParquetReader.CreateAsync(source, new ParquetOptions { UseDateOnlyTypeForDates = true }, leaveStreamOpen: true, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            throw new InvalidDataException(
+                $"The stream is not a complete Parquet file ({length} bytes; truncated or not Parquet): {ex.Message}", ex);
+        }
+
+        try
+        {
+            CheckColumns(layout, reader.Schema);
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new RecordFileReader<T>(layout, reader);
+    }
+
+    private static void CheckColumns(RecordLayout<T> layout, ParquetSchema fileSchema)
+    {
+        var problems = new List<string>();
+        foreach (ColumnSpec<T> column in layout.Columns)
+        {
+            if (!column.Column.IsRead)
+            {
+                continue;
+            }
+
+            DataField expected = column.Field;
+            DataField? actual = fileSchema.DataFields.FirstOrDefault(f => f.Path.Equals(expected.Path));
+            if (actual is null)
+            {
+                problems.Add($"column '{column.Column.ColumnName}' is missing from the file");
+            }
+            else if (actual.MaxDefinitionLevel != expected.MaxDefinitionLevel || actual.MaxRepetitionLevel != expected.MaxRepetitionLevel)
+            {
+                problems.Add($"column '{column.Column.ColumnName}' is {(actual.IsNullable ? "nullable" : "required")} in the file but {(expected.IsNullable ? "nullable" : "required")} in '{typeof(T).Name}'");
+            }
+            else if (actual.ClrType != expected.ClrType && !(actual is TimeDataField && expected is TimeDataField))
+            {
+                problems.Add($"column '{column.Column.ColumnName}' holds {actual.ClrType.Name} in the file but '{typeof(T).Name}' stores {expected.ClrType.Name}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException($"The Parquet file does not match record type '{typeof(T).Name}': {string.Join("; ", problems)}.");
+        }
+    }
+
+    /// <summary>Reads one row group into <paramref name="rows"/> (grown when needed); returns the array and the row count.</summary>
+    public async Task<(T[] Rows, int Count)> ReadRowGroupAsync(int index, T[] rows, CancellationToken cancellationToken)
+    {
+        using ParquetRowGroupReader rowGroup = _reader.OpenRowGroupReader(index);
+        int count = checked((int)rowGroup.RowCount);
+        for (int c = 0; c < _columns.Length; c++)
+        {
+            if (_columns[c] is not { } column)
+            {
+                continue;
+            }
+
+            try
+            {
+                _decoded[c] = await column.ReadAsync(rowGroup, count, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                throw new InvalidDataException(
+                    $"Row group {index} of the Parquet file cannot be read (column '{_layout.Columns[c].Column.ColumnName}'); the file is damaged: {ex.Message}", ex);
+            }
+        }
+
+        if (rows.Length < count)
+        {
+            rows = new T[count];
+        }
+
+        _layout.BuildRows(_decoded, rows, count);
+        return (rows, count);
+    }
+
+    public ValueTask DisposeAsync() => _reader.DisposeAsync();
+}

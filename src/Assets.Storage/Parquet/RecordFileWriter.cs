@@ -1,0 +1,97 @@
+using Parquet;
+
+namespace Assets.Storage.Parquet;
+
+/// <summary>One Parquet file being written: one <see cref="ParquetWriter"/> and a buffer of one row group.</summary>
+internal sealed class RecordFileWriter<T>
+{
+    private readonly RecordLayout<T> _layout;
+    private readonly CountingHashStream _output;
+    private readonly ParquetWriter _writer;
+    private readonly ColumnBuffer<T>[] _columns;
+    private readonly int _rowGroupSize;
+    private T[] _rows;
+    private int _count;
+    private long _total;
+
+    private RecordFileWriter(RecordLayout<T> layout, CountingHashStream output, ParquetWriter writer, int rowGroupSize)
+    {
+        _layout = layout;
+        _output = output;
+        _writer = writer;
+        _rowGroupSize = rowGroupSize;
+        _rows = new T[Math.Min(rowGroupSize, 1024)];
+        _columns = layout.Columns.Select(c => c.CreateBuffer()).ToArray();
+    }
+
+    /// <summary>The Parquet.Net options every file is written with; fixed, because they decide the bytes.</summary>
+    internal static ParquetOptions WriteOptions() => new() { CompressionMethod = CompressionMethod.Snappy };
+
+    public static async Task<RecordFileWriter<T>> CreateAsync(Stream destination, ParquetWriteOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        options ??= ParquetWriteOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.RowGroupSize, "options.RowGroupSize");
+        RecordLayout<T> layout = RecordLayout<T>.Get();
+        if (!destination.CanWrite)
+        {
+            throw new ArgumentException("The destination stream is not writable.", nameof(destination));
+        }
+
+        // The writer only ever sees a forward-only stream, so it writes the same bytes whether or not the
+        // destination can seek, and every byte passes through the hash.
+        var output = new CountingHashStream(destination);
+        ParquetWriter writer = await ParquetWriter.CreateAsync(layout.Shape.Schema, output, WriteOptions(), append: false, cancellationToken)
+            .ConfigureAwait(false);
+        return new RecordFileWriter<T>(layout, output, writer, options.RowGroupSize);
+    }
+
+    /// <summary>Buffers a row; <c>true</c> when the row group is full and must be written.</summary>
+    public bool Add(T row)
+    {
+        if (row is null)
+        {
+            throw new ArgumentException($"Row {_total + _count} is null; records cannot be null.", nameof(row));
+        }
+
+        if (_count == _rows.Length)
+        {
+            Array.Resize(ref _rows, (int)Math.Min(_rowGroupSize, _rows.Length * 2L));
+        }
+
+        _rows[_count++] = row;
+        return _count == _rowGroupSize;
+    }
+
+    public async Task WriteRowGroupAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using (ParquetRowGroupWriter rowGroup = _writer.CreateRowGroup())
+        {
+            foreach (ColumnBuffer<T> column in _columns)
+            {
+                await column.WriteAsync(rowGroup, _rows, _count, cancellationToken).ConfigureAwait(false);
+            }
+
+            rowGroup.CompleteValidate();
+        }
+
+        Array.Clear(_rows, 0, _count);
+        _total += _count;
+        _count = 0;
+    }
+
+    /// <summary>Writes the last row group and the footer, flushes, and summarizes the file.</summary>
+    public async Task<RecordFileSummary> CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_count > 0)
+        {
+            await WriteRowGroupAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        var summary = new RecordFileSummary(_total, _output.BytesWritten, _output.FinishHash(), _layout.Shape.Describe());
+        await _output.DisposeAsync().ConfigureAwait(false);
+        return summary;
+    }
+}
