@@ -1,0 +1,50 @@
+namespace Assets.Metadata;
+
+/// <summary>What a <see cref="RunEvent"/> reports. Stored by name, so members may be added but never renamed.</summary>
+public enum RunEventKind
+{
+    /// <summary>A run started.</summary>
+    RunStarted,
+
+    /// <summary>A run finished with every step published or skipped for a reason other than failure.</summary>
+    RunCompleted,
+
+    /// <summary>A run finished with at least one failed step.</summary>
+    RunFailed,
+
+    /// <summary>A run was cancelled.</summary>
+    RunCancelled,
+
+    /// <summary>A step (one asset partition) started an attempt.</summary>
+    StepStarted,
+
+    /// <summary>A step's attempt failed with a transient error and will be retried.</summary>
+    StepRetrying,
+
+    /// <summary>A step published its partition.</summary>
+    StepPublished,
+
+    /// <summary>A step failed for good.</summary>
+    StepFailed,
+
+    /// <summary>A step did not run (an upstream failed, or there was nothing to do).</summary>
+    StepSkipped,
+
+    /// <summary>A blocking check failed on a step's staged data; nothing was published.</summary>
+    StepQuarantined,
+
+    /// <summary>A step's source has not arrived yet.</summary>
+    StepWaiting,
+
+    /// <summary>A check was evaluated.</summary>
+    CheckEvaluated,
+
+    /// <summary>A partition was re-pointed at an earlier materialization.</summary>
+    RolledBack,
+
+    /// <summary>The metadata store was reconciled with the published pointers.</summary>
+    Reconciled,
+
+    /// <summary>Data and manifests no pointer references were removed.</summary>
+    GarbageCollected,
+}

@@ -1,0 +1,129 @@
+using Assets.Graph;
+using Assets.Metadata;
+
+namespace Assets.Storage.Metadata;
+
+public sealed partial class DuckDbMetadataStore
+{
+    /// <inheritdoc />
+    public Task RecordMaterializationAsync(MaterializationRecord record, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(record.Upstream);
+        return RunInTransactionAsync(
+            connection =>
+            {
+                // asset and partition are not updated: an id is never reused, and they are indexed columns,
+                // which DuckDB's ON CONFLICT DO UPDATE cannot assign.
+                Execute(
+                    connection,
+                    """
+                    INSERT INTO materializations VALUES ($id, $asset, $partition, $run, $data, $code, $rows, $bytes, $manifest, $created, $published, $sequence)
+                    ON CONFLICT (id) DO UPDATE SET
+                        run_id = excluded.run_id, data_version = excluded.data_version, code_version = excluded.code_version,
+                        row_count = excluded.row_count, byte_count = excluded.byte_count, manifest_key = excluded.manifest_key,
+                        created_at = excluded.created_at, published_at = excluded.published_at, sequence = excluded.sequence
+                    """,
+                    ("id", record.Id.Value),
+                    ("asset", record.Partition.Asset.Value),
+                    ("partition", StoredForm.Partition(record.Partition.Partition)),
+                    ("run", record.RunId.Value),
+                    ("data", record.DataVersion),
+                    ("code", record.CodeVersion),
+                    ("rows", record.Rows),
+                    ("bytes", record.Bytes),
+                    ("manifest", record.ManifestKey),
+                    ("created", StoredForm.Ticks(record.CreatedAt)),
+                    ("published", StoredForm.Ticks(record.PublishedAt)),
+                    ("sequence", record.Sequence));
+                Execute(connection, "DELETE FROM materialization_upstream WHERE materialization_id = $id", ("id", record.Id.Value));
+                if (record.Upstream.Count > 0)
+                {
+                    using var appender = connection.CreateAppender("materialization_upstream");
+                    var ordinal = 0;
+                    foreach (var upstream in record.Upstream)
+                    {
+                        appender.CreateRow()
+                            .AppendValue(record.Id.Value)
+                            .AppendValue(ordinal++)
+                            .AppendValue(upstream.Asset.Value)
+                            .AppendValue(StoredForm.Partition(upstream.Partition))
+                            .AppendValue(upstream.DataVersion)
+                            .EndRow();
+                    }
+                }
+            },
+            ct);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MaterializationRecord>> GetMaterializationsAsync(AssetPartition partition, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(partition.Asset);
+        return RunAsync<IReadOnlyList<MaterializationRecord>>(
+            connection =>
+            {
+                var asset = ("asset", (object?)partition.Asset.Value);
+                var key = ("partition", (object?)StoredForm.Partition(partition.Partition));
+                var keys = new AssetKeyCache();
+                var upstream = new Dictionary<string, List<UpstreamVersion>>(StringComparer.Ordinal);
+                using (var command = Command(
+                    connection,
+                    """
+                    SELECT u.materialization_id, u.asset, u.partition, u.data_version
+                    FROM materialization_upstream u JOIN materializations m ON m.id = u.materialization_id
+                    WHERE m.asset = $asset AND m.partition = $partition
+                    ORDER BY u.materialization_id, u.ordinal
+                    """,
+                    asset,
+                    key))
+                using (var reader = command.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        var id = reader.GetString(0);
+                        if (!upstream.TryGetValue(id, out var list))
+                        {
+                            upstream.Add(id, list = []);
+                        }
+
+                        list.Add(new UpstreamVersion(keys.Get(reader.GetString(1)), StoredForm.Partition(reader.GetString(2)), reader.GetString(3)));
+                    }
+                }
+
+                using (var command = Command(
+                    connection,
+                    """
+                    SELECT id, run_id, data_version, code_version, row_count, byte_count, manifest_key, created_at, published_at, sequence
+                    FROM materializations WHERE asset = $asset AND partition = $partition
+                    ORDER BY created_at DESC, id DESC
+                    """,
+                    asset,
+                    key))
+                using (var reader = command.ExecuteReader())
+                {
+                    var records = new List<MaterializationRecord>();
+                    while (reader.Read())
+                    {
+                        var id = reader.GetString(0);
+                        records.Add(new MaterializationRecord(
+                            partition,
+                            MaterializationId.Parse(id),
+                            RunId.Parse(reader.GetString(1)),
+                            reader.GetString(2),
+                            reader.GetString(3),
+                            reader.GetInt64(4),
+                            reader.GetInt64(5),
+                            reader.GetString(6),
+                            upstream.TryGetValue(id, out var list) ? list : [],
+                            StoredForm.Instant(reader.GetInt64(7)),
+                            NullableInt64(reader, 8) is { } published ? StoredForm.Instant(published) : null,
+                            NullableInt64(reader, 9)));
+                    }
+
+                    return records;
+                }
+            },
+            ct);
+    }
+}

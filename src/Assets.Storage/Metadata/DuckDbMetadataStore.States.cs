@@ -1,0 +1,354 @@
+using System.Globalization;
+using System.Text;
+using Assets.Graph;
+using Assets.Metadata;
+using Assets.Partitions;
+using DuckDB.NET.Data;
+
+namespace Assets.Storage.Metadata;
+
+public sealed partial class DuckDbMetadataStore
+{
+    private const string StateColumns = "asset, partition, status, cause, materialization_id, data_version, code_version, sequence, published_at, updated_at";
+
+    /// <summary>Statuses that describe an attempt rather than the pointer: reconciliation keeps them.</summary>
+    private static readonly string AttemptStatuses = string.Join(
+        ", ",
+        new[] { PartitionStatus.Running, PartitionStatus.Waiting, PartitionStatus.Failed, PartitionStatus.Quarantined }
+            .Select(s => StoredForm.StatusCode(s).ToString(CultureInfo.InvariantCulture)));
+
+    private static readonly string PointerStatuses = string.Join(
+        ", ",
+        new[] { PartitionStatus.Published, PartitionStatus.Stale }.Select(s => StoredForm.StatusCode(s).ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>How <see cref="SetStatesAsync"/> merges staged rows (both are kept so the benchmark can compare them).</summary>
+    internal enum StateMerge
+    {
+        /// <summary><c>INSERT ... SELECT ... ON CONFLICT DO UPDATE</c>.</summary>
+        Upsert,
+
+        /// <summary><c>DELETE</c> the staged keys, then <c>INSERT ... SELECT</c>.</summary>
+        DeleteThenInsert,
+    }
+
+    /// <summary>The merge <see cref="SetStatesAsync"/> uses for more than one row.</summary>
+    internal StateMerge StateMergeStrategy { get; set; } = StateMerge.Upsert;
+
+    /// <inheritdoc />
+    public Task SetStatesAsync(IReadOnlyList<PartitionState> states, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        if (states.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var rows = LastPerPartition(states, nameof(states));
+        return RunInTransactionAsync(
+            connection =>
+            {
+                if (rows.Count == 1)
+                {
+                    UpsertOne(connection, rows[0]);
+                    return;
+                }
+
+                Stage(connection, rows);
+                if (StateMergeStrategy == StateMerge.Upsert)
+                {
+                    Execute(connection, $"INSERT INTO partition_states SELECT {StateColumns} FROM staged_states {OnConflictReplaceState}");
+                }
+                else
+                {
+                    Execute(connection, "DELETE FROM partition_states p USING staged_states s WHERE p.asset = s.asset AND p.partition = s.partition");
+                    Execute(connection, $"INSERT INTO partition_states SELECT {StateColumns} FROM staged_states");
+                }
+
+                Execute(connection, "DELETE FROM staged_states");
+            },
+            ct);
+    }
+
+    /// <inheritdoc />
+    public Task<PartitionState?> GetStateAsync(AssetPartition partition, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(partition.Asset);
+        return RunAsync(
+            connection =>
+            {
+                using var command = Command(
+                    connection,
+                    $"SELECT {StateColumns} FROM partition_states WHERE asset = $asset AND partition = $partition",
+                    ("asset", partition.Asset.Value),
+                    ("partition", StoredForm.Partition(partition.Partition)));
+                using var reader = command.ExecuteReader();
+                return reader.Read() ? new StateReader().Read(reader) : null;
+            },
+            ct);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<PartitionState>> GetStatesAsync(IReadOnlyCollection<AssetKey>? assets = null, CancellationToken ct = default)
+    {
+        if (assets is { Count: 0 })
+        {
+            return Task.FromResult<IReadOnlyList<PartitionState>>([]);
+        }
+
+        return RunAsync<IReadOnlyList<PartitionState>>(connection => ReadStates(connection, assets), ct);
+    }
+
+    /// <inheritdoc />
+    public Task ReplacePublishedStatesAsync(IReadOnlyList<PartitionState> published, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        foreach (var state in published)
+        {
+            ArgumentNullException.ThrowIfNull(state, nameof(published));
+            if (state.Status is not (PartitionStatus.Published or PartitionStatus.Stale))
+            {
+                throw new ArgumentException(
+                    $"Reconciliation takes the states of existing pointers, published or stale; {state.Partition} is {state.Status}.",
+                    nameof(published));
+            }
+        }
+
+        var rows = LastPerPartition(published, nameof(published));
+        return RunInTransactionAsync(
+            connection =>
+            {
+                var now = StoredForm.Ticks(_clock.GetCurrentInstant());
+                Execute(connection, "DELETE FROM staged_states");
+                Stage(connection, rows);
+                const string NotStaged = "NOT EXISTS (SELECT 1 FROM staged_states s WHERE s.asset = partition_states.asset AND s.partition = partition_states.partition)";
+                const string NoVersion = "materialization_id = NULL, data_version = NULL, code_version = NULL, sequence = NULL, published_at = NULL";
+
+                // Pointers that vanished: their published partitions are missing again.
+                Execute(
+                    connection,
+                    $"UPDATE partition_states SET status = $missing, cause = $cause, {NoVersion}, updated_at = $now WHERE status IN ({PointerStatuses}) AND {NotStaged}",
+                    ("missing", StoredForm.StatusCode(PartitionStatus.Missing)),
+                    ("cause", "Its published pointer no longer exists under the root, so nothing is published (found when reconciling with the pointers)."),
+                    ("now", now));
+
+                // An attempt's status stays what it is, but what readers get is what the pointers say. Rows that
+                // already say what their pointer says are left alone (keeping their update time), so reconciling an
+                // up-to-date store writes nothing.
+                Execute(
+                    connection,
+                    $"UPDATE partition_states SET {NoVersion}, updated_at = $now WHERE status IN ({AttemptStatuses}) AND materialization_id IS NOT NULL AND {NotStaged}",
+                    ("now", now));
+                Execute(
+                    connection,
+                    $"""
+                    UPDATE partition_states SET
+                        materialization_id = s.materialization_id, data_version = s.data_version, code_version = s.code_version,
+                        sequence = s.sequence, published_at = s.published_at
+                    FROM staged_states s
+                    WHERE s.asset = partition_states.asset AND s.partition = partition_states.partition AND partition_states.status IN ({AttemptStatuses})
+                        AND (partition_states.materialization_id, partition_states.data_version, partition_states.code_version, partition_states.sequence, partition_states.published_at)
+                            IS DISTINCT FROM (s.materialization_id, s.data_version, s.code_version, s.sequence, s.published_at)
+                    """);
+                Execute(
+                    connection,
+                    $"""
+                    INSERT INTO partition_states SELECT {StateColumns} FROM staged_states s
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM partition_states p
+                        WHERE p.asset = s.asset AND p.partition = s.partition
+                            AND (p.status IN ({AttemptStatuses})
+                                OR (p.status, p.cause, p.materialization_id, p.data_version, p.code_version, p.sequence, p.published_at)
+                                    IS NOT DISTINCT FROM (s.status, s.cause, s.materialization_id, s.data_version, s.code_version, s.sequence, s.published_at)))
+                    {OnConflictReplaceState}
+                    """);
+                Execute(connection, "DELETE FROM staged_states");
+            },
+            ct);
+    }
+
+    private const string OnConflictReplaceState = """
+        ON CONFLICT (asset, partition) DO UPDATE SET
+            status = excluded.status, cause = excluded.cause, materialization_id = excluded.materialization_id,
+            data_version = excluded.data_version, code_version = excluded.code_version, sequence = excluded.sequence,
+            published_at = excluded.published_at, updated_at = excluded.updated_at
+        """;
+
+    private static void UpsertOne(DuckDBConnection connection, PartitionState state)
+        => Execute(
+            connection,
+            $"INSERT INTO partition_states VALUES ($asset, $partition, $status, $cause, $materialization, $data, $code, $sequence, $published, $updated) {OnConflictReplaceState}",
+            ("asset", state.Partition.Asset.Value),
+            ("partition", StoredForm.Partition(state.Partition.Partition)),
+            ("status", StoredForm.StatusCode(state.Status)),
+            ("cause", state.Cause),
+            ("materialization", state.MaterializationId?.Value),
+            ("data", state.DataVersion),
+            ("code", state.CodeVersion),
+            ("sequence", state.Sequence),
+            ("published", StoredForm.Ticks(state.PublishedAt)),
+            ("updated", StoredForm.Ticks(state.UpdatedAt)));
+
+    /// <summary>Appends rows to the connection's temporary <c>staged_states</c> table (which must be empty).</summary>
+    private static void Stage(DuckDBConnection connection, IReadOnlyList<PartitionState> rows)
+    {
+        using var appender = connection.CreateAppender("temp", "main", "staged_states");
+        foreach (var state in rows)
+        {
+            appender.CreateRow()
+                .AppendValue(state.Partition.Asset.Value)
+                .AppendValue(StoredForm.Partition(state.Partition.Partition))
+                .AppendValue((byte?)StoredForm.StatusCode(state.Status))
+                .AppendValue(state.Cause)
+                .AppendValue(state.MaterializationId?.Value)
+                .AppendValue(state.DataVersion)
+                .AppendValue(state.CodeVersion)
+                .AppendValue(state.Sequence)
+                .AppendValue(StoredForm.Ticks(state.PublishedAt))
+                .AppendValue(StoredForm.Ticks(state.UpdatedAt))
+                .EndRow();
+        }
+    }
+
+    /// <summary>The states with one per partition, the last given winning; a staged key must be unique for one merge.</summary>
+    private static List<PartitionState> LastPerPartition(IReadOnlyList<PartitionState> states, string parameterName)
+    {
+        var last = new Dictionary<AssetPartition, int>(states.Count);
+        for (var i = 0; i < states.Count; i++)
+        {
+            var state = states[i] ?? throw new ArgumentException("A state is null.", parameterName);
+            if (state.Partition.Asset is null)
+            {
+                throw new ArgumentException($"State {i} has no asset.", parameterName);
+            }
+
+            last[state.Partition] = i;
+        }
+
+        if (last.Count == states.Count)
+        {
+            return [.. states];
+        }
+
+        var rows = new List<PartitionState>(last.Count);
+        for (var i = 0; i < states.Count; i++)
+        {
+            if (last[states[i].Partition] == i)
+            {
+                rows.Add(states[i]);
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Reads the grid fast: sorting 700k wide rows in DuckDB and decoding each row's asset and partition text
+    /// cost more than everything else, so the distinct assets and partitions (a few thousand) are read once,
+    /// in order, and the rows carry only their ranks, which order them in memory.
+    /// </summary>
+    private static PartitionState[] ReadStates(DuckDBConnection connection, IReadOnlyCollection<AssetKey>? assets)
+    {
+        var filter = new StringBuilder();
+        var parameters = new List<(string, object?)>();
+        if (assets is not null)
+        {
+            filter.Append(" WHERE asset IN (");
+            foreach (var asset in assets.Distinct())
+            {
+                ArgumentNullException.ThrowIfNull(asset, nameof(assets));
+                var name = "a" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+                filter.Append(parameters.Count == 0 ? "$" : ", $").Append(name);
+                parameters.Add((name, asset.Value));
+            }
+
+            filter.Append(')');
+        }
+
+        var assetKeys = ReadDistinct(connection, "asset", filter, parameters, AssetKey.Parse);
+        var partitionKeys = ReadDistinct(connection, "partition", filter, parameters, StoredForm.Partition);
+        using var command = Command(
+            connection,
+            $"""
+            WITH selected AS (SELECT * FROM partition_states{filter}),
+                 assets AS (SELECT asset, (row_number() OVER (ORDER BY asset) - 1)::INTEGER AS asset_rank FROM (SELECT DISTINCT asset FROM selected)),
+                 partitions AS (SELECT partition, (row_number() OVER (ORDER BY partition) - 1)::INTEGER AS partition_rank FROM (SELECT DISTINCT partition FROM selected))
+            SELECT assets.asset_rank, partitions.partition_rank, status, cause, materialization_id, data_version, code_version, sequence, published_at, updated_at
+            FROM selected JOIN assets USING (asset) JOIN partitions USING (partition)
+            """,
+            [.. parameters]);
+        command.UseStreamingMode = true;
+        using var reader = command.ExecuteReader();
+        var order = new List<long>();
+        var states = new List<PartitionState>();
+        while (reader.Read())
+        {
+            var assetRank = reader.GetInt32(0);
+            var partitionRank = reader.GetInt32(1);
+            order.Add(((long)assetRank << 32) | (uint)partitionRank);
+            states.Add(new PartitionState(
+                new AssetPartition(assetKeys[assetRank], partitionKeys[partitionRank]),
+                StoredForm.Status(reader.GetByte(2)),
+                NullableString(reader, 3),
+                reader.IsDBNull(4) ? null : MaterializationId.Parse(reader.GetString(4)),
+                NullableString(reader, 5),
+                NullableString(reader, 6),
+                NullableInt64(reader, 7),
+                NullableInt64(reader, 8) is { } published ? StoredForm.Instant(published) : null,
+                StoredForm.Instant(reader.GetInt64(9))));
+        }
+
+        var keys = order.ToArray();
+        var sorted = states.ToArray();
+        Array.Sort(keys, sorted);
+        return sorted;
+    }
+
+    /// <summary>The distinct values of a column among the selected rows, in DuckDB's (byte-wise) order: index = rank.</summary>
+    private static List<T> ReadDistinct<T>(DuckDBConnection connection, string column, StringBuilder filter, List<(string, object?)> parameters, Func<string, T> parse)
+    {
+        using var command = Command(connection, $"SELECT DISTINCT {column} FROM partition_states{filter} ORDER BY {column}", [.. parameters]);
+        using var reader = command.ExecuteReader();
+        var values = new List<T>();
+        while (reader.Read())
+        {
+            values.Add(parse(reader.GetString(0)));
+        }
+
+        return values;
+    }
+
+    /// <summary>Reads <see cref="StateColumns"/> rows, sharing asset keys and partition keys between rows.</summary>
+    private sealed class StateReader
+    {
+        private readonly AssetKeyCache _assets = new();
+        private readonly Dictionary<string, PartitionKey> _partitions = new(StringComparer.Ordinal);
+
+        public PartitionState Read(DuckDBDataReader reader)
+        {
+            var asset = _assets.Get(reader.GetString(0));
+            var partitionText = reader.GetString(1);
+            PartitionKey? partition = null;
+            if (partitionText.Length > 0)
+            {
+                if (!_partitions.TryGetValue(partitionText, out var key))
+                {
+                    key = new PartitionKey(partitionText);
+                    _partitions.Add(partitionText, key);
+                }
+
+                partition = key;
+            }
+
+            return new PartitionState(
+                new AssetPartition(asset, partition),
+                StoredForm.Status(reader.GetByte(2)),
+                NullableString(reader, 3),
+                reader.IsDBNull(4) ? null : MaterializationId.Parse(reader.GetString(4)),
+                NullableString(reader, 5),
+                NullableString(reader, 6),
+                NullableInt64(reader, 7),
+                NullableInt64(reader, 8) is { } published ? StoredForm.Instant(published) : null,
+                StoredForm.Instant(reader.GetInt64(9)));
+        }
+    }
+}

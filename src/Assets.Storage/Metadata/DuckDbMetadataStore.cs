@@ -1,0 +1,205 @@
+using System.Text.RegularExpressions;
+using Assets.Metadata;
+using DuckDB.NET.Data;
+using NodaTime;
+
+namespace Assets.Storage.Metadata;
+
+/// <summary>
+/// The embedded metadata store: one DuckDB file (by default <c>&lt;root&gt;/_meta/assets.duckdb</c>). DuckDB
+/// allows one process per file, so opening a file another process holds throws
+/// <see cref="MetadataStoreLockedException"/> naming that process. Within this process the store keeps one
+/// connection and runs one operation at a time, so every operation sees the effects of the previous ones;
+/// open one store per file and share it. Column encodings are described on <see cref="StoredForm"/>, the
+/// tables on <see cref="MetadataSchema"/>.
+/// </summary>
+public sealed partial class DuckDbMetadataStore : IMetadataStore
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IClock _clock;
+    private DuckDBConnection? _connection;
+    private long _lastEventSeq;
+
+    private DuckDbMetadataStore(string path, DuckDBConnection connection, IClock clock)
+    {
+        Path = path;
+        _connection = connection;
+        _clock = clock;
+    }
+
+    /// <summary>The full path of the DuckDB file.</summary>
+    public string Path { get; }
+
+    /// <summary>
+    /// Opens (creating it and its folders when absent) the store at <paramref name="path"/> and brings its schema
+    /// up to date, using the system clock for the times the store stamps itself.
+    /// </summary>
+    /// <exception cref="MetadataStoreLockedException">Another process holds the file.</exception>
+    public static Task<DuckDbMetadataStore> OpenAsync(string path, CancellationToken ct = default)
+        => OpenAsync(path, SystemClock.Instance, ct);
+
+    /// <summary>
+    /// Opens (creating it and its folders when absent) the store at <paramref name="path"/> and brings its schema
+    /// up to date. <paramref name="clock"/> stamps what the store changes by itself (a partition reconciliation
+    /// turns missing, a migration's time).
+    /// </summary>
+    /// <exception cref="MetadataStoreLockedException">Another process holds the file.</exception>
+    public static Task<DuckDbMetadataStore> OpenAsync(string path, IClock clock, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(clock);
+        ct.ThrowIfCancellationRequested();
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (System.IO.Path.GetDirectoryName(fullPath) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = fullPath }.ConnectionString);
+        try
+        {
+            connection.Open();
+        }
+        catch (DuckDBException e) when (IsLockConflict(e.Message))
+        {
+            connection.Dispose();
+            throw Locked(fullPath, e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        try
+        {
+            MetadataSchema.Migrate(connection, () => StoredForm.Ticks(clock.GetCurrentInstant()));
+            var store = new DuckDbMetadataStore(fullPath, connection, clock);
+            store.Initialize();
+            return Task.FromResult(store);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _connection?.Dispose();
+            _connection = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The schema version of the file (for tests and diagnostics).</summary>
+    internal Task<int> GetSchemaVersionAsync(CancellationToken ct = default)
+        => RunAsync(MetadataSchema.ReadVersion, ct);
+
+    /// <summary>The names of the file's tables, sorted (for tests and diagnostics).</summary>
+    internal Task<IReadOnlyList<string>> GetTableNamesAsync(CancellationToken ct = default)
+        => RunAsync<IReadOnlyList<string>>(
+            connection =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary ORDER BY table_name";
+                using var reader = command.ExecuteReader();
+                var names = new List<string>();
+                while (reader.Read())
+                {
+                    names.Add(reader.GetString(0));
+                }
+
+                return names;
+            },
+            ct);
+
+    private void Initialize()
+    {
+        var connection = _connection!;
+        using var command = connection.CreateCommand();
+
+        // Staging area for bulk writes of states: appended to, then merged into partition_states by one statement.
+        command.CommandText = """
+            CREATE TEMP TABLE IF NOT EXISTS staged_states AS SELECT * FROM partition_states LIMIT 0;
+            """;
+        command.ExecuteNonQuery();
+        command.CommandText = "SELECT coalesce(max(seq), 0) FROM run_events";
+        _lastEventSeq = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Runs <paramref name="work"/> alone on the connection.</summary>
+    private async Task<T> RunAsync<T>(Func<DuckDBConnection, T> work, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_connection is null, this);
+            ct.ThrowIfCancellationRequested();
+            return work(_connection);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> alone on the connection, in a transaction.</summary>
+    private Task<bool> RunInTransactionAsync(Action<DuckDBConnection> work, CancellationToken ct)
+        => RunAsync(
+            connection =>
+            {
+                using var transaction = connection.BeginTransaction();
+                work(connection);
+                transaction.Commit();
+                return true;
+            },
+            ct);
+
+    private static DuckDBCommand Command(DuckDBConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value ?? DBNull.Value));
+        }
+
+        return command;
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        command.ExecuteNonQuery();
+    }
+
+    private static string? NullableString(DuckDBDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static long? NullableInt64(DuckDBDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    private static bool IsLockConflict(string message) => message.Contains("Could not set lock on file", StringComparison.Ordinal);
+
+    /// <summary>
+    /// DuckDB says: <c>IO Error: Could not set lock on file "PATH": Conflicting lock is held in PROGRAM (PID 123)
+    /// [by user U]. See also https://duckdb.org/docs/stable/connect/concurrency</c>.
+    /// </summary>
+    private static MetadataStoreLockedException Locked(string path, DuckDBException error)
+    {
+        var match = LockHolder().Match(error.Message);
+        int? pid = match.Success && int.TryParse(match.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+        var program = match.Success ? match.Groups["program"].Value : null;
+        return new MetadataStoreLockedException(path, pid, string.IsNullOrWhiteSpace(program) ? null : program, error);
+    }
+
+    [GeneratedRegex(@"Conflicting lock is held in (?<program>.*?) \(PID (?<pid>\d+)\)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex LockHolder();
+}

@@ -1,0 +1,161 @@
+using DuckDB.NET.Data;
+
+namespace Assets.Storage.Metadata;
+
+/// <summary>
+/// The tables of the DuckDB metadata store and the forward-only migrations that build them. The file's
+/// version is the highest row of <c>schema_version</c>; opening applies every later migration in order,
+/// each in its own transaction with the row that records it, so a crash leaves the file at a whole
+/// version. A file written by a newer Assets (a version this build does not know) is refused rather than
+/// guessed at. Value encodings are described on <see cref="StoredForm"/>.
+/// </summary>
+internal static class MetadataSchema
+{
+    /// <summary>Version 1: events, leases, materializations, partition states, check results, backfills.</summary>
+    private const string Version1 = """
+        CREATE TABLE IF NOT EXISTS run_events (
+            seq BIGINT NOT NULL,              -- append order, assigned by the store
+            run_id VARCHAR NOT NULL,
+            occurred_at BIGINT NOT NULL,      -- unix ticks
+            kind VARCHAR NOT NULL,            -- RunEventKind name
+            asset VARCHAR,                    -- NULL for a run-level event
+            partition VARCHAR,                -- '' when unpartitioned, NULL for a run-level event
+            attempt INTEGER,
+            message VARCHAR
+        );
+
+        CREATE TABLE IF NOT EXISTS leases (
+            asset VARCHAR NOT NULL,
+            partition VARCHAR NOT NULL,
+            holder VARCHAR NOT NULL,          -- run id
+            acquired_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            PRIMARY KEY (asset, partition)
+        );
+
+        CREATE TABLE IF NOT EXISTS materializations (
+            id VARCHAR NOT NULL PRIMARY KEY,
+            asset VARCHAR NOT NULL,
+            partition VARCHAR NOT NULL,
+            run_id VARCHAR NOT NULL,
+            data_version VARCHAR NOT NULL,
+            code_version VARCHAR NOT NULL,
+            row_count BIGINT NOT NULL,
+            byte_count BIGINT NOT NULL,
+            manifest_key VARCHAR NOT NULL,
+            created_at BIGINT NOT NULL,
+            published_at BIGINT,
+            sequence BIGINT
+        );
+        CREATE INDEX IF NOT EXISTS materializations_by_partition ON materializations (asset, partition);
+
+        CREATE TABLE IF NOT EXISTS materialization_upstream (
+            materialization_id VARCHAR NOT NULL,
+            ordinal INTEGER NOT NULL,
+            asset VARCHAR NOT NULL,
+            partition VARCHAR NOT NULL,
+            data_version VARCHAR NOT NULL,
+            PRIMARY KEY (materialization_id, ordinal)
+        );
+
+        CREATE TABLE IF NOT EXISTS partition_states (
+            asset VARCHAR NOT NULL,
+            partition VARCHAR NOT NULL,
+            status UTINYINT NOT NULL,         -- StoredForm.StatusCode
+            cause VARCHAR,
+            materialization_id VARCHAR,
+            data_version VARCHAR,
+            code_version VARCHAR,
+            sequence BIGINT,
+            published_at BIGINT,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (asset, partition)
+        );
+
+        CREATE TABLE IF NOT EXISTS check_results (
+            asset VARCHAR NOT NULL,
+            partition VARCHAR NOT NULL,
+            materialization_id VARCHAR NOT NULL,
+            check_name VARCHAR NOT NULL,
+            passed BOOLEAN NOT NULL,
+            blocking BOOLEAN NOT NULL,
+            description VARCHAR,
+            evaluated_at BIGINT NOT NULL
+        );
+
+        CREATE TABLE IF NOT EXISTS backfills (
+            id VARCHAR NOT NULL PRIMARY KEY,
+            selection VARCHAR NOT NULL,
+            range_from VARCHAR,               -- inclusive partition keys, NULL when not a range
+            range_to VARCHAR,
+            partitions VARCHAR[],             -- explicit partition keys, NULL when a range or everything
+            reprocess VARCHAR NOT NULL,       -- 'missing_or_stale' | 'force'
+            step_order VARCHAR NOT NULL,      -- 'newest_first' | 'oldest_first'
+            max_concurrency INTEGER NOT NULL,
+            status VARCHAR NOT NULL,          -- requested | running | interrupted | cancelled | failed | completed
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL
+        );
+
+        CREATE TABLE IF NOT EXISTS backfill_steps (
+            backfill_id VARCHAR NOT NULL,
+            asset VARCHAR NOT NULL,
+            partition VARCHAR NOT NULL,
+            state VARCHAR NOT NULL,
+            attempts INTEGER NOT NULL,
+            error VARCHAR,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (backfill_id, asset, partition)
+        );
+        """;
+
+    /// <summary>Every migration, in order; index i builds version i + 1. Append only: never edit a shipped one.</summary>
+    private static readonly string[] Migrations = [Version1];
+
+    /// <summary>The version this build writes.</summary>
+    public static int CurrentVersion => Migrations.Length;
+
+    /// <summary>Brings the file up to <see cref="CurrentVersion"/>; returns the version it had before.</summary>
+    public static int Migrate(DuckDBConnection connection, Func<long> nowTicks)
+    {
+        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL)");
+        var found = ReadVersion(connection);
+        if (found > CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The metadata store '{connection.DataSource}' has schema version {found}, written by a newer Assets; "
+                + $"this one knows versions up to {CurrentVersion}. Upgrade Assets, or point it at another metadata file.");
+        }
+
+        for (var version = found + 1; version <= CurrentVersion; version++)
+        {
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, Migrations[version - 1]);
+            using (var record = connection.CreateCommand())
+            {
+                record.CommandText = "INSERT INTO schema_version VALUES ($version, $at)";
+                record.Parameters.Add(new DuckDBParameter("version", version));
+                record.Parameters.Add(new DuckDBParameter("at", nowTicks()));
+                record.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+
+        return found;
+    }
+
+    public static int ReadVersion(DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT coalesce(max(version), 0) FROM schema_version";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
