@@ -1,0 +1,102 @@
+using Assets.Graph;
+using Assets.Metadata;
+using Assets.Storage.Objects;
+using Assets.Storage.Publishing;
+using NodaTime;
+
+namespace Assets.Storage.Maintenance;
+
+/// <summary>
+/// <c>rollback</c>: re-points a partition at an earlier materialization, an instant return to a previous
+/// version. The target's manifest and files are checked first, the pointer is replaced by
+/// compare-and-swap under the partition's lease, and the status and event log record it.
+/// </summary>
+public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadata, IClock clock, PublisherOptions? options = null)
+{
+    private readonly PublisherOptions _options = options ?? new PublisherOptions();
+
+    /// <summary>
+    /// Re-points <paramref name="partition"/> at <paramref name="to"/>, or, when <c>null</c>, at the
+    /// materialization published before the current one. Returns the new pointer.
+    /// </summary>
+    public async Task<PartitionPointer> RollbackAsync(AssetPartition partition, MaterializationId? to, RunId run, CancellationToken cancellationToken = default)
+    {
+        if (!await metadata.TryAcquireLeaseAsync(partition, run, clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+        {
+            throw new PartitionLeasedException(partition);
+        }
+
+        try
+        {
+            var (current, version) = await PublishedPartitions.ReadPointerAsync(store, partition, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                throw new InvalidOperationException($"{partition} was never published, so there is nothing to roll back.");
+            }
+
+            var target = to ?? await PreviousAsync(partition, current, cancellationToken).ConfigureAwait(false);
+            if (target == current.MaterializationId)
+            {
+                throw new InvalidOperationException($"{partition} already points at materialization {target}.");
+            }
+
+            var manifest = await PublishedPartitions.ReadManifestAsync(store, partition, target, cancellationToken).ConfigureAwait(false);
+            foreach (var file in manifest.Files)
+            {
+                var size = await store.GetSizeAsync(ObjectKey.Parse(file.Path), cancellationToken).ConfigureAwait(false);
+                if (size != file.Size)
+                {
+                    throw new CorruptObjectException(ObjectKey.Parse(file.Path),
+                        size is null ? "a data file of the rollback target is missing (removed by gc?)." : $"a data file of the rollback target has {size} bytes, its manifest says {file.Size}.");
+                }
+            }
+
+            var now = clock.GetCurrentInstant();
+            var pointer = new PartitionPointer(StorageLayout.ManifestOf(partition, target).Value, target, manifest.DataVersion, current.Sequence + 1, now);
+            var written = await store.ReplaceIfMatchAsync(StorageLayout.PointerOf(partition), ManifestJson.WritePointer(pointer), version, cancellationToken).ConfigureAwait(false);
+            if (!written.Succeeded)
+            {
+                var (winner, _) = await PublishedPartitions.ReadPointerAsync(store, partition, CancellationToken.None).ConfigureAwait(false);
+                throw new PublishConflictException(partition, target, winner?.MaterializationId);
+            }
+
+            await PublishRecorder.RecordAsync(metadata, manifest, pointer, now, cancellationToken).ConfigureAwait(false);
+            await metadata.AppendEventsAsync(
+                [new RunEvent(run, now, RunEventKind.RolledBack, partition, null, $"rolled back from materialization {current.MaterializationId} to {target}")],
+                cancellationToken).ConfigureAwait(false);
+            return pointer;
+        }
+        finally
+        {
+            await metadata.ReleaseLeaseAsync(partition, run, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The materialization published before <paramref name="current"/>: the newest one the metadata store
+    /// knows was published earlier; failing that (a rebuilt store has only current pointers), the newest
+    /// manifest older than the current one.
+    /// </summary>
+    private async Task<MaterializationId> PreviousAsync(AssetPartition partition, PartitionPointer current, CancellationToken cancellationToken)
+    {
+        var published = (await metadata.GetMaterializationsAsync(partition, cancellationToken).ConfigureAwait(false))
+            .Where(m => m.PublishedAt is not null && m.Id != current.MaterializationId && (m.Sequence ?? 0) < current.Sequence)
+            .OrderByDescending(m => m.Sequence)
+            .FirstOrDefault();
+        if (published is not null)
+        {
+            return published.Id;
+        }
+
+        MaterializationId? newest = null;
+        await foreach (var entry in store.ListAsync(StorageLayout.ManifestPrefix(partition), cancellationToken).ConfigureAwait(false))
+        {
+            if (StorageLayout.OwnerOf(entry.Key) is { } owner && string.CompareOrdinal(owner.Id.Value, current.MaterializationId.Value) < 0)
+            {
+                newest = owner.Id;
+            }
+        }
+
+        return newest ?? throw new InvalidOperationException($"{partition} has no earlier version to roll back to.");
+    }
+}

@@ -1,0 +1,76 @@
+using Assets.Graph;
+using Assets.Metadata;
+using Assets.Storage.Objects;
+using NodaTime;
+
+namespace Assets.Storage.Publishing;
+
+/// <summary>
+/// The publish protocol of DESIGN.md ("Storage and the publish protocol"), one partition at a time:
+/// <see cref="BeginAsync"/> claims the partition (takes its lease and reads the pointer's version as the
+/// fencing token), and the returned <see cref="Publication"/> stages data files, writes the manifest,
+/// and publishes by compare-and-swap of the pointer, or records a quarantine or a failure. At every
+/// instant before the pointer is replaced, readers get the previous version whole; after it, the new one.
+/// </summary>
+public sealed class PartitionPublisher
+{
+    private readonly IObjectStore _store;
+    private readonly IMetadataStore _metadata;
+    private readonly IClock _clock;
+    private readonly PublisherOptions _options;
+
+    /// <summary>Creates the publisher.</summary>
+    public PartitionPublisher(IObjectStore store, IMetadataStore metadata, IClock clock, PublisherOptions? options = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _metadata = metadata ?? throw new ArgumentNullException(nameof(metadata));
+        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+        _options = options ?? new PublisherOptions();
+    }
+
+    /// <summary>
+    /// Step 1, claim: takes the partition's lease for <paramref name="run"/> (throws
+    /// <see cref="PartitionLeasedException"/> when another run holds it), reads the current pointer as the
+    /// fencing token, and marks the partition running.
+    /// </summary>
+    public async Task<Publication> BeginAsync(AssetPartition partition, RunId run, CancellationToken cancellationToken = default)
+    {
+        if (!await _metadata.TryAcquireLeaseAsync(partition, run, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+        {
+            throw new PartitionLeasedException(partition);
+        }
+
+        try
+        {
+            var fencing = await PublishedPartitions.ReadPointerAsync(_store, partition, cancellationToken).ConfigureAwait(false);
+            var previousState = await _metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false);
+            await _metadata.SetStatesAsync([RunningState(partition, previousState, fencing.Current)], cancellationToken).ConfigureAwait(false);
+            return new Publication(this, partition, run, MaterializationId.New(), fencing.Current, fencing.Version, previousState);
+        }
+        catch
+        {
+            await _metadata.ReleaseLeaseAsync(partition, run, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    internal IObjectStore Store => _store;
+
+    internal IMetadataStore Metadata => _metadata;
+
+    internal IClock Clock => _clock;
+
+    internal PublisherOptions Options => _options;
+
+    private PartitionState RunningState(AssetPartition partition, PartitionState? previous, PartitionPointer? pointer)
+        => new(
+            partition,
+            PartitionStatus.Running,
+            null,
+            pointer?.MaterializationId ?? previous?.MaterializationId,
+            pointer?.DataVersion ?? previous?.DataVersion,
+            previous?.CodeVersion,
+            pointer?.Sequence ?? previous?.Sequence,
+            pointer?.PublishedAt ?? previous?.PublishedAt,
+            _clock.GetCurrentInstant());
+}

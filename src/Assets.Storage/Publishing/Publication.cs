@@ -1,0 +1,311 @@
+using System.Security.Cryptography;
+using System.Text;
+using Assets.Graph;
+using Assets.Metadata;
+using Assets.Storage.Objects;
+using NodaTime;
+
+namespace Assets.Storage.Publishing;
+
+/// <summary>
+/// One materialization of one partition going through the publish protocol, created by
+/// <see cref="PartitionPublisher.BeginAsync"/> with the partition's lease held. Call, in order:
+/// <see cref="StageFileAsync"/> for each output file (step 2), run the checks against
+/// <see cref="OpenStagedAsync"/> (step 3) and <see cref="QuarantineAsync"/> on a blocking failure,
+/// <see cref="WriteManifestAsync"/> (step 4), then <see cref="PublishAsync"/> (steps 5 and 6); or
+/// <see cref="FailAsync"/> when the body failed. Disposing releases the lease; a publication disposed
+/// before it finished leaves the previous version published and its staged files for <c>gc</c>.
+/// Not thread-safe: one materialization is one sequence of steps.
+/// </summary>
+public sealed class Publication : IAsyncDisposable
+{
+    private readonly PartitionPublisher _publisher;
+    private readonly PartitionState? _previousState;
+    private readonly List<ManifestFile> _files = [];
+    private Manifest? _manifest;
+    private bool _finished;
+    private bool _leaseReleased;
+
+    internal Publication(PartitionPublisher publisher, AssetPartition partition, RunId runId, MaterializationId id, PartitionPointer? previous, ObjectVersion? fencingToken, PartitionState? previousState)
+    {
+        _publisher = publisher;
+        Partition = partition;
+        RunId = runId;
+        Id = id;
+        Previous = previous;
+        FencingToken = fencingToken;
+        _previousState = previousState;
+    }
+
+    /// <summary>The partition.</summary>
+    public AssetPartition Partition { get; }
+
+    /// <summary>The run.</summary>
+    public RunId RunId { get; }
+
+    /// <summary>This materialization's id.</summary>
+    public MaterializationId Id { get; }
+
+    /// <summary>The pointer readers got when the partition was claimed; <c>null</c> when it was never published.</summary>
+    public PartitionPointer? Previous { get; }
+
+    /// <summary>The version of that pointer: the publish replaces it only if it is still this one.</summary>
+    public ObjectVersion? FencingToken { get; }
+
+    /// <summary>The files staged so far.</summary>
+    public IReadOnlyList<ManifestFile> StagedFiles => _files;
+
+    /// <summary>Where the staged files are, for people (a quarantine's cause names it).</summary>
+    public string StagedLocation => $"{_publisher.Store.Location}/{StorageLayout.DataPrefix(Partition, Id)}";
+
+    private IObjectStore Store => _publisher.Store;
+
+    private IMetadataStore Metadata => _publisher.Metadata;
+
+    private Instant Now => _publisher.Clock.GetCurrentInstant();
+
+    /// <summary>
+    /// Step 2, stage: <paramref name="write"/> writes one file's bytes to the stream it is given and returns
+    /// the rows it wrote; the file is then created under its final key (create-if-absent), invisible to
+    /// readers until published. Returns the file as the manifest will list it.
+    /// </summary>
+    public async Task<ManifestFile> StageFileAsync(Func<Stream, CancellationToken, Task<long>> write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        EnsureOpen();
+        if (_manifest is not null)
+        {
+            throw new InvalidOperationException("The manifest is written: no more files can be staged.");
+        }
+
+        await RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
+        var key = StorageLayout.DataFile(Partition, Id, _files.Count);
+        Directory.CreateDirectory(_publisher.Options.StagingDirectory);
+        var temp = Path.Combine(_publisher.Options.StagingDirectory, $"{Id.Value}-{_files.Count:D5}-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            long rows;
+            string sha256;
+            long size;
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                rows = await write(file, cancellationToken).ConfigureAwait(false);
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                size = file.Length;
+                file.Position = 0;
+                sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false));
+                file.Position = 0;
+                var created = await Store.CreateIfAbsentAsync(key, file, cancellationToken).ConfigureAwait(false);
+                if (!created.Succeeded)
+                {
+                    throw new InvalidOperationException($"{key} already exists: materialization ids are never reused, so another writer is using this one.");
+                }
+            }
+
+            var staged = new ManifestFile(key.Value, size, sha256, rows);
+            _files.Add(staged);
+            return staged;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>Opens a staged file for reading (checks run against the staged data, before anything is published).</summary>
+    public async Task<Stream> OpenStagedAsync(ManifestFile file, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return await Store.OpenReadAsync(ObjectKey.Parse(file.Path), cancellationToken).ConfigureAwait(false)
+            ?? throw new CorruptObjectException(ObjectKey.Parse(file.Path), "the staged file vanished before it was published.");
+    }
+
+    /// <summary>
+    /// Step 3 failed: a blocking check failed on the staged data. Nothing is published; the staged files
+    /// are kept for triage (until <c>gc</c>); the partition is quarantined with <paramref name="cause"/>
+    /// and the check results, and the previous version (if any) is still what readers get.
+    /// </summary>
+    public async Task QuarantineAsync(string cause, IReadOnlyList<CheckRecord> checkResults, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(cause);
+        ArgumentNullException.ThrowIfNull(checkResults);
+        EnsureOpen();
+        var fullCause = $"{cause} Staged data kept for triage at {StagedLocation}";
+        await Metadata.RecordCheckResultsAsync(checkResults, cancellationToken).ConfigureAwait(false);
+        await Metadata.SetStatesAsync([SettledState(PartitionStatus.Quarantined, fullCause)], cancellationToken).ConfigureAwait(false);
+        await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.StepQuarantined, Partition, null, fullCause)], cancellationToken).ConfigureAwait(false);
+        await FinishAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Step 4, manifest: writes the immutable manifest (create-if-absent) describing the staged files.
+    /// The data version is a hash of the files' content and the schema, unless <paramref name="dataVersion"/>
+    /// is given (an asset that writes elsewhere reports its own).
+    /// </summary>
+    public async Task<Manifest> WriteManifestAsync(
+        string codeVersion,
+        IReadOnlyList<UpstreamVersion> upstream,
+        Interval? interval,
+        string? schema,
+        IReadOnlyDictionary<string, object?>? metadata = null,
+        string? dataVersion = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(codeVersion);
+        ArgumentNullException.ThrowIfNull(upstream);
+        EnsureOpen();
+        if (_manifest is not null)
+        {
+            throw new InvalidOperationException("The manifest is already written.");
+        }
+
+        await RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
+        var manifest = new Manifest
+        {
+            Partition = Partition,
+            MaterializationId = Id,
+            RunId = RunId,
+            Files = _files.ToArray(),
+            Schema = schema,
+            DataVersion = dataVersion ?? ComputeDataVersion(_files, schema, metadata),
+            CodeVersion = codeVersion,
+            Upstream = upstream,
+            Interval = interval,
+            CreatedAt = Now,
+            Metadata = new SortedDictionary<string, object?>(metadata?.ToDictionary() ?? [], StringComparer.Ordinal),
+        };
+        var key = StorageLayout.ManifestOf(Partition, Id);
+        using var content = new MemoryStream(ManifestJson.WriteManifest(manifest), writable: false);
+        var created = await Store.CreateIfAbsentAsync(key, content, cancellationToken).ConfigureAwait(false);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException($"{key} already exists: materialization ids are never reused, so another writer is using this one.");
+        }
+
+        _manifest = manifest;
+        return manifest;
+    }
+
+    /// <summary>
+    /// Steps 5 and 6, publish and record: replaces the pointer with one naming this manifest if it is still
+    /// the version read at claim time (throws <see cref="PublishConflictException"/> naming the other
+    /// materialization otherwise, overwriting nothing), then records the publish in the metadata store and
+    /// releases the lease. Returns the new pointer.
+    /// </summary>
+    public async Task<PartitionPointer> PublishAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        var manifest = _manifest ?? throw new InvalidOperationException("Write the manifest before publishing.");
+        await RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
+        var publishedAt = Now;
+        var pointer = new PartitionPointer(StorageLayout.ManifestOf(Partition, Id).Value, Id, manifest.DataVersion, (Previous?.Sequence ?? 0) + 1, publishedAt);
+        var key = StorageLayout.PointerOf(Partition);
+        var written = await Store.ReplaceIfMatchAsync(key, ManifestJson.WritePointer(pointer), FencingToken, cancellationToken).ConfigureAwait(false);
+        if (!written.Succeeded)
+        {
+            var (current, _) = await PublishedPartitions.ReadPointerAsync(Store, Partition, CancellationToken.None).ConfigureAwait(false);
+            var conflict = new PublishConflictException(Partition, Id, current?.MaterializationId);
+            await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.StepFailed, Partition, null, conflict.Message)], CancellationToken.None).ConfigureAwait(false);
+            await FinishAsync().ConfigureAwait(false);
+            throw conflict;
+        }
+
+        // From here the new version is what readers get. A crash before the records below loses
+        // nothing: start-up reconciliation rebuilds them from the pointer.
+        await PublishRecorder.RecordAsync(Metadata, manifest, pointer, Now, cancellationToken).ConfigureAwait(false);
+        await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.StepPublished, Partition, null, $"published materialization {Id} ({manifest.RowCount} rows, data version {manifest.DataVersion})")], cancellationToken).ConfigureAwait(false);
+        await FinishAsync().ConfigureAwait(false);
+        return pointer;
+    }
+
+    /// <summary>
+    /// The materialization failed (the body threw, its output was invalid, a check could not run): the
+    /// partition is marked failed with <paramref name="error"/>, the previous version (if any) is still what
+    /// readers get, and the staged files stay for <c>gc</c>.
+    /// </summary>
+    public async Task FailAsync(string error, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(error);
+        EnsureOpen();
+        await Metadata.SetStatesAsync([SettledState(PartitionStatus.Failed, error)], cancellationToken).ConfigureAwait(false);
+        await FinishAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Releases the lease if the publication did not finish; the previous version stays published.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_finished)
+        {
+            // Abandoned (cancelled, or an error the caller did not record): put the status back the way it
+            // was, so the partition does not look running forever.
+            _finished = true;
+            var restored = _previousState ?? new PartitionState(Partition, PartitionStatus.Missing, null, null, null, null, null, null, Now);
+            await Metadata.SetStatesAsync([restored with { UpdatedAt = Now }], CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await ReleaseLeaseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The data version of staged files: a hash of the schema and each file's content hash and rows, in order
+    /// (never of paths or ids, so the same rows give the same version); for an asset without files, a hash
+    /// of its reported metadata.
+    /// </summary>
+    internal static string ComputeDataVersion(IReadOnlyList<ManifestFile> files, string? schema, IReadOnlyDictionary<string, object?>? metadata)
+    {
+        var text = new StringBuilder();
+        text.Append("schema:").Append(schema ?? string.Empty).Append('\n');
+        foreach (var file in files)
+        {
+            text.Append(file.Sha256).Append(' ').Append(file.Rows).Append('\n');
+        }
+
+        if (files.Count == 0 && metadata is not null)
+        {
+            foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                text.Append(key).Append('=').Append(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
+    }
+
+    private PartitionState SettledState(PartitionStatus status, string cause)
+        => new(
+            Partition,
+            status,
+            cause,
+            Previous?.MaterializationId ?? _previousState?.MaterializationId,
+            Previous?.DataVersion ?? _previousState?.DataVersion,
+            _previousState?.CodeVersion,
+            Previous?.Sequence ?? _previousState?.Sequence,
+            Previous?.PublishedAt ?? _previousState?.PublishedAt,
+            Now);
+
+    private async Task RenewLeaseAsync(CancellationToken cancellationToken)
+    {
+        if (!await Metadata.TryAcquireLeaseAsync(Partition, RunId, Now, _publisher.Options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+        {
+            throw new PartitionLeasedException(Partition);
+        }
+    }
+
+    private async Task FinishAsync()
+    {
+        _finished = true;
+        await ReleaseLeaseAsync().ConfigureAwait(false);
+    }
+
+    private async Task ReleaseLeaseAsync()
+    {
+        if (!_leaseReleased)
+        {
+            _leaseReleased = true;
+            await Metadata.ReleaseLeaseAsync(Partition, RunId, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private void EnsureOpen() => ObjectDisposedException.ThrowIf(_finished, this);
+}

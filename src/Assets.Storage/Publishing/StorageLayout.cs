@@ -1,0 +1,93 @@
+using Assets.Graph;
+using Assets.Storage.Objects;
+
+namespace Assets.Storage.Publishing;
+
+/// <summary>
+/// Where the objects of a root live (DESIGN.md, "Storage and the publish protocol"):
+/// <code>
+/// data/&lt;asset&gt;/&lt;partition&gt;/&lt;materialization_id&gt;/part-00000.parquet   immutable, written once
+/// manifests/&lt;asset&gt;/&lt;partition&gt;/&lt;materialization_id&gt;.json            immutable, written once
+/// current/&lt;asset&gt;/&lt;partition&gt;.json                                   the pointer: the only object ever replaced
+/// </code>
+/// The asset key's segments become folders; the partition is one <see cref="PartitionSegment"/>. Both
+/// are validated types, so every key built here is inside the root.
+/// </summary>
+public static class StorageLayout
+{
+    /// <summary>The folder of data files.</summary>
+    public const string DataFolder = "data";
+
+    /// <summary>The folder of manifests.</summary>
+    public const string ManifestsFolder = "manifests";
+
+    /// <summary>The folder of pointers.</summary>
+    public const string CurrentFolder = "current";
+
+    private const string ManifestSuffix = ".json";
+
+    /// <summary>The folder a materialization's data files are staged in.</summary>
+    public static string DataPrefix(AssetPartition partition, MaterializationId id)
+        => $"{DataFolder}/{partition.Asset.Value}/{PartitionSegment.Encode(partition.Partition)}/{id.Value}/";
+
+    /// <summary>The key of a materialization's data file number <paramref name="index"/>.</summary>
+    public static ObjectKey DataFile(AssetPartition partition, MaterializationId id, int index)
+        => ObjectKey.Parse(DataPrefix(partition, id) + $"part-{index:D5}.parquet");
+
+    /// <summary>The key of a materialization's manifest.</summary>
+    public static ObjectKey ManifestOf(AssetPartition partition, MaterializationId id)
+        => ObjectKey.Parse($"{ManifestsFolder}/{partition.Asset.Value}/{PartitionSegment.Encode(partition.Partition)}/{id.Value}{ManifestSuffix}");
+
+    /// <summary>The folder of every manifest of one partition.</summary>
+    public static string ManifestPrefix(AssetPartition partition)
+        => $"{ManifestsFolder}/{partition.Asset.Value}/{PartitionSegment.Encode(partition.Partition)}/";
+
+    /// <summary>The key of a partition's pointer.</summary>
+    public static ObjectKey PointerOf(AssetPartition partition)
+        => ObjectKey.Parse($"{CurrentFolder}/{partition.Asset.Value}/{PartitionSegment.Encode(partition.Partition)}{ManifestSuffix}");
+
+    /// <summary>Reads the (asset, partition) back from a pointer's key; <c>null</c> for a key that is not a pointer.</summary>
+    public static AssetPartition? PartitionOfPointer(ObjectKey key)
+    {
+        var segments = key.Segments;
+        if (segments.Count < 3 || segments[0] != CurrentFolder || !segments[^1].EndsWith(ManifestSuffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var assetText = string.Join('/', segments.Skip(1).Take(segments.Count - 2));
+        var segment = segments[^1][..^ManifestSuffix.Length];
+        return AssetKey.TryParse(assetText, out var asset, out _) && PartitionSegment.TryDecode(segment, out var partition, out _)
+            ? new AssetPartition(asset, partition)
+            : null;
+    }
+
+    /// <summary>
+    /// Reads the (asset, partition) and materialization a data file or manifest belongs to; <c>null</c>
+    /// for a key that is neither (such keys are never touched by maintenance).
+    /// </summary>
+    public static (AssetPartition Partition, MaterializationId Id)? OwnerOf(ObjectKey key)
+    {
+        var segments = key.Segments;
+        if (segments.Count >= 5 && segments[0] == DataFolder)
+        {
+            // data/<asset...>/<partition>/<id>/<file>
+            return Parse(segments.Skip(1).Take(segments.Count - 4), segments[^3], segments[^2]);
+        }
+
+        if (segments.Count >= 4 && segments[0] == ManifestsFolder && segments[^1].EndsWith(ManifestSuffix, StringComparison.Ordinal))
+        {
+            // manifests/<asset...>/<partition>/<id>.json
+            return Parse(segments.Skip(1).Take(segments.Count - 3), segments[^2], segments[^1][..^ManifestSuffix.Length]);
+        }
+
+        return null;
+
+        static (AssetPartition, MaterializationId)? Parse(IEnumerable<string> assetSegments, string partitionSegment, string idText)
+            => AssetKey.TryParse(string.Join('/', assetSegments), out var asset, out _)
+                && PartitionSegment.TryDecode(partitionSegment, out var partition, out _)
+                && MaterializationId.TryParse(idText, out var id)
+                ? (new AssetPartition(asset, partition), id)
+                : null;
+    }
+}

@@ -1,0 +1,43 @@
+using Assets.Graph;
+using Assets.Metadata;
+using NodaTime;
+
+namespace Assets.Storage.Tests.Publishing;
+
+/// <summary>
+/// A metadata store whose process "dies" when it is asked to record a materialization: protocol step 6
+/// never happens, as after a crash between replacing the pointer and recording the publish.
+/// </summary>
+public sealed class FailingRecordMetadataStore(IMetadataStore inner) : IMetadataStore
+{
+    public Task RecordMaterializationAsync(MaterializationRecord record, CancellationToken ct = default)
+        => throw new IOException("the process died before recording the publish");
+
+    public Task AppendEventsAsync(IReadOnlyList<RunEvent> events, CancellationToken ct = default) => inner.AppendEventsAsync(events, ct);
+
+    public Task<IReadOnlyList<RunEvent>> GetEventsAsync(RunId? run = null, AssetPartition? partition = null, int limit = 1000, CancellationToken ct = default)
+        => inner.GetEventsAsync(run, partition, limit, ct);
+
+    public Task<bool> TryAcquireLeaseAsync(AssetPartition partition, RunId holder, Instant now, Duration ttl, CancellationToken ct = default)
+        => inner.TryAcquireLeaseAsync(partition, holder, now, ttl, ct);
+
+    public Task ReleaseLeaseAsync(AssetPartition partition, RunId holder, CancellationToken ct = default) => inner.ReleaseLeaseAsync(partition, holder, ct);
+
+    public Task<IReadOnlyList<MaterializationRecord>> GetMaterializationsAsync(AssetPartition partition, CancellationToken ct = default)
+        => inner.GetMaterializationsAsync(partition, ct);
+
+    public Task SetStatesAsync(IReadOnlyList<PartitionState> states, CancellationToken ct = default) => inner.SetStatesAsync(states, ct);
+
+    public Task<PartitionState?> GetStateAsync(AssetPartition partition, CancellationToken ct = default) => inner.GetStateAsync(partition, ct);
+
+    public Task<IReadOnlyList<PartitionState>> GetStatesAsync(IReadOnlyCollection<AssetKey>? assets = null, CancellationToken ct = default)
+        => inner.GetStatesAsync(assets, ct);
+
+    public Task RecordCheckResultsAsync(IReadOnlyList<CheckRecord> results, CancellationToken ct = default) => inner.RecordCheckResultsAsync(results, ct);
+
+    public Task<IReadOnlyList<CheckRecord>> GetCheckResultsAsync(AssetPartition partition, CancellationToken ct = default) => inner.GetCheckResultsAsync(partition, ct);
+
+    public Task ReplacePublishedStatesAsync(IReadOnlyList<PartitionState> published, CancellationToken ct = default) => inner.ReplacePublishedStatesAsync(published, ct);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
