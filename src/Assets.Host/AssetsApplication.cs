@@ -32,6 +32,9 @@ public static class AssetsApplication
             globals.Verbose,
             ListCommand.Create(host),
             LineageCommand.Create(host),
+            VerifyCommand.Create(host),
+            RollbackCommand.Create(host),
+            GcCommand.Create(host),
         };
 
         var parseResult = root.Parse(args);

@@ -1,6 +1,7 @@
 using Assets.Graph;
 using Assets.Hosting;
 using Assets.Hosting.Configuration;
+using Assets.Hosting.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -30,6 +31,7 @@ public static class AssetsServiceCollectionExtensions
         services.AddOptions<AssetsOptions>().BindConfiguration(AssetsOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AssetsOptions>, AssetsOptionsValidator>());
         services.TryAddSingleton<IClock>(SystemClock.Instance);
+        services.TryAddSingleton<AssetsStorage>();
         services.TryAddSingleton(provider =>
         {
             var isService = provider.GetRequiredService<IServiceProviderIsService>();

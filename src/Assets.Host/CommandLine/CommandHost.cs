@@ -2,6 +2,9 @@ using System.CommandLine;
 using Assets.Graph;
 using Assets.Partitions;
 using Assets.Selection;
+using Assets.Storage.Metadata;
+using Assets.Storage.Objects.S3;
+using Assets.Storage.Publishing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -44,6 +47,12 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
             await Terminal.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
+        catch (Exception e) when (e is MetadataStoreLockedException or CorruptObjectException or S3StoreException)
+        {
+            // Errors with a message that already says what is wrong and what to do.
+            await Terminal.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
 #pragma warning disable CA1031 // The command line is the outermost layer: every error becomes a message and an exit code.
         catch (Exception e)
 #pragma warning restore CA1031
@@ -81,7 +90,7 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
     {
         AssetDefinitionException => e.Message + Environment.NewLine + "Fix these definitions and run again.",
         OptionsValidationException options => "Invalid configuration:" + string.Concat(options.Failures.Select(f => Environment.NewLine + "  - " + f)),
-        AssetSelectionException or UnknownAssetException or PartitionKeyException => e.Message,
+        AssetSelectionException or UnknownAssetException or PartitionKeyException or CommandUsageException => e.Message,
         _ => null,
     };
 }

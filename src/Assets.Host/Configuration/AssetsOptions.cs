@@ -46,4 +46,11 @@ public sealed class S3Options
     /// aws-chunked uploads (s3rver needs this). Default: <c>false</c>.
     /// </summary>
     public bool CompatibilityMode { get; set; }
+
+    /// <summary>
+    /// Whether the server honours conditional writes (<c>If-None-Match</c>, <c>If-Match</c>): AWS S3 and MinIO do,
+    /// s3rver does not. When <c>false</c>, publishes stay atomic, but only the metadata store's lease keeps
+    /// two writers of one partition apart, so two machines must not share such a root. Default: <c>true</c>.
+    /// </summary>
+    public bool ConditionalWrites { get; set; } = true;
 }

@@ -100,29 +100,11 @@ public sealed class ProtocolHarness : IAsyncDisposable
         return await publication.PublishAsync();
     }
 
-    /// <summary>What a reader gets now: pointer, manifest, files, rows.</summary>
+    /// <summary>What a reader gets now: pointer, manifest, files, rows; <c>null</c> when never published.</summary>
     public async Task<Sale[]?> ReadAsync(AssetPartition? partition = null)
     {
-        var manifest = await PublishedPartitions.ReadCurrentManifestAsync(Store, partition ?? Day);
-        if (manifest is null)
-        {
-            return null;
-        }
-
-        var rows = new List<Sale>();
-        foreach (var file in manifest.Files)
-        {
-            await using var stream = await Store.OpenReadAsync(ObjectKey.Parse(file.Path));
-            using var copy = new MemoryStream();
-            await stream!.CopyToAsync(copy);
-            copy.Position = 0;
-            await foreach (var row in ParquetRecordFormat.ReadAsync<Sale>(copy))
-            {
-                rows.Add(row);
-            }
-        }
-
-        return [.. rows];
+        var (pointer, _) = await PublishedPartitions.ReadPointerAsync(Store, partition ?? Day);
+        return pointer is null ? null : [.. await new PartitionReader(Store).ReadAsync<Sale>(partition ?? Day).ToListAsync()];
     }
 
     public async Task<byte[]> ReadBytesAsync(string key)
