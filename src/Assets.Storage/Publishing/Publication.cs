@@ -25,6 +25,7 @@ public sealed class Publication : IAsyncDisposable
     private Manifest? _manifest;
     private bool _finished;
     private bool _leaseReleased;
+    private Instant _leaseRenewedAt;
 
     internal Publication(PartitionPublisher publisher, AssetPartition partition, RunId runId, MaterializationId id, PartitionPointer? previous, ObjectVersion? fencingToken, PartitionState? previousState)
     {
@@ -35,6 +36,7 @@ public sealed class Publication : IAsyncDisposable
         Previous = previous;
         FencingToken = fencingToken;
         _previousState = previousState;
+        _leaseRenewedAt = publisher.Clock.GetCurrentInstant();
     }
 
     /// <summary>The partition.</summary>
@@ -284,12 +286,24 @@ public sealed class Publication : IAsyncDisposable
             Previous?.PublishedAt ?? _previousState?.PublishedAt,
             Now);
 
+    /// <summary>
+    /// Renews the lease once half of it has passed: often enough that it never lapses between steps, and
+    /// rarely enough that a quick materialization pays for one lease write, not one per step.
+    /// </summary>
     private async Task RenewLeaseAsync(CancellationToken cancellationToken)
     {
-        if (!await Metadata.TryAcquireLeaseAsync(Partition, RunId, Now, _publisher.Options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+        var now = Now;
+        if (now - _leaseRenewedAt < _publisher.Options.LeaseDuration / 2)
+        {
+            return;
+        }
+
+        if (!await Metadata.TryAcquireLeaseAsync(Partition, RunId, now, _publisher.Options.LeaseDuration, cancellationToken).ConfigureAwait(false))
         {
             throw new PartitionLeasedException(Partition);
         }
+
+        _leaseRenewedAt = now;
     }
 
     private async Task FinishAsync()

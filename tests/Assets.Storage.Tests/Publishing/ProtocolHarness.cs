@@ -37,12 +37,10 @@ public sealed class ProtocolHarness : IAsyncDisposable
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "assets-protocol-" + Guid.NewGuid().ToString("N"));
     private readonly List<IMetadataStore> _opened = [];
 
-    private ProtocolHarness(StoreKind kind, bool enforcesConditionalWrites)
+    private ProtocolHarness(Func<string, IObjectStore> createStore)
     {
         Directory.CreateDirectory(_folder);
-        Store = kind == StoreKind.Memory
-            ? new InMemoryObjectStore(enforcesConditionalWrites)
-            : new LocalObjectStore(Path.Combine(_folder, "root"));
+        Store = createStore(_folder);
         Publisher = null!;
     }
 
@@ -58,9 +56,15 @@ public sealed class ProtocolHarness : IAsyncDisposable
 
     public PublisherOptions Options => new() { LeaseDuration = Duration.FromMinutes(10), StagingDirectory = Path.Combine(_folder, "staging") };
 
-    public static async Task<ProtocolHarness> CreateAsync(StoreKind kind = StoreKind.Memory, bool enforcesConditionalWrites = true)
+    public static Task<ProtocolHarness> CreateAsync(StoreKind kind = StoreKind.Memory, bool enforcesConditionalWrites = true)
+        => CreateAsync(folder => kind == StoreKind.Memory
+            ? new InMemoryObjectStore(enforcesConditionalWrites)
+            : new LocalObjectStore(Path.Combine(folder, "root")));
+
+    /// <summary>A harness over any store (S3 tests pass theirs); the metadata store and staging stay in a temp folder.</summary>
+    public static async Task<ProtocolHarness> CreateAsync(Func<string, IObjectStore> createStore)
     {
-        var harness = new ProtocolHarness(kind, enforcesConditionalWrites);
+        var harness = new ProtocolHarness(createStore);
         await harness.OpenMetadataAsync("assets.duckdb");
         return harness;
     }

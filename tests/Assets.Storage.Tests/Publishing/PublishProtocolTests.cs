@@ -241,6 +241,23 @@ public sealed class PublishProtocolTests
     }
 
     [Fact]
+    public async Task ALongMaterialization_RenewsItsLeaseSoItNeverLapsesBetweenSteps()
+    {
+        await using var harness = await ProtocolHarness.CreateAsync();
+        await using var slow = await harness.Publisher.BeginAsync(Day, RunId.New());
+
+        harness.Clock.Advance(Duration.FromMinutes(6));
+        await ProtocolHarness.StageAsync(slow, ProtocolHarness.Rows(10));
+        harness.Clock.Advance(Duration.FromMinutes(6));
+
+        // Twelve minutes after the claim the first ten-minute lease would have lapsed; the renewal at six holds.
+        await Assert.ThrowsAsync<PartitionLeasedException>(() => harness.Publisher.BeginAsync(Day, RunId.New()));
+        await ProtocolHarness.ManifestAsync(slow);
+        await slow.PublishAsync();
+        Assert.Equal(ProtocolHarness.Rows(10), await harness.ReadAsync());
+    }
+
+    [Fact]
     public async Task Quarantine_PublishesNothingKeepsTheStagedFilesAndSaysWhere()
     {
         await using var harness = await ProtocolHarness.CreateAsync();
