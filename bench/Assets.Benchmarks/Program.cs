@@ -1,0 +1,14 @@
+using Assets.Benchmarks;
+
+// Figures are printed as "name: value unit", one per line, measured side by side in one run so
+// a noisy shared machine affects the framework and the raw baseline alike. --quick stays under a minute.
+var quick = args.Contains("--quick");
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+Console.WriteLine($"# machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; quick={quick}");
+foreach (var benchmark in new IBenchmark[] { new SmallPartitionPublishBenchmark() })
+{
+    if (only is null || benchmark.Name == only)
+    {
+        await benchmark.RunAsync(quick, Report.Console);
+    }
+}

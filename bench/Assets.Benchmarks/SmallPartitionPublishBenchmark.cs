@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Assets.Graph;
+using Assets.Partitions;
+using Assets.Storage.Metadata;
+using Assets.Storage.Objects;
+using Assets.Storage.Objects.Local;
+using Assets.Storage.Parquet;
+using Assets.Storage.Publishing;
+using NodaTime;
+
+namespace Assets.Benchmarks;
+
+public sealed record SmallRow
+{
+    public string Id { get; init; } = "";
+
+    public long Quantity { get; init; }
+
+    public decimal Amount { get; init; }
+}
+
+/// <summary>
+/// Publishing many small partitions through the whole protocol (lease, stage, manifest, pointer
+/// compare-and-swap, metadata records) against the raw cost of the same Parquet bytes written to a
+/// temp file, fsynced and renamed into place.
+/// </summary>
+public sealed class SmallPartitionPublishBenchmark : IBenchmark
+{
+    public string Name => "publish-small";
+
+    public async Task RunAsync(bool quick, Report report)
+    {
+        var partitions = quick ? 200 : 1000;
+        const int RowsPerPartition = 50;
+        var folder = Path.Combine(Path.GetTempPath(), "assets-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var rows = Enumerable.Range(0, RowsPerPartition).Select(i => new SmallRow { Id = $"R-{i:D4}", Quantity = i % 5 + 1, Amount = i * 1.25m }).ToArray();
+            var raw = await RawAsync(Path.Combine(folder, "raw"), partitions, rows);
+            var store = new LocalObjectStore(Path.Combine(folder, "root"));
+            var (framework, bytes) = await FrameworkAsync(store, Path.Combine(folder, "meta.duckdb"), Path.Combine(folder, "staging"), partitions, rows);
+            report.Note($"{partitions} partitions of {RowsPerPartition} rows on a local root");
+            report.Figure("publish_small_local_per_partition", framework.TotalMilliseconds / partitions, "ms");
+            report.Figure("raw_write_fsync_rename_per_partition", raw.TotalMilliseconds / partitions, "ms");
+            report.Figure("publish_small_local_overhead_per_partition", (framework - raw).TotalMilliseconds / partitions, "ms");
+            report.Figure("publish_small_local_ratio", framework / raw, "x");
+            report.Figure("publish_small_local_bytes", bytes, "bytes");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The whole protocol for each partition; returns the time and the bytes written under the root.</summary>
+    public static async Task<(TimeSpan Elapsed, long Bytes)> FrameworkAsync(IObjectStore store, string metadataPath, string staging, int partitions, SmallRow[] rows)
+    {
+        await using var metadata = await DuckDbMetadataStore.OpenAsync(metadataPath);
+        var publisher = new PartitionPublisher(store, metadata, SystemClock.Instance, new PublisherOptions { StagingDirectory = staging });
+        var start = new LocalDate(2020, 1, 1);
+        var run = RunId.New();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < partitions; i++)
+        {
+            var partition = new AssetPartition(AssetKey.Parse("bench/small"), new PartitionKey(start.PlusDays(i).ToString("yyyy-MM-dd", null)));
+            await using var publication = await publisher.BeginAsync(partition, run);
+            await publication.StageFileAsync(async (stream, ct) => (await ParquetRecordFormat.WriteAsync(rows, stream, cancellationToken: ct)).Rows);
+            await publication.WriteManifestAsync("1", [], null, ParquetRecordFormat.DescribeSchema(typeof(SmallRow)));
+            await publication.PublishAsync();
+        }
+
+        watch.Stop();
+        long bytes = 0;
+        await foreach (var entry in store.ListAsync(string.Empty))
+        {
+            bytes += entry.Size;
+        }
+
+        return (watch.Elapsed, bytes);
+    }
+
+    /// <summary>The same Parquet bytes per partition, written to a temp file, fsynced and renamed: what any careful writer pays.</summary>
+    private static async Task<TimeSpan> RawAsync(string folder, int partitions, SmallRow[] rows)
+    {
+        Directory.CreateDirectory(folder);
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < partitions; i++)
+        {
+            var temp = Path.Combine(folder, $"{i}.tmp");
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                await ParquetRecordFormat.WriteAsync(rows, file);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, Path.Combine(folder, $"{i}.parquet"));
+        }
+
+        return watch.Elapsed;
+    }
+}
