@@ -26,7 +26,8 @@ internal static class Suggestions
     public static string DidYouMean(string text, IEnumerable<string> candidates)
         => Closest(text, candidates) is { } closest ? $" (did you mean '{closest}'?)" : string.Empty;
 
-    private static int EditDistance(string a, string b)
+    /// <summary>Levenshtein distance, ignoring case.</summary>
+    public static int EditDistance(string a, string b)
     {
         var previous = new int[b.Length + 1];
         var current = new int[b.Length + 1];

@@ -41,36 +41,12 @@ internal static class TimeZoneNames
 
         var limit = Math.Max(1, trimmed.Length / 4);
         return ids
-            .Select(z => (Id: z, Distance: Distance(z.ToUpperInvariant(), trimmed.ToUpperInvariant())))
+            .Select(z => (Id: z, Distance: Suggestions.EditDistance(z, trimmed)))
             .Where(z => z.Distance <= limit)
             .OrderBy(z => z.Distance)
             .ThenBy(z => z.Id, StringComparer.Ordinal)
             .Take(3)
             .Select(z => z.Id)
             .ToList();
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }

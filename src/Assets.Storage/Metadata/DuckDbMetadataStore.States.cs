@@ -285,16 +285,7 @@ public sealed partial class DuckDbMetadataStore
             var assetRank = reader.GetInt32(0);
             var partitionRank = reader.GetInt32(1);
             order.Add(((long)assetRank << 32) | (uint)partitionRank);
-            states.Add(new PartitionState(
-                new AssetPartition(assetKeys[assetRank], partitionKeys[partitionRank]),
-                StoredForm.Status(reader.GetByte(2)),
-                NullableString(reader, 3),
-                reader.IsDBNull(4) ? null : MaterializationId.Parse(reader.GetString(4)),
-                NullableString(reader, 5),
-                NullableString(reader, 6),
-                NullableInt64(reader, 7),
-                NullableInt64(reader, 8) is { } published ? StoredForm.Instant(published) : null,
-                StoredForm.Instant(reader.GetInt64(9))));
+            states.Add(ReadStateColumns(reader, new AssetPartition(assetKeys[assetRank], partitionKeys[partitionRank])));
         }
 
         var keys = order.ToArray();
@@ -339,16 +330,20 @@ public sealed partial class DuckDbMetadataStore
                 partition = key;
             }
 
-            return new PartitionState(
-                new AssetPartition(asset, partition),
-                StoredForm.Status(reader.GetByte(2)),
-                NullableString(reader, 3),
-                reader.IsDBNull(4) ? null : MaterializationId.Parse(reader.GetString(4)),
-                NullableString(reader, 5),
-                NullableString(reader, 6),
-                NullableInt64(reader, 7),
-                NullableInt64(reader, 8) is { } published ? StoredForm.Instant(published) : null,
-                StoredForm.Instant(reader.GetInt64(9)));
+            return ReadStateColumns(reader, new AssetPartition(asset, partition));
         }
     }
+
+    /// <summary>A state from columns 2 to 9 of a row (status through updated_at); the caller has read the partition.</summary>
+    private static PartitionState ReadStateColumns(DuckDBDataReader reader, AssetPartition partition)
+        => new(
+            partition,
+            StoredForm.Status(reader.GetByte(2)),
+            NullableString(reader, 3),
+            reader.IsDBNull(4) ? null : MaterializationId.Parse(reader.GetString(4)),
+            NullableString(reader, 5),
+            NullableString(reader, 6),
+            NullableInt64(reader, 7),
+            NullableInt64(reader, 8) is { } published ? StoredForm.Instant(published) : null,
+            StoredForm.Instant(reader.GetInt64(9)));
 }

@@ -58,7 +58,7 @@ public abstract record StorageRoot
     public static StorageRoot Parse(string? text, string baseDirectory)
         => TryParse(text, baseDirectory, out var root, out var error) ? root : throw new FormatException(error);
 
-    internal static string Printable(string text) => string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+    internal static string Printable(string text) => AssetKey.Printable(text);
 }
 
 /// <summary>A root in a local folder, by its absolute path.</summary>
