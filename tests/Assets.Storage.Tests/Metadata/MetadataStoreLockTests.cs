@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using Assets.Storage.Metadata;
 
 namespace Assets.Storage.Tests.Metadata;
@@ -38,75 +36,18 @@ public sealed class MetadataStoreLockTests
 
     private sealed class LockHolder : IDisposable
     {
-        private readonly Process _process;
+        private readonly ChildProgram _program;
 
-        private LockHolder(Process process) => _process = process;
+        private LockHolder(ChildProgram program) => _program = program;
 
-        public static LockHolder Start(string databasePath)
-        {
-            var script = Path.Combine(RepositoryRoot(), "tests", "tools", "lock-holder.cs");
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[] { "run", "--file", script, "--", databasePath })
-            {
-                start.ArgumentList.Add(argument);
-            }
+        public static LockHolder Start(string databasePath) => new(ChildProgram.Start("lock-holder.cs", databasePath));
 
-            return new LockHolder(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."));
-        }
-
-        /// <summary>The holder's pid, once it has the file open (the first run compiles the script: allow for it).</summary>
+        /// <summary>The holder's pid, once it has the file open.</summary>
         public async Task<int> WaitUntilHoldingAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            while (await _process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                if (line.StartsWith("holding ", StringComparison.Ordinal))
-                {
-                    return int.Parse(line["holding ".Length..], System.Globalization.CultureInfo.InvariantCulture);
-                }
-            }
+            => int.Parse(await _program.WaitForLineAsync("holding "), System.Globalization.CultureInfo.InvariantCulture);
 
-            throw new InvalidOperationException($"lock-holder exited without holding the file: {await _process.StandardError.ReadToEndAsync()}");
-        }
+        public Task StopAsync() => _program.StopAsync();
 
-        public async Task StopAsync()
-        {
-            _process.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.Dispose();
-        }
-
-        /// <summary>The folder with Assets.sln above the test assembly, or else above this source file.</summary>
-        private static string RepositoryRoot([CallerFilePath] string sourceFile = "")
-        {
-            foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? string.Empty })
-            {
-                for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
-                {
-                    if (File.Exists(Path.Combine(folder.FullName, "Assets.sln")))
-                    {
-                        return folder.FullName;
-                    }
-                }
-            }
-
-            throw new InvalidOperationException("The repository root (with Assets.sln) is neither above the test assembly nor above this source file.");
-        }
+        public void Dispose() => _program.Dispose();
     }
 }
