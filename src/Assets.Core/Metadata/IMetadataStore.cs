@@ -79,4 +79,12 @@ public interface IMetadataStore : IAsyncDisposable
     /// Several states for one partition: the last wins. A state of another status is an argument error.
     /// </summary>
     Task ReplacePublishedStatesAsync(IReadOnlyList<PartitionState> published, CancellationToken ct = default);
+
+    /// <summary>
+    /// For every partition whose state names a materialization (of <paramref name="assets"/>, or all when
+    /// <c>null</c>), the upstream data versions that materialization read: what staleness compares with
+    /// the upstream partitions' current versions. A partition is absent when its materialization read nothing
+    /// or it has none.
+    /// </summary>
+    Task<IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>>> GetRecordedUpstreamAsync(IReadOnlyCollection<AssetKey>? assets = null, CancellationToken ct = default);
 }

@@ -1,5 +1,6 @@
 using Assets.Graph;
 using Assets.Metadata;
+using Assets.Partitions;
 
 namespace Assets.Storage.Metadata;
 
@@ -125,5 +126,71 @@ public sealed partial class DuckDbMetadataStore
                 }
             },
             ct);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>>> GetRecordedUpstreamAsync(IReadOnlyCollection<AssetKey>? assets = null, CancellationToken ct = default)
+        => RunAsync<IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>>>(
+            connection =>
+            {
+                var filter = string.Empty;
+                var parameters = new List<(string Name, object? Value)>();
+                if (assets is not null)
+                {
+                    if (assets.Count == 0)
+                    {
+                        return new Dictionary<AssetPartition, IReadOnlyList<UpstreamVersion>>();
+                    }
+
+                    filter = " WHERE s.asset IN (" + string.Join(", ", assets.Distinct().Select((a, i) =>
+                    {
+                        var name = "a" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        parameters.Add((name, a.Value));
+                        return "$" + name;
+                    })) + ")";
+                }
+
+                using var command = Command(
+                    connection,
+                    $"""
+                    SELECT s.asset, s.partition, u.asset, u.partition, u.data_version
+                    FROM partition_states s JOIN materialization_upstream u ON u.materialization_id = s.materialization_id{filter}
+                    ORDER BY s.asset, s.partition, u.ordinal
+                    """,
+                    [.. parameters]);
+                command.UseStreamingMode = true;
+                using var reader = command.ExecuteReader();
+                var keys = new AssetKeyCache();
+                var partitions = new Dictionary<string, PartitionKey?>(StringComparer.Ordinal);
+                var result = new Dictionary<AssetPartition, IReadOnlyList<UpstreamVersion>>();
+                List<UpstreamVersion>? current = null;
+                AssetPartition currentPartition = default;
+                while (reader.Read())
+                {
+                    var partition = new AssetPartition(keys.Get(reader.GetString(0)), SharedPartition(partitions, reader.GetString(1)));
+                    if (current is null || partition != currentPartition)
+                    {
+                        current = [];
+                        currentPartition = partition;
+                        result.Add(partition, current);
+                    }
+
+                    current.Add(new UpstreamVersion(keys.Get(reader.GetString(2)), SharedPartition(partitions, reader.GetString(3)), reader.GetString(4)));
+                }
+
+                return result;
+            },
+            ct);
+
+    /// <summary>One PartitionKey per distinct stored text, so a large result does not repeat strings.</summary>
+    private static PartitionKey? SharedPartition(Dictionary<string, PartitionKey?> seen, string stored)
+    {
+        if (!seen.TryGetValue(stored, out var key))
+        {
+            key = StoredForm.Partition(stored);
+            seen.Add(stored, key);
+        }
+
+        return key;
     }
 }

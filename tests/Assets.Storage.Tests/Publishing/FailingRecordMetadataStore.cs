@@ -39,5 +39,8 @@ public sealed class FailingRecordMetadataStore(IMetadataStore inner) : IMetadata
 
     public Task ReplacePublishedStatesAsync(IReadOnlyList<PartitionState> published, CancellationToken ct = default) => inner.ReplacePublishedStatesAsync(published, ct);
 
+    public Task<IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>>> GetRecordedUpstreamAsync(IReadOnlyCollection<AssetKey>? assets = null, CancellationToken ct = default)
+        => inner.GetRecordedUpstreamAsync(assets, ct);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

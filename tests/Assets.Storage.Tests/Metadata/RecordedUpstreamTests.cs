@@ -1,0 +1,48 @@
+using Assets.Graph;
+using Assets.Metadata;
+using Assets.Storage.Metadata;
+using static Assets.Storage.Tests.Metadata.StoreFolder;
+
+namespace Assets.Storage.Tests.Metadata;
+
+public sealed class RecordedUpstreamTests : IAsyncLifetime
+{
+    private readonly StoreFolder _folder = new();
+    private DuckDbMetadataStore _store = null!;
+
+    public async Task InitializeAsync() => _store = await _folder.OpenAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _folder.Delete();
+    }
+
+    private async Task<MaterializationId> PublishAsync(AssetPartition partition, params UpstreamVersion[] upstream)
+    {
+        var id = MaterializationId.New();
+        await _store.RecordMaterializationAsync(new MaterializationRecord(partition, id, RunId.New(), "dv", "1", 1, 1, "m", upstream, T0, T0, 1));
+        await _store.SetStatesAsync([Published(partition) with { MaterializationId = id }]);
+        return id;
+    }
+
+    [Fact]
+    public async Task GetRecordedUpstream_ReturnsWhatEachCurrentMaterializationRead_InOrder()
+    {
+        var day3 = Daily("rolling", "2026-01-03");
+        var summary = Whole("summary");
+        UpstreamVersion Clean(string day, string version) => new(AssetKey.Parse("clean"), Daily("clean", day).Partition, version);
+        await PublishAsync(day3, Clean("2026-01-01", "a"), Clean("2026-01-02", "b"));
+        await PublishAsync(day3, Clean("2026-01-01", "a"), Clean("2026-01-02", "b"), Clean("2026-01-03", "c"));
+        await PublishAsync(summary, new UpstreamVersion(AssetKey.Parse("rolling"), null, "x"));
+        await PublishAsync(Daily("raw", "2026-01-03"));
+
+        var recorded = await _store.GetRecordedUpstreamAsync();
+
+        Assert.Equal(2, recorded.Count);
+        Assert.Equal([Clean("2026-01-01", "a"), Clean("2026-01-02", "b"), Clean("2026-01-03", "c")], recorded[day3]);
+        Assert.Equal([new UpstreamVersion(AssetKey.Parse("rolling"), null, "x")], recorded[summary]);
+        Assert.Equal([day3], (await _store.GetRecordedUpstreamAsync([AssetKey.Parse("rolling")])).Keys);
+        Assert.Empty(await _store.GetRecordedUpstreamAsync([]));
+    }
+}
