@@ -17,28 +17,38 @@ public sealed class PartitionReader(IObjectStore store, string? scratchDirectory
     /// <summary>The rows of the published version of <paramref name="partition"/>; none when it was never published.</summary>
     public async IAsyncEnumerable<T> ReadAsync<T>(AssetPartition partition, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var row in ReadAsync(typeof(T), partition, cancellationToken).ConfigureAwait(false))
+        {
+            yield return (T)row;
+        }
+    }
+
+    /// <summary>The rows, as <paramref name="recordType"/>, of the published version of <paramref name="partition"/>; none when it was never published.</summary>
+    public async IAsyncEnumerable<object> ReadAsync(Type recordType, AssetPartition partition, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         var manifest = await PublishedPartitions.ReadCurrentManifestAsync(store, partition, cancellationToken).ConfigureAwait(false);
         if (manifest is null)
         {
             yield break;
         }
 
-        await foreach (var row in ReadAsync<T>(manifest, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in ReadFilesAsync(recordType, manifest.Files, cancellationToken).ConfigureAwait(false))
         {
             yield return row;
         }
     }
 
-    /// <summary>The rows of the files a manifest lists, in order.</summary>
-    public async IAsyncEnumerable<T> ReadAsync<T>(Manifest manifest, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>The rows of <paramref name="files"/>, in order (a manifest's files, or a materialization's staged ones).</summary>
+    public async IAsyncEnumerable<object> ReadFilesAsync(Type recordType, IEnumerable<ManifestFile> files, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
-        foreach (var file in manifest.Files)
+        ArgumentNullException.ThrowIfNull(recordType);
+        ArgumentNullException.ThrowIfNull(files);
+        foreach (var file in files)
         {
             var source = await OpenSeekableAsync(file, cancellationToken).ConfigureAwait(false);
             await using (source.ConfigureAwait(false))
             {
-                await foreach (var row in ParquetRecordFormat.ReadAsync<T>(source, cancellationToken).ConfigureAwait(false))
+                await foreach (var row in ParquetRecordFormat.ReadAsync(recordType, source, cancellationToken).ConfigureAwait(false))
                 {
                     yield return row;
                 }
@@ -50,7 +60,7 @@ public sealed class PartitionReader(IObjectStore store, string? scratchDirectory
     {
         var key = ObjectKey.Parse(file.Path);
         var stream = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false)
-            ?? throw new CorruptObjectException(key, "a data file listed by the published manifest is missing.");
+            ?? throw new CorruptObjectException(key, "a data file listed by its manifest is missing.");
         if (stream.CanSeek)
         {
             return stream;

@@ -1,0 +1,100 @@
+using System.Runtime.CompilerServices;
+using Assets.Graph;
+using Assets.Metadata;
+using Assets.Storage.Objects;
+using Assets.Storage.Parquet;
+using NodaTime;
+
+namespace Assets.Storage.Publishing;
+
+/// <summary>
+/// The executor's <see cref="IMaterializationStore"/> over a root: materializations go through the publish
+/// protocol (<see cref="PartitionPublisher"/>) with their rows written as Parquet; upstream data is read
+/// through pointers (<see cref="PartitionReader"/>).
+/// </summary>
+public sealed class StorageMaterializationStore : IMaterializationStore
+{
+    private readonly IObjectStore _store;
+    private readonly IMetadataStore _metadata;
+    private readonly PartitionPublisher _publisher;
+    private readonly PartitionReader _reader;
+
+    /// <summary>Creates the store.</summary>
+    public StorageMaterializationStore(IObjectStore store, IMetadataStore metadata, IClock clock, PublisherOptions? options = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _metadata = metadata ?? throw new ArgumentNullException(nameof(metadata));
+        _publisher = new PartitionPublisher(store, metadata, clock, options);
+        _reader = new PartitionReader(store);
+    }
+
+    /// <inheritdoc />
+    public async Task<IMaterialization> BeginAsync(AssetPartition partition, RunId run, CancellationToken cancellationToken = default)
+        => new Materialization(this, await _publisher.BeginAsync(partition, run, cancellationToken).ConfigureAwait(false));
+
+    /// <inheritdoc />
+    public async Task<string?> GetDataVersionAsync(AssetPartition partition, CancellationToken cancellationToken = default)
+        => (await PublishedPartitions.ReadPointerAsync(_store, partition, cancellationToken).ConfigureAwait(false)).Current?.DataVersion;
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<object> ReadAsync(Type recordType, AssetPartition partition, CancellationToken cancellationToken = default)
+        => _reader.ReadAsync(recordType, partition, cancellationToken);
+
+    private sealed class Materialization(StorageMaterializationStore owner, Publication publication) : IMaterialization
+    {
+        private string? _schema;
+
+        public MaterializationId Id => publication.Id;
+
+        public async Task<long> WriteRowsAsync(Type recordType, IAsyncEnumerable<object?> rows, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(recordType);
+            ArgumentNullException.ThrowIfNull(rows);
+            var staged = await publication.StageFileAsync(
+                async (stream, ct) =>
+                {
+                    var summary = await ParquetRecordFormat.WriteAsync(recordType, rows, stream, cancellationToken: ct).ConfigureAwait(false);
+                    _schema = summary.Schema;
+                    return summary.Rows;
+                },
+                cancellationToken).ConfigureAwait(false);
+            return staged.Rows;
+        }
+
+        public async IAsyncEnumerable<object> ReadStagedAsync(Type recordType, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await foreach (var row in owner._reader.ReadFilesAsync(recordType, publication.StagedFiles, cancellationToken).ConfigureAwait(false))
+            {
+                yield return row;
+            }
+        }
+
+        public async Task<string> PublishAsync(
+            string codeVersion,
+            IReadOnlyList<UpstreamVersion> upstream,
+            Interval? interval,
+            IReadOnlyDictionary<string, object?> metadata,
+            string? dataVersion,
+            IReadOnlyList<CheckRecord> checkResults,
+            CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(checkResults);
+            var manifest = await publication.WriteManifestAsync(codeVersion, upstream, interval, _schema, metadata, dataVersion, cancellationToken).ConfigureAwait(false);
+            await publication.PublishAsync(cancellationToken).ConfigureAwait(false);
+            if (checkResults.Count > 0)
+            {
+                await owner._metadata.RecordCheckResultsAsync(checkResults, cancellationToken).ConfigureAwait(false);
+            }
+
+            return manifest.DataVersion;
+        }
+
+        public Task QuarantineAsync(string cause, IReadOnlyList<CheckRecord> checkResults, CancellationToken cancellationToken = default)
+            => publication.QuarantineAsync(cause, checkResults, cancellationToken);
+
+        public Task FailAsync(string reason, CancellationToken cancellationToken = default)
+            => publication.FailAsync(reason, cancellationToken);
+
+        public ValueTask DisposeAsync() => publication.DisposeAsync();
+    }
+}
