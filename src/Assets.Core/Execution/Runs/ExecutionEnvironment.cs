@@ -1,0 +1,18 @@
+using Assets.Graph;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Assets.Execution;
+
+/// <summary>What every step of one run shares.</summary>
+internal sealed record ExecutionEnvironment(
+    AssetGraph Graph,
+    IMaterializationStore Store,
+    IServiceProvider Services,
+    IClock Clock,
+    ILoggerFactory LoggerFactory,
+    ILogger Logger,
+    ExecutionOptions Options,
+    RunId Run,
+    RunEvents Events,
+    IProgress<StepUpdate>? Progress);

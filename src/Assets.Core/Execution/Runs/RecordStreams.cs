@@ -1,0 +1,70 @@
+using System.Collections;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace Assets.Execution;
+
+/// <summary>Conversions between the untyped record streams of <see cref="IMaterializationStore"/> and the typed shapes of asset signatures.</summary>
+internal static class RecordStreams
+{
+    private static readonly MethodInfo CastMethod = typeof(RecordStreams).GetMethod(nameof(Cast), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo BoxMethod = typeof(RecordStreams).GetMethod(nameof(Box), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    /// <summary>An <c>IAsyncEnumerable&lt;recordType&gt;</c> over <paramref name="rows"/>.</summary>
+    public static object ToTyped(Type recordType, IAsyncEnumerable<object> rows)
+        => CastMethod.MakeGenericMethod(recordType).Invoke(null, [rows, CancellationToken.None])!;
+
+    /// <summary>The rows of an <c>IAsyncEnumerable&lt;T&gt;</c> returned by a body, as objects.</summary>
+    public static IAsyncEnumerable<object?> FromTyped(Type recordType, object stream)
+        => (IAsyncEnumerable<object?>)BoxMethod.MakeGenericMethod(recordType).Invoke(null, [stream, CancellationToken.None])!;
+
+    /// <summary>The rows of a collection returned by a body, as an asynchronous stream.</summary>
+    public static async IAsyncEnumerable<object?> FromCollection(IEnumerable rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var row in rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return row;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads every row into the collection type a parameter declares: <c>T[]</c>, or a <c>List&lt;T&gt;</c>
+    /// for <c>List&lt;T&gt;</c>, <c>IEnumerable&lt;T&gt;</c>, <c>IReadOnlyCollection&lt;T&gt;</c> and <c>IReadOnlyList&lt;T&gt;</c>.
+    /// </summary>
+    public static async Task<object> ToCollectionAsync(Type parameterType, Type recordType, IAsyncEnumerable<object> rows, CancellationToken cancellationToken)
+    {
+        var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(recordType))!;
+        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(row);
+        }
+
+        if (!parameterType.IsArray)
+        {
+            return list;
+        }
+
+        var array = Array.CreateInstance(recordType, list.Count);
+        list.CopyTo(array, 0);
+        return array;
+    }
+
+    private static async IAsyncEnumerable<T> Cast<T>(IAsyncEnumerable<object> rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return (T)row;
+        }
+    }
+
+    private static async IAsyncEnumerable<object?> Box<T>(IAsyncEnumerable<T> rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return row;
+        }
+    }
+}

@@ -1,0 +1,350 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Reflection;
+using Assets.Graph;
+using Assets.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Polly.Retry;
+
+namespace Assets.Execution;
+
+/// <summary>
+/// One step: the attempt loop of one (asset, partition). Each attempt begins its own materialization (a new id,
+/// so a retry never adds to a failed attempt's data), runs the body, stages the output, runs the checks, then
+/// publishes or quarantines. A failed attempt's materialization stays open until the retry decision: abandoned
+/// (disposed) when another attempt follows, marked failed when none does. Cancellation abandons it.
+/// </summary>
+internal sealed class StepExecution
+{
+    private readonly ExecutionEnvironment _env;
+    private readonly AssetDefinition _asset;
+    private readonly AssetPartition _partition;
+    private readonly CancellationToken _cancellationToken;
+    private int _attempts;
+    private long _startedAt;
+    private IMaterialization? _open;
+
+    public StepExecution(ExecutionEnvironment env, AssetPartition partition, CancellationToken cancellationToken)
+    {
+        _env = env;
+        _asset = env.Graph[partition.Asset];
+        _partition = partition;
+        _cancellationToken = cancellationToken;
+    }
+
+    public async Task<StepResult> RunAsync()
+    {
+        _startedAt = _env.Options.TimeProvider.GetTimestamp();
+        ExecutionMetrics.Started(_partition);
+        using var activity = AssetsTelemetry.ActivitySource.StartActivity("materialize");
+        activity?.SetTag("assets.asset", _partition.Asset.Value);
+        activity?.SetTag("assets.partition", _partition.Partition?.Value);
+        activity?.SetTag("assets.run_id", _env.Run.Value);
+
+        var pipeline = RetryPipelines.Create<StepResult>(_asset.Retry, _env.Options.TimeProvider, OnRetryAsync, _cancellationToken);
+        StepResult result;
+        try
+        {
+            result = await pipeline.ExecuteAsync(static (self, token) => self.AttemptAsync(token), this, _cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (_cancellationToken.IsCancellationRequested)
+        {
+            // Whatever the body threw once the run was cancelled, the run's cancellation is the cause.
+            result = await CancelledAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Every failure of a step is its outcome; the run goes on with the other branches.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            result = await FailedAsync(MethodCalls.Unwrap(e)).ConfigureAwait(false);
+        }
+
+        activity?.SetTag("assets.outcome", result.Outcome.ToString());
+        activity?.SetTag("assets.attempts", result.Attempts);
+        if (result.Outcome is StepOutcome.Failed or StepOutcome.Quarantined)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, result.Cause);
+        }
+
+        ExecutionMetrics.Finished(result);
+        return result;
+    }
+
+    private async ValueTask<StepResult> AttemptAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AttemptCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TargetInvocationException e)
+        {
+            // A constructor of an instance asset's class, built by ActivatorUtilities, threw.
+            throw MethodCalls.Rethrow(e);
+        }
+    }
+
+    private async Task<StepResult> AttemptCoreAsync(CancellationToken cancellationToken)
+    {
+        var attempt = ++_attempts;
+        await _env.Events.AppendAsync(RunEventKind.StepStarted, _partition, attempt).ConfigureAwait(false);
+        _env.Progress?.Report(new StepUpdate(_partition, StepPhase.Started, attempt, null, null));
+        ExecutorLog.AttemptStarted(_env.Logger, _partition, attempt);
+
+        // A lease held by another run fails here, at once: that error is not transient.
+        var materialization = await _env.Store.BeginAsync(_partition, _env.Run, cancellationToken).ConfigureAwait(false);
+        _open = materialization;
+
+        var inputs = new UpstreamInputs(_env.Store, _env.Graph.GetUpstreamPartitions(_partition, _env.Clock.GetCurrentInstant()));
+        var upstreamVersions = await inputs.ReadVersionsAsync(cancellationToken).ConfigureAwait(false);
+        var window = StepContext.WindowOf(_asset.Partitions, _partition.Partition);
+        var logger = new StepLogger(_env.LoggerFactory.CreateLogger(_asset.Method.DeclaringType?.FullName ?? "Assets"), _partition, _env.Run, attempt);
+        var context = new StepContext(_partition, window, _env.Run, attempt, logger, inputs);
+
+        var scope = (_env.Services.GetService(typeof(IServiceScopeFactory)) as IServiceScopeFactory)?.CreateAsyncScope();
+        var owned = new List<object>();
+        try
+        {
+            var services = scope?.ServiceProvider ?? _env.Services;
+            var arguments = await ParameterBinder.BindAsync(
+                _asset.Parameters, context, services, b => inputs.ReadAsync(b.RecordType, b.Dependency.Upstream, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var value = await MethodCalls.InvokeAsync(_asset.Method, TargetOf(_asset.Method, services, owned), arguments).ConfigureAwait(false);
+            var (rows, reported) = await WriteOutputAsync(materialization, value, cancellationToken).ConfigureAwait(false);
+
+            var metadata = context.Metadata;
+            foreach (var (key, item) in reported?.Metadata ?? new Dictionary<string, object?>())
+            {
+                metadata[key] = item;
+            }
+
+            var (checks, warnings) = await RunChecksAsync(materialization, context, services, owned, cancellationToken).ConfigureAwait(false);
+            var blocking = checks.Where(c => c.Blocking && !c.Passed).ToList();
+            if (blocking.Count > 0)
+            {
+                var cause = string.Join("; ", blocking.Select(c => $"Blocking check {c.CheckName} failed: {c.Description}"));
+                await materialization.QuarantineAsync(cause, checks, cancellationToken).ConfigureAwait(false);
+                await CloseAsync(materialization).ConfigureAwait(false);
+                await _env.Events.AppendAsync(RunEventKind.StepQuarantined, _partition, attempt, cause).ConfigureAwait(false);
+                ExecutorLog.Quarantined(_env.Logger, _partition, cause);
+                return Result(StepOutcome.Quarantined, cause, null, materialization.Id, rows, null, checks, warnings);
+            }
+
+            var dataVersion = await materialization.PublishAsync(
+                _asset.CodeVersion, upstreamVersions, window?.Interval, metadata, reported?.DataVersion, checks, cancellationToken).ConfigureAwait(false);
+            await CloseAsync(materialization).ConfigureAwait(false);
+            await _env.Events.AppendAsync(
+                RunEventKind.StepPublished, _partition, attempt, rows is { } count ? $"{count} rows, data version {dataVersion}" : $"data version {dataVersion}").ConfigureAwait(false);
+            ExecutorLog.Published(_env.Logger, _partition, attempt, rows, dataVersion);
+            return Result(StepOutcome.Published, null, null, materialization.Id, rows, dataVersion, checks, warnings);
+        }
+        finally
+        {
+            await DisposeAllAsync(owned).ConfigureAwait(false);
+            if (scope is { } s)
+            {
+                await s.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<(long? Rows, MaterializeResult? Reported)> WriteOutputAsync(IMaterialization materialization, object? value, CancellationToken cancellationToken)
+    {
+        var output = _asset.Output;
+        if (value is null)
+        {
+            throw new InvalidOperationException(
+                $"{_asset.Location} returned null for {_partition}: return "
+                + (output.Kind == AssetOutputKind.Report ? "a MaterializeResult." : "the rows (an empty collection when there are none)."));
+        }
+
+        IAsyncEnumerable<object?> rows;
+        switch (output.Kind)
+        {
+            case AssetOutputKind.Report:
+                return (null, (MaterializeResult)value);
+            case AssetOutputKind.RowStream:
+                rows = RecordStreams.FromTyped(output.RecordType!, value);
+                break;
+            case AssetOutputKind.SingleRecord:
+                rows = RecordStreams.FromCollection(new[] { value }, cancellationToken);
+                break;
+            default:
+                rows = RecordStreams.FromCollection((IEnumerable)value, cancellationToken);
+                break;
+        }
+
+        return (await materialization.WriteRowsAsync(output.RecordType!, rows, cancellationToken).ConfigureAwait(false), null);
+    }
+
+    /// <summary>
+    /// Runs every check on the staged rows. A check that throws did not pass (its description says why), unless the
+    /// error is transient: then the attempt fails and is retried as a whole.
+    /// </summary>
+    private async Task<(IReadOnlyList<CheckRecord> Checks, IReadOnlyList<string> Warnings)> RunChecksAsync(
+        IMaterialization materialization, StepContext context, IServiceProvider services, List<object> owned, CancellationToken cancellationToken)
+    {
+        var records = new List<CheckRecord>(_asset.Checks.Count);
+        var warnings = new List<string>();
+        foreach (var check in _asset.Checks)
+        {
+            CheckResult result;
+            try
+            {
+                var arguments = await ParameterBinder.BindAsync(
+                    check.Parameters, context, services, b => materialization.ReadStagedAsync(b.RecordType, cancellationToken), cancellationToken).ConfigureAwait(false);
+                result = await MethodCalls.InvokeAsync(check.Method, TargetOf(check.Method, services, owned), arguments).ConfigureAwait(false) as CheckResult
+                    ?? CheckResult.Fail($"{check.Location} returned null instead of a CheckResult.");
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && !TransientErrors.IsTransient(MethodCalls.Unwrap(e), cancellationToken))
+            {
+                var error = MethodCalls.Unwrap(e);
+                result = CheckResult.Fail($"the check could not be evaluated: {error.GetType().Name}: {error.Message}");
+            }
+
+            var record = new CheckRecord(_partition, materialization.Id, check.Name, result.Passed, check.Blocking, result.Description, _env.Clock.GetCurrentInstant());
+            records.Add(record);
+            await _env.Events.AppendAsync(
+                RunEventKind.CheckEvaluated, _partition, context.Attempt,
+                $"{check.Name} {(result.Passed ? "passed" : "failed")}{(result.Description is { } d ? ": " + d : string.Empty)}").ConfigureAwait(false);
+            if (!result.Passed && !check.Blocking)
+            {
+                warnings.Add($"Check {check.Name} failed: {result.Description}");
+                ExecutorLog.CheckWarning(_env.Logger, _partition, check.Name, result.Description);
+            }
+        }
+
+        return (records, warnings);
+    }
+
+    private async ValueTask OnRetryAsync(OnRetryArguments<StepResult> args)
+    {
+        // This attempt will be retried: abandon its materialization (its lease is released, nothing published).
+        await AbandonAsync().ConfigureAwait(false);
+        var error = MethodCalls.Unwrap(args.Outcome.Exception!);
+        var attempt = args.AttemptNumber + 1;
+        var message = $"{Describe(error)}; retrying in {args.RetryDelay.TotalSeconds:0.###}s";
+        await _env.Events.AppendAsync(RunEventKind.StepRetrying, _partition, attempt, message).ConfigureAwait(false);
+        _env.Progress?.Report(new StepUpdate(_partition, StepPhase.Retrying, attempt, message, null));
+        ExecutionMetrics.Retried(_partition);
+        ExecutorLog.Retrying(_env.Logger, error, _partition, attempt, args.RetryDelay, Describe(error));
+    }
+
+    private async Task<StepResult> FailedAsync(Exception error)
+    {
+        var waiting = error is SourceNotArrivedException;
+        var message = Describe(error);
+
+        // There is no "waiting" call on a materialization yet: the partition is marked failed with a cause that
+        // says it waits for its source, while the step's outcome and event say Waiting.
+        var reason = waiting ? $"waiting for source: {message}" : message;
+        if (_open is { } materialization)
+        {
+            _open = null;
+            try
+            {
+                await materialization.FailAsync(reason, CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The step already failed; failing to record it must not hide the first error.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                ExecutorLog.CleanupFailed(_env.Logger, e, _partition);
+            }
+            finally
+            {
+                await DisposeQuietlyAsync(materialization).ConfigureAwait(false);
+            }
+        }
+
+        if (waiting)
+        {
+            await _env.Events.AppendAsync(RunEventKind.StepWaiting, _partition, _attempts, message).ConfigureAwait(false);
+            ExecutorLog.Waiting(_env.Logger, _partition, message);
+            return Result(StepOutcome.Waiting, message, error.GetType().FullName, null, null, null, [], []);
+        }
+
+        await _env.Events.AppendAsync(RunEventKind.StepFailed, _partition, _attempts, message).ConfigureAwait(false);
+        ExecutorLog.Failed(_env.Logger, error, _partition, _attempts, message);
+        return Result(StepOutcome.Failed, message, error.GetType().FullName, null, null, null, [], []);
+    }
+
+    private async Task<StepResult> CancelledAsync()
+    {
+        await AbandonAsync().ConfigureAwait(false);
+        ExecutorLog.Cancelled(_env.Logger, _partition, _attempts);
+        return Result(StepOutcome.Cancelled, "the run was cancelled while this step ran; nothing was published", null, null, null, null, [], []);
+    }
+
+    private async Task AbandonAsync()
+    {
+        if (_open is { } materialization)
+        {
+            _open = null;
+            await DisposeQuietlyAsync(materialization).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CloseAsync(IMaterialization materialization)
+    {
+        _open = null;
+        await materialization.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task DisposeQuietlyAsync(IMaterialization materialization)
+    {
+        try
+        {
+            await materialization.DisposeAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Releasing is best effort once the step has its outcome; the lease expires anyway.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            ExecutorLog.CleanupFailed(_env.Logger, e, _partition);
+        }
+    }
+
+    private StepResult Result(
+        StepOutcome outcome, string? cause, string? errorType, MaterializationId? id, long? rows, string? dataVersion,
+        IReadOnlyList<CheckRecord> checks, IReadOnlyList<string> warnings)
+        => new(_partition, outcome, _attempts, NodaTime.Duration.FromTimeSpan(_env.Options.TimeProvider.GetElapsedTime(_startedAt)),
+            cause, errorType, id, rows, dataVersion, checks, warnings);
+
+    /// <summary>The object an instance method runs on: from the services, or built with its dependencies (then disposed by the step).</summary>
+    private static object? TargetOf(MethodInfo method, IServiceProvider services, List<object> owned)
+    {
+        if (method.IsStatic)
+        {
+            return null;
+        }
+
+        var type = method.DeclaringType!;
+        if (services.GetService(type) is { } registered)
+        {
+            return registered;
+        }
+
+        var created = ActivatorUtilities.CreateInstance(services, type);
+        owned.Add(created);
+        return created;
+    }
+
+    private static async Task DisposeAllAsync(List<object> owned)
+    {
+        foreach (var item in owned.Distinct())
+        {
+            switch (item)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The error for people: a <see cref="NonRetryableException"/>'s own sentence, otherwise prefixed by its type.</summary>
+    private static string Describe(Exception error)
+        => error is NonRetryableException ? error.Message : $"{error.GetType().Name}: {error.Message}";
+}
