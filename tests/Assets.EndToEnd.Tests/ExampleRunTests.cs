@@ -1,0 +1,96 @@
+using Assets.Execution;
+using Assets.Graph;
+using Assets.Metadata;
+using Assets.Partitions;
+using Assets.Storage.Maintenance;
+using Assets.Storage.Metadata;
+using Assets.Storage.Objects.Local;
+using Assets.Storage.Publishing;
+using ExampleAssets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+
+namespace Assets.EndToEnd.Tests;
+
+/// <summary>The example's real asset bodies through the real executor into a real local root.</summary>
+public sealed class ExampleRunTests : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "assets-example-" + Guid.NewGuid().ToString("N"));
+    private DuckDbMetadataStore _metadata = null!;
+    private ServiceProvider _services = null!;
+    private AssetGraph _graph = null!;
+    private LocalObjectStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddOptions<ExampleOptions>().Configure(o => o.SourceDir = Path.Combine(ExampleProgram.RepositoryRoot(), "example-assets", "source"));
+        _services = services.BuildServiceProvider();
+        _graph = new AssetGraphBuilder()
+            .AddAssembly(typeof(SalesAssets).Assembly)
+            .UseServices(_services.GetRequiredService<IServiceProviderIsService>().IsService)
+            .Build();
+        _store = new LocalObjectStore(_root);
+        _metadata = await DuckDbMetadataStore.OpenAsync(Path.Combine(_root, "_meta", "assets.duckdb"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _metadata.DisposeAsync();
+        await _services.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private static AssetPartition Day(string asset, int day) => new(AssetKey.Parse(asset), new PartitionKey($"2026-01-{day:D2}"));
+
+    private Task<RunSummary> RunAsync(IReadOnlyList<ExecutionStep> steps)
+    {
+        var store = new StorageMaterializationStore(_store, _metadata, SystemClock.Instance);
+        var executor = new AssetExecutor(_graph, store, _metadata, _services, SystemClock.Instance, NullLoggerFactory.Instance, new ExecutionOptions { MaxParallelism = 2 });
+        return executor.RunAsync(steps, RunId.New());
+    }
+
+    [Fact]
+    public async Task TheFirstWeek_RawCleanAndTheRollingWindow_PublishAndReadBack()
+    {
+        var steps = new List<ExecutionStep>();
+        for (var day = 1; day <= 7; day++)
+        {
+            steps.Add(new ExecutionStep(Day("raw_orders", day), []));
+            steps.Add(new ExecutionStep(Day("clean_orders", day), [Day("raw_orders", day)]));
+        }
+
+        steps.Add(new ExecutionStep(Day("rolling_revenue", 7), Enumerable.Range(1, 7).Select(d => Day("clean_orders", d)).ToArray()));
+        steps.Add(new ExecutionStep(Day("rolling_revenue", 3), Enumerable.Range(1, 3).Select(d => Day("clean_orders", d)).ToArray()));
+
+        var summary = await RunAsync(steps);
+
+        Assert.True(summary.Outcome == RunOutcome.Completed, summary.Describe() + "\n" + string.Join("\n", summary.Steps.Where(s => s.Outcome != StepOutcome.Published).Select(s => $"{s.Partition}: {s.Outcome} {s.Cause}")));
+        Assert.Equal(16, summary.Published);
+        var reader = new PartitionReader(_store);
+        var raw = await reader.ReadAsync<RawOrder>(Day("raw_orders", 5)).CountAsync();
+        var clean = await reader.ReadAsync<Order>(Day("clean_orders", 5)).ToListAsync();
+        Assert.InRange(clean.Count, 1, raw - 4);
+        Assert.All(clean, o => Assert.True(o.Amount >= 0));
+        Assert.Equal(clean.Count, clean.Select(o => o.OrderId).Distinct().Count());
+        var rolling = await reader.ReadAsync<DailyRevenue>(Day("rolling_revenue", 7)).ToListAsync();
+        Assert.NotEmpty(rolling);
+        Assert.Equal(PartitionStatus.Published, (await _metadata.GetStateAsync(Day("rolling_revenue", 7)))!.Status);
+        var recorded = await _metadata.GetRecordedUpstreamAsync([AssetKey.Parse("rolling_revenue")]);
+        Assert.Equal(7, recorded[Day("rolling_revenue", 7)].Count);
+        Assert.Equal(3, recorded[Day("rolling_revenue", 3)].Count);
+        Assert.True((await new RootVerifier(_store).VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task TheSameDayTwice_PublishesTheSameDataVersion()
+    {
+        var first = await RunAsync([new ExecutionStep(Day("raw_orders", 2), [])]);
+        var second = await RunAsync([new ExecutionStep(Day("raw_orders", 2), [])]);
+
+        Assert.Equal(1, first.Published);
+        Assert.Equal(first.Steps[0].DataVersion, second.Steps[0].DataVersion);
+        Assert.NotEqual(first.Steps[0].MaterializationId, second.Steps[0].MaterializationId);
+    }
+}
