@@ -1,0 +1,254 @@
+using Assets.Graph;
+using Assets.Metadata;
+using Assets.Partitions;
+using NodaTime;
+
+namespace Assets.Planning;
+
+/// <summary>
+/// Evaluates the status of every (asset, partition) from what the metadata store holds: the stored states
+/// and, for each published partition, the upstream data versions its materialization read.
+/// <list type="bullet">
+/// <item><description>No stored state: <see cref="PartitionStatus.Missing"/> with no cause (never materialized).
+/// A stored missing, running, waiting, failed or quarantined state keeps its status and cause.</description></item>
+/// <item><description>Published (or stored as stale): <see cref="PartitionStatus.Stale"/> when the asset's code version
+/// differs from the one the data was made with; or when an upstream partition it reads now (through its mapping,
+/// as of <c>asOf</c>) has another data version than the one read, has no published version any more, or was not
+/// read at all (it is new since: a new partition under an all-partitions mapping); or when an upstream partition
+/// it read is no longer one of its inputs; or when an upstream partition it reads is itself stale (for any
+/// reason, code changes included: its data will change once it is re-materialized). Otherwise
+/// <see cref="PartitionStatus.Published"/>. A stale cause names the first change found; a direct change wins over
+/// a stale upstream.</description></item>
+/// </list>
+/// Assets are evaluated in topological order, so staleness travels down the graph in one pass, and a change
+/// to one upstream partition marks exactly the downstream partitions that read it.
+/// </summary>
+public static class StatusEvaluator
+{
+    /// <summary>Evaluates the grid of every asset of <paramref name="graph"/> at <paramref name="asOf"/>.</summary>
+    /// <param name="graph">The assets.</param>
+    /// <param name="states">The stored states (states of assets or partitions that do not exist are ignored; for a
+    /// partition stored twice the last one counts).</param>
+    /// <param name="recordedUpstream">For each materialized partition, the upstream data versions it read (absent: it read nothing).</param>
+    /// <param name="asOf">Which partitions exist, and what all-partitions and last-partition mappings read.</param>
+    public static StatusGrid Evaluate(
+        AssetGraph graph,
+        IReadOnlyList<PartitionState> states,
+        IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>> recordedUpstream,
+        Instant asOf)
+    {
+        Preconditions.CheckNotNull(graph);
+        Preconditions.CheckNotNull(states);
+        Preconditions.CheckNotNull(recordedUpstream);
+        return new Evaluation(graph, recordedUpstream, asOf).Run(states);
+    }
+
+    private sealed record Slot(PartitionSpace Space, PartitionState?[] States, IReadOnlyList<UpstreamVersion>?[] Recorded);
+
+    /// <summary>Finds the slot and position of a partition, remembering the last asset.</summary>
+    private sealed class SlotFinder(Dictionary<AssetKey, Slot> slots)
+    {
+        private AssetKey? _lastAsset;
+        private Slot? _last;
+
+        public (Slot Slot, int Position)? Find(AssetPartition partition)
+        {
+            var asset = partition.Asset;
+            if (!ReferenceEquals(asset, _lastAsset) && asset != _lastAsset)
+            {
+                _lastAsset = asset;
+                _last = asset is null ? null : slots.GetValueOrDefault(asset);
+            }
+
+            return _last is null ? null : (_last, _last.Space.IndexOf(partition.Partition));
+        }
+    }
+
+    private sealed class Evaluation(AssetGraph graph, IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>> recordedUpstream, Instant asOf)
+    {
+        private const int StackLimit = 256;
+        private const int IndexedLimit = 16;
+
+        private readonly UpstreamReads _reads = new();
+
+        public StatusGrid Run(IReadOnlyList<PartitionState> states)
+        {
+            var spaces = new PartitionSpace.Cache(asOf);
+            var slots = new Dictionary<AssetKey, Slot>(graph.Assets.Count);
+            foreach (var asset in graph.Assets)
+            {
+                var space = spaces.Get(asset.Partitions);
+                slots[asset.Key] = new Slot(space, new PartitionState?[space.Count], new IReadOnlyList<UpstreamVersion>?[space.Count]);
+            }
+
+            // Both inputs are laid out by position once, in one sequential pass each (they usually arrive grouped by
+            // asset, so the asset is looked up once per group), rather than looked up by (asset, partition) 730,000
+            // times at random.
+            var finder = new SlotFinder(slots);
+            foreach (var state in states)
+            {
+                if (finder.Find(state.Partition) is { } slot && slot.Position >= 0)
+                {
+                    slot.Slot.States[slot.Position] = state;
+                }
+            }
+
+            foreach (var (partition, read) in recordedUpstream)
+            {
+                if (finder.Find(partition) is { } slot && slot.Position >= 0)
+                {
+                    slot.Slot.Recorded[slot.Position] = read;
+                }
+            }
+
+            var byAsset = new Dictionary<AssetKey, AssetStatuses>(graph.Assets.Count);
+            var order = new AssetKey[graph.Assets.Count];
+            for (var a = 0; a < graph.Assets.Count; a++)
+            {
+                var asset = graph.Assets[a];
+                var (space, assetStates, assetRecorded) = slots[asset.Key];
+                var edges = new (UpstreamEdge Edge, PartitionStatusRow[] Rows)[asset.Dependencies.Count];
+                for (var d = 0; d < edges.Length; d++)
+                {
+                    var dependency = asset.Dependencies[d];
+                    var upstream = byAsset[dependency.Upstream];
+                    edges[d] = (new UpstreamEdge(asset, space, dependency, upstream.Definition, upstream.Space, asOf), upstream.Rows);
+                }
+
+                var rows = new PartitionStatusRow[space.Count];
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    var partition = new AssetPartition(asset.Key, space.Keys[i]);
+                    rows[i] = assetStates[i] switch
+                    {
+                        null => new PartitionStatusRow(partition, PartitionStatus.Missing, null, null),
+                        { Status: PartitionStatus.Published or PartitionStatus.Stale } state
+                            => StaleCause(asset, i, state, assetRecorded[i] ?? [], edges) is { } cause
+                                ? new PartitionStatusRow(partition, PartitionStatus.Stale, cause, state)
+                                : new PartitionStatusRow(partition, PartitionStatus.Published, null, state),
+                        var state => new PartitionStatusRow(partition, state.Status, state.Cause, state),
+                    };
+                }
+
+                byAsset[asset.Key] = new AssetStatuses(asset, space, rows);
+                order[a] = asset.Key;
+            }
+
+            return new StatusGrid(asOf, order, byAsset);
+        }
+
+        private string? StaleCause(AssetDefinition asset, int index, PartitionState state, IReadOnlyList<UpstreamVersion> recorded, (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] edges)
+        {
+            if (!string.Equals(state.CodeVersion, asset.CodeVersion, StringComparison.Ordinal))
+            {
+                return StalenessCauses.CodeVersionChanged(state.CodeVersion, asset.CodeVersion);
+            }
+
+            if (edges.Length == 0 && recorded.Count == 0)
+            {
+                return null;
+            }
+
+            Span<bool> matched = recorded.Count <= StackLimit ? stackalloc bool[recorded.Count] : new bool[recorded.Count];
+            var matchedCount = 0;
+            var cursor = 0;
+            Dictionary<AssetPartition, int>? positions = null;
+            string? upstreamStale = null;
+            foreach (var (edge, upstreamRows) in edges)
+            {
+                edge.Read(index, _reads);
+                var keys = edge.UpstreamSpace.Keys;
+                foreach (var j in _reads.Existing)
+                {
+                    var key = keys[j];
+                    var r = Find(recorded, edge.Upstream, key, ref cursor, ref positions);
+                    if (r < 0)
+                    {
+                        return StalenessCauses.NotRead(new AssetPartition(edge.Upstream, key));
+                    }
+
+                    if (!matched[r])
+                    {
+                        matched[r] = true;
+                        matchedCount++;
+                    }
+
+                    var upstream = upstreamRows[j];
+                    var current = upstream.Stored?.DataVersion;
+                    if (!string.Equals(recorded[r].DataVersion, current, StringComparison.Ordinal))
+                    {
+                        return current is null
+                            ? StalenessCauses.Unpublished(upstream.Partition, recorded[r].DataVersion)
+                            : StalenessCauses.Republished(upstream.Partition, recorded[r].DataVersion, current);
+                    }
+
+                    if (upstreamStale is null && upstream.Status == PartitionStatus.Stale)
+                    {
+                        upstreamStale = StalenessCauses.UpstreamStale(upstream.Partition);
+                    }
+                }
+            }
+
+            if (matchedCount < recorded.Count)
+            {
+                for (var r = 0; r < recorded.Count; r++)
+                {
+                    if (!matched[r])
+                    {
+                        return StalenessCauses.NoLongerRead(new AssetPartition(recorded[r].Asset, recorded[r].Partition));
+                    }
+                }
+            }
+
+            return upstreamStale;
+        }
+
+        /// <summary>
+        /// The position of (<paramref name="asset"/>, <paramref name="key"/>) in <paramref name="recorded"/>, or -1.
+        /// Recorded inputs are usually in the order they are read now, so the entry after the last match is tried
+        /// first; a long list that is not gets an index.
+        /// </summary>
+        private static int Find(IReadOnlyList<UpstreamVersion> recorded, AssetKey asset, PartitionKey? key, ref int cursor, ref Dictionary<AssetPartition, int>? positions)
+        {
+            var count = recorded.Count;
+            if (cursor < count && Matches(recorded[cursor], asset, key))
+            {
+                return cursor++;
+            }
+
+            if (count > IndexedLimit)
+            {
+                if (positions is null)
+                {
+                    positions = new Dictionary<AssetPartition, int>(count);
+                    for (var r = 0; r < count; r++)
+                    {
+                        positions.TryAdd(new AssetPartition(recorded[r].Asset, recorded[r].Partition), r);
+                    }
+                }
+
+                if (positions.TryGetValue(new AssetPartition(asset, key), out var found))
+                {
+                    cursor = found + 1;
+                    return found;
+                }
+
+                return -1;
+            }
+
+            for (var r = 0; r < count; r++)
+            {
+                if (Matches(recorded[r], asset, key))
+                {
+                    cursor = r + 1;
+                    return r;
+                }
+            }
+
+            return -1;
+        }
+
+        private static bool Matches(UpstreamVersion version, AssetKey asset, PartitionKey? key)
+            => Nullable.Equals(version.Partition, key) && version.Asset == asset;
+    }
+}
