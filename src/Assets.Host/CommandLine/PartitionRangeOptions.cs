@@ -1,0 +1,30 @@
+using System.CommandLine;
+
+namespace Assets.Hosting.CommandLine;
+
+/// <summary><c>--partition P</c> or <c>--from A --to B</c> (inclusive), shared by plan, materialize and status.</summary>
+internal sealed class PartitionRangeOptions
+{
+    public Option<string?> Partition { get; } = new("--partition", "-p") { Description = "One partition key (for example 2026-01-05, or eu)." };
+
+    public Option<string?> From { get; } = new("--from") { Description = "The first partition of a time range (inclusive)." };
+
+    public Option<string?> To { get; } = new("--to") { Description = "The last partition of a time range (inclusive)." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Partition);
+        command.Options.Add(From);
+        command.Options.Add(To);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(Partition) is not null && (result.GetValue(From) is not null || result.GetValue(To) is not null))
+            {
+                result.AddError("Give either --partition or --from/--to, not both.");
+            }
+        });
+    }
+
+    public (string? Partition, string? From, string? To) Read(ParseResult parseResult)
+        => (parseResult.GetValue(Partition), parseResult.GetValue(From), parseResult.GetValue(To));
+}

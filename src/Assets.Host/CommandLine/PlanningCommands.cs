@@ -1,0 +1,51 @@
+using Assets.Graph;
+using Assets.Hosting.Storage;
+using Assets.Planning;
+using Assets.Selection;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+
+namespace Assets.Hosting.CommandLine;
+
+/// <summary>What status, plan and materialize share: the grid evaluated from the metadata store, and the plan.</summary>
+internal static class PlanningCommands
+{
+    public static async Task<StatusGrid> EvaluateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var graph = services.GetRequiredService<AssetGraph>();
+        var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
+        var states = await metadata.GetStatesAsync(null, cancellationToken).ConfigureAwait(false);
+        var recorded = await metadata.GetRecordedUpstreamAsync(null, cancellationToken).ConfigureAwait(false);
+        return StatusEvaluator.Evaluate(graph, states, recorded, services.GetRequiredService<IClock>().GetCurrentInstant());
+    }
+
+    public static PartitionRange Range((string? Partition, string? From, string? To) range)
+        => range.Partition is { } partition ? PartitionRange.ForPartition(partition)
+            : range.From is null && range.To is null ? PartitionRange.All
+            : PartitionRange.Between(range.From, range.To);
+
+    public static async Task<Plan> PlanAsync(IServiceProvider services, string select, (string? Partition, string? From, string? To) range, bool force, CancellationToken cancellationToken)
+    {
+        var graph = services.GetRequiredService<AssetGraph>();
+        var selected = AssetSelection.Parse(select).Resolve(graph);
+        var grid = await EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
+        return Planner.CreatePlan(graph, grid, selected, Range(range), force ? PlanMode.Force : PlanMode.MissingOrStale);
+    }
+
+    public static async Task WritePlanAsync(Terminal terminal, Plan plan)
+    {
+        foreach (var step in plan.Steps)
+        {
+            await terminal.Out.WriteLineAsync($"run      {step.Partition}  ({step.Reason})").ConfigureAwait(false);
+        }
+
+        foreach (var blocked in plan.Blocked)
+        {
+            await terminal.Out.WriteLineAsync($"blocked  {blocked.Partition}  ({blocked.Reason})").ConfigureAwait(false);
+        }
+
+        await terminal.Out.WriteLineAsync(plan.IsEmpty && plan.Blocked.Count == 0
+            ? "Nothing to do: every selected partition is published and up to date."
+            : $"{plan.Steps.Count} step{(plan.Steps.Count == 1 ? string.Empty : "s")} to run, {plan.Blocked.Count} blocked.").ConfigureAwait(false);
+    }
+}

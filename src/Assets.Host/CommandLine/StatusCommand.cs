@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Assets.Graph;
+using Assets.Hosting.Rendering;
+using Assets.Planning;
+using Assets.Selection;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Assets.Hosting.CommandLine;
+
+/// <summary><c>status [--select S] [--from A --to B] [--json]</c>: the partition status grid, every status with its cause.</summary>
+internal static class StatusCommand
+{
+    public static Command Create(CommandHost host)
+    {
+        var select = SelectOption.Create("Only these assets (default: every asset).");
+        var range = new PartitionRangeOptions();
+        var json = new Option<bool>("--json") { Description = "Write {\"rows\": [...]} as described in README." };
+        var command = new Command("status", "Show the partition status grid: missing, running, published, stale, waiting, failed, quarantined, each with its cause.") { select, json };
+        range.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) => host.RunAsync(
+            parseResult,
+            async (services, ct) =>
+            {
+                var graph = services.GetRequiredService<AssetGraph>();
+                var selected = (parseResult.GetValue(select) is { } s ? AssetSelection.Parse(s) : AssetSelection.All).Resolve(graph);
+                var grid = await PlanningCommands.EvaluateAsync(services, ct).ConfigureAwait(false);
+                var wanted = Planner.CreatePlan(graph, grid, selected, PlanningCommands.Range(range.Read(parseResult)), PlanMode.Force);
+                // Every partition the range picks: planned or blocked, whatever its status.
+                var inRange = wanted.Steps.Select(step => step.Partition).Concat(wanted.Blocked.Select(b => b.Partition)).ToHashSet();
+                var rows = selected
+                    .Select(asset => (Asset: asset.Key, Rows: grid.RowsOf(asset.Key).Where(r => inRange.Contains(r.Partition)).ToArray()))
+                    .ToArray();
+                if (parseResult.GetValue(json))
+                {
+                    await host.Terminal.Out.WriteLineAsync(CommandJson.Status(rows.SelectMany(r => r.Rows).Select(r =>
+                        (r.Partition, StatusGridView.Name(r.Status), r.Cause, r.Stored?.DataVersion, r.Stored?.PublishedAt)))).ConfigureAwait(false);
+                }
+                else
+                {
+                    StatusGridView.Write(host.Terminal.Console, rows.Where(r => r.Rows.Length > 0)
+                        .Select(r => new StatusRow(r.Asset, r.Rows.Select(c => new StatusCell(c.Partition.Partition, c.Status, c.Cause)).ToArray())).ToArray());
+                }
+
+                return ExitCodes.Success;
+            },
+            cancellationToken));
+        return command;
+    }
+}

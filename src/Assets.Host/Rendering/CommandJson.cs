@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Assets.Graph;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Assets.Hosting.Rendering;
+
+/// <summary>
+/// The stable JSON documents of <c>status --json</c> and <c>plan --json</c> (DESIGN.md, "Command line"):
+/// <c>{"rows": [{"asset", "partition", "status", "cause", "dataVersion", "publishedAt"}]}</c> and
+/// <c>{"steps": [{"asset", "partition", "reason"}], "blocked": [{"asset", "partition", "reason"}]}</c>.
+/// <c>partition</c> is null for an unpartitioned asset; <c>cause</c> is null or a sentence; times are ISO-8601 UTC.
+/// </summary>
+internal static class CommandJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static string Status(IEnumerable<(AssetPartition Partition, string Status, string? Cause, string? DataVersion, Instant? PublishedAt)> rows)
+        => JsonSerializer.Serialize(
+            new StatusDocument(rows.Select(r => new StatusRowJson(
+                r.Partition.Asset.Value,
+                r.Partition.Partition?.Value,
+                r.Status,
+                r.Cause,
+                r.DataVersion,
+                r.PublishedAt is { } at ? InstantPattern.ExtendedIso.Format(at) : null)).ToArray()),
+            Options);
+
+    public static string Plan(IEnumerable<(AssetPartition Partition, string Reason)> steps, IEnumerable<(AssetPartition Partition, string Reason)> blocked)
+        => JsonSerializer.Serialize(
+            new PlanDocument(
+                steps.Select(s => new PlanItemJson(s.Partition.Asset.Value, s.Partition.Partition?.Value, s.Reason)).ToArray(),
+                blocked.Select(s => new PlanItemJson(s.Partition.Asset.Value, s.Partition.Partition?.Value, s.Reason)).ToArray()),
+            Options);
+
+    private sealed record StatusDocument(IReadOnlyList<StatusRowJson> Rows);
+
+    private sealed record StatusRowJson(string Asset, string? Partition, string Status, string? Cause, string? DataVersion, string? PublishedAt);
+
+    private sealed record PlanDocument(IReadOnlyList<PlanItemJson> Steps, IReadOnlyList<PlanItemJson> Blocked);
+
+    private sealed record PlanItemJson(string Asset, string? Partition, string Reason);
+}
