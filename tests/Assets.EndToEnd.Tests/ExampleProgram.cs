@@ -7,7 +7,10 @@ internal static class ExampleProgram
 {
     public sealed record Result(int ExitCode, string Out, string Error);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the program with extra environment variables (configuration such as Example__SourceDir).</summary>
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var program = Path.Combine(AppContext.BaseDirectory, "ExampleAssets.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -16,6 +19,11 @@ internal static class ExampleProgram
             RedirectStandardError = true,
             WorkingDirectory = RepositoryRoot(),
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(program);
         foreach (var arg in args)
         {
