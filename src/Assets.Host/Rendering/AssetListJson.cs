@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Assets.Graph;
 using Assets.Partitions;
 using NodaTime;
@@ -13,15 +12,8 @@ namespace Assets.Hosting.Rendering;
 /// </summary>
 internal static class AssetListJson
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public static string Write(IEnumerable<AssetDefinition> assets, Instant now)
-        => JsonSerializer.Serialize(new Document(assets.Select(a => Describe(a, now)).ToArray()), Options);
+        => JsonSerializer.Serialize(new Document(assets.Select(a => Describe(a, now)).ToArray()), JsonOutput.Options);
 
     private static AssetJson Describe(AssetDefinition asset, Instant now) => new(
         asset.Key.Value,

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Assets.Graph;
 using NodaTime;
 using NodaTime.Text;
@@ -14,13 +13,6 @@ namespace Assets.Hosting.Rendering;
 /// </summary>
 internal static class CommandJson
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public static string Status(IEnumerable<(AssetPartition Partition, string Status, string? Cause, string? DataVersion, Instant? PublishedAt)> rows)
         => JsonSerializer.Serialize(
             new StatusDocument(rows.Select(r => new StatusRowJson(
@@ -30,14 +22,14 @@ internal static class CommandJson
                 r.Cause,
                 r.DataVersion,
                 r.PublishedAt is { } at ? InstantPattern.ExtendedIso.Format(at) : null)).ToArray()),
-            Options);
+            JsonOutput.Options);
 
     public static string Plan(IEnumerable<(AssetPartition Partition, string Reason)> steps, IEnumerable<(AssetPartition Partition, string Reason)> blocked)
         => JsonSerializer.Serialize(
             new PlanDocument(
                 steps.Select(s => new PlanItemJson(s.Partition.Asset.Value, s.Partition.Partition?.Value, s.Reason)).ToArray(),
                 blocked.Select(s => new PlanItemJson(s.Partition.Asset.Value, s.Partition.Partition?.Value, s.Reason)).ToArray()),
-            Options);
+            JsonOutput.Options);
 
     private sealed record StatusDocument(IReadOnlyList<StatusRowJson> Rows);
 
