@@ -84,6 +84,24 @@ public sealed class ExampleRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARunOfAPartitionAnotherRunHolds_IsRefusedAndPublishesNothing()
+    {
+        var day = Day("raw_orders", 9);
+        var other = RunId.New();
+        Assert.True(await _metadata.TryAcquireLeaseAsync(day, other, SystemClock.Instance.GetCurrentInstant(), Duration.FromMinutes(10)));
+
+        var refused = Assert.Single((await RunAsync([new ExecutionStep(day, [])])).Steps);
+
+        Assert.Equal(StepOutcome.Failed, refused.Outcome);
+        Assert.Contains("raw_orders[2026-01-09] is being materialized by another run", refused.Cause, StringComparison.Ordinal);
+        Assert.Null((await PublishedPartitions.ReadPointerAsync(_store, day)).Current);
+        Assert.Equal(1, refused.Attempts);
+
+        await _metadata.ReleaseLeaseAsync(day, other);
+        Assert.Equal(StepOutcome.Published, Assert.Single((await RunAsync([new ExecutionStep(day, [])])).Steps).Outcome);
+    }
+
+    [Fact]
     public async Task TheSameDayTwice_PublishesTheSameDataVersion()
     {
         var first = await RunAsync([new ExecutionStep(Day("raw_orders", 2), [])]);
