@@ -7,33 +7,22 @@ using static Assets.Storage.Tests.Metadata.StoreFolder;
 
 namespace Assets.Storage.Tests.Metadata;
 
-public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
+public sealed class DuckDbMetadataStoreTests : OpenStoreTests
 {
-    private readonly StoreFolder _folder = new();
-    private DuckDbMetadataStore _store = null!;
-
-    public async Task InitializeAsync() => _store = await _folder.OpenAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _folder.Delete();
-    }
-
     [Fact]
     public async Task GetEventsAsync_AfterAppends_ReturnsNewestFirstWithEveryField()
     {
         var run = RunId.New();
         var day = Daily("raw_orders", "2026-01-05");
-        await _store.AppendEventsAsync(
+        await Store.AppendEventsAsync(
         [
             new RunEvent(run, T0, RunEventKind.RunStarted, null, null, null),
             new RunEvent(run, T0 + Duration.FromSeconds(1), RunEventKind.StepStarted, day, 1, null),
             new RunEvent(run, T0 + Duration.FromSeconds(2), RunEventKind.StepRetrying, day, 1, "timeout"),
         ]);
-        await _store.AppendEventsAsync([new RunEvent(run, T0 + Duration.FromSeconds(3), RunEventKind.StepPublished, day, 2, "ok")]);
+        await Store.AppendEventsAsync([new RunEvent(run, T0 + Duration.FromSeconds(3), RunEventKind.StepPublished, day, 2, "ok")]);
 
-        var events = await _store.GetEventsAsync();
+        var events = await Store.GetEventsAsync();
 
         Assert.Equal([RunEventKind.StepPublished, RunEventKind.StepRetrying, RunEventKind.StepStarted, RunEventKind.RunStarted], events.Select(e => e.Kind));
         Assert.Equal(new RunEvent(run, T0 + Duration.FromSeconds(2), RunEventKind.StepRetrying, day, 1, "timeout"), events[1]);
@@ -44,10 +33,10 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
     public async Task GetEventsAsync_EqualTimes_NewestAppendFirst()
     {
         var run = RunId.New();
-        await _store.AppendEventsAsync([new RunEvent(run, T0, RunEventKind.RunStarted, null, null, "first")]);
-        await _store.AppendEventsAsync([new RunEvent(run, T0, RunEventKind.RunCompleted, null, null, "second")]);
+        await Store.AppendEventsAsync([new RunEvent(run, T0, RunEventKind.RunStarted, null, null, "first")]);
+        await Store.AppendEventsAsync([new RunEvent(run, T0, RunEventKind.RunCompleted, null, null, "second")]);
 
-        Assert.Equal(["second", "first"], (await _store.GetEventsAsync()).Select(e => e.Message));
+        Assert.Equal(["second", "first"], (await Store.GetEventsAsync()).Select(e => e.Message));
     }
 
     [Fact]
@@ -57,7 +46,7 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
         var day5 = Daily("raw_orders", "2026-01-05");
         var day6 = Daily("raw_orders", "2026-01-06");
         var summary = Whole("all_time_summary");
-        await _store.AppendEventsAsync(
+        await Store.AppendEventsAsync(
         [
             new RunEvent(a, T0, RunEventKind.StepStarted, day5, 1, null),
             new RunEvent(a, T0 + Duration.FromSeconds(1), RunEventKind.StepStarted, day6, 1, null),
@@ -65,11 +54,11 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
             new RunEvent(b, T0 + Duration.FromSeconds(3), RunEventKind.StepPublished, summary, 1, null),
         ]);
 
-        Assert.Equal([day6, day5], (await _store.GetEventsAsync(run: a)).Select(e => e.Partition!.Value));
-        Assert.Equal([b, a], (await _store.GetEventsAsync(partition: day5)).Select(e => e.RunId));
-        Assert.Equal([b], (await _store.GetEventsAsync(run: b, partition: day5)).Select(e => e.RunId));
-        Assert.Equal([summary], (await _store.GetEventsAsync(partition: summary)).Select(e => e.Partition!.Value));
-        Assert.Equal(2, (await _store.GetEventsAsync(limit: 2)).Count);
+        Assert.Equal([day6, day5], (await Store.GetEventsAsync(run: a)).Select(e => e.Partition!.Value));
+        Assert.Equal([b, a], (await Store.GetEventsAsync(partition: day5)).Select(e => e.RunId));
+        Assert.Equal([b], (await Store.GetEventsAsync(run: b, partition: day5)).Select(e => e.RunId));
+        Assert.Equal([summary], (await Store.GetEventsAsync(partition: summary)).Select(e => e.Partition!.Value));
+        Assert.Equal(2, (await Store.GetEventsAsync(limit: 2)).Count);
     }
 
     [Fact]
@@ -78,9 +67,9 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
         var day = Daily("raw_orders", "2026-01-05");
         var (first, second) = (RunId.New(), RunId.New());
 
-        Assert.True(await _store.TryAcquireLeaseAsync(day, first, T0, Duration.FromMinutes(5)));
-        Assert.False(await _store.TryAcquireLeaseAsync(day, second, T0 + Duration.FromMinutes(4), Duration.FromMinutes(5)));
-        Assert.True(await _store.TryAcquireLeaseAsync(Daily("raw_orders", "2026-01-06"), second, T0, Duration.FromMinutes(5)));
+        Assert.True(await Store.TryAcquireLeaseAsync(day, first, T0, Duration.FromMinutes(5)));
+        Assert.False(await Store.TryAcquireLeaseAsync(day, second, T0 + Duration.FromMinutes(4), Duration.FromMinutes(5)));
+        Assert.True(await Store.TryAcquireLeaseAsync(Daily("raw_orders", "2026-01-06"), second, T0, Duration.FromMinutes(5)));
     }
 
     [Fact]
@@ -88,10 +77,10 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
     {
         var day = Whole("all_time_summary");
         var (first, second) = (RunId.New(), RunId.New());
-        await _store.TryAcquireLeaseAsync(day, first, T0, Duration.FromMinutes(5));
+        await Store.TryAcquireLeaseAsync(day, first, T0, Duration.FromMinutes(5));
 
-        Assert.True(await _store.TryAcquireLeaseAsync(day, second, T0 + Duration.FromMinutes(5), Duration.FromMinutes(5)));
-        Assert.False(await _store.TryAcquireLeaseAsync(day, first, T0 + Duration.FromMinutes(6), Duration.FromMinutes(5)));
+        Assert.True(await Store.TryAcquireLeaseAsync(day, second, T0 + Duration.FromMinutes(5), Duration.FromMinutes(5)));
+        Assert.False(await Store.TryAcquireLeaseAsync(day, first, T0 + Duration.FromMinutes(6), Duration.FromMinutes(5)));
     }
 
     [Fact]
@@ -99,10 +88,10 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
     {
         var day = Daily("raw_orders", "2026-01-05");
         var (first, second) = (RunId.New(), RunId.New());
-        await _store.TryAcquireLeaseAsync(day, first, T0, Duration.FromMinutes(5));
+        await Store.TryAcquireLeaseAsync(day, first, T0, Duration.FromMinutes(5));
 
-        Assert.True(await _store.TryAcquireLeaseAsync(day, first, T0 + Duration.FromMinutes(4), Duration.FromMinutes(5)));
-        Assert.False(await _store.TryAcquireLeaseAsync(day, second, T0 + Duration.FromMinutes(8), Duration.FromMinutes(5)));
+        Assert.True(await Store.TryAcquireLeaseAsync(day, first, T0 + Duration.FromMinutes(4), Duration.FromMinutes(5)));
+        Assert.False(await Store.TryAcquireLeaseAsync(day, second, T0 + Duration.FromMinutes(8), Duration.FromMinutes(5)));
     }
 
     [Fact]
@@ -110,13 +99,13 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
     {
         var day = Daily("raw_orders", "2026-01-05");
         var (first, second, third) = (RunId.New(), RunId.New(), RunId.New());
-        await _store.TryAcquireLeaseAsync(day, first, T0, Duration.FromMinutes(5));
+        await Store.TryAcquireLeaseAsync(day, first, T0, Duration.FromMinutes(5));
 
-        await _store.ReleaseLeaseAsync(day, second);
-        Assert.False(await _store.TryAcquireLeaseAsync(day, second, T0, Duration.FromMinutes(5)));
+        await Store.ReleaseLeaseAsync(day, second);
+        Assert.False(await Store.TryAcquireLeaseAsync(day, second, T0, Duration.FromMinutes(5)));
 
-        await _store.ReleaseLeaseAsync(day, first);
-        Assert.True(await _store.TryAcquireLeaseAsync(day, third, T0, Duration.FromMinutes(5)));
+        await Store.ReleaseLeaseAsync(day, first);
+        Assert.True(await Store.TryAcquireLeaseAsync(day, third, T0, Duration.FromMinutes(5)));
     }
 
     [Fact]
@@ -128,14 +117,14 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
             new UpstreamVersion(AssetKey.Parse("raw_orders"), new PartitionKey("2026-01-05"), "r2"),
             new UpstreamVersion(AssetKey.Parse("all_time_summary"), null, "s1"),
         ]);
-        await _store.RecordMaterializationAsync(older);
-        await _store.RecordMaterializationAsync(newer);
-        await _store.RecordMaterializationAsync(Materialization(Daily("clean_orders", "2026-01-06"), T0, []));
+        await Store.RecordMaterializationAsync(older);
+        await Store.RecordMaterializationAsync(newer);
+        await Store.RecordMaterializationAsync(Materialization(Daily("clean_orders", "2026-01-06"), T0, []));
 
         var published = newer with { PublishedAt = T0 + Duration.FromHours(2), Sequence = 7, Upstream = [newer.Upstream[1]] };
-        await _store.RecordMaterializationAsync(published);
+        await Store.RecordMaterializationAsync(published);
 
-        var records = await _store.GetMaterializationsAsync(day);
+        var records = await Store.GetMaterializationsAsync(day);
         Assert.Equal(2, records.Count);
         AssertSame(published, records[0]);
         AssertSame(older, records[1]);
@@ -157,8 +146,8 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
                 T0 + Duration.FromSeconds(i)))
             .ToList();
 
-        await _store.SetStatesAsync(states);
-        var read = await _store.GetStatesAsync();
+        await Store.SetStatesAsync(states);
+        var read = await Store.GetStatesAsync();
 
         Assert.Equal(Sorted(states), read);
     }
@@ -168,14 +157,14 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
     {
         var day5 = Daily("raw_orders", "2026-01-05");
         var day6 = Daily("raw_orders", "2026-01-06");
-        await _store.SetStatesAsync([WithStatus(day5, PartitionStatus.Running), WithStatus(day6, PartitionStatus.Running)]);
+        await Store.SetStatesAsync([WithStatus(day5, PartitionStatus.Running), WithStatus(day6, PartitionStatus.Running)]);
 
         var failed = WithStatus(day5, PartitionStatus.Failed, "boom");
         var published = Published(day6);
-        await _store.SetStatesAsync([WithStatus(day5, PartitionStatus.Waiting), failed, published]);
+        await Store.SetStatesAsync([WithStatus(day5, PartitionStatus.Waiting), failed, published]);
 
-        Assert.Equal([failed, published], await _store.GetStatesAsync());
-        Assert.Equal(published, await _store.GetStateAsync(day6));
+        Assert.Equal([failed, published], await Store.GetStatesAsync());
+        Assert.Equal(published, await Store.GetStateAsync(day6));
     }
 
     [Fact]
@@ -184,26 +173,26 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
         var raw = Published(Daily("raw_orders", "2026-01-05"));
         var clean = Published(Daily("clean_orders", "2026-01-05"));
         var summary = Published(Whole("all_time_summary"));
-        await _store.SetStatesAsync([raw, clean, summary]);
+        await Store.SetStatesAsync([raw, clean, summary]);
 
-        Assert.Equal([summary, raw], await _store.GetStatesAsync([AssetKey.Parse("raw_orders"), AssetKey.Parse("all_time_summary")]));
-        Assert.Empty(await _store.GetStatesAsync([]));
-        Assert.Null(await _store.GetStateAsync(Daily("raw_orders", "2026-01-06")));
+        Assert.Equal([summary, raw], await Store.GetStatesAsync([AssetKey.Parse("raw_orders"), AssetKey.Parse("all_time_summary")]));
+        Assert.Empty(await Store.GetStatesAsync([]));
+        Assert.Null(await Store.GetStateAsync(Daily("raw_orders", "2026-01-06")));
     }
 
     [Fact]
     public async Task States_UnpartitionedAsset_RoundTripsWithANullPartition()
     {
         var summary = Whole("sales/all_time_summary");
-        await _store.SetStatesAsync([Published(summary)]);
-        await _store.RecordMaterializationAsync(Materialization(summary, T0, []));
-        await _store.RecordCheckResultsAsync([new CheckRecord(summary, MaterializationId.New(), "not_empty", true, false, null, T0)]);
+        await Store.SetStatesAsync([Published(summary)]);
+        await Store.RecordMaterializationAsync(Materialization(summary, T0, []));
+        await Store.RecordCheckResultsAsync([new CheckRecord(summary, MaterializationId.New(), "not_empty", true, false, null, T0)]);
 
-        var state = Assert.Single(await _store.GetStatesAsync());
+        var state = Assert.Single(await Store.GetStatesAsync());
         Assert.Null(state.Partition.Partition);
-        Assert.Equal(summary, (await _store.GetStateAsync(summary))!.Partition);
-        Assert.Null(Assert.Single(await _store.GetMaterializationsAsync(summary)).Partition.Partition);
-        Assert.Null(Assert.Single(await _store.GetCheckResultsAsync(summary)).Partition.Partition);
+        Assert.Equal(summary, (await Store.GetStateAsync(summary))!.Partition);
+        Assert.Null(Assert.Single(await Store.GetMaterializationsAsync(summary)).Partition.Partition);
+        Assert.Null(Assert.Single(await Store.GetCheckResultsAsync(summary)).Partition.Partition);
     }
 
     [Fact]
@@ -214,10 +203,10 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
         var first = new CheckRecord(day, id, "no_negative_amounts", false, true, "3 rows below zero", T0);
         var second = new CheckRecord(day, id, "unique_order_ids", true, true, null, T0);
         var later = new CheckRecord(day, MaterializationId.New(), "no_negative_amounts", true, true, null, T0 + Duration.FromMinutes(1));
-        await _store.RecordCheckResultsAsync([first, second]);
-        await _store.RecordCheckResultsAsync([later, new CheckRecord(Daily("clean_orders", "2026-01-06"), id, "x", true, false, null, T0)]);
+        await Store.RecordCheckResultsAsync([first, second]);
+        await Store.RecordCheckResultsAsync([later, new CheckRecord(Daily("clean_orders", "2026-01-06"), id, "x", true, false, null, T0)]);
 
-        Assert.Equal([later, second, first], await _store.GetCheckResultsAsync(day));
+        Assert.Equal([later, second, first], await Store.GetCheckResultsAsync(day));
     }
 
     [Fact]
@@ -227,52 +216,52 @@ public sealed class DuckDbMetadataStoreTests : IAsyncLifetime
         var run = RunId.New();
         var state = Published(day);
         var record = Materialization(day, T0, []);
-        await _store.AppendEventsAsync([new RunEvent(run, T0, RunEventKind.RunStarted, null, null, null)]);
-        await _store.SetStatesAsync([state]);
-        await _store.RecordMaterializationAsync(record);
-        await _store.TryAcquireLeaseAsync(day, run, T0, Duration.FromMinutes(5));
-        await _store.DisposeAsync();
+        await Store.AppendEventsAsync([new RunEvent(run, T0, RunEventKind.RunStarted, null, null, null)]);
+        await Store.SetStatesAsync([state]);
+        await Store.RecordMaterializationAsync(record);
+        await Store.TryAcquireLeaseAsync(day, run, T0, Duration.FromMinutes(5));
+        await Store.DisposeAsync();
 
-        _store = await _folder.OpenAsync();
+        Store = await Folder.OpenAsync();
 
-        Assert.Equal(state, await _store.GetStateAsync(day));
-        AssertSame(record, Assert.Single(await _store.GetMaterializationsAsync(day)));
-        Assert.False(await _store.TryAcquireLeaseAsync(day, RunId.New(), T0, Duration.FromMinutes(5)));
+        Assert.Equal(state, await Store.GetStateAsync(day));
+        AssertSame(record, Assert.Single(await Store.GetMaterializationsAsync(day)));
+        Assert.False(await Store.TryAcquireLeaseAsync(day, RunId.New(), T0, Duration.FromMinutes(5)));
 
         // Appends after a reopen still come out newest first.
-        await _store.AppendEventsAsync([new RunEvent(run, T0, RunEventKind.RunCompleted, null, null, null)]);
-        Assert.Equal([RunEventKind.RunCompleted, RunEventKind.RunStarted], (await _store.GetEventsAsync()).Select(e => e.Kind));
+        await Store.AppendEventsAsync([new RunEvent(run, T0, RunEventKind.RunCompleted, null, null, null)]);
+        Assert.Equal([RunEventKind.RunCompleted, RunEventKind.RunStarted], (await Store.GetEventsAsync()).Select(e => e.Kind));
     }
 
     [Fact]
     public async Task OpenAsync_Twice_MigratesOnce_AndCreatesEveryTable()
     {
-        await _store.DisposeAsync();
-        _store = await _folder.OpenAsync();
+        await Store.DisposeAsync();
+        Store = await Folder.OpenAsync();
 
-        Assert.Equal(1, await _store.GetSchemaVersionAsync());
+        Assert.Equal(1, await Store.GetSchemaVersionAsync());
         Assert.Equal(
             ["backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "run_events", "schema_version"],
-            await _store.GetTableNamesAsync());
+            await Store.GetTableNamesAsync());
     }
 
     [Fact]
     public async Task Operations_CalledConcurrently_AreSerialized()
     {
-        var writes = Enumerable.Range(0, 20).Select(i => _store.SetStatesAsync([Published(Daily("raw_orders", $"2026-01-{i + 1:00}"))]));
-        var reads = Enumerable.Range(0, 20).Select(_ => _store.GetStatesAsync());
+        var writes = Enumerable.Range(0, 20).Select(i => Store.SetStatesAsync([Published(Daily("raw_orders", $"2026-01-{i + 1:00}"))]));
+        var reads = Enumerable.Range(0, 20).Select(_ => Store.GetStatesAsync());
 
         await Task.WhenAll(writes.Concat<Task>(reads));
 
-        Assert.Equal(20, (await _store.GetStatesAsync()).Count);
+        Assert.Equal(20, (await Store.GetStatesAsync()).Count);
     }
 
     [Fact]
     public async Task Operations_AfterDispose_Throw()
     {
-        await _store.DisposeAsync();
+        await Store.DisposeAsync();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => _store.GetStatesAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Store.GetStatesAsync());
     }
 
     private static MaterializationRecord Materialization(AssetPartition partition, Instant created, IReadOnlyList<UpstreamVersion> upstream)

@@ -5,24 +5,13 @@ using static Assets.Storage.Tests.Metadata.StoreFolder;
 
 namespace Assets.Storage.Tests.Metadata;
 
-public sealed class RecordedUpstreamTests : IAsyncLifetime
+public sealed class RecordedUpstreamTests : OpenStoreTests
 {
-    private readonly StoreFolder _folder = new();
-    private DuckDbMetadataStore _store = null!;
-
-    public async Task InitializeAsync() => _store = await _folder.OpenAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _folder.Delete();
-    }
-
     private async Task<MaterializationId> PublishAsync(AssetPartition partition, params UpstreamVersion[] upstream)
     {
         var id = MaterializationId.New();
-        await _store.RecordMaterializationAsync(new MaterializationRecord(partition, id, RunId.New(), "dv", "1", 1, 1, "m", upstream, T0, T0, 1));
-        await _store.SetStatesAsync([Published(partition) with { MaterializationId = id }]);
+        await Store.RecordMaterializationAsync(new MaterializationRecord(partition, id, RunId.New(), "dv", "1", 1, 1, "m", upstream, T0, T0, 1));
+        await Store.SetStatesAsync([Published(partition) with { MaterializationId = id }]);
         return id;
     }
 
@@ -37,12 +26,12 @@ public sealed class RecordedUpstreamTests : IAsyncLifetime
         await PublishAsync(summary, new UpstreamVersion(AssetKey.Parse("rolling"), null, "x"));
         await PublishAsync(Daily("raw", "2026-01-03"));
 
-        var recorded = await _store.GetRecordedUpstreamAsync();
+        var recorded = await Store.GetRecordedUpstreamAsync();
 
         Assert.Equal(2, recorded.Count);
         Assert.Equal([Clean("2026-01-01", "a"), Clean("2026-01-02", "b"), Clean("2026-01-03", "c")], recorded[day3]);
         Assert.Equal([new UpstreamVersion(AssetKey.Parse("rolling"), null, "x")], recorded[summary]);
-        Assert.Equal([day3], (await _store.GetRecordedUpstreamAsync([AssetKey.Parse("rolling")])).Keys);
-        Assert.Empty(await _store.GetRecordedUpstreamAsync([]));
+        Assert.Equal([day3], (await Store.GetRecordedUpstreamAsync([AssetKey.Parse("rolling")])).Keys);
+        Assert.Empty(await Store.GetRecordedUpstreamAsync([]));
     }
 }

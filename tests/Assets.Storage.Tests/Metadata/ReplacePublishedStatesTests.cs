@@ -5,34 +5,23 @@ using static Assets.Storage.Tests.Metadata.StoreFolder;
 
 namespace Assets.Storage.Tests.Metadata;
 
-public sealed class ReplacePublishedStatesTests : IAsyncLifetime
+public sealed class ReplacePublishedStatesTests : OpenStoreTests
 {
-    private readonly StoreFolder _folder = new();
-    private DuckDbMetadataStore _store = null!;
-
-    public async Task InitializeAsync() => _store = await _folder.OpenAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _folder.Delete();
-    }
-
     [Fact]
     public async Task ReplacePublishedStatesAsync_VanishedPointer_BecomesMissing()
     {
         var kept = Published(Daily("raw_orders", "2026-01-05"));
         var vanished = Published(Daily("raw_orders", "2026-01-06"));
         var vanishedStale = Published(Daily("raw_orders", "2026-01-07")) with { Status = PartitionStatus.Stale, Cause = "upstream changed" };
-        await _store.SetStatesAsync([kept, vanished, vanishedStale]);
-        _folder.Clock.Now = T0 + Duration.FromHours(1);
+        await Store.SetStatesAsync([kept, vanished, vanishedStale]);
+        Folder.Clock.Now = T0 + Duration.FromHours(1);
 
-        await _store.ReplacePublishedStatesAsync([kept]);
+        await Store.ReplacePublishedStatesAsync([kept]);
 
-        Assert.Equal(kept, await _store.GetStateAsync(kept.Partition));
+        Assert.Equal(kept, await Store.GetStateAsync(kept.Partition));
         foreach (var gone in new[] { vanished, vanishedStale })
         {
-            var state = (await _store.GetStateAsync(gone.Partition))!;
+            var state = (await Store.GetStateAsync(gone.Partition))!;
             Assert.Equal(
                 new PartitionState(gone.Partition, PartitionStatus.Missing, state.Cause, null, null, null, null, null, T0 + Duration.FromHours(1)),
                 state);
@@ -45,7 +34,7 @@ public sealed class ReplacePublishedStatesTests : IAsyncLifetime
     {
         var missing = WithStatus(Daily("raw_orders", "2026-01-05"), PartitionStatus.Missing);
         var older = Published(Daily("raw_orders", "2026-01-06"), "old", 1);
-        await _store.SetStatesAsync([missing, older]);
+        await Store.SetStatesAsync([missing, older]);
         var pointers = new[]
         {
             Published(missing.Partition, "d5", 1),
@@ -53,9 +42,9 @@ public sealed class ReplacePublishedStatesTests : IAsyncLifetime
             Published(Whole("all_time_summary"), "s", 3) with { Status = PartitionStatus.Stale, Cause = "code changed" },
         };
 
-        await _store.ReplacePublishedStatesAsync(pointers);
+        await Store.ReplacePublishedStatesAsync(pointers);
 
-        Assert.Equal([pointers[2], pointers[0], pointers[1]], await _store.GetStatesAsync());
+        Assert.Equal([pointers[2], pointers[0], pointers[1]], await Store.GetStatesAsync());
     }
 
     [Fact]
@@ -64,12 +53,12 @@ public sealed class ReplacePublishedStatesTests : IAsyncLifetime
         var failed = WithStatus(Daily("raw_orders", "2026-01-05"), PartitionStatus.Failed, "HttpRequestException: 503");
         var quarantined = WithStatus(Daily("clean_orders", "2026-01-05"), PartitionStatus.Quarantined, "no_negative_amounts failed");
         var running = Published(Daily("raw_orders", "2026-01-06")) with { Status = PartitionStatus.Running };
-        await _store.SetStatesAsync([failed, quarantined, running]);
+        await Store.SetStatesAsync([failed, quarantined, running]);
         var failedPointer = Published(failed.Partition, "f", 4, T0 - Duration.FromDays(1));
-        _folder.Clock.Now = T0 + Duration.FromHours(1);
+        Folder.Clock.Now = T0 + Duration.FromHours(1);
 
         // The running partition's pointer is gone: it stays running but nothing is published.
-        await _store.ReplacePublishedStatesAsync([failedPointer]);
+        await Store.ReplacePublishedStatesAsync([failedPointer]);
 
         Assert.Equal(
             failed with
@@ -80,29 +69,29 @@ public sealed class ReplacePublishedStatesTests : IAsyncLifetime
                 Sequence = 4,
                 PublishedAt = failedPointer.PublishedAt,
             },
-            await _store.GetStateAsync(failed.Partition));
-        Assert.Equal(quarantined, await _store.GetStateAsync(quarantined.Partition));
+            await Store.GetStateAsync(failed.Partition));
+        Assert.Equal(quarantined, await Store.GetStateAsync(quarantined.Partition));
         Assert.Equal(
             WithStatus(running.Partition, PartitionStatus.Running) with { UpdatedAt = T0 + Duration.FromHours(1) },
-            await _store.GetStateAsync(running.Partition));
+            await Store.GetStateAsync(running.Partition));
     }
 
     [Fact]
     public async Task ReplacePublishedStatesAsync_UnchangedPointer_KeepsItsUpdateTime()
     {
         var state = Published(Daily("raw_orders", "2026-01-05"));
-        await _store.SetStatesAsync([state]);
+        await Store.SetStatesAsync([state]);
 
-        await _store.ReplacePublishedStatesAsync([state with { UpdatedAt = T0 + Duration.FromHours(1) }]);
+        await Store.ReplacePublishedStatesAsync([state with { UpdatedAt = T0 + Duration.FromHours(1) }]);
 
-        Assert.Equal(state, await _store.GetStateAsync(state.Partition));
+        Assert.Equal(state, await Store.GetStateAsync(state.Partition));
     }
 
     [Fact]
     public async Task ReplacePublishedStatesAsync_NotAPointerStatus_IsRefused()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(
-            () => _store.ReplacePublishedStatesAsync([WithStatus(Daily("raw_orders", "2026-01-05"), PartitionStatus.Failed)]));
+            () => Store.ReplacePublishedStatesAsync([WithStatus(Daily("raw_orders", "2026-01-05"), PartitionStatus.Failed)]));
 
         Assert.Contains("raw_orders[2026-01-05] is Failed", error.Message, StringComparison.Ordinal);
     }
