@@ -73,6 +73,29 @@ public static class Planner
     }
 
     /// <summary>
+    /// The rows of <paramref name="asset"/> that <paramref name="range"/> picks, exactly as
+    /// <see cref="CreatePlan"/> picks partitions (static-partitioned and unpartitioned assets whole), in
+    /// partition order, whatever their status: what <c>status --from A --to B</c> shows, without planning.
+    /// </summary>
+    /// <exception cref="PartitionKeyException">A key of <paramref name="range"/> is not valid for the asset; the message names the valid form.</exception>
+    public static IReadOnlyList<PartitionStatusRow> RowsInRange(StatusGrid grid, AssetDefinition asset, PartitionRange range)
+    {
+        Preconditions.CheckNotNull(grid);
+        Preconditions.CheckNotNull(asset);
+        Preconditions.CheckNotNull(range);
+        var statuses = grid.Find(asset.Key)
+            ?? throw new ArgumentException($"The status grid has no asset {asset.Key}: evaluate it from the same graph.", nameof(grid));
+        var pick = Pick.Of(statuses, range);
+        var rows = new List<PartitionStatusRow>();
+        for (var i = pick.First; i <= pick.Last; i += pick.Stride)
+        {
+            rows.Add(statuses.Rows[i]);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
     /// The positions of one asset's space in the range: <see cref="First"/> to <see cref="Last"/> every
     /// <see cref="Stride"/>, plus partitions asked for by key that do not exist yet.
     /// </summary>

@@ -24,12 +24,8 @@ internal static class StatusCommand
                 var graph = services.GetRequiredService<AssetGraph>();
                 var selected = (parseResult.GetValue(select) is { } s ? AssetSelection.Parse(s) : AssetSelection.All).Resolve(graph);
                 var grid = await PlanningCommands.EvaluateAsync(services, ct).ConfigureAwait(false);
-                var wanted = Planner.CreatePlan(graph, grid, selected, PlanningCommands.Range(range.Read(parseResult)), PlanMode.Force);
-                // Every partition the range picks: planned or blocked, whatever its status.
-                var inRange = wanted.Steps.Select(step => step.Partition).Concat(wanted.Blocked.Select(b => b.Partition)).ToHashSet();
-                var rows = selected
-                    .Select(asset => (Asset: asset.Key, Rows: grid.RowsOf(asset.Key).Where(r => inRange.Contains(r.Partition)).ToArray()))
-                    .ToArray();
+                var picked = PlanningCommands.Range(range.Read(parseResult));
+                var rows = selected.Select(asset => (Asset: asset.Key, Rows: Planner.RowsInRange(grid, asset, picked))).ToArray();
                 if (parseResult.GetValue(json))
                 {
                     await host.Terminal.Out.WriteLineAsync(CommandJson.Status(rows.SelectMany(r => r.Rows).Select(r =>
@@ -37,7 +33,7 @@ internal static class StatusCommand
                 }
                 else
                 {
-                    StatusGridView.Write(host.Terminal.Console, rows.Where(r => r.Rows.Length > 0)
+                    StatusGridView.Write(host.Terminal.Console, rows.Where(r => r.Rows.Count > 0)
                         .Select(r => new StatusRow(r.Asset, r.Rows.Select(c => new StatusCell(c.Partition.Partition, c.Status, c.Cause)).ToArray())).ToArray());
                 }
 

@@ -54,6 +54,21 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void RowsInRange_PicksTheSamePartitionsAsAForcePlan_WhateverTheirStatus()
+    {
+        var world = new StatusWorld(typeof(SalesProject)).PublishAll(EndOfJanuary);
+        var grid = world.Evaluate();
+        var range = PartitionRange.Between("2026-01-05", "2026-01-07");
+
+        var rows = new[] { "raw_orders", "region_revenue" }
+            .SelectMany(key => Planner.RowsInRange(grid, world.Graph.Get(key), range))
+            .Select(r => r.Partition.ToString());
+
+        Assert.Equal(Steps(CreatePlan(world, "raw_orders, region_revenue", range, PlanMode.Force)), rows);
+        Assert.Throws<PartitionKeyException>(() => Planner.RowsInRange(grid, world.Graph.Get("raw_orders"), PartitionRange.ForPartition("2026-02-30")));
+    }
+
+    [Fact]
     public void CreatePlan_NothingChanged_IsEmpty()
     {
         var plan = CreatePlan(new StatusWorld(typeof(SalesProject)).PublishAll(EndOfJanuary), "*");
