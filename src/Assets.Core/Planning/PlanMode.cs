@@ -1,6 +1,9 @@
 namespace Assets.Planning;
 
-/// <summary>Which partitions in the range a plan materializes.</summary>
+/// <summary>
+/// Which partitions in the range a plan materializes (a backfill's reprocess mode). Whatever the mode, a partition
+/// another run is materializing is blocked, not planned.
+/// </summary>
 public enum PlanMode
 {
     /// <summary>
@@ -9,6 +12,15 @@ public enum PlanMode
     /// </summary>
     MissingOrStale,
 
-    /// <summary>Every partition in the range (<c>--force</c>), published or not.</summary>
+    /// <summary>Every partition in the range (<c>--force</c>, a backfill's <c>all</c>), published or not.</summary>
     Force,
+
+    /// <summary>Only partitions that were never published (<c>missing</c>): stale, failed and quarantined ones are left alone.</summary>
+    Missing,
+
+    /// <summary>
+    /// Partitions that are missing, or whose last attempt failed, was quarantined or is waiting for its source
+    /// (<c>failed-and-missing</c>): what a backfill retries after a bad night, leaving stale ones for later.
+    /// </summary>
+    FailedAndMissing,
 }

@@ -12,8 +12,9 @@ namespace Assets.Planning;
 /// <list type="bullet">
 /// <item><description>Which partitions: see <see cref="PartitionRange"/>.</description></item>
 /// <item><description>Which of them run: in <see cref="PlanMode.MissingOrStale"/> those missing, stale, failed,
-/// quarantined or waiting; in <see cref="PlanMode.Force"/> all. A running partition (another run holds its lease)
-/// is blocked in both modes.</description></item>
+/// quarantined or waiting; in <see cref="PlanMode.Force"/> all; in <see cref="PlanMode.Missing"/> the missing ones;
+/// in <see cref="PlanMode.FailedAndMissing"/> the missing, failed, quarantined and waiting ones. A running partition
+/// (another run holds its lease) is blocked in every mode.</description></item>
 /// <item><description>No silent reads of missing data: a partition that reads (through its mappings, as of the grid's
 /// <see cref="StatusGrid.AsOf"/>) an upstream partition that is not a step of the plan and has no published version
 /// (missing, or failed, quarantined, waiting or running with nothing published before), that does not exist yet,
@@ -87,7 +88,7 @@ public static class Planner
             ?? throw new ArgumentException($"The status grid has no asset {asset.Key}: evaluate it from the same graph.", nameof(grid));
         var pick = Pick.Of(statuses, range);
         var rows = new List<PartitionStatusRow>();
-        for (var i = pick.First; i <= pick.Last; i += pick.Stride)
+        foreach (var i in pick.Positions())
         {
             rows.Add(statuses.Rows[i]);
         }
@@ -97,13 +98,34 @@ public static class Planner
 
     /// <summary>
     /// The positions of one asset's space in the range: <see cref="First"/> to <see cref="Last"/> every
-    /// <see cref="Stride"/>, plus partitions asked for by key that do not exist yet.
+    /// <see cref="Stride"/>, or the <see cref="Listed"/> ones, plus partitions asked for by key that do not exist yet.
     /// </summary>
-    private readonly record struct Pick(int First, int Last, int Stride, IReadOnlyList<PartitionKey> NotYet)
+    private readonly record struct Pick(int First, int Last, int Stride, IReadOnlyList<PartitionKey> NotYet, IReadOnlyList<int>? Listed = null)
     {
         private static Pick Whole(AssetStatuses statuses) => new(0, statuses.Space.Count - 1, 1, []);
 
         private static Pick Nothing => new(0, -1, 1, []);
+
+        private bool IsWhole(AssetStatuses statuses) => Listed is null && First == 0 && Last == statuses.Space.Count - 1 && Stride == 1;
+
+        /// <summary>The positions picked, in partition order.</summary>
+        public IEnumerable<int> Positions()
+        {
+            if (Listed is { } listed)
+            {
+                foreach (var i in listed)
+                {
+                    yield return i;
+                }
+
+                yield break;
+            }
+
+            for (var i = First; i <= Last; i += Stride)
+            {
+                yield return i;
+            }
+        }
 
         public static Pick Of(AssetStatuses statuses, PartitionRange range)
         {
@@ -113,7 +135,32 @@ public static class Planner
                 return Whole(statuses);
             }
 
+            if (range.Partitions is { } keys)
+            {
+                return Several(statuses, definition, keys);
+            }
+
             return range.Partition is { } text ? Single(statuses, definition, text) : Between(statuses, definition, range);
+        }
+
+        /// <summary>The union of each key's <see cref="Single"/> pick: an asset planned whole for one key is planned whole.</summary>
+        private static Pick Several(AssetStatuses statuses, PartitionsDefinition definition, IReadOnlyList<string> keys)
+        {
+            var positions = new SortedSet<int>();
+            var notYet = new List<PartitionKey>();
+            foreach (var key in keys)
+            {
+                var pick = Single(statuses, definition, key);
+                if (pick.IsWhole(statuses))
+                {
+                    return pick;
+                }
+
+                positions.UnionWith(pick.Positions());
+                notYet.AddRange(pick.NotYet.Where(k => !notYet.Contains(k)));
+            }
+
+            return new(0, -1, 1, notYet, positions.ToArray());
         }
 
         private static Pick Single(AssetStatuses statuses, PartitionsDefinition definition, string text)
@@ -243,7 +290,7 @@ public static class Planner
                 edges[d] = (new UpstreamEdge(asset, statuses.Space, dependency, upstream.Definition, upstream.Space, grid.AsOf), upstream, _marks.GetValueOrDefault(dependency.Upstream));
             }
 
-            for (var i = pick.First; i <= pick.Last; i += pick.Stride)
+            foreach (var i in pick.Positions())
             {
                 var row = statuses.Rows[i];
                 if (row.Status == PartitionStatus.Running)
@@ -252,7 +299,7 @@ public static class Planner
                     continue;
                 }
 
-                var reason = mode == PlanMode.Force ? "forced" : ReasonFor(row);
+                var reason = mode == PlanMode.Force ? "forced" : ReasonFor(row, mode);
                 if (reason is null)
                 {
                     continue;
@@ -345,9 +392,11 @@ public static class Planner
             }
         }
 
-        private static string? ReasonFor(PartitionStatusRow row) => row.Status switch
+        private static string? ReasonFor(PartitionStatusRow row, PlanMode mode) => row.Status switch
         {
             PartitionStatus.Missing => "missing",
+            _ when mode == PlanMode.Missing => null,
+            PartitionStatus.Stale when mode == PlanMode.FailedAndMissing => null,
             PartitionStatus.Stale => WithCause("stale", row.Cause),
             PartitionStatus.Failed => WithCause("failed last time", row.Cause),
             PartitionStatus.Quarantined => WithCause("quarantined last time", row.Cause),

@@ -53,6 +53,66 @@ public sealed class PlannerTests
         Assert.All(plan.Steps, s => Assert.Equal("forced", s.Reason));
     }
 
+    /// <summary>One partition of each status a reprocess mode tells apart: published, stale, failed, quarantined, missing.</summary>
+    private static StatusWorld MixedJanuary()
+        => new StatusWorld(typeof(SalesProject)).PublishAll(EndOfJanuary)
+            .Forget(P("raw_orders", "2026-01-02"))
+            .Republish(P("raw_orders", "2026-01-10"), "v2")
+            .SetStatus(P("raw_orders", "2026-01-20"), PartitionStatus.Failed, "IOException: disk full")
+            .SetStatus(P("raw_orders", "2026-01-21"), PartitionStatus.Quarantined, "check no_negative_amounts failed");
+
+    [Theory]
+    [InlineData(PlanMode.Missing, new[] { "raw_orders[2026-01-02]", "clean_orders[2026-01-02]" })]
+    [InlineData(PlanMode.FailedAndMissing, new[] { "raw_orders[2026-01-02]", "raw_orders[2026-01-20]", "raw_orders[2026-01-21]", "clean_orders[2026-01-02]" })]
+    [InlineData(PlanMode.MissingOrStale, new[] { "raw_orders[2026-01-02]", "raw_orders[2026-01-20]", "raw_orders[2026-01-21]", "clean_orders[2026-01-02]", "clean_orders[2026-01-10]" })]
+    public void CreatePlan_ReprocessModes_PickExactlyTheirStatuses(PlanMode mode, string[] expected)
+    {
+        // clean_orders[2026-01-02] is missing because its upstream was forgotten with it; clean_orders[2026-01-10] is stale.
+        var world = MixedJanuary().Forget(P("clean_orders", "2026-01-02"));
+
+        var plan = CreatePlan(world, "raw_orders, clean_orders", PartitionRange.All, mode);
+
+        Assert.Equal(expected, Steps(plan));
+        Assert.Empty(plan.Blocked);
+    }
+
+    [Fact]
+    public void CreatePlan_MissingMode_StillRunsAMissingDownstreamOfAFailedUpstreamOnItsPublishedVersion()
+    {
+        var world = MixedJanuary().Forget(P("clean_orders", "2026-01-20"));
+
+        var plan = CreatePlan(world, "raw_orders, clean_orders", PartitionRange.ForPartition("2026-01-20"), PlanMode.Missing);
+
+        // raw_orders[2026-01-20] failed but still has its earlier version published: clean_orders reads that one.
+        Assert.Equal(["clean_orders[2026-01-20]"], Steps(plan));
+        Assert.Empty(plan.DependenciesOf(P("clean_orders", "2026-01-20")));
+    }
+
+    [Fact]
+    public void CreatePlan_SeveralNamedPartitions_PicksExactlyThoseAndPlansStaticAndUnpartitionedAssetsWhole()
+    {
+        var world = new StatusWorld(typeof(SalesProject)).PublishAll(EndOfJanuary);
+
+        var plan = CreatePlan(world, "raw_orders, region_revenue, all_time_summary", PartitionRange.ForPartitions(["2026-01-17", "2026-01-03", "2026-01-09", "2026-01-03"]), PlanMode.Force);
+
+        Assert.Equal(
+            ["raw_orders[2026-01-03]", "raw_orders[2026-01-09]", "raw_orders[2026-01-17]", "all_time_summary", "region_revenue[us]", "region_revenue[eu]", "region_revenue[apac]"],
+            Steps(plan));
+        Assert.Equal("partitions 2026-01-17, 2026-01-03, 2026-01-09", plan.Range.ToString());
+    }
+
+    [Fact]
+    public void CreatePlan_SeveralNamedPartitions_OneInvalidKeyFailsTheWholeRequest()
+    {
+        var world = new StatusWorld(typeof(SalesProject)).PublishAll(EndOfJanuary);
+
+        var error = Assert.Throws<PartitionKeyException>(() => CreatePlan(world, "raw_orders", PartitionRange.ForPartitions(["2026-01-03", "2026-01-32"])));
+
+        Assert.Contains("raw_orders", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2026-01-32", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => PartitionRange.ForPartitions([]));
+    }
+
     [Fact]
     public void RowsInRange_PicksTheSamePartitionsAsAForcePlan_WhateverTheirStatus()
     {
