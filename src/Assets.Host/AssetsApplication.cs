@@ -34,6 +34,7 @@ public static class AssetsApplication
             LineageCommand.Create(host),
             PlanCommand.Create(host),
             MaterializeCommand.Create(host),
+            BackfillCommand.Create(host),
             StatusCommand.Create(host),
             VerifyCommand.Create(host),
             RollbackCommand.Create(host),
@@ -52,6 +53,15 @@ public static class AssetsApplication
             return ExitCodes.Usage;
         }
 
-        return await parseResult.InvokeAsync(new InvocationConfiguration { Output = terminal.Out, Error = terminal.Error }, cancellationToken).ConfigureAwait(false);
+        return await parseResult.InvokeAsync(new InvocationConfiguration
+        {
+            Output = terminal.Out,
+            Error = terminal.Error,
+
+            // Ctrl+C and SIGTERM cancel the command's token; a run then abandons its in-flight steps (nothing partial is
+            // published), releases its leases and records itself cancelled. That takes a moment: System.CommandLine's
+            // default of two seconds would end the process in the middle of it.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+        }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -23,6 +23,14 @@ public abstract class AssetContext
     /// </summary>
     public abstract PartitionTimeWindow? TimeWindow { get; }
 
+    /// <summary>
+    /// Every partition this call of the body materializes, with their combined interval: for a range run of an asset
+    /// with <see cref="RangeRunsAttribute"/>, the consecutive partitions of the range (then <see cref="Partition"/> and
+    /// <see cref="TimeWindow"/> are the range's first); otherwise just <see cref="Partition"/>. <c>null</c> for an
+    /// unpartitioned asset. A range-capable body reads this, never <see cref="Partition"/> alone.
+    /// </summary>
+    public virtual PartitionKeyRange? KeyRange => Partition is { } key ? new PartitionKeyRange([key], TimeWindow?.Interval) : null;
+
     /// <summary>The run this materialization belongs to.</summary>
     public abstract RunId RunId { get; }
 

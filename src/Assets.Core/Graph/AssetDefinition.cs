@@ -42,6 +42,9 @@ public sealed class AssetDefinition
         Output = output;
     }
 
+    /// <summary>How one call of the body can materialize a range of partitions (<see cref="RangeRunsAttribute"/>); <c>null</c> when it cannot.</summary>
+    public RangeRunPolicy? RangeRuns { get; internal init; }
+
     /// <summary>The asset's key.</summary>
     public AssetKey Key { get; }
 

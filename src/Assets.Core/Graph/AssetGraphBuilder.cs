@@ -176,6 +176,7 @@ public sealed class AssetGraphBuilder
                 Error("[Asset(CodeVersion = \"\")] is blank: give a version such as \"3\", or remove it to derive the version from the method body.");
             }
 
+            var rangeRuns = ReadRangeRuns(method, partitions, output, Error);
             if (Errors.Count > errorsBefore || output is null)
             {
                 return null;
@@ -195,7 +196,51 @@ public sealed class AssetGraphBuilder
                 retry,
                 method,
                 parameters,
-                output);
+                output)
+            {
+                RangeRuns = rangeRuns,
+            };
+        }
+
+        private static RangeRunPolicy? ReadRangeRuns(MethodInfo method, PartitionsDefinition? partitions, AssetOutput? output, Action<string> error)
+        {
+            if (method.GetCustomAttribute<RangeRunsAttribute>() is not { } attribute)
+            {
+                return null;
+            }
+
+            if (partitions is not TimeWindowPartitionsDefinition)
+            {
+                error("[RangeRuns] needs daily, hourly, weekly or monthly partitions (a range is consecutive time windows): remove it, or partition the asset by time.");
+                return null;
+            }
+
+            if (attribute.MaxPartitions < 1)
+            {
+                error($"[RangeRuns(MaxPartitions = {attribute.MaxPartitions})] must be at least 1.");
+            }
+
+            if (output is null)
+            {
+                return null;
+            }
+
+            if (output.Kind is not (AssetOutputKind.Rows or AssetOutputKind.RowStream) || output.RecordType is null)
+            {
+                error("[RangeRuns] needs a body that returns rows (a collection or async stream of records), so they can be split by partition.");
+                return null;
+            }
+
+            var property = string.IsNullOrWhiteSpace(attribute.PartitionBy) ? null : output.RecordType.GetProperty(attribute.PartitionBy, BindingFlags.Public | BindingFlags.Instance);
+            if (property is null || !RangeRunPolicy.IsSupported(property.PropertyType))
+            {
+                var candidates = output.RecordType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => RangeRunPolicy.IsSupported(p.PropertyType)).Select(p => p.Name).ToArray();
+                error($"[RangeRuns(PartitionBy = \"{attribute.PartitionBy}\")] must name a public property of {output.RecordType.Name} of type LocalDate, Instant or string (the partition key)"
+                    + (candidates.Length > 0 ? $"; candidates: {string.Join(", ", candidates)}." : "; it has none: add one."));
+                return null;
+            }
+
+            return new RangeRunPolicy(property, attribute.MaxPartitions);
         }
 
         public void ReadChecks(IEnumerable<Type> types, Dictionary<AssetKey, AssetDefinition> assets)

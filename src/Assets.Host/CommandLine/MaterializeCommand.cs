@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Assets.Execution;
 using Assets.Graph;
+using Assets.Hosting.Rendering;
 using Assets.Hosting.Storage;
 using Assets.Metadata;
 using Assets.Storage.Publishing;
@@ -56,29 +57,24 @@ internal static class MaterializeCommand
             return plan.Blocked.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
         }
 
-        var storage = services.GetRequiredService<AssetsStorage>();
-        var metadata = await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
-        var clock = services.GetRequiredService<IClock>();
-        var executor = new AssetExecutor(
-            services.GetRequiredService<AssetGraph>(),
-            new StorageMaterializationStore(storage.Store, metadata, clock),
-            metadata,
-            services,
-            clock,
-            services.GetRequiredService<ILoggerFactory>(),
-            new ExecutionOptions { MaxParallelism = parallel });
+        var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
+        var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = parallel });
         var run = RunId.New();
         await terminal.Out.WriteLineAsync($"Run {run}: {plan.Steps.Count} steps, up to {parallel} at once.").ConfigureAwait(false);
-        var done = 0;
-        var progress = new SynchronousProgress<StepUpdate>(update =>
+        var view = RunProgressView.Start(terminal, $"run {run}", plan.Steps.Count);
+        RunSummary summary;
+        await using (view.ConfigureAwait(false))
         {
-            if (update.Phase == StepPhase.Finished && update.Result is { } result)
+            var progress = new SynchronousProgress<StepUpdate>(update =>
             {
-                var count = Interlocked.Increment(ref done);
-                terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{count}/{plan.Steps.Count}] {result.Outcome.ToString().ToLowerInvariant(),-11} {result.Partition} ({result.Duration.TotalSeconds:0.0}s){(result.Cause is { } cause ? "  " + cause : string.Empty)}"));
-            }
-        });
-        var summary = await executor.RunAsync(plan.ToExecutionSteps(), run, progress, cancellationToken).ConfigureAwait(false);
+                if (update is { Phase: StepPhase.Finished, Result: { } result })
+                {
+                    view.Finished(result);
+                }
+            });
+            summary = await executor.RunAsync(plan.ToExecutionSteps(), run, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         WriteSummary(terminal, summary);
         return summary.Failed + summary.Quarantined > 0 || summary.Outcome == RunOutcome.Cancelled ? ExitCodes.Failure : ExitCodes.Success;
     }
@@ -93,19 +89,5 @@ internal static class MaterializeCommand
 
         terminal.Console.Write(table);
         terminal.Console.MarkupLine(Markup.Escape($"Run {summary.RunId}: {summary.Describe()}."));
-    }
-
-    /// <summary>Reports on the executor's thread, in order, unlike <see cref="Progress{T}"/> which posts to the thread pool.</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report(T value)
-        {
-            lock (_gate)
-            {
-                report(value);
-            }
-        }
     }
 }

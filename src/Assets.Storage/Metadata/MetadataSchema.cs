@@ -109,8 +109,48 @@ internal static class MetadataSchema
         );
         """;
 
+    /// <summary>
+    /// Version 2: backfills as they are run. Version 1's backfill tables were never written to, so they are replaced:
+    /// requests gain the run policy, the owning process and a message; steps gain their order and run chunk.
+    /// </summary>
+    private const string Version2 = """
+        DROP TABLE IF EXISTS backfill_steps;
+        DROP TABLE IF EXISTS backfills;
+
+        CREATE TABLE backfills (
+            id VARCHAR NOT NULL PRIMARY KEY,
+            selection VARCHAR NOT NULL,
+            range_from VARCHAR,               -- inclusive time keys; NULL for an open end
+            range_to VARCHAR,
+            partitions VARCHAR,               -- JSON array of named partition keys, NULL unless named
+            reprocess VARCHAR NOT NULL,       -- missing-or-stale | missing | failed-and-missing | all
+            step_order VARCHAR NOT NULL,      -- newest-first | oldest-first
+            max_concurrency INTEGER NOT NULL,
+            max_partitions_per_run INTEGER NOT NULL,
+            status VARCHAR NOT NULL,          -- requested | running | interrupted | cancelled | failed | completed
+            owner_pid INTEGER,                -- the process that runs (or last ran) it
+            owner_started_at BIGINT,          -- that process's start, unix ticks
+            message VARCHAR,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL
+        );
+
+        CREATE TABLE backfill_steps (
+            backfill_id VARCHAR NOT NULL,
+            position INTEGER NOT NULL,        -- order in which ready steps start
+            asset VARCHAR NOT NULL,
+            partition VARCHAR NOT NULL,       -- '' when unpartitioned
+            chunk INTEGER NOT NULL,           -- steps sharing a chunk run in one call of the body
+            state VARCHAR NOT NULL,           -- BackfillStepState, kebab-case
+            attempts INTEGER NOT NULL,
+            error VARCHAR,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (backfill_id, asset, partition)
+        );
+        """;
+
     /// <summary>Every migration, in order; index i builds version i + 1. Append only: never edit a shipped one.</summary>
-    private static readonly string[] Migrations = [Version1];
+    private static readonly string[] Migrations = [Version1, Version2];
 
     /// <summary>The version this build writes.</summary>
     public static int CurrentVersion => Migrations.Length;

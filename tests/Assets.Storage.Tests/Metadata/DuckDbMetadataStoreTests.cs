@@ -239,7 +239,7 @@ public sealed class DuckDbMetadataStoreTests : OpenStoreTests
         await Store.DisposeAsync();
         Store = await Folder.OpenAsync();
 
-        Assert.Equal(1, await Store.GetSchemaVersionAsync());
+        Assert.Equal(2, await Store.GetSchemaVersionAsync());
         Assert.Equal(
             ["backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "run_events", "schema_version"],
             await Store.GetTableNamesAsync());

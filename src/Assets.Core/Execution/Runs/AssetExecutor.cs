@@ -158,8 +158,22 @@ public sealed class AssetExecutor
     private static async Task RunStepAsync(ExecutionEnvironment env, int index, AssetPartition partition, ChannelWriter<(int, StepResult)> completions, CancellationToken cancellationToken)
     {
         StepResult result;
+        IDisposable? slot = null;
         try
         {
+            if (env.Options.Slots is { } slots)
+            {
+                try
+                {
+                    slot = await slots.AcquireAsync(env.Options.Priority, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    completions.TryWrite((index, StepResult.NotRun(partition, StepOutcome.Cancelled, "the run was cancelled before this step started")));
+                    return;
+                }
+            }
+
             // Off the scheduling loop: a body may be synchronous and slow.
             result = await Task.Run(() => new StepExecution(env, partition, cancellationToken).RunAsync(), CancellationToken.None).ConfigureAwait(false);
         }
@@ -168,6 +182,10 @@ public sealed class AssetExecutor
 #pragma warning restore CA1031
         {
             result = StepResult.NotRun(partition, StepOutcome.Failed, $"{e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            slot?.Dispose();
         }
 
         completions.TryWrite((index, result));

@@ -25,6 +25,15 @@ public sealed class ExecutionOptions
     }
 
     /// <summary>
+    /// The process's step slots this run shares with other runs (see <see cref="StepSlots"/> for the rule that keeps
+    /// backfills from starving current work); <c>null</c> (the default) when the run has the process to itself.
+    /// </summary>
+    public StepSlots? Slots { get; init; }
+
+    /// <summary>Whose work this run is, when it shares <see cref="Slots"/>; default <see cref="StepPriority.Current"/>.</summary>
+    public StepPriority Priority { get; init; } = StepPriority.Current;
+
+    /// <summary>
     /// The time source of retry delays and step durations. Default: <see cref="TimeProvider.System"/>;
     /// tests pass one whose timers fire at once so a retry never sleeps.
     /// </summary>

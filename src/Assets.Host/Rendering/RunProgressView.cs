@@ -1,0 +1,138 @@
+using System.Globalization;
+using Assets.Execution;
+using Assets.Hosting.CommandLine;
+using Spectre.Console;
+
+namespace Assets.Hosting.Rendering;
+
+/// <summary>
+/// Live progress of a run or backfill: done, failed, remaining, rate and ETA. On an interactive terminal a Spectre
+/// progress bar redrawn in place; otherwise (pipes, CI logs, tests) one line per finished step with the same counts,
+/// so a log shows how far a run got. Thread-safe: the executor reports from several threads.
+/// </summary>
+internal sealed class RunProgressView : IAsyncDisposable
+{
+    private readonly Terminal _terminal;
+    private readonly string _title;
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task? _live;
+    private ProgressTask? _bar;
+    private int _total;
+    private int _done;
+    private int _failed;
+    private int _skipped;
+    private int _finishedThisRun;
+
+    private RunProgressView(Terminal terminal, string title, int total, int alreadyDone, int alreadyFailed, int alreadySkipped, TimeProvider time)
+    {
+        _terminal = terminal;
+        _title = title;
+        _total = total;
+        _done = alreadyDone;
+        _failed = alreadyFailed;
+        _skipped = alreadySkipped;
+        _time = time;
+        _started = time.GetTimestamp();
+        if (terminal.Console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+        {
+            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _live = terminal.Console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async context =>
+                {
+                    lock (_gate)
+                    {
+                        _bar = context.AddTask(Markup.Escape(Describe()), maxValue: Math.Max(1, _total));
+                        _bar.Value = _done + _failed + _skipped;
+                    }
+
+                    ready.TrySetResult();
+                    await _stop.Task.ConfigureAwait(false);
+                    lock (_gate)
+                    {
+                        _bar.Description = Markup.Escape(Describe());
+                        _bar.StopTask();
+                    }
+                });
+            ready.Task.Wait(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    /// <summary>Starts showing progress of <paramref name="total"/> steps, some of which may already be counted (a resumed backfill).</summary>
+    public static RunProgressView Start(Terminal terminal, string title, int total, int alreadyDone = 0, int alreadyFailed = 0, int alreadySkipped = 0, TimeProvider? time = null)
+        => new(terminal, title, total, alreadyDone, alreadyFailed, alreadySkipped, time ?? TimeProvider.System);
+
+    /// <summary>Counts a finished step and shows it.</summary>
+    public void Finished(StepResult result)
+    {
+        string line;
+        lock (_gate)
+        {
+            _finishedThisRun++;
+            switch (result.Outcome)
+            {
+                case StepOutcome.Published:
+                    _done++;
+                    break;
+                case StepOutcome.Failed or StepOutcome.Quarantined or StepOutcome.Waiting:
+                    _failed++;
+                    break;
+                default:
+                    _skipped++;
+                    break;
+            }
+
+            if (_bar is { } bar)
+            {
+                bar.Value = _done + _failed + _skipped;
+                bar.Description = Markup.Escape(Describe());
+                return;
+            }
+
+            var cause = result.Cause is { } c ? "  " + c : string.Empty;
+            line = string.Create(
+                CultureInfo.InvariantCulture,
+                $"[{_done + _failed + _skipped}/{_total}] {result.Outcome.ToString().ToLowerInvariant(),-11} {result.Partition} ({result.Duration.TotalSeconds:0.0}s) · {Rate()}{cause}");
+        }
+
+        _terminal.Out.WriteLine(line);
+    }
+
+    /// <summary>The counts, rate and ETA in one line: what the summary at the end says.</summary>
+    public string Describe()
+    {
+        lock (_gate)
+        {
+            var remaining = Math.Max(0, _total - _done - _failed - _skipped);
+            return string.Create(CultureInfo.InvariantCulture, $"{_title}: {_done} done, {_failed} failed, {_skipped} skipped, {remaining} remaining · {Rate()}");
+        }
+    }
+
+    /// <summary>Stops the live display (leaving its last state on screen).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stop.TrySetResult();
+        if (_live is { } live)
+        {
+            await live.ConfigureAwait(false);
+        }
+    }
+
+    private string Rate()
+    {
+        var elapsed = _time.GetElapsedTime(_started).TotalSeconds;
+        var remaining = Math.Max(0, _total - _done - _failed - _skipped);
+        if (_finishedThisRun == 0 || elapsed <= 0)
+        {
+            return "rate -, ETA -";
+        }
+
+        var rate = _finishedThisRun / elapsed;
+        var eta = TimeSpan.FromSeconds(remaining / rate);
+        return string.Create(CultureInfo.InvariantCulture, $"{rate:0.0} steps/s, ETA {(eta.TotalHours >= 1 ? eta.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : eta.ToString(@"m\:ss", CultureInfo.InvariantCulture))}");
+    }
+}
