@@ -11,9 +11,9 @@ namespace Assets;
 public sealed class RangeRunsAttribute : Attribute
 {
     /// <summary>
-    /// The name of the record property whose value says which partition a row belongs to: a NodaTime
-    /// <c>LocalDate</c> (the window that holds that day's start in the asset's zone), an <c>Instant</c> (the window that
-    /// holds it), or a <c>string</c> (the partition key itself). Required.
+    /// The name of the record property whose value says which partition a row belongs to, of a type Parquet stores:
+    /// a <c>DateOnly</c> (the window that holds that day's start in the asset's zone), a <c>DateTime</c> in UTC (the
+    /// window that holds that instant), or a <c>string</c> (the partition key itself). Required.
     /// </summary>
     public string PartitionBy { get; set; } = string.Empty;
 

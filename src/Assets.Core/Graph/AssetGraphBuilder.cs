@@ -235,7 +235,7 @@ public sealed class AssetGraphBuilder
             if (property is null || !RangeRunPolicy.IsSupported(property.PropertyType))
             {
                 var candidates = output.RecordType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => RangeRunPolicy.IsSupported(p.PropertyType)).Select(p => p.Name).ToArray();
-                error($"[RangeRuns(PartitionBy = \"{attribute.PartitionBy}\")] must name a public property of {output.RecordType.Name} of type LocalDate, Instant or string (the partition key)"
+                error($"[RangeRuns(PartitionBy = \"{attribute.PartitionBy}\")] must name a public property of {output.RecordType.Name} of type DateOnly, DateTime (UTC) or string (the partition key)"
                     + (candidates.Length > 0 ? $"; candidates: {string.Join(", ", candidates)}." : "; it has none: add one."));
                 return null;
             }

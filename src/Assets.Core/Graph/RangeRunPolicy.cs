@@ -23,7 +23,7 @@ public sealed class RangeRunPolicy
     public int MaxPartitions { get; }
 
     /// <summary>Whether <paramref name="type"/> can say which partition a row belongs to.</summary>
-    internal static bool IsSupported(Type type) => type == typeof(LocalDate) || type == typeof(Instant) || type == typeof(string);
+    internal static bool IsSupported(Type type) => type == typeof(DateOnly) || type == typeof(DateTime) || type == typeof(string);
 
     /// <summary>
     /// The partition of <paramref name="definition"/> <paramref name="row"/> belongs to, or <c>null</c> when its value
@@ -41,8 +41,8 @@ public sealed class RangeRunPolicy
 
         Instant? instant = value switch
         {
-            LocalDate date => date.AtStartOfDayInZone(definition.Zone).ToInstant(),
-            Instant time => time,
+            DateOnly date => LocalDate.FromDateOnly(date).AtStartOfDayInZone(definition.Zone).ToInstant(),
+            DateTime { Kind: not DateTimeKind.Local } time => Instant.FromDateTimeUtc(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
             _ => null,
         };
         return instant is { } at && definition.IndexOfWindowContaining(at) is { } index ? definition.KeyAt(index) : null;
