@@ -303,21 +303,73 @@ public sealed class BackfillRunner
             }
         }
 
+        var together = RangeRunsOf(remaining.Where(s => dependencies.ContainsKey(s.Partition)));
         var runnable = new List<ExecutionStep>();
         var unrunnable = new List<BackfillStepUpdate>();
         foreach (var step in remaining)
         {
-            if (dependencies.TryGetValue(step.Partition, out var dependsOn))
+            if (!dependencies.TryGetValue(step.Partition, out var dependsOn))
             {
-                runnable.Add(new ExecutionStep(step.Partition, dependsOn));
+                unrunnable.Add(new BackfillStepUpdate(step.Partition, BackfillStepState.Blocked, step.Attempts, cannotRun[step.Partition], now));
+            }
+            else if (together.TryGetValue(step.Partition, out var range))
+            {
+                // One call of the body reads what any partition of the range reads: each step waits for all of it.
+                var union = range.SelectMany(p => dependencies[p]).Where(p => !range.Contains(p)).Distinct().ToArray();
+                runnable.Add(new ExecutionStep(step.Partition, union) { RunsWith = range });
             }
             else
             {
-                unrunnable.Add(new BackfillStepUpdate(step.Partition, BackfillStepState.Blocked, step.Attempts, cannotRun[step.Partition], now));
+                runnable.Add(new ExecutionStep(step.Partition, dependsOn));
             }
         }
 
         return (runnable, unrunnable);
+    }
+
+    /// <summary>
+    /// The range runs among the runnable steps: steps of one chunk, split where a partition of the chunk is already
+    /// published or cannot run, so every range is consecutive; a range of one runs as a plain step.
+    /// </summary>
+    private Dictionary<AssetPartition, IReadOnlyList<AssetPartition>> RangeRunsOf(IEnumerable<BackfillStep> runnable)
+    {
+        var result = new Dictionary<AssetPartition, IReadOnlyList<AssetPartition>>();
+        foreach (var chunk in runnable.GroupBy(s => s.Chunk))
+        {
+            var asset = _graph[chunk.First().Partition.Asset];
+            if (asset.RangeRuns is null || asset.Partitions is not Partitions.TimeWindowPartitionsDefinition time)
+            {
+                continue;
+            }
+
+            var ordered = chunk.OrderBy(s => time.IndexOf(s.Partition.Partition!.Value)).Select(s => s.Partition).ToList();
+            var run = new List<AssetPartition>();
+            foreach (var partition in ordered)
+            {
+                if (run.Count > 0 && time.IndexOf(run[^1].Partition!.Value) + 1 != time.IndexOf(partition.Partition!.Value))
+                {
+                    Add(run);
+                    run = [];
+                }
+
+                run.Add(partition);
+            }
+
+            Add(run);
+        }
+
+        return result;
+
+        void Add(List<AssetPartition> run)
+        {
+            if (run.Count > 1)
+            {
+                foreach (var partition in run)
+                {
+                    result[partition] = run;
+                }
+            }
+        }
     }
 
     private async Task<Backfill> RequireAsync(BackfillId id, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Assets.Graph;
+using DuckDB.NET.Data;
 using NodaTime;
 
 namespace Assets.Storage.Metadata;
@@ -63,4 +64,11 @@ public sealed partial class DuckDbMetadataStore
             },
             ct);
     }
+
+    /// <summary>
+    /// Drops every lease recorded in the file. DuckDB admits one process per file, so a lease found by a process that
+    /// has just opened it belongs to a run whose process is gone (killed, crashed): keeping it until it expires would
+    /// only block the resume of that very work. (A store shared by live processes must not do this.)
+    /// </summary>
+    private static void ReleaseLeasesOfGoneProcesses(DuckDBConnection connection) => Execute(connection, "DELETE FROM leases");
 }

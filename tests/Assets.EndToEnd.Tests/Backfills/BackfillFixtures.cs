@@ -23,6 +23,9 @@ public sealed class Probe
 
     public ConcurrentDictionary<string, int> StartedAt { get; } = new();
 
+    /// <summary>The key range of every body call, in start order.</summary>
+    public ConcurrentQueue<PartitionKeyRange?> Ranges { get; } = new();
+
     public int MaxRunning => Volatile.Read(ref _maxRunning);
 
     /// <summary>The value meter_readings reports for a day (default 1): change it to make a republish change the data.</summary>
@@ -34,6 +37,7 @@ public sealed class Probe
     {
         var name = context.KeyRange is { Keys.Count: > 1 } range ? $"{context.Asset}[{range}]" : context.Partition is { } p ? $"{context.Asset}[{p}]" : context.Asset.Value;
         Started.Enqueue(name);
+        Ranges.Enqueue(context.KeyRange);
         StartedAt[name] = Interlocked.Increment(ref _sequence);
         var running = Interlocked.Increment(ref _running);
         int seen;

@@ -223,6 +223,52 @@ public sealed class BackfillRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SingleRunRanges_CallTheBodyOncePerChunkWithItsRange_AndPublishEveryPartitionOnItsOwn()
+    {
+        await _h.MaterializeAsync(Enumerable.Range(1, 10).SelectMany(d => new[] { Day("meter_readings", d), Day("checked_readings", d) }).ToArray());
+        _h.Probe.Values["2026-01-05"] = 40;
+        await _h.MaterializeAsync(Day("meter_readings", 5), Day("checked_readings", 5));
+        TakeStarted();
+        _h.Probe.Ranges.Clear();
+
+        var (backfill, run) = await _h.StartAsync(Days("daily_totals", 1, 10, concurrency: 2) with { MaxPartitionsPerRun = 3, Order = BackfillOrder.OldestFirst });
+
+        Assert.Equal(BackfillStatus.Completed, backfill.Status);
+        Assert.Equal(
+            ["daily_totals[2026-01-01..2026-01-03]", "daily_totals[2026-01-04..2026-01-06]", "daily_totals[2026-01-07..2026-01-09]", "daily_totals[2026-01-10]"],
+            TakeStarted());
+        var ranges = _h.Probe.Ranges.ToArray();
+        Assert.Equal(["2026-01-04", "2026-01-05", "2026-01-06"], ranges[1]!.Keys.Select(k => k.Value));
+        var berlin = NodaTime.DateTimeZoneProviders.Tzdb["Europe/Berlin"];
+        Assert.Equal(
+            new Interval(new LocalDate(2026, 1, 4).AtStartOfDayInZone(berlin).ToInstant(), new LocalDate(2026, 1, 7).AtStartOfDayInZone(berlin).ToInstant()),
+            ranges[1]!.Interval);
+        Assert.Equal(10, run!.Published);
+        var reader = new Assets.Storage.Publishing.PartitionReader(_h.Store);
+        for (var day = 1; day <= 10; day++)
+        {
+            Assert.Equal(1, await _h.PublishCountAsync(Day("daily_totals", day)));
+            var rows = await reader.ReadAsync<Fixtures.DayTotal>(Day("daily_totals", day)).ToListAsync();
+            Assert.Equal([new Fixtures.DayTotal(new DateOnly(2026, 1, day), day == 5 ? 42 : 3)], rows);
+        }
+    }
+
+    [Fact]
+    public async Task SingleRunRanges_AFailingBody_FailsEveryPartitionOfTheRunAndPublishesNone()
+    {
+        await _h.MaterializeAsync(Enumerable.Range(1, 4).SelectMany(d => new[] { Day("meter_readings", d), Day("checked_readings", d) }).ToArray());
+        _h.Probe.On("daily_totals", (context, _) => context.KeyRange!.Keys.Count > 1 ? throw new NonRetryableException("simulated bug") : Task.CompletedTask);
+        TakeStarted();
+
+        var (backfill, _) = await _h.StartAsync(Days("daily_totals", 1, 4) with { MaxPartitionsPerRun = 4 });
+
+        Assert.Equal(BackfillStatus.Failed, backfill.Status);
+        Assert.Equal(new BackfillCounts(4, 0, 4, 0, 0), backfill.Counts);
+        Assert.Equal(["daily_totals[2026-01-01..2026-01-04]"], TakeStarted());
+        Assert.All(await Task.WhenAll(Enumerable.Range(1, 4).Select(d => _h.PublishCountAsync(Day("daily_totals", d)))), count => Assert.Equal(0, count));
+    }
+
+    [Fact]
     public async Task Resume_OfAnUnknownBackfill_SaysHowToFindOne()
     {
         var error = await Assert.ThrowsAsync<BackfillStateException>(() => _h.Runner.RunAsync(BackfillId.New()));

@@ -81,6 +81,7 @@ public sealed class AssetExecutor
         var started = time.GetTimestamp();
         var events = new RunEvents(_metadata, _clock, run, _logger);
         var env = new ExecutionEnvironment(_graph, _store, _services, _clock, _loggerFactory, _logger, _options, run, events, progress);
+        env = env with { RangeRuns = RangeRunsOf(steps, env) };
 
         await events.AppendAsync(RunEventKind.RunStarted, message: $"{steps.Count} steps, at most {_options.MaxParallelism} at once").ConfigureAwait(false);
         ExecutorLog.RunStarted(_logger, run, steps.Count, _options.MaxParallelism);
@@ -189,6 +190,35 @@ public sealed class AssetExecutor
         }
 
         completions.TryWrite((index, result));
+    }
+
+    /// <summary>One shared body call per distinct <see cref="ExecutionStep.RunsWith"/> list, by each of its partitions.</summary>
+    private static Dictionary<AssetPartition, RangeRun> RangeRunsOf(IReadOnlyList<ExecutionStep> steps, ExecutionEnvironment env)
+    {
+        var runs = new Dictionary<AssetPartition, RangeRun>();
+        var inRun = steps.Select(s => s.Partition).ToHashSet();
+        foreach (var step in steps)
+        {
+            if (step.RunsWith is not { Count: > 1 } together || runs.ContainsKey(step.Partition))
+            {
+                continue;
+            }
+
+            var asset = env.Graph[step.Partition.Asset];
+            if (asset.RangeRuns is null || together.Any(p => p.Asset != asset.Key || !inRun.Contains(p)) || !together.Contains(step.Partition))
+            {
+                throw new ArgumentException(
+                    $"{step.Partition} runs with {string.Join(", ", together)}: a range run needs an asset with [RangeRuns], partitions of that asset only, each a step of the run.", nameof(steps));
+            }
+
+            var shared = new RangeRun(env, together);
+            foreach (var partition in together)
+            {
+                runs[partition] = shared;
+            }
+        }
+
+        return runs;
     }
 
     /// <summary>Skips every step downstream of <paramref name="root"/>, transitively, naming <paramref name="root"/> as the cause.</summary>

@@ -15,4 +15,8 @@ internal sealed record ExecutionEnvironment(
     ExecutionOptions Options,
     RunId Run,
     RunEvents Events,
-    IProgress<StepUpdate>? Progress);
+    IProgress<StepUpdate>? Progress)
+{
+    /// <summary>The shared body calls of range runs, by each of their partitions.</summary>
+    public IReadOnlyDictionary<AssetPartition, RangeRun> RangeRuns { get; init; } = new Dictionary<AssetPartition, RangeRun>();
+}

@@ -9,4 +9,13 @@ namespace Assets.Execution;
 /// </summary>
 /// <param name="Partition">The asset partition to materialize.</param>
 /// <param name="DependsOn">Partitions of other steps of the same run that must publish first.</param>
-public sealed record ExecutionStep(AssetPartition Partition, IReadOnlyList<AssetPartition> DependsOn);
+public sealed record ExecutionStep(AssetPartition Partition, IReadOnlyList<AssetPartition> DependsOn)
+{
+    /// <summary>
+    /// For an asset with <see cref="RangeRunsAttribute"/>: the consecutive partitions, this one among them, whose steps
+    /// share one call of the body (each still publishes its own share atomically). Every one of them must be a step
+    /// of the run with the same list, and each should depend on what any of them reads, since the call reads it all.
+    /// <c>null</c> (the default): the body is called for this partition alone.
+    /// </summary>
+    public IReadOnlyList<AssetPartition>? RunsWith { get; init; }
+}

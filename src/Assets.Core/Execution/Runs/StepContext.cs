@@ -11,6 +11,7 @@ internal sealed class StepContext : AssetContext
     private readonly UpstreamInputs _inputs;
     private readonly Dictionary<string, object?> _metadata = new(StringComparer.Ordinal);
     private readonly Lock _metadataLock = new();
+    private readonly PartitionKeyRange? _keyRange;
 
     public StepContext(AssetPartition partition, PartitionTimeWindow? timeWindow, RunId runId, int attempt, ILogger logger, UpstreamInputs inputs)
     {
@@ -28,6 +29,16 @@ internal sealed class StepContext : AssetContext
     public override PartitionKey? Partition { get; }
 
     public override PartitionTimeWindow? TimeWindow { get; }
+
+    /// <summary>The range of a range run; otherwise the one partition.</summary>
+    public override PartitionKeyRange? KeyRange => _keyRange ?? base.KeyRange;
+
+    /// <summary>Set by a range run to the whole range.</summary>
+    internal PartitionKeyRange? RangeOverride
+    {
+        get => _keyRange;
+        init => _keyRange = value;
+    }
 
     public override RunId RunId { get; }
 

@@ -105,12 +105,30 @@ internal sealed class StepExecution
         try
         {
             var services = scope?.ServiceProvider ?? _env.Services;
-            var arguments = await ParameterBinder.BindAsync(
-                _asset.Parameters, context, services, b => inputs.ReadAsync(b.RecordType, b.Dependency.Upstream, cancellationToken), cancellationToken).ConfigureAwait(false);
-            var value = await MethodCalls.InvokeAsync(_asset.Method, TargetOf(_asset.Method, services, owned), arguments).ConfigureAwait(false);
-            var (rows, reported) = await WriteOutputAsync(materialization, value, cancellationToken).ConfigureAwait(false);
+            long? rows;
+            MaterializeResult? reported = null;
+            IReadOnlyDictionary<string, object?> rangeMetadata = new Dictionary<string, object?>();
+            if (_env.RangeRuns.TryGetValue(_partition, out var rangeRun))
+            {
+                // One call of the body for the whole range, shared with the range's other steps; this step stages its share.
+                var (share, attached) = await rangeRun.RowsOfAsync(_partition, attempt, cancellationToken).ConfigureAwait(false);
+                rows = await materialization.WriteRowsAsync(_asset.Output.RecordType!, RecordStreams.FromCollection(share, cancellationToken), cancellationToken).ConfigureAwait(false);
+                rangeMetadata = attached;
+            }
+            else
+            {
+                var arguments = await ParameterBinder.BindAsync(
+                    _asset.Parameters, context, services, b => inputs.ReadAsync(b.RecordType, b.Dependency.Upstream, cancellationToken), cancellationToken).ConfigureAwait(false);
+                var value = await MethodCalls.InvokeAsync(_asset.Method, TargetOf(_asset.Method, services, owned), arguments).ConfigureAwait(false);
+                (rows, reported) = await WriteOutputAsync(materialization, value, cancellationToken).ConfigureAwait(false);
+            }
 
             var metadata = context.Metadata;
+            foreach (var (key, item) in rangeMetadata)
+            {
+                metadata[key] = item;
+            }
+
             foreach (var (key, item) in reported?.Metadata ?? new Dictionary<string, object?>())
             {
                 metadata[key] = item;
@@ -310,7 +328,7 @@ internal sealed class StepExecution
             cause, errorType, id, rows, dataVersion, checks, warnings);
 
     /// <summary>The object an instance method runs on: from the services, or built with its dependencies (then disposed by the step).</summary>
-    private static object? TargetOf(MethodInfo method, IServiceProvider services, List<object> owned)
+    internal static object? TargetOf(MethodInfo method, IServiceProvider services, List<object> owned)
     {
         if (method.IsStatic)
         {
