@@ -169,21 +169,40 @@ public static partial class SalesAssets
         Owners = [DataTeam],
         Tags = ["layer=mart"])]
     [DailyPartitions(FirstDay, End = LastDay, Timezone = ShopTimeZone)]
+    [RangeRuns(PartitionBy = nameof(DailyRevenue.Day))]
     public static IReadOnlyList<DailyRevenue> RollingRevenue(AssetContext context, [Window(-6, 0)] IEnumerable<Order> cleanOrders)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var day = PartitionDay(context);
-        var earliest = day.AddDays(-6);
 
-        // The days covered are the upstream partitions the window mapping read: fewer than seven at the
-        // start of the data, where the window is clipped. Without that information (a test's context) the
-        // data itself tells the earliest day present.
-        var daysRead = context.GetUpstreamPartitions(AssetKey.ToSnakeCase(nameof(CleanOrders)))
-            .OfType<PartitionKey>()
-            .Select(k => DateOnly.ParseExact(k.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture))
-            .Where(d => d >= earliest && d <= day)
-            .ToList();
-        var orders = cleanOrders.Where(o => o.OrderDate >= earliest && o.OrderDate <= day).ToList();
+        // A backfill may run a range of days in one call (backfill start --max-partitions-per-run N): the orders then
+        // cover every window of the range, and each day's rows go to that day's partition by their Day.
+        var days = context.KeyRange is { Keys.Count: > 1 } range ? range.Keys.Select(ParseDay).ToList() : [PartitionDay(context)];
+        var orders = cleanOrders.ToList();
+
+        // The days covered are the upstream partitions the window mapping read: fewer than seven at the start of the
+        // data, where the window is clipped. Without that information (a test's context) the data itself tells the
+        // earliest day present.
+        var daysRead = context.GetUpstreamPartitions(AssetKey.ToSnakeCase(nameof(CleanOrders))).OfType<PartitionKey>().Select(ParseDay).ToList();
+        var result = new List<DailyRevenue>();
+        foreach (var day in days)
+        {
+            var (rows, windowStart, windowDays) = RollingRevenueOf(day, orders, daysRead);
+            result.AddRange(rows);
+            if (days.Count == 1)
+            {
+                context.AddMetadata("window_start", windowStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                context.AddMetadata("window_days", windowDays);
+            }
+        }
+
+        return result;
+    }
+
+    private static (List<DailyRevenue> Rows, DateOnly WindowStart, int Days) RollingRevenueOf(DateOnly day, IReadOnlyList<Order> allOrders, IReadOnlyList<DateOnly> upstreamDays)
+    {
+        var earliest = day.AddDays(-6);
+        var daysRead = upstreamDays.Where(d => d >= earliest && d <= day).ToList();
+        var orders = allOrders.Where(o => o.OrderDate >= earliest && o.OrderDate <= day).ToList();
         var windowStart = daysRead.Count > 0 ? daysRead.Min()
             : orders.Count > 0 ? orders.Min(o => o.OrderDate)
             : day;
@@ -212,10 +231,10 @@ public static partial class SalesAssets
             .Select(rows => Row(rows[0].Region, rows))
             .ToList();
         result.Add(Row(DailyRevenue.AllRegions, orders));
-        context.AddMetadata("window_start", windowStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        context.AddMetadata("window_days", days);
-        return result;
+        return (result, windowStart, days);
     }
+
+    private static DateOnly ParseDay(PartitionKey key) => DateOnly.ParseExact(key.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     // The totals come from SalesTotals, which the derived code version does not see: bump CodeVersion
     // when it changes, so published regions are recomputed.

@@ -257,4 +257,27 @@ public sealed class AssetGraphBuilderTests
 
         Assert.Equal("There is no asset 'clean_order'; did you mean 'clean_orders'?", error.Message);
     }
+
+    [Fact]
+    public void Build_RangeRuns_KeepsThePolicyAndNamesWhatIsWrongWithBadOnes()
+    {
+        var errors = ErrorsOf(typeof(RangeRunsProject));
+
+        Assert.Contains("needs daily, hourly, weekly or monthly partitions", SingleErrorOf("static_ranges", errors).Message, StringComparison.Ordinal);
+        Assert.Contains("must name a public property of DatedRow of type DateOnly, DateTime (UTC) or string (the partition key); candidates: Day.", SingleErrorOf("wrong_property", errors).Message, StringComparison.Ordinal);
+        Assert.Contains("needs a body that returns rows", SingleErrorOf("report_ranges", errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RangeRunPolicy_PartitionOf_ReadsTheDayInTheAssetsZone()
+    {
+        var asset = new AssetGraphBuilder().AddTypes(typeof(GoodRangeProject)).Build().Get("good_ranges");
+        var policy = asset.RangeRuns!;
+        var daily = (TimeWindowPartitionsDefinition)asset.Partitions!;
+
+        Assert.Equal((nameof(DatedRow.Day), 7), (policy.PartitionBy.Name, policy.MaxPartitions));
+        Assert.Equal(new PartitionKey("2026-01-05"), policy.PartitionOf(new DatedRow(new DateOnly(2026, 1, 5), 1m), daily));
+        Assert.Null(policy.PartitionOf(new DatedRow(new DateOnly(2025, 12, 31), 1m), daily));
+        Assert.All(BuildValid().Assets, a => Assert.Null(a.RangeRuns));
+    }
 }

@@ -192,3 +192,31 @@ public static class CheckProblemsProject
     [AssetCheck(nameof(Orders))]
     public static CheckResult NoData() => CheckResult.Pass();
 }
+
+public sealed record DatedRow(DateOnly Day, decimal Amount);
+
+public static class GoodRangeProject
+{
+    [Asset]
+    [DailyPartitions("2026-01-01", Timezone = "America/New_York")]
+    [RangeRuns(PartitionBy = nameof(DatedRow.Day), MaxPartitions = 7)]
+    public static IEnumerable<DatedRow> GoodRanges() => [];
+}
+
+public static class RangeRunsProject
+{
+    [Asset]
+    [StaticPartitions("us", "eu")]
+    [RangeRuns(PartitionBy = nameof(DatedRow.Day))]
+    public static IEnumerable<DatedRow> StaticRanges() => [];
+
+    [Asset]
+    [DailyPartitions("2026-01-01")]
+    [RangeRuns(PartitionBy = nameof(DatedRow.Amount))]
+    public static IEnumerable<DatedRow> WrongProperty() => [];
+
+    [Asset]
+    [DailyPartitions("2026-01-01")]
+    [RangeRuns(PartitionBy = nameof(DatedRow.Day))]
+    public static MaterializeResult ReportRanges() => new();
+}
