@@ -25,7 +25,11 @@ public sealed class BackfillKillResumeTests : IDisposable
     public async Task KilledPartWay_ShowsInterrupted_AndResumeCompletesWithEveryPartitionPublishedOnce()
     {
         var environment = new Dictionary<string, string> { ["Assets__Root"] = _root };
-        await KillAfterPublishedAsync(environment, ["backfill", "start", "--select", "*", "--max-concurrency", "1"], published: 20);
+        await ExampleProgram.RunUntilPublishedAsync(environment, ["backfill", "start", "--select", "*", "--max-concurrency", "1"], published: 20, (process, _) =>
+        {
+            process.Kill(); // SIGKILL: no handler runs, the backfill stays "running" with a dead owner.
+            return Task.CompletedTask;
+        });
 
         using (var list = JsonDocument.Parse((await ExampleProgram.RunAsync(environment, "backfill", "list", "--json")).Out))
         {
@@ -55,7 +59,7 @@ public sealed class BackfillKillResumeTests : IDisposable
     {
         var environment = new Dictionary<string, string> { ["Assets__Root"] = _root };
         string? id = null;
-        var exitCode = await RunUntilAsync(environment, ["backfill", "start", "--select", "raw_orders+", "--max-concurrency", "1"], published: 5, async (process, firstLine) =>
+        var exitCode = await ExampleProgram.RunUntilPublishedAsync(environment, ["backfill", "start", "--select", "raw_orders+", "--max-concurrency", "1"], published: 5, async (process, firstLine) =>
         {
             id = firstLine.Split(' ', ':')[1];
             var cancel = await ExampleProgram.RunAsync(environment, "backfill", "cancel", id);
@@ -69,56 +73,5 @@ public sealed class BackfillKillResumeTests : IDisposable
         Assert.InRange(status.RootElement.GetProperty("done").GetInt32(), 5, 96);
         await using var metadata = await DuckDbMetadataStore.OpenAsync(Path.Combine(_root, "_meta", "assets.duckdb"));
         Assert.All(await metadata.GetStatesAsync(), s => Assert.NotEqual(PartitionStatus.Running, s.Status));
-    }
-
-    /// <summary>Runs the example program and SIGKILLs it once it has reported <paramref name="published"/> published steps.</summary>
-    private static async Task KillAfterPublishedAsync(IReadOnlyDictionary<string, string> environment, string[] args, int published)
-        => await RunUntilAsync(environment, args, published, (process, _) =>
-        {
-            process.Kill(); // SIGKILL: no handler runs, the backfill stays "running" with a dead owner.
-            return Task.CompletedTask;
-        });
-
-    /// <summary>Runs the example program; once it has reported <paramref name="published"/> published steps, does <paramref name="then"/>; returns its exit code.</summary>
-    private static async Task<int> RunUntilAsync(IReadOnlyDictionary<string, string> environment, string[] args, int published, Func<Process, string, Task> then)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ExampleProgram.RepositoryRoot() };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ExampleAssets.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        _ = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var seen = 0;
-        string? first = null;
-        var output = new List<string>();
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            first ??= line;
-            output.Add(line);
-            if (line.Contains(" published ", StringComparison.Ordinal) && ++seen == published)
-            {
-                await then(process, first);
-                break;
-            }
-        }
-
-        // Drain what the process still writes while it stops.
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            output.Add(line);
-        }
-
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(seen == published, $"the backfill ended after {seen} published steps, before the test could act:\n{string.Join('\n', output)}");
-        return process.ExitCode;
     }
 }
