@@ -147,17 +147,10 @@ internal static class BackfillCommand
 
     private static Command Status(CommandHost host)
     {
-        var id = IdArgument();
         var json = new Option<bool>("--json") { Description = "Write the backfill as one object of backfill list --json, with its failures." };
-        var command = new Command("status", "One backfill: its counts, and every partition that failed, was skipped or blocked, with the error.") { id, json };
-        command.SetAction((parseResult, cancellationToken) => host.RunAsync(
-            parseResult,
-            async (services, ct) =>
+        return ForOneBackfill(host, "status", "One backfill: its counts, and every partition that failed, was skipped or blocked, with the error.", [json], async (parseResult, _, runner, backfill, ct) =>
             {
-                var runner = await RunnerAsync(services, ct).ConfigureAwait(false);
-                var backfillId = ParseId(parseResult.GetValue(id));
-                var backfill = await runner.GetAsync(backfillId, ct).ConfigureAwait(false) ?? throw NotFound(backfillId);
-                var steps = await runner.GetStepsAsync(backfillId, ct).ConfigureAwait(false);
+                var steps = await runner.GetStepsAsync(backfill.Id, ct).ConfigureAwait(false);
                 if (parseResult.GetValue(json))
                 {
                     await host.Terminal.Out.WriteLineAsync(BackfillJson.Status(backfill, steps)).ConfigureAwait(false);
@@ -187,22 +180,13 @@ internal static class BackfillCommand
                 }
 
                 return ExitCodes.Success;
-            },
-            cancellationToken));
-        return command;
+            });
     }
 
     private static Command Resume(CommandHost host)
     {
-        var id = IdArgument();
-        var command = new Command("resume", "Run what a backfill has not published yet: after a crash, a cancel or failures. Published partitions are never redone.") { id };
-        command.SetAction((parseResult, cancellationToken) => host.RunAsync(
-            parseResult,
-            async (services, ct) =>
+        return ForOneBackfill(host, "resume", "Run what a backfill has not published yet: after a crash, a cancel or failures. Published partitions are never redone.", [], async (_, services, runner, backfill, ct) =>
             {
-                var runner = await RunnerAsync(services, ct).ConfigureAwait(false);
-                var backfillId = ParseId(parseResult.GetValue(id));
-                var backfill = await runner.GetAsync(backfillId, ct).ConfigureAwait(false) ?? throw NotFound(backfillId);
                 if (backfill.Status == BackfillStatus.Completed)
                 {
                     await host.Terminal.Out.WriteLineAsync($"Backfill {backfill.Id} already completed: every one of its {backfill.Counts.Steps} partitions is published.").ConfigureAwait(false);
@@ -211,6 +195,28 @@ internal static class BackfillCommand
 
                 await host.Terminal.Out.WriteLineAsync($"Resuming backfill {backfill.Id} ({BackfillJson.Name(backfill.Status)}): {backfill.Counts.Published} of {backfill.Counts.Steps} published.").ConfigureAwait(false);
                 return await RunAsync(host.Terminal, services, runner, backfill, ct).ConfigureAwait(false);
+            });
+    }
+
+    /// <summary>A subcommand that takes a backfill id, finds the backfill (exit 2 naming `backfill list` when unknown) and hands it to <paramref name="body"/>.</summary>
+    private static Command ForOneBackfill(
+        CommandHost host, string name, string description, Option[] options, Func<ParseResult, IServiceProvider, BackfillRunner, Backfill, CancellationToken, Task<int>> body)
+    {
+        var id = IdArgument();
+        var command = new Command(name, description) { id };
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parseResult, cancellationToken) => host.RunAsync(
+            parseResult,
+            async (services, ct) =>
+            {
+                var runner = await RunnerAsync(services, ct).ConfigureAwait(false);
+                var backfillId = ParseId(parseResult.GetValue(id));
+                var backfill = await runner.GetAsync(backfillId, ct).ConfigureAwait(false) ?? throw NotFound(backfillId);
+                return await body(parseResult, services, runner, backfill, ct).ConfigureAwait(false);
             },
             cancellationToken));
         return command;

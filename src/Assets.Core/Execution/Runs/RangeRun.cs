@@ -98,19 +98,7 @@ internal sealed class RangeRun
         }
         finally
         {
-            foreach (var item in owned.Distinct())
-            {
-                switch (item)
-                {
-                    case IAsyncDisposable asyncDisposable:
-                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                        break;
-                    case IDisposable disposable:
-                        disposable.Dispose();
-                        break;
-                }
-            }
-
+            await StepExecution.DisposeAllAsync(owned).ConfigureAwait(false);
             if (scope is { } s)
             {
                 await s.DisposeAsync().ConfigureAwait(false);

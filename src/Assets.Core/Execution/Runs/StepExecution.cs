@@ -346,7 +346,7 @@ internal sealed class StepExecution
         return created;
     }
 
-    private static async Task DisposeAllAsync(List<object> owned)
+    internal static async Task DisposeAllAsync(List<object> owned)
     {
         foreach (var item in owned.Distinct())
         {
