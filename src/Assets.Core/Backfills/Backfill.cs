@@ -39,27 +39,24 @@ public sealed record BackfillCounts(int Steps, int Published, int Failed, int Sk
     /// <summary>Counts the states.</summary>
     public static BackfillCounts Of(IEnumerable<BackfillStepState> states)
     {
-        int steps = 0, published = 0, failed = 0, skipped = 0, remaining = 0;
+        var tally = new int[Enum.GetValues<BackfillStepState>().Length];
         foreach (var state in Preconditions.CheckNotNull(states))
         {
-            steps++;
-            switch (state)
-            {
-                case BackfillStepState.Published:
-                    published++;
-                    break;
-                case BackfillStepState.Failed or BackfillStepState.Quarantined or BackfillStepState.Waiting:
-                    failed++;
-                    break;
-                case BackfillStepState.Skipped or BackfillStepState.Blocked:
-                    skipped++;
-                    break;
-                default:
-                    remaining++;
-                    break;
-            }
+            tally[(int)state]++;
         }
 
-        return new(steps, published, failed, skipped, remaining);
+        return OfTally(tally);
+    }
+
+    /// <summary>Counts from the number of steps in each state, indexed by <see cref="BackfillStepState"/>.</summary>
+    public static BackfillCounts OfTally(IReadOnlyList<int> stepsByState)
+    {
+        Preconditions.CheckNotNull(stepsByState);
+        int In(BackfillStepState state) => (int)state < stepsByState.Count ? stepsByState[(int)state] : 0;
+        var published = In(BackfillStepState.Published);
+        var failed = In(BackfillStepState.Failed) + In(BackfillStepState.Quarantined) + In(BackfillStepState.Waiting);
+        var skipped = In(BackfillStepState.Skipped) + In(BackfillStepState.Blocked);
+        var steps = stepsByState.Sum();
+        return new(steps, published, failed, skipped, steps - published - failed - skipped);
     }
 }

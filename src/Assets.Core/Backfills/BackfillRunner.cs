@@ -404,6 +404,7 @@ public sealed class BackfillRunner
         private readonly Channel<BackfillStepUpdate> _queue = Channel.CreateUnbounded<BackfillStepUpdate>(new UnboundedChannelOptions { SingleReader = true });
         private readonly Lock _gate = new();
         private readonly Task _writer;
+        private int[]? _tally;
 
         public StepRecorder(BackfillId id, IBackfillStore store, IClock clock, Dictionary<AssetPartition, BackfillStepState> states, IProgress<BackfillProgress>? progress)
         {
@@ -434,12 +435,31 @@ public sealed class BackfillRunner
             BackfillCounts counts;
             lock (_gate)
             {
+                // A running tally, not a recount: a backfill may have hundreds of thousands of steps.
+                _tally ??= TallyOf(_states.Values);
+                if (_states.TryGetValue(value.Partition, out var previous))
+                {
+                    _tally[(int)previous]--;
+                }
+
                 _states[value.Partition] = state;
-                counts = BackfillCounts.Of(_states.Values);
+                _tally[(int)state]++;
+                counts = BackfillCounts.OfTally(_tally);
             }
 
             _queue.Writer.TryWrite(new BackfillStepUpdate(value.Partition, state, value.Attempt, error, _clock.GetCurrentInstant()));
             _progress?.Report(new BackfillProgress(_id, counts, value));
+        }
+
+        private static int[] TallyOf(IEnumerable<BackfillStepState> states)
+        {
+            var tally = new int[Enum.GetValues<BackfillStepState>().Length];
+            foreach (var state in states)
+            {
+                tally[(int)state]++;
+            }
+
+            return tally;
         }
 
         public async Task CompleteAsync()
