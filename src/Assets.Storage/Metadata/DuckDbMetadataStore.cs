@@ -45,9 +45,19 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
     /// </summary>
     /// <exception cref="MetadataStoreLockedException">Another process holds the file.</exception>
     public static Task<DuckDbMetadataStore> OpenAsync(string path, IClock clock, CancellationToken ct = default)
+        => OpenAsync(path, clock, MetadataStoreOptions.Default, ct);
+
+    /// <summary>
+    /// Opens (creating it and its folders when absent) the store at <paramref name="path"/> and brings its schema
+    /// up to date, with <paramref name="options"/> (how index writes are grouped into commits).
+    /// </summary>
+    /// <exception cref="MetadataStoreLockedException">Another process holds the file.</exception>
+    public static Task<DuckDbMetadataStore> OpenAsync(string path, IClock clock, MetadataStoreOptions options, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         ct.ThrowIfCancellationRequested();
         var fullPath = System.IO.Path.GetFullPath(path);
         if (System.IO.Path.GetDirectoryName(fullPath) is { Length: > 0 } folder)
@@ -75,7 +85,7 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         {
             MetadataSchema.Migrate(connection, () => StoredForm.Ticks(clock.GetCurrentInstant()));
             var store = new DuckDbMetadataStore(fullPath, connection, clock);
-            store.Initialize();
+            store.Initialize(options);
             return Task.FromResult(store);
         }
         catch
@@ -85,17 +95,21 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Commits the pending index writes and closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            _connection?.Dispose();
-            _connection = null;
+            if (_connection is not null)
+            {
+                CommitPending(_connection);
+            }
         }
         finally
         {
+            _connection?.Dispose();
+            _connection = null;
             _gate.Release();
         }
     }
@@ -122,9 +136,10 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
             },
             ct);
 
-    private void Initialize()
+    private void Initialize(MetadataStoreOptions options)
     {
         var connection = _connection!;
+        InitializeWriteBehind(connection, options);
         using var command = connection.CreateCommand();
 
         // Staging area for bulk writes of states: appended to, then merged into partition_states by one statement.
@@ -136,7 +151,7 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         _lastEventSeq = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Runs <paramref name="work"/> alone on the connection.</summary>
+    /// <summary>Runs <paramref name="work"/> alone on the connection, after committing the pending index writes so it sees them.</summary>
     private async Task<T> RunAsync<T>(Func<DuckDBConnection, T> work, CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
@@ -144,6 +159,7 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         {
             ObjectDisposedException.ThrowIf(_connection is null, this);
             ct.ThrowIfCancellationRequested();
+            CommitPending(_connection);
             return work(_connection);
         }
         finally
