@@ -140,4 +140,16 @@ public sealed class GroupCommitTests
 
         Assert.Equal(0, store.PendingWriteCount);
     }
+
+    [Fact]
+    public async Task ALeaseWhoseCommitFailed_IsGivenBack()
+    {
+        await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);
+        var store = await harness.OpenMetadataAsync("grouped.duckdb", Grouped);
+        harness.UseMetadata(new FailingRecordMetadataStore(store, failAfterTakingLease: true));
+
+        await Assert.ThrowsAsync<IOException>(() => harness.Publisher.BeginAsync(Day, RunId.New()));
+
+        Assert.True(await store.TryAcquireLeaseAsync(Day, RunId.New(), harness.Clock.GetCurrentInstant(), Duration.FromMinutes(10)));
+    }
 }
