@@ -11,6 +11,10 @@ namespace Assets.Storage.Metadata;
 /// </summary>
 public sealed partial class DuckDbMetadataStore
 {
+    // Named, so a column a later migration adds (with a default) does not break the staging table's appender.
+    private const string MaterializationColumns =
+        "id, asset, partition, run_id, data_version, code_version, row_count, byte_count, manifest_key, created_at, published_at, sequence";
+
     private readonly PendingIndexWrites _pending = new();
 
     // Leases are decided here, under the store's lock: this process is the file's only user, so memory is
@@ -199,8 +203,8 @@ public sealed partial class DuckDbMetadataStore
         // DuckDB's ON CONFLICT DO UPDATE cannot assign.
         Execute(
             connection,
-            """
-            INSERT INTO materializations SELECT * FROM staged_materializations
+            $"""
+            INSERT INTO materializations ({MaterializationColumns}) SELECT {MaterializationColumns} FROM staged_materializations
             ON CONFLICT (id) DO UPDATE SET
                 run_id = excluded.run_id, data_version = excluded.data_version, code_version = excluded.code_version,
                 row_count = excluded.row_count, byte_count = excluded.byte_count, manifest_key = excluded.manifest_key,
@@ -266,7 +270,7 @@ public sealed partial class DuckDbMetadataStore
         }
 
         Execute(connection, "DELETE FROM leases l USING staged_leases s WHERE l.asset = s.asset AND l.partition = s.partition");
-        Execute(connection, "INSERT INTO leases SELECT asset, partition, holder, acquired_at, expires_at FROM staged_leases WHERE holder IS NOT NULL");
+        Execute(connection, "INSERT INTO leases (asset, partition, holder, acquired_at, expires_at) SELECT asset, partition, holder, acquired_at, expires_at FROM staged_leases WHERE holder IS NOT NULL");
         Execute(connection, "DELETE FROM staged_leases");
     }
 
@@ -274,7 +278,7 @@ public sealed partial class DuckDbMetadataStore
     private void InitializeWriteBehind(DuckDBConnection connection, MetadataStoreOptions options)
     {
         _options = options;
-        Execute(connection, "CREATE TEMP TABLE IF NOT EXISTS staged_materializations AS SELECT * FROM materializations LIMIT 0");
+        Execute(connection, $"CREATE TEMP TABLE IF NOT EXISTS staged_materializations AS SELECT {MaterializationColumns} FROM materializations LIMIT 0");
         Execute(connection, "CREATE TEMP TABLE IF NOT EXISTS staged_leases (asset VARCHAR, partition VARCHAR, holder VARCHAR, acquired_at BIGINT, expires_at BIGINT)");
         using var command = Command(connection, "SELECT asset, partition, holder, acquired_at, expires_at FROM leases");
         using var reader = command.ExecuteReader();

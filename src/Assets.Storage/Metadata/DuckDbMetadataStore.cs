@@ -10,8 +10,10 @@ namespace Assets.Storage.Metadata;
 /// allows one process per file, so opening a file another process holds throws
 /// <see cref="MetadataStoreLockedException"/> naming that process. Within this process the store keeps one
 /// connection and runs one operation at a time, so every operation sees the effects of the previous ones;
-/// open one store per file and share it. Column encodings are described on <see cref="StoredForm"/>, the
-/// tables on <see cref="MetadataSchema"/>.
+/// open one store per file and share it. Index writes (states, materialization records, events, leases) are
+/// committed in groups, at most <see cref="MetadataStoreOptions.IndexWriteDelay"/> after they are made, before any
+/// read, and on <see cref="DisposeAsync"/>: what that means after a crash is described there. Column encodings are
+/// described on <see cref="StoredForm"/>, the tables on <see cref="MetadataSchema"/>.
 /// </summary>
 public sealed partial class DuckDbMetadataStore : IMetadataStore
 {
