@@ -7,6 +7,7 @@ namespace Assets.Storage.Metadata;
 public sealed partial class DuckDbMetadataStore
 {
     /// <inheritdoc />
+    /// <remarks>Committed with the next group of index writes (see <see cref="MetadataStoreOptions.IndexWriteDelay"/>).</remarks>
     public Task AppendEventsAsync(IReadOnlyList<RunEvent> events, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -15,25 +16,19 @@ public sealed partial class DuckDbMetadataStore
             return Task.CompletedTask;
         }
 
-        return RunInTransactionAsync(
-            connection =>
+        foreach (var e in events)
+        {
+            ArgumentNullException.ThrowIfNull(e, nameof(events));
+        }
+
+        // Sequence numbers are assigned now, in append order (this store is the file's only writer); the rows
+        // are committed with the next group of index writes.
+        return DeferAsync(
+            pending =>
             {
-                // Sequence numbers are assigned here (this store is the file's only writer); a rolled-back
-                // append leaves a gap, which is harmless: seq only orders.
-                using var appender = connection.CreateAppender("run_events");
                 foreach (var e in events)
                 {
-                    ArgumentNullException.ThrowIfNull(e, nameof(events));
-                    appender.CreateRow()
-                        .AppendValue(++_lastEventSeq)
-                        .AppendValue(e.RunId.Value)
-                        .AppendValue(StoredForm.Ticks(e.At))
-                        .AppendValue(e.Kind.ToString())
-                        .AppendValue(e.Partition?.Asset.Value)
-                        .AppendValue(e.Partition is { } p ? StoredForm.Partition(p.Partition) : null)
-                        .AppendValue(e.Attempt)
-                        .AppendValue(e.Message)
-                        .EndRow();
+                    pending.Events.Add((++_lastEventSeq, e));
                 }
             },
             ct);

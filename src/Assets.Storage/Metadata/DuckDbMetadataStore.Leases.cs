@@ -7,60 +7,48 @@ namespace Assets.Storage.Metadata;
 public sealed partial class DuckDbMetadataStore
 {
     /// <inheritdoc />
-    public Task<bool> TryAcquireLeaseAsync(AssetPartition partition, RunId holder, Instant now, Duration ttl, CancellationToken ct = default)
+    /// <remarks>
+    /// Decided in memory under the store's lock, which serializes every operation of the file's only process, so
+    /// the check and the take are one atomic step; the <c>leases</c> table follows with the next group commit.
+    /// </remarks>
+    public async Task<bool> TryAcquireLeaseAsync(AssetPartition partition, RunId holder, Instant now, Duration ttl, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(partition.Asset);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, Duration.Zero);
-        return RunAsync(
-            connection =>
+        var acquired = false;
+        await DeferAsync(
+            pending =>
             {
-                // Operations are serialized and this process is the file's only user, so read-then-write is atomic.
-                using var transaction = connection.BeginTransaction();
-                var asset = partition.Asset.Value;
-                var key = StoredForm.Partition(partition.Partition);
-                using (var read = Command(connection, "SELECT holder, expires_at FROM leases WHERE asset = $asset AND partition = $partition", ("asset", asset), ("partition", key)))
-                using (var reader = read.ExecuteReader())
+                var key = (partition.Asset.Value, StoredForm.Partition(partition.Partition));
+                var ticks = StoredForm.Ticks(now);
+                if (_leases.TryGetValue(key, out var current) && current.Holder != holder.Value && current.ExpiresAt > ticks)
                 {
-                    if (reader.Read() && reader.GetString(0) != holder.Value && reader.GetInt64(1) > StoredForm.Ticks(now))
-                    {
-                        return false;
-                    }
+                    return;
                 }
 
-                Execute(
-                    connection,
-                    """
-                    INSERT INTO leases VALUES ($asset, $partition, $holder, $now, $expires)
-                    ON CONFLICT (asset, partition) DO UPDATE SET
-                        acquired_at = CASE WHEN leases.holder = excluded.holder THEN leases.acquired_at ELSE excluded.acquired_at END,
-                        holder = excluded.holder,
-                        expires_at = excluded.expires_at
-                    """,
-                    ("asset", asset),
-                    ("partition", key),
-                    ("holder", holder.Value),
-                    ("now", StoredForm.Ticks(now)),
-                    ("expires", StoredForm.Ticks(now + ttl)));
-                transaction.Commit();
-                return true;
+                // Renewing keeps the first acquisition time; taking a free or expired lease starts a new one.
+                var acquiredAt = current.Holder == holder.Value ? current.AcquiredAt : ticks;
+                _leases[key] = new LeaseRow(holder.Value, acquiredAt, StoredForm.Ticks(now + ttl));
+                pending.Leases.Add(key);
+                acquired = true;
             },
-            ct);
+            ct).ConfigureAwait(false);
+        return acquired;
     }
 
     /// <inheritdoc />
     public Task ReleaseLeaseAsync(AssetPartition partition, RunId holder, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(partition.Asset);
-        return RunAsync(
-            connection =>
+        return DeferAsync(
+            pending =>
             {
-                Execute(
-                    connection,
-                    "DELETE FROM leases WHERE asset = $asset AND partition = $partition AND holder = $holder",
-                    ("asset", partition.Asset.Value),
-                    ("partition", StoredForm.Partition(partition.Partition)),
-                    ("holder", holder.Value));
-                return true;
+                var key = (partition.Asset.Value, StoredForm.Partition(partition.Partition));
+                if (_leases.TryGetValue(key, out var current) && current.Holder == holder.Value)
+                {
+                    _leases.Remove(key);
+                    pending.Leases.Add(key);
+                }
             },
             ct);
     }

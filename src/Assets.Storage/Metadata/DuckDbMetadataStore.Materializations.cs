@@ -7,54 +7,13 @@ namespace Assets.Storage.Metadata;
 public sealed partial class DuckDbMetadataStore
 {
     /// <inheritdoc />
+    /// <remarks>Committed with the next group of index writes (see <see cref="MetadataStoreOptions.IndexWriteDelay"/>).</remarks>
     public Task RecordMaterializationAsync(MaterializationRecord record, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(record.Upstream);
-        return RunInTransactionAsync(
-            connection =>
-            {
-                // asset and partition are not updated: an id is never reused, and they are indexed columns,
-                // which DuckDB's ON CONFLICT DO UPDATE cannot assign.
-                Execute(
-                    connection,
-                    """
-                    INSERT INTO materializations VALUES ($id, $asset, $partition, $run, $data, $code, $rows, $bytes, $manifest, $created, $published, $sequence)
-                    ON CONFLICT (id) DO UPDATE SET
-                        run_id = excluded.run_id, data_version = excluded.data_version, code_version = excluded.code_version,
-                        row_count = excluded.row_count, byte_count = excluded.byte_count, manifest_key = excluded.manifest_key,
-                        created_at = excluded.created_at, published_at = excluded.published_at, sequence = excluded.sequence
-                    """,
-                    ("id", record.Id.Value),
-                    ("asset", record.Partition.Asset.Value),
-                    ("partition", StoredForm.Partition(record.Partition.Partition)),
-                    ("run", record.RunId.Value),
-                    ("data", record.DataVersion),
-                    ("code", record.CodeVersion),
-                    ("rows", record.Rows),
-                    ("bytes", record.Bytes),
-                    ("manifest", record.ManifestKey),
-                    ("created", StoredForm.Ticks(record.CreatedAt)),
-                    ("published", StoredForm.Ticks(record.PublishedAt)),
-                    ("sequence", record.Sequence));
-                Execute(connection, "DELETE FROM materialization_upstream WHERE materialization_id = $id", ("id", record.Id.Value));
-                if (record.Upstream.Count > 0)
-                {
-                    using var appender = connection.CreateAppender("materialization_upstream");
-                    var ordinal = 0;
-                    foreach (var upstream in record.Upstream)
-                    {
-                        appender.CreateRow()
-                            .AppendValue(record.Id.Value)
-                            .AppendValue(ordinal++)
-                            .AppendValue(upstream.Asset.Value)
-                            .AppendValue(StoredForm.Partition(upstream.Partition))
-                            .AppendValue(upstream.DataVersion)
-                            .EndRow();
-                    }
-                }
-            },
-            ct);
+        ArgumentNullException.ThrowIfNull(record.Partition.Asset);
+        return DeferAsync(pending => pending.Materializations[record.Id] = record, ct);
     }
 
     /// <inheritdoc />

@@ -35,6 +35,11 @@ public sealed partial class DuckDbMetadataStore
     internal StateMerge StateMergeStrategy { get; set; } = StateMerge.Upsert;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Committed with the next group of index writes (see <see cref="MetadataStoreOptions.IndexWriteDelay"/>), in
+    /// one transaction with them; more rows than <see cref="MetadataStoreOptions.MaxPendingWrites"/> are committed
+    /// before this returns.
+    /// </remarks>
     public Task SetStatesAsync(IReadOnlyList<PartitionState> states, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(states);
@@ -44,27 +49,13 @@ public sealed partial class DuckDbMetadataStore
         }
 
         var rows = LastPerPartition(states, nameof(states));
-        return RunInTransactionAsync(
-            connection =>
+        return DeferAsync(
+            pending =>
             {
-                if (rows.Count == 1)
+                foreach (var row in rows)
                 {
-                    UpsertOne(connection, rows[0]);
-                    return;
+                    pending.States[row.Partition] = row;
                 }
-
-                Stage(connection, rows);
-                if (StateMergeStrategy == StateMerge.Upsert)
-                {
-                    Execute(connection, $"INSERT INTO partition_states SELECT {StateColumns} FROM staged_states {OnConflictReplaceState}");
-                }
-                else
-                {
-                    Execute(connection, "DELETE FROM partition_states p USING staged_states s WHERE p.asset = s.asset AND p.partition = s.partition");
-                    Execute(connection, $"INSERT INTO partition_states SELECT {StateColumns} FROM staged_states");
-                }
-
-                Execute(connection, "DELETE FROM staged_states");
             },
             ct);
     }
@@ -73,9 +64,16 @@ public sealed partial class DuckDbMetadataStore
     public Task<PartitionState?> GetStateAsync(AssetPartition partition, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(partition.Asset);
-        return RunAsync(
+        // A pending write of this partition is its state; pending writes of others cannot change this row, so
+        // they need not be committed first.
+        return RunWithoutFlushAsync(
             connection =>
             {
+                if (_pending.States.TryGetValue(partition, out var pending))
+                {
+                    return pending;
+                }
+
                 using var command = Command(
                     connection,
                     $"SELECT {StateColumns} FROM partition_states WHERE asset = $asset AND partition = $partition",
@@ -172,21 +170,6 @@ public sealed partial class DuckDbMetadataStore
             data_version = excluded.data_version, code_version = excluded.code_version, sequence = excluded.sequence,
             published_at = excluded.published_at, updated_at = excluded.updated_at
         """;
-
-    private static void UpsertOne(DuckDBConnection connection, PartitionState state)
-        => Execute(
-            connection,
-            $"INSERT INTO partition_states VALUES ($asset, $partition, $status, $cause, $materialization, $data, $code, $sequence, $published, $updated) {OnConflictReplaceState}",
-            ("asset", state.Partition.Asset.Value),
-            ("partition", StoredForm.Partition(state.Partition.Partition)),
-            ("status", StoredForm.StatusCode(state.Status)),
-            ("cause", state.Cause),
-            ("materialization", state.MaterializationId?.Value),
-            ("data", state.DataVersion),
-            ("code", state.CodeVersion),
-            ("sequence", state.Sequence),
-            ("published", StoredForm.Ticks(state.PublishedAt)),
-            ("updated", StoredForm.Ticks(state.UpdatedAt)));
 
     /// <summary>Appends rows to the connection's temporary <c>staged_states</c> table (which must be empty).</summary>
     private static void Stage(DuckDBConnection connection, IReadOnlyList<PartitionState> rows)

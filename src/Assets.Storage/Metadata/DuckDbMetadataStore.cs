@@ -10,8 +10,10 @@ namespace Assets.Storage.Metadata;
 /// allows one process per file, so opening a file another process holds throws
 /// <see cref="MetadataStoreLockedException"/> naming that process. Within this process the store keeps one
 /// connection and runs one operation at a time, so every operation sees the effects of the previous ones;
-/// open one store per file and share it. Column encodings are described on <see cref="StoredForm"/>, the
-/// tables on <see cref="MetadataSchema"/>.
+/// open one store per file and share it. Index writes (states, materialization records, events, leases) are
+/// committed in groups, at most <see cref="MetadataStoreOptions.IndexWriteDelay"/> after they are made, before any
+/// read, and on <see cref="DisposeAsync"/>: what that means after a crash is described there. Column encodings are
+/// described on <see cref="StoredForm"/>, the tables on <see cref="MetadataSchema"/>.
 /// </summary>
 public sealed partial class DuckDbMetadataStore : IMetadataStore
 {
@@ -45,9 +47,19 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
     /// </summary>
     /// <exception cref="MetadataStoreLockedException">Another process holds the file.</exception>
     public static Task<DuckDbMetadataStore> OpenAsync(string path, IClock clock, CancellationToken ct = default)
+        => OpenAsync(path, clock, MetadataStoreOptions.Default, ct);
+
+    /// <summary>
+    /// Opens (creating it and its folders when absent) the store at <paramref name="path"/> and brings its schema
+    /// up to date, with <paramref name="options"/> (how index writes are grouped into commits).
+    /// </summary>
+    /// <exception cref="MetadataStoreLockedException">Another process holds the file.</exception>
+    public static Task<DuckDbMetadataStore> OpenAsync(string path, IClock clock, MetadataStoreOptions options, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         ct.ThrowIfCancellationRequested();
         var fullPath = System.IO.Path.GetFullPath(path);
         if (System.IO.Path.GetDirectoryName(fullPath) is { Length: > 0 } folder)
@@ -75,7 +87,7 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         {
             MetadataSchema.Migrate(connection, () => StoredForm.Ticks(clock.GetCurrentInstant()));
             var store = new DuckDbMetadataStore(fullPath, connection, clock);
-            store.Initialize();
+            store.Initialize(options);
             return Task.FromResult(store);
         }
         catch
@@ -85,17 +97,21 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Commits the pending index writes and closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            _connection?.Dispose();
-            _connection = null;
+            if (_connection is not null)
+            {
+                CommitPending(_connection);
+            }
         }
         finally
         {
+            _connection?.Dispose();
+            _connection = null;
             _gate.Release();
         }
     }
@@ -122,9 +138,10 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
             },
             ct);
 
-    private void Initialize()
+    private void Initialize(MetadataStoreOptions options)
     {
         var connection = _connection!;
+        InitializeWriteBehind(connection, options);
         using var command = connection.CreateCommand();
 
         // Staging area for bulk writes of states: appended to, then merged into partition_states by one statement.
@@ -137,7 +154,7 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         _lastEventSeq = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Runs <paramref name="work"/> alone on the connection.</summary>
+    /// <summary>Runs <paramref name="work"/> alone on the connection, after committing the pending index writes so it sees them.</summary>
     private async Task<T> RunAsync<T>(Func<DuckDBConnection, T> work, CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
@@ -145,6 +162,7 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         {
             ObjectDisposedException.ThrowIf(_connection is null, this);
             ct.ThrowIfCancellationRequested();
+            CommitPending(_connection);
             return work(_connection);
         }
         finally

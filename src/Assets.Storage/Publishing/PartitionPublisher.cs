@@ -35,7 +35,20 @@ public sealed class PartitionPublisher
     /// </summary>
     public async Task<Publication> BeginAsync(AssetPartition partition, RunId run, CancellationToken cancellationToken = default)
     {
-        if (!await _metadata.TryAcquireLeaseAsync(partition, run, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+        bool acquired;
+        try
+        {
+            acquired = await _metadata.TryAcquireLeaseAsync(partition, run, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A store that groups its writes may have taken the lease and then failed to commit: give it back
+            // rather than keep the partition from other runs until the lease expires.
+            await ReleaseQuietlyAsync(partition, run).ConfigureAwait(false);
+            throw;
+        }
+
+        if (!acquired)
         {
             throw new PartitionLeasedException(partition);
         }
@@ -55,6 +68,19 @@ public sealed class PartitionPublisher
     }
 
     internal IObjectStore Store => _store;
+
+    private async Task ReleaseQuietlyAsync(AssetPartition partition, RunId run)
+    {
+        try
+        {
+            await _metadata.ReleaseLeaseAsync(partition, run, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The first error is the one to report; the lease expires anyway.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 
     internal IMetadataStore Metadata => _metadata;
 

@@ -6,9 +6,11 @@ namespace Assets.Storage.Tests.Publishing;
 
 /// <summary>
 /// A metadata store whose process "dies" when it is asked to record a materialization: protocol step 6
-/// never happens, as after a crash between replacing the pointer and recording the publish.
+/// never happens, as after a crash between replacing the pointer and recording the publish. With
+/// <paramref name="failAfterTakingLease"/>, taking a lease also fails after the inner store took it, as a
+/// store that groups its writes does when the commit fails.
 /// </summary>
-public sealed class FailingRecordMetadataStore(IMetadataStore inner) : IMetadataStore
+public sealed class FailingRecordMetadataStore(IMetadataStore inner, bool failAfterTakingLease = false) : IMetadataStore
 {
     public Task RecordMaterializationAsync(MaterializationRecord record, CancellationToken ct = default)
         => throw new IOException("the process died before recording the publish");
@@ -18,8 +20,11 @@ public sealed class FailingRecordMetadataStore(IMetadataStore inner) : IMetadata
     public Task<IReadOnlyList<RunEvent>> GetEventsAsync(RunId? run = null, AssetPartition? partition = null, int limit = 1000, CancellationToken ct = default)
         => inner.GetEventsAsync(run, partition, limit, ct);
 
-    public Task<bool> TryAcquireLeaseAsync(AssetPartition partition, RunId holder, Instant now, Duration ttl, CancellationToken ct = default)
-        => inner.TryAcquireLeaseAsync(partition, holder, now, ttl, ct);
+    public async Task<bool> TryAcquireLeaseAsync(AssetPartition partition, RunId holder, Instant now, Duration ttl, CancellationToken ct = default)
+    {
+        var taken = await inner.TryAcquireLeaseAsync(partition, holder, now, ttl, ct);
+        return failAfterTakingLease ? throw new IOException("the commit of the lease failed") : taken;
+    }
 
     public Task ReleaseLeaseAsync(AssetPartition partition, RunId holder, CancellationToken ct = default) => inner.ReleaseLeaseAsync(partition, holder, ct);
 

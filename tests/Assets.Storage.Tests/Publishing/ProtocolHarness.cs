@@ -70,9 +70,9 @@ public sealed class ProtocolHarness : IAsyncDisposable
     }
 
     /// <summary>Opens (another) metadata store file and publishes through it, as a second machine or a restarted process would.</summary>
-    public async Task<IMetadataStore> OpenMetadataAsync(string name)
+    public async Task<IMetadataStore> OpenMetadataAsync(string name, MetadataStoreOptions? options = null)
     {
-        var metadata = await DuckDbMetadataStore.OpenAsync(Path.Combine(_folder, name), Clock);
+        var metadata = await DuckDbMetadataStore.OpenAsync(Path.Combine(_folder, name), Clock, options ?? new MetadataStoreOptions());
         _opened.Add(metadata);
         Metadata = metadata;
         Publisher = new PartitionPublisher(Store, metadata, Clock, Options);

@@ -1,0 +1,290 @@
+using Assets.Graph;
+using Assets.Metadata;
+using DuckDB.NET.Data;
+
+namespace Assets.Storage.Metadata;
+
+/// <summary>
+/// Group commit of index writes (see <see cref="MetadataStoreOptions.IndexWriteDelay"/>): writes wait in
+/// <see cref="PendingIndexWrites"/> and one transaction applies them all with appenders and set-based merges,
+/// because a DuckDB commit, and a single-row <c>ON CONFLICT</c> upsert, each cost a millisecond or more.
+/// </summary>
+public sealed partial class DuckDbMetadataStore
+{
+    // Named, so a column a later migration adds (with a default) does not break the staging table's appender.
+    private const string MaterializationColumns =
+        "id, asset, partition, run_id, data_version, code_version, row_count, byte_count, manifest_key, created_at, published_at, sequence";
+
+    private readonly PendingIndexWrites _pending = new();
+
+    // Leases are decided here, under the store's lock: this process is the file's only user, so memory is
+    // authoritative, and the table is brought up to date with the other index writes.
+    private readonly Dictionary<(string Asset, string Partition), LeaseRow> _leases = [];
+    private MetadataStoreOptions _options = MetadataStoreOptions.Default;
+    private bool _flushScheduled;
+
+    /// <summary>How many index writes wait to be committed (for tests and diagnostics).</summary>
+    internal int PendingWriteCount => _pending.Count;
+
+    /// <summary>Commits every pending index write now.</summary>
+    public Task FlushAsync(CancellationToken ct = default) => RunAsync(_ => true, ct);
+
+    /// <summary>
+    /// Closes the file without committing pending index writes, as a killed process would leave it: for tests of
+    /// what reconciliation restores after a crash.
+    /// </summary>
+    internal async Task SimulateCrashAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _pending.Clear();
+            _connection?.Dispose();
+            _connection = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="enqueue"/> alone on the store, then commits what is pending when writes may not wait
+    /// (no delay, or too many waiting), or else makes sure a commit follows within the delay.
+    /// </summary>
+    private async Task DeferAsync(Action<PendingIndexWrites> enqueue, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_connection is null, this);
+            ct.ThrowIfCancellationRequested();
+            enqueue(_pending);
+            if (_options.IndexWriteDelay == NodaTime.Duration.Zero || _pending.Count >= _options.MaxPendingWrites)
+            {
+                CommitPending(_connection);
+            }
+            else
+            {
+                ScheduleFlush();
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> alone on the connection without committing pending writes first (for reads that consult them).</summary>
+    private async Task<T> RunWithoutFlushAsync<T>(Func<DuckDBConnection, T> work, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_connection is null, this);
+            ct.ThrowIfCancellationRequested();
+            return work(_connection);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Called with the lock held: a commit of what is pending runs after the delay, unless one is already due.</summary>
+    private void ScheduleFlush()
+    {
+        if (_flushScheduled)
+        {
+            return;
+        }
+
+        _flushScheduled = true;
+        _ = FlushLaterAsync(_options.IndexWriteDelay.ToTimeSpan());
+    }
+
+    private async Task FlushLaterAsync(TimeSpan delay)
+    {
+        await Task.Delay(delay).ConfigureAwait(false);
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _flushScheduled = false;
+            if (_connection is not null)
+            {
+                CommitPending(_connection);
+            }
+        }
+#pragma warning disable CA1031 // Nobody awaits this commit: the writes stay pending, and the next read, write or dispose commits them or reports the error.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Called with the lock held: applies every pending write in one transaction. On failure nothing is applied,
+    /// the writes stay pending, and the error goes to the caller.
+    /// </summary>
+    private void CommitPending(DuckDBConnection connection)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        using (var transaction = connection.BeginTransaction())
+        {
+            if (_pending.States.Count > 0)
+            {
+                Stage(connection, [.. _pending.States.Values]);
+                if (StateMergeStrategy == StateMerge.Upsert)
+                {
+                    Execute(connection, $"INSERT INTO partition_states SELECT {StateColumns} FROM staged_states {OnConflictReplaceState}");
+                }
+                else
+                {
+                    Execute(connection, "DELETE FROM partition_states p USING staged_states s WHERE p.asset = s.asset AND p.partition = s.partition");
+                    Execute(connection, $"INSERT INTO partition_states SELECT {StateColumns} FROM staged_states");
+                }
+
+                Execute(connection, "DELETE FROM staged_states");
+            }
+
+            if (_pending.Materializations.Count > 0)
+            {
+                ApplyMaterializations(connection, _pending.Materializations.Values);
+            }
+
+            if (_pending.Events.Count > 0)
+            {
+                ApplyEvents(connection, _pending.Events);
+            }
+
+            if (_pending.Leases.Count > 0)
+            {
+                ApplyLeases(connection);
+            }
+
+            transaction.Commit();
+        }
+
+        _pending.Clear();
+    }
+
+    private static void ApplyMaterializations(DuckDBConnection connection, IEnumerable<MaterializationRecord> records)
+    {
+        using (var appender = connection.CreateAppender("temp", "main", "staged_materializations"))
+        {
+            foreach (var record in records)
+            {
+                appender.CreateRow()
+                    .AppendValue(record.Id.Value)
+                    .AppendValue(record.Partition.Asset.Value)
+                    .AppendValue(StoredForm.Partition(record.Partition.Partition))
+                    .AppendValue(record.RunId.Value)
+                    .AppendValue(record.DataVersion)
+                    .AppendValue(record.CodeVersion)
+                    .AppendValue((long?)record.Rows)
+                    .AppendValue((long?)record.Bytes)
+                    .AppendValue(record.ManifestKey)
+                    .AppendValue(StoredForm.Ticks(record.CreatedAt))
+                    .AppendValue(StoredForm.Ticks(record.PublishedAt))
+                    .AppendValue(record.Sequence)
+                    .EndRow();
+            }
+        }
+
+        // asset and partition are not updated: an id is never reused, and they are indexed columns, which
+        // DuckDB's ON CONFLICT DO UPDATE cannot assign.
+        Execute(
+            connection,
+            $"""
+            INSERT INTO materializations ({MaterializationColumns}) SELECT {MaterializationColumns} FROM staged_materializations
+            ON CONFLICT (id) DO UPDATE SET
+                run_id = excluded.run_id, data_version = excluded.data_version, code_version = excluded.code_version,
+                row_count = excluded.row_count, byte_count = excluded.byte_count, manifest_key = excluded.manifest_key,
+                created_at = excluded.created_at, published_at = excluded.published_at, sequence = excluded.sequence
+            """);
+        Execute(connection, "DELETE FROM materialization_upstream u USING staged_materializations s WHERE u.materialization_id = s.id");
+        using (var appender = connection.CreateAppender("materialization_upstream"))
+        {
+            foreach (var record in records)
+            {
+                var ordinal = 0;
+                foreach (var upstream in record.Upstream)
+                {
+                    appender.CreateRow()
+                        .AppendValue(record.Id.Value)
+                        .AppendValue(ordinal++)
+                        .AppendValue(upstream.Asset.Value)
+                        .AppendValue(StoredForm.Partition(upstream.Partition))
+                        .AppendValue(upstream.DataVersion)
+                        .EndRow();
+                }
+            }
+        }
+
+        Execute(connection, "DELETE FROM staged_materializations");
+    }
+
+    private static void ApplyEvents(DuckDBConnection connection, List<(long Seq, RunEvent Event)> events)
+    {
+        using var appender = connection.CreateAppender("run_events");
+        foreach (var (seq, e) in events)
+        {
+            appender.CreateRow()
+                .AppendValue(seq)
+                .AppendValue(e.RunId.Value)
+                .AppendValue(StoredForm.Ticks(e.At))
+                .AppendValue(e.Kind.ToString())
+                .AppendValue(e.Partition?.Asset.Value)
+                .AppendValue(e.Partition is { } p ? StoredForm.Partition(p.Partition) : null)
+                .AppendValue(e.Attempt)
+                .AppendValue(e.Message)
+                .EndRow();
+        }
+    }
+
+    /// <summary>Brings the rows of the changed lease keys to what memory holds: rewritten when held, deleted when released.</summary>
+    private void ApplyLeases(DuckDBConnection connection)
+    {
+        using (var appender = connection.CreateAppender("temp", "main", "staged_leases"))
+        {
+            foreach (var key in _pending.Leases)
+            {
+                var row = appender.CreateRow().AppendValue(key.Asset).AppendValue(key.Partition);
+                if (_leases.TryGetValue(key, out var lease))
+                {
+                    row.AppendValue(lease.Holder).AppendValue((long?)lease.AcquiredAt).AppendValue((long?)lease.ExpiresAt).EndRow();
+                }
+                else
+                {
+                    row.AppendNullValue().AppendNullValue().AppendNullValue().EndRow();
+                }
+            }
+        }
+
+        Execute(connection, "DELETE FROM leases l USING staged_leases s WHERE l.asset = s.asset AND l.partition = s.partition");
+        Execute(connection, "INSERT INTO leases (asset, partition, holder, acquired_at, expires_at) SELECT asset, partition, holder, acquired_at, expires_at FROM staged_leases WHERE holder IS NOT NULL");
+        Execute(connection, "DELETE FROM staged_leases");
+    }
+
+    /// <summary>Creates the temporary staging tables of group commits and loads the leases into memory.</summary>
+    private void InitializeWriteBehind(DuckDBConnection connection, MetadataStoreOptions options)
+    {
+        _options = options;
+        Execute(connection, $"CREATE TEMP TABLE IF NOT EXISTS staged_materializations AS SELECT {MaterializationColumns} FROM materializations LIMIT 0");
+        Execute(connection, "CREATE TEMP TABLE IF NOT EXISTS staged_leases (asset VARCHAR, partition VARCHAR, holder VARCHAR, acquired_at BIGINT, expires_at BIGINT)");
+        using var command = Command(connection, "SELECT asset, partition, holder, acquired_at, expires_at FROM leases");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            _leases[(reader.GetString(0), reader.GetString(1))] = new LeaseRow(reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4));
+        }
+    }
+}

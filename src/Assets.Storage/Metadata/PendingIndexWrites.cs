@@ -1,0 +1,40 @@
+using Assets.Graph;
+using Assets.Metadata;
+
+namespace Assets.Storage.Metadata;
+
+/// <summary>A lease as the store keeps it in memory and in the <c>leases</c> table (times in stored ticks).</summary>
+internal readonly record struct LeaseRow(string Holder, long AcquiredAt, long ExpiresAt);
+
+/// <summary>
+/// Index writes of a <see cref="DuckDbMetadataStore"/> not committed yet, merged so that one commit applies them
+/// all: the last state per partition and the last record per materialization win (as they would had they been
+/// committed one by one), events keep their append order and sequence numbers, and a lease key only says that
+/// the table must be brought to what memory holds for it. Not thread-safe: the store's lock guards it.
+/// </summary>
+internal sealed class PendingIndexWrites
+{
+    /// <summary>Partition states, the last written per partition.</summary>
+    public Dictionary<AssetPartition, PartitionState> States { get; } = [];
+
+    /// <summary>Materialization records, the last written per id.</summary>
+    public Dictionary<MaterializationId, MaterializationRecord> Materializations { get; } = [];
+
+    /// <summary>Events in append order with the sequence numbers assigned when they were appended.</summary>
+    public List<(long Seq, RunEvent Event)> Events { get; } = [];
+
+    /// <summary>Lease keys (asset, stored partition) whose row must be rewritten from memory, or deleted when memory has none.</summary>
+    public HashSet<(string Asset, string Partition)> Leases { get; } = [];
+
+    /// <summary>How many writes are waiting (after merging).</summary>
+    public int Count => States.Count + Materializations.Count + Events.Count + Leases.Count;
+
+    /// <summary>Forgets everything (after a commit, or when a crash is simulated).</summary>
+    public void Clear()
+    {
+        States.Clear();
+        Materializations.Clear();
+        Events.Clear();
+        Leases.Clear();
+    }
+}
