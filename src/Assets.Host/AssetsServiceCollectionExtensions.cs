@@ -32,6 +32,7 @@ public static class AssetsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AssetsOptions>, AssetsOptionsValidator>());
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton<AssetsStorage>();
+        services.TryAddSingleton<Assets.Planning.StatusGridCache>();
         services.TryAddSingleton(provider =>
         {
             var isService = provider.GetRequiredService<IServiceProviderIsService>();

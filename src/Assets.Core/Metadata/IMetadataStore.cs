@@ -87,4 +87,13 @@ public interface IMetadataStore : IAsyncDisposable
     /// or it has none.
     /// </summary>
     Task<IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>>> GetRecordedUpstreamAsync(IReadOnlyCollection<AssetKey>? assets = null, CancellationToken ct = default);
+
+    /// <summary>
+    /// A fingerprint of everything the status of a partition is evaluated from (the states and the recorded
+    /// upstream versions): equal fingerprints mean equal inputs, so a status grid evaluated when the store had
+    /// this fingerprint can be reused (see <see cref="Planning.StatusGridCache"/>) as long as the graph and the
+    /// existing partitions are the same too. Every write that can change a status changes it (writes still
+    /// pending are counted). <c>null</c> (the default): the store keeps none, and every plan evaluates afresh.
+    /// </summary>
+    Task<string?> GetStatusFingerprintAsync(CancellationToken ct = default) => Task.FromResult<string?>(null);
 }

@@ -72,6 +72,9 @@ public sealed class StatusGrid
         return false;
     }
 
+    /// <summary>The same rows, stamped with another instant at which the same partitions exist.</summary>
+    internal StatusGrid WithAsOf(Instant asOf) => asOf == AsOf ? this : new StatusGrid(asOf, Assets, _byAsset);
+
     internal AssetStatuses? Find(AssetKey asset) => asset is not null && _byAsset.TryGetValue(asset, out var statuses) ? statuses : null;
 }
 

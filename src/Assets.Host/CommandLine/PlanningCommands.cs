@@ -14,9 +14,10 @@ internal static class PlanningCommands
     {
         var graph = services.GetRequiredService<AssetGraph>();
         var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
-        var states = await metadata.GetStatesAsync(null, cancellationToken).ConfigureAwait(false);
-        var recorded = await metadata.GetRecordedUpstreamAsync(null, cancellationToken).ConfigureAwait(false);
-        return StatusEvaluator.Evaluate(graph, states, recorded, services.GetRequiredService<IClock>().GetCurrentInstant());
+        // The cache pays off in a long-lived process (the daemon plans again and again); a one-shot command
+        // evaluates once either way.
+        var cache = services.GetService<StatusGridCache>() ?? new StatusGridCache();
+        return await cache.EvaluateAsync(graph, metadata, services.GetRequiredService<IClock>().GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
     }
 
     public static PartitionRange Range((string? Partition, string? From, string? To) range)
