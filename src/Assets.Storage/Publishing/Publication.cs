@@ -234,6 +234,18 @@ public sealed class Publication : IAsyncDisposable
         await FinishAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Ends the publication without publishing because its source has not arrived: the partition is marked waiting
+    /// with <paramref name="reason"/>; the previous version, if any, stays published. Staged files are dropped.
+    /// </summary>
+    public async Task WaitForSourceAsync(string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        EnsureOpen();
+        await Metadata.SetStatesAsync([SettledState(PartitionStatus.Waiting, reason)], cancellationToken).ConfigureAwait(false);
+        await FinishAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Releases the lease if the publication did not finish; the previous version stays published.</summary>
     public async ValueTask DisposeAsync()
     {
