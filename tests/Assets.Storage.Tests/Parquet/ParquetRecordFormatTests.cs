@@ -55,6 +55,10 @@ public sealed class RequiredOrder
 
 public sealed record Small(long Id, int Value);
 
+public sealed record Named(long Id, [property: ParquetRequired] string Name);
+
+public readonly record struct Reading(int Sensor, double? Value, string? Label, DateTime? At);
+
 public sealed record SixColumns(long Id, int Quantity, double Price, string Sku, DateTime At, bool Flag);
 
 public sealed class SixColumnsClass
@@ -165,6 +169,31 @@ public sealed class ParquetRecordFormatTests
             () => ParquetRecordFormat.WriteAsync(SmallType, Async(new object?[] { new Small(1, 1), "not a record" }), new MemoryStream()));
 
         Assert.Contains("Row 1 is a String, not a Small", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequiredColumn_WithANullValue_FailsNamingTheColumn()
+    {
+        Named[] rows = [new Named(1, "one"), new Named(2, null!)];
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ParquetRecordFormat.WriteAsync(rows, new MemoryStream()));
+
+        Assert.Contains("Column 'Name' is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StructRecords_WithNullableColumns_RoundTrip_AcrossRowGroups()
+    {
+        var at = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        Reading[] rows = Enumerable.Range(0, 25)
+            .Select(i => new Reading(i, i % 3 == 0 ? null : i * 0.5, i % 4 == 0 ? null : "s" + i, i % 5 == 0 ? null : at.AddMinutes(i)))
+            .ToArray();
+        using var stream = new MemoryStream();
+
+        await ParquetRecordFormat.WriteAsync(rows, stream, new ParquetWriteOptions { RowGroupSize = 10 });
+        stream.Position = 0;
+
+        Assert.Equal(rows, await ReadAll<Reading>(stream));
     }
 
     private static async IAsyncEnumerable<T> Async<T>(IEnumerable<T> rows, [EnumeratorCancellation] CancellationToken ct = default)
