@@ -4,6 +4,7 @@ using Assets.Partitions;
 using Assets.Storage.Maintenance;
 using Assets.Storage.Objects;
 using Assets.Storage.Objects.Memory;
+using Assets.Storage.Parquet;
 using Assets.Storage.Publishing;
 using NodaTime;
 
@@ -80,6 +81,28 @@ public sealed class PublishProtocolTests
         Assert.Equal(content.Length, staged.Size);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), staged.Sha256);
         Assert.Equal(42, staged.Rows);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Memory)]
+    [InlineData(StoreKind.Local)]
+    public async Task StageFile_OfParquetRows_AgreesWithTheWritersSummaryAndTheStoredBytes(StoreKind kind)
+    {
+        await using var harness = await ProtocolHarness.CreateAsync(kind);
+        await using var publication = await harness.Publisher.BeginAsync(Day, RunId.New());
+        RecordFileSummary? summary = null;
+
+        // The writer shares the staging stream's hash rather than computing its own: both must still be right.
+        var staged = await publication.StageFileAsync(async (stream, ct) =>
+        {
+            summary = await ParquetRecordFormat.WriteAsync(ProtocolHarness.Rows(3000), stream, new ParquetWriteOptions { RowGroupSize = 1000 }, ct);
+            return summary.Rows;
+        });
+
+        var stored = await harness.ReadBytesAsync(staged.Path);
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stored));
+        Assert.Equal((sha256, stored.LongLength, 3000L), (staged.Sha256, staged.Size, staged.Rows));
+        Assert.Equal((sha256, stored.LongLength), (summary!.Sha256, summary.Bytes));
     }
 
     public enum CrashPoint
