@@ -35,6 +35,7 @@ public static class AssetsApplication
             PlanCommand.Create(host),
             MaterializeCommand.Create(host),
             BackfillCommand.Create(host),
+            FreshnessCommand.Create(host),
             StatusCommand.Create(host),
             VerifyCommand.Create(host),
             RollbackCommand.Create(host),

@@ -58,4 +58,11 @@ public interface IMaterialization : IAsyncDisposable
 
     /// <summary>The materialization failed: the previous version stays published; the partition is marked failed with <paramref name="reason"/>.</summary>
     Task FailAsync(string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The body found its source absent (<see cref="SourceNotArrivedException"/>): publish nothing; the previous version,
+    /// if any, stays published; the partition is marked waiting with <paramref name="reason"/>, not failed, so a late
+    /// upstream is never read as complete and never reported as a crash.
+    /// </summary>
+    Task WaitForSourceAsync(string reason, CancellationToken cancellationToken = default);
 }

@@ -141,6 +141,7 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
     private void Initialize(MetadataStoreOptions options)
     {
         var connection = _connection!;
+        ReleaseLeasesOfGoneProcesses(connection);
         InitializeWriteBehind(connection, options);
         using var command = connection.CreateCommand();
 
@@ -149,7 +150,6 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
             CREATE TEMP TABLE IF NOT EXISTS staged_states AS SELECT * FROM partition_states LIMIT 0;
             """;
         command.ExecuteNonQuery();
-        ReleaseLeasesOfGoneProcesses(connection);
         command.CommandText = "SELECT coalesce(max(seq), 0) FROM run_events";
         _lastEventSeq = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }

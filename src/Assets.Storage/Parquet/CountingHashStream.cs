@@ -29,6 +29,9 @@ internal sealed class CountingHashStream(Stream inner) : Stream
     /// <summary>The lower-case hex SHA-256 of everything written so far; call once, at the end.</summary>
     public string FinishHash() => Convert.ToHexStringLower(_hash.GetHashAndReset());
 
+    /// <summary>The lower-case hex SHA-256 of everything written so far, leaving the hash running for more bytes.</summary>
+    public string CurrentHash() => Convert.ToHexStringLower(_hash.GetCurrentHash());
+
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)

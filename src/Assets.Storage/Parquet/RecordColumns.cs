@@ -134,23 +134,76 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
     public ColumnSpec(ShapeColumn column)
         : base(column)
     {
-        ParameterExpression row = Expression.Parameter(typeof(TRow), "row");
-        Get = Expression.Lambda<Func<TRow, TProp>>(Expression.MakeMemberAccess(row, column.Member), row).Compile();
-        ParameterExpression value = Expression.Parameter(typeof(TProp), "value");
-        ToStore = Expression.Lambda<Func<TProp, TStore>>(ConvertToStore(value), value).Compile();
         ParameterExpression stored = Expression.Parameter(typeof(TStore), "stored");
         FromStore = Expression.Lambda<Func<TStore, TProp>>(ConvertFromStore(stored), stored).Compile();
+        Stripe = CompileStripe(column, column.Field.IsNullable);
     }
 
-    public Func<TRow, TProp> Get { get; }
-
-    /// <summary>Converts a non-null member value to its stored form.</summary>
-    public Func<TProp, TStore> ToStore { get; }
+    /// <summary>
+    /// <c>(rows, stored, levels, count) => values</c>: fills the stored values of <c>count</c> rows (non-null ones only)
+    /// and, for a nullable column, their definition levels; returns how many values were stored. One compiled loop
+    /// with the member read and the conversion inlined, because a delegate call for each per value adds up to a tenth
+    /// of the write time over millions of rows. A required column throws on a null.
+    /// </summary>
+    public Func<TRow[], TStore[], int[], int, int> Stripe { get; }
 
     /// <summary>Converts a stored value back to the member type.</summary>
     public Func<TStore, TProp> FromStore { get; }
 
     public override ColumnBuffer<TRow> CreateBuffer() => new Buffer(this);
+
+    /// <summary>
+    /// Compiles <c>(rows, stored, levels, count) => { for (i...) { var v = rows[i].Member; ... } return values; }</c>:
+    /// for a required column a null throws, for a nullable one it gets level 0 and no stored value.
+    /// </summary>
+    private static Func<TRow[], TStore[], int[], int, int> CompileStripe(ShapeColumn column, bool nullable)
+    {
+        ParameterExpression rows = Expression.Parameter(typeof(TRow[]), "rows");
+        ParameterExpression stored = Expression.Parameter(typeof(TStore[]), "stored");
+        ParameterExpression levels = Expression.Parameter(typeof(int[]), "levels");
+        ParameterExpression count = Expression.Parameter(typeof(int), "count");
+        ParameterExpression i = Expression.Variable(typeof(int), "i");
+        ParameterExpression values = Expression.Variable(typeof(int), "values");
+        ParameterExpression value = Expression.Variable(typeof(TProp), "value");
+        bool canBeNull = !typeof(TProp).IsValueType || Nullable.GetUnderlyingType(typeof(TProp)) is not null;
+        Expression isNull = canBeNull ? Expression.Equal(value, Expression.Constant(null, typeof(TProp))) : Expression.Constant(false);
+        Expression store = Expression.Assign(Expression.ArrayAccess(stored, Expression.PostIncrementAssign(values)), ConvertToStore(value));
+        Expression perRow;
+        if (nullable)
+        {
+            perRow = Expression.IfThenElse(
+                isNull,
+                Expression.Assign(Expression.ArrayAccess(levels, i), Expression.Constant(0)),
+                Expression.Block(Expression.Assign(Expression.ArrayAccess(levels, i), Expression.Constant(1)), store));
+        }
+        else
+        {
+            MethodInfo requiredNull = typeof(ColumnSpec<TRow, TProp, TStore>).GetMethod(nameof(RequiredNull), BindingFlags.NonPublic | BindingFlags.Static)!;
+            perRow = canBeNull
+                ? Expression.IfThenElse(isNull, Expression.Throw(Expression.Call(requiredNull, Expression.Constant(column.ColumnName))), store)
+                : store;
+        }
+
+        LabelTarget done = Expression.Label("done");
+        Expression body = Expression.Block(
+            [i, values, value],
+            Expression.Assign(i, Expression.Constant(0)),
+            Expression.Assign(values, Expression.Constant(0)),
+            Expression.Loop(
+                Expression.IfThenElse(
+                    Expression.LessThan(i, count),
+                    Expression.Block(
+                        Expression.Assign(value, Expression.MakeMemberAccess(Expression.ArrayAccess(rows, i), column.Member)),
+                        perRow,
+                        Expression.PostIncrementAssign(i)),
+                    Expression.Break(done)),
+                done),
+            values);
+        return Expression.Lambda<Func<TRow[], TStore[], int[], int, int>>(body, rows, stored, levels, count).Compile();
+    }
+
+    private static InvalidOperationException RequiredNull(string columnName) => new(
+        $"Column '{columnName}' is required (not nullable) but a record in this row group has null there.");
 
     private static Expression ConvertToStore(Expression value)
     {
@@ -215,7 +268,7 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
         public override async Task WriteAsync(ParquetRowGroupWriter rowGroup, TRow[] rows, int count, CancellationToken cancellationToken)
         {
             DataField field = spec.Field;
-            int values = field.IsNullable ? Stripe(rows, count) : StripeRequired(rows, count);
+            int values = spec.Stripe(rows, Grow(ref _stored, count), field.IsNullable ? Grow(ref _levels, count) : _levels, count);
             await rowGroup.WriteAllPartsAsync(
                 field,
                 new ReadOnlyMemory<TStore>(_stored, 0, values),
@@ -226,50 +279,6 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
             {
                 Array.Clear(_stored, 0, values);
             }
-        }
-
-        private int StripeRequired(TRow[] rows, int count)
-        {
-            TStore[] stored = Grow(ref _stored, count);
-            Func<TRow, TProp> get = spec.Get;
-            Func<TProp, TStore> toStore = spec.ToStore;
-            for (int i = 0; i < count; i++)
-            {
-                TProp value = get(rows[i]);
-                if (value is null)
-                {
-                    throw new InvalidOperationException(
-                        $"Column '{spec.Column.ColumnName}' is required (not nullable) but a record in this row group has null there.");
-                }
-
-                stored[i] = toStore(value);
-            }
-
-            return count;
-        }
-
-        private int Stripe(TRow[] rows, int count)
-        {
-            TStore[] stored = Grow(ref _stored, count);
-            int[] levels = Grow(ref _levels, count);
-            Func<TRow, TProp> get = spec.Get;
-            Func<TProp, TStore> toStore = spec.ToStore;
-            int values = 0;
-            for (int i = 0; i < count; i++)
-            {
-                TProp value = get(rows[i]);
-                if (value is null)
-                {
-                    levels[i] = 0;
-                }
-                else
-                {
-                    levels[i] = 1;
-                    stored[values++] = toStore(value);
-                }
-            }
-
-            return values;
         }
 
         public override async ValueTask<object> ReadAsync(ParquetRowGroupReader rowGroup, int count, CancellationToken cancellationToken)

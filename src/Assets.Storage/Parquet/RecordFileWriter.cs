@@ -12,11 +12,13 @@ internal sealed class RecordFileWriter<T>
     private readonly int _rowGroupSize;
     private T[] _rows;
     private int _count;
+    private readonly bool _ownsOutput;
     private long _total;
 
-    private RecordFileWriter(RecordLayout<T> layout, CountingHashStream output, ParquetWriter writer, int rowGroupSize)
+    private RecordFileWriter(RecordLayout<T> layout, CountingHashStream output, ParquetWriter writer, int rowGroupSize, bool ownsOutput)
     {
         _layout = layout;
+        _ownsOutput = ownsOutput;
         _output = output;
         _writer = writer;
         _rowGroupSize = rowGroupSize;
@@ -39,11 +41,14 @@ internal sealed class RecordFileWriter<T>
         }
 
         // The writer only ever sees a forward-only stream, so it writes the same bytes whether or not the
-        // destination can seek, and every byte passes through the hash.
-        var output = new CountingHashStream(destination);
+        // destination can seek, and every byte passes through the hash. A destination that already hashes from
+        // its first byte (the publisher's staging stream) is used as it is: one SHA-256 pass over a large file
+        // instead of two.
+        bool shared = destination is CountingHashStream { BytesWritten: 0 };
+        CountingHashStream output = shared ? (CountingHashStream)destination : new CountingHashStream(destination);
         ParquetWriter writer = await ParquetWriter.CreateAsync(layout.Shape.Schema, output, WriteOptions(), append: false, cancellationToken)
             .ConfigureAwait(false);
-        return new RecordFileWriter<T>(layout, output, writer, options.RowGroupSize);
+        return new RecordFileWriter<T>(layout, output, writer, options.RowGroupSize, ownsOutput: !shared);
     }
 
     /// <summary>Buffers a row; <c>true</c> when the row group is full and must be written.</summary>
@@ -90,6 +95,12 @@ internal sealed class RecordFileWriter<T>
         }
 
         await _writer.DisposeAsync().ConfigureAwait(false);
+        if (!_ownsOutput)
+        {
+            // The owner goes on hashing (and may check the file's bytes against this summary).
+            return new RecordFileSummary(_total, _output.BytesWritten, _output.CurrentHash(), _layout.Shape.Describe());
+        }
+
         var summary = new RecordFileSummary(_total, _output.BytesWritten, _output.FinishHash(), _layout.Shape.Describe());
         await _output.DisposeAsync().ConfigureAwait(false);
         return summary;

@@ -3,6 +3,7 @@ using System.Text;
 using Assets.Graph;
 using Assets.Metadata;
 using Assets.Storage.Objects;
+using Assets.Storage.Parquet;
 using NodaTime;
 
 namespace Assets.Storage.Publishing;
@@ -92,11 +93,22 @@ public sealed class Publication : IAsyncDisposable
             var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
-                rows = await write(file, cancellationToken).ConfigureAwait(false);
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-                size = file.Length;
-                file.Position = 0;
-                sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false));
+                // The checksum is taken from the bytes as they are written (the writer sees a forward-only stream,
+                // so what passes through is exactly the file), rather than by reading a large file back once more.
+                var hashing = new CountingHashStream(file);
+                await using (hashing.ConfigureAwait(false))
+                {
+                    rows = await write(hashing, cancellationToken).ConfigureAwait(false);
+                    await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    size = file.Length;
+                    if (size != hashing.BytesWritten)
+                    {
+                        throw new InvalidOperationException($"The staged file has {size} bytes but {hashing.BytesWritten} were written through its stream.");
+                    }
+
+                    sha256 = hashing.FinishHash();
+                }
+
                 file.Position = 0;
                 var created = await Store.CreateIfAbsentAsync(key, file, cancellationToken).ConfigureAwait(false);
                 if (!created.Succeeded)
@@ -231,6 +243,18 @@ public sealed class Publication : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(error);
         EnsureOpen();
         await Metadata.SetStatesAsync([SettledState(PartitionStatus.Failed, error)], cancellationToken).ConfigureAwait(false);
+        await FinishAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends the publication without publishing because its source has not arrived: the partition is marked waiting
+    /// with <paramref name="reason"/>; the previous version, if any, stays published. Staged files are dropped.
+    /// </summary>
+    public async Task WaitForSourceAsync(string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        EnsureOpen();
+        await Metadata.SetStatesAsync([SettledState(PartitionStatus.Waiting, reason)], cancellationToken).ConfigureAwait(false);
         await FinishAsync().ConfigureAwait(false);
     }
 

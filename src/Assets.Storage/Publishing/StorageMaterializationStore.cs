@@ -95,6 +95,9 @@ public sealed class StorageMaterializationStore : IMaterializationStore
         public Task FailAsync(string reason, CancellationToken cancellationToken = default)
             => publication.FailAsync(reason, cancellationToken);
 
+        public Task WaitForSourceAsync(string reason, CancellationToken cancellationToken = default)
+            => publication.WaitForSourceAsync(reason, cancellationToken);
+
         public ValueTask DisposeAsync() => publication.DisposeAsync();
     }
 }

@@ -213,6 +213,13 @@ public sealed class FakeMaterializationStore : IMaterializationStore
             return Task.CompletedTask;
         }
 
+        public Task WaitForSourceAsync(string reason, CancellationToken cancellationToken = default)
+        {
+            End();
+            owner.Record(new StoreCall("Wait", partition, id, reason));
+            return Task.CompletedTask;
+        }
+
         public ValueTask DisposeAsync()
         {
             if (_disposed)

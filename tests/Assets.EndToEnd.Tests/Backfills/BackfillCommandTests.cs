@@ -103,6 +103,13 @@ public sealed class BackfillCommandTests : IDisposable
         Assert.Equal("waiting", failures["raw_orders[2026-01-03]"]);
         Assert.Equal("skipped", failures["clean_orders[2026-01-03]"]);
         Assert.DoesNotContain("raw_orders[2026-01-02]", failures.Keys);
+        using (var grid = JsonDocument.Parse((await SucceedAsync("status", "--select", "raw_orders", "--partition", "2026-01-03", "--json")).Out))
+        {
+            var row = grid.RootElement.GetProperty("rows")[0];
+            Assert.Equal("waiting", row.GetProperty("status").GetString());
+            Assert.Contains("2026-01-03.csv", row.GetProperty("cause").GetString(), StringComparison.Ordinal);
+        }
+
         var text = await SucceedAsync("backfill", "status", id);
         Assert.Contains("raw_orders[2026-01-03]", text.Out, StringComparison.Ordinal);
     }

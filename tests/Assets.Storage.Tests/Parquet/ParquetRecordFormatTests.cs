@@ -55,6 +55,10 @@ public sealed class RequiredOrder
 
 public sealed record Small(long Id, int Value);
 
+public sealed record Named(long Id, [property: ParquetRequired] string Name);
+
+public readonly record struct Reading(int Sensor, double? Value, string? Label, DateTime? At);
+
 public sealed record SixColumns(long Id, int Quantity, double Price, string Sku, DateTime At, bool Flag);
 
 public sealed class SixColumnsClass
@@ -121,6 +125,75 @@ public sealed class ParquetRecordFormatTests
         }
 
         return list;
+    }
+
+    // The executor's entry point takes the record type at run time; a variable keeps the analyzer from steering to the generic one.
+    private static readonly Type SmallType = typeof(Small);
+
+    [Fact]
+    public async Task UntypedWrite_GivesTheSameBytes_WhetherTheStreamIsTypedOrOfObjects()
+    {
+        Small[] rows = Enumerable.Range(0, 2_500).Select(i => new Small(i, i % 7)).ToArray();
+        var options = new ParquetWriteOptions { RowGroupSize = 1_000 };
+        using var typed = new MemoryStream();
+        using var objects = new MemoryStream();
+        using var collection = new MemoryStream();
+        using var objectCollection = new MemoryStream();
+
+        // A typed stream is handed over as it is (covariance) and written without the casting iterator.
+        await ParquetRecordFormat.WriteAsync(SmallType, Async(rows), typed, options);
+        await ParquetRecordFormat.WriteAsync(SmallType, Async(rows.Cast<object?>()), objects, options);
+        await ParquetRecordFormat.WriteAsync(SmallType, rows, collection, options);
+        await ParquetRecordFormat.WriteAsync(SmallType, rows.Cast<object?>().ToList(), objectCollection, options);
+
+        Assert.Equal(objects.ToArray(), typed.ToArray());
+        Assert.Equal(objects.ToArray(), collection.ToArray());
+        Assert.Equal(objects.ToArray(), objectCollection.ToArray());
+    }
+
+    [Fact]
+    public async Task UntypedWrite_OfATypedStreamWithANullRow_NamesTheRow()
+    {
+        Small?[] rows = [new Small(1, 1), null, new Small(3, 3)];
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(
+            () => ParquetRecordFormat.WriteAsync(SmallType, Async(rows), new MemoryStream()));
+
+        Assert.Contains("Row 1 is null", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UntypedWrite_OfAStreamOfAnotherRecordType_IsRejected()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(
+            () => ParquetRecordFormat.WriteAsync(SmallType, Async(new object?[] { new Small(1, 1), "not a record" }), new MemoryStream()));
+
+        Assert.Contains("Row 1 is a String, not a Small", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequiredColumn_WithANullValue_FailsNamingTheColumn()
+    {
+        Named[] rows = [new Named(1, "one"), new Named(2, null!)];
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ParquetRecordFormat.WriteAsync(rows, new MemoryStream()));
+
+        Assert.Contains("Column 'Name' is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StructRecords_WithNullableColumns_RoundTrip_AcrossRowGroups()
+    {
+        var at = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        Reading[] rows = Enumerable.Range(0, 25)
+            .Select(i => new Reading(i, i % 3 == 0 ? null : i * 0.5, i % 4 == 0 ? null : "s" + i, i % 5 == 0 ? null : at.AddMinutes(i)))
+            .ToArray();
+        using var stream = new MemoryStream();
+
+        await ParquetRecordFormat.WriteAsync(rows, stream, new ParquetWriteOptions { RowGroupSize = 10 });
+        stream.Position = 0;
+
+        Assert.Equal(rows, await ReadAll<Reading>(stream));
     }
 
     private static async IAsyncEnumerable<T> Async<T>(IEnumerable<T> rows, [EnumeratorCancellation] CancellationToken ct = default)

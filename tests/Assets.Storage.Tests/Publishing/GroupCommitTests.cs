@@ -79,7 +79,7 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
-    public async Task AHeldLease_IsCommittedAndStillExcludesAfterAReopen_AndAReleasedOneIsGone()
+    public async Task AHeldLease_ExcludesWhileTheStoreIsOpen_AndIsDroppedWhenTheFileIsNextOpened()
     {
         await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);
         var store = (DuckDbMetadataStore)await harness.OpenMetadataAsync("grouped.duckdb", Grouped);
@@ -88,13 +88,14 @@ public sealed class GroupCommitTests
         Assert.True(await store.TryAcquireLeaseAsync(Day, holder, harness.Clock.GetCurrentInstant(), Duration.FromMinutes(10)));
         Assert.True(await store.TryAcquireLeaseAsync(other, holder, harness.Clock.GetCurrentInstant(), Duration.FromMinutes(10)));
         await store.ReleaseLeaseAsync(other, holder);
+        Assert.False(await store.TryAcquireLeaseAsync(Day, RunId.New(), harness.Clock.GetCurrentInstant(), Duration.FromMinutes(10)));
+        Assert.True(await store.TryAcquireLeaseAsync(other, RunId.New(), harness.Clock.GetCurrentInstant(), Duration.FromMinutes(10)));
         await store.DisposeAsync();
 
+        // DuckDB admits one process per file: whoever opens it next holds no lease, so the recorded ones are a gone process's.
         var reopened = await harness.OpenMetadataAsync("grouped.duckdb", Grouped);
 
-        Assert.False(await reopened.TryAcquireLeaseAsync(Day, RunId.New(), harness.Clock.GetCurrentInstant(), Duration.FromMinutes(10)));
-        Assert.True(await reopened.TryAcquireLeaseAsync(other, RunId.New(), harness.Clock.GetCurrentInstant(), Duration.FromMinutes(10)));
-        Assert.True(await reopened.TryAcquireLeaseAsync(Day, RunId.New(), harness.Clock.GetCurrentInstant() + Duration.FromMinutes(11), Duration.FromMinutes(10)));
+        Assert.True(await reopened.TryAcquireLeaseAsync(Day, RunId.New(), harness.Clock.GetCurrentInstant(), Duration.FromMinutes(10)));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Assets.Partitions;
 using Assets.Storage.Maintenance;
 using Assets.Storage.Objects;
 using Assets.Storage.Objects.Memory;
+using Assets.Storage.Parquet;
 using Assets.Storage.Publishing;
 using NodaTime;
 
@@ -53,6 +54,55 @@ public sealed class PublishProtocolTests
         Assert.Equal(await harness.ReadBytesAsync(firstManifest.Files[0].Path), await harness.ReadBytesAsync(secondManifest.Files[0].Path));
         Assert.Equal(2, second.Sequence);
         Assert.NotEqual(first.DataVersion, (await harness.PublishAsync(ProtocolHarness.Rows(5000, seed: 1))).DataVersion);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Memory)]
+    [InlineData(StoreKind.Local)]
+    public async Task StageFile_RecordsTheSizeAndChecksumOfTheBytesStored(StoreKind kind)
+    {
+        await using var harness = await ProtocolHarness.CreateAsync(kind);
+        await using var publication = await harness.Publisher.BeginAsync(Day, RunId.New());
+        var content = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 31 % 251)).ToArray();
+
+        // Writes of odd sizes through each kind of call: the checksum is taken as the bytes pass, so each must count once.
+        var staged = await publication.StageFileAsync(async (stream, ct) =>
+        {
+            Assert.False(stream.CanSeek);
+            stream.WriteByte(content[0]);
+            stream.Write(content, 1, 6_999);
+            await stream.WriteAsync(content.AsMemory(7_000, 93_000), ct);
+            await stream.WriteAsync(content.AsMemory(100_000, 200_000), ct);
+            return 42;
+        });
+
+        var stored = await harness.ReadBytesAsync(staged.Path);
+        Assert.Equal(content, stored);
+        Assert.Equal(content.Length, staged.Size);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), staged.Sha256);
+        Assert.Equal(42, staged.Rows);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Memory)]
+    [InlineData(StoreKind.Local)]
+    public async Task StageFile_OfParquetRows_AgreesWithTheWritersSummaryAndTheStoredBytes(StoreKind kind)
+    {
+        await using var harness = await ProtocolHarness.CreateAsync(kind);
+        await using var publication = await harness.Publisher.BeginAsync(Day, RunId.New());
+        RecordFileSummary? summary = null;
+
+        // The writer shares the staging stream's hash rather than computing its own: both must still be right.
+        var staged = await publication.StageFileAsync(async (stream, ct) =>
+        {
+            summary = await ParquetRecordFormat.WriteAsync(ProtocolHarness.Rows(3000), stream, new ParquetWriteOptions { RowGroupSize = 1000 }, ct);
+            return summary.Rows;
+        });
+
+        var stored = await harness.ReadBytesAsync(staged.Path);
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stored));
+        Assert.Equal((sha256, stored.LongLength, 3000L), (staged.Sha256, staged.Size, staged.Rows));
+        Assert.Equal((sha256, stored.LongLength), (summary!.Sha256, summary.Bytes));
     }
 
     public enum CrashPoint

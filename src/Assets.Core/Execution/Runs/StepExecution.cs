@@ -251,15 +251,14 @@ internal sealed class StepExecution
         var waiting = error is SourceNotArrivedException;
         var message = Describe(error);
 
-        // There is no "waiting" call on a materialization yet: the partition is marked failed with a cause that
-        // says it waits for its source, while the step's outcome and event say Waiting.
-        var reason = waiting ? $"waiting for source: {message}" : message;
         if (_open is { } materialization)
         {
             _open = null;
             try
             {
-                await materialization.FailAsync(reason, CancellationToken.None).ConfigureAwait(false);
+                await (waiting
+                    ? materialization.WaitForSourceAsync(message, CancellationToken.None)
+                    : materialization.FailAsync(message, CancellationToken.None)).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // The step already failed; failing to record it must not hide the first error.
             catch (Exception e)
