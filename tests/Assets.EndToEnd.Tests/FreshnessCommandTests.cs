@@ -3,22 +3,13 @@ using System.Text.Json;
 namespace Assets.EndToEnd.Tests;
 
 /// <summary><c>freshness --as-of</c> on the example: raw_orders must publish each Berlin day within 3 hours of its end.</summary>
-public sealed class FreshnessCommandTests : IDisposable
+public sealed class FreshnessCommandTests() : TempRoot("freshness")
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "assets-freshness-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
 
     [Fact]
     public async Task AsOf_IsOverdueExactlyWhenTheLastDayIsPastItsDeadlineInBerlin()
     {
-        var environment = new Dictionary<string, string> { ["Assets__Root"] = _root };
+        var environment = Environment;
         var materialize = await ExampleProgram.RunAsync(environment, "materialize", "--select", "raw_orders", "--from", "2026-01-01", "--to", "2026-01-30");
         Assert.True(materialize.ExitCode == 0, materialize.Error + materialize.Out);
 

@@ -6,17 +6,8 @@ using Assets.Storage.Metadata;
 namespace Assets.EndToEnd.Tests;
 
 /// <summary>SIGTERM (what a scheduler or Ctrl+C's cousin sends) stops <c>materialize</c> cleanly.</summary>
-public sealed class TerminationTests : IDisposable
+public sealed class TerminationTests() : TempRoot("sigterm")
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "assets-sigterm-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
 
     [Fact]
     public async Task Sigterm_DuringMaterialize_CancelsInFlightSteps_PublishesNothingPartial_AndRecordsTheRunCancelled()
@@ -26,7 +17,7 @@ public sealed class TerminationTests : IDisposable
             return; // No SIGTERM to send; Ctrl+C takes the same path through System.CommandLine's cancellation.
         }
 
-        var environment = new Dictionary<string, string> { ["Assets__Root"] = _root };
+        var environment = Environment;
         var exitCode = await ExampleProgram.RunUntilPublishedAsync(environment, ["materialize", "--select", "*", "--parallel", "1"], published: 10, async (process, _) =>
         {
             using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
@@ -43,7 +34,7 @@ public sealed class TerminationTests : IDisposable
             Assert.InRange(statuses.Count(s => s == "published"), 10, 96);
         }
 
-        await using var metadata = await DuckDbMetadataStore.OpenAsync(Path.Combine(_root, "_meta", "assets.duckdb"));
+        await using var metadata = await DuckDbMetadataStore.OpenAsync(Path.Combine(Root, "_meta", "assets.duckdb"));
         var events = await metadata.GetEventsAsync(limit: 100_000);
         Assert.Contains(events, e => e.Kind == RunEventKind.RunCancelled);
         Assert.DoesNotContain(events, e => e.Kind is RunEventKind.RunCompleted or RunEventKind.RunFailed);

@@ -9,22 +9,13 @@ namespace Assets.EndToEnd.Tests.Backfills;
 /// The acceptance run: <c>backfill start</c> over the example's January in a real process, killed with
 /// SIGKILL part-way, then <c>backfill resume</c> ends completed with every partition published exactly once.
 /// </summary>
-public sealed class BackfillKillResumeTests : IDisposable
+public sealed class BackfillKillResumeTests() : TempRoot("kill")
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "assets-kill-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
 
     [Fact]
     public async Task KilledPartWay_ShowsInterrupted_AndResumeCompletesWithEveryPartitionPublishedOnce()
     {
-        var environment = new Dictionary<string, string> { ["Assets__Root"] = _root };
+        var environment = Environment;
         await ExampleProgram.RunUntilPublishedAsync(environment, ["backfill", "start", "--select", "*", "--max-concurrency", "1"], published: 20, (process, _) =>
         {
             process.Kill(); // SIGKILL: no handler runs, the backfill stays "running" with a dead owner.
@@ -48,7 +39,7 @@ public sealed class BackfillKillResumeTests : IDisposable
             Assert.Equal(97, status.RootElement.GetProperty("done").GetInt32());
         }
 
-        await using var metadata = await DuckDbMetadataStore.OpenAsync(Path.Combine(_root, "_meta", "assets.duckdb"));
+        await using var metadata = await DuckDbMetadataStore.OpenAsync(Path.Combine(Root, "_meta", "assets.duckdb"));
         var states = await metadata.GetStatesAsync();
         Assert.Equal(97, states.Count);
         Assert.All(states, s => Assert.Equal((PartitionStatus.Published, 1L), (s.Status, s.Sequence ?? 0)));
@@ -57,7 +48,7 @@ public sealed class BackfillKillResumeTests : IDisposable
     [Fact]
     public async Task CancelFromAnotherProcess_StopsTheRunningBackfillCleanly_AndKeepsItsRecord()
     {
-        var environment = new Dictionary<string, string> { ["Assets__Root"] = _root };
+        var environment = Environment;
         string? id = null;
         var exitCode = await ExampleProgram.RunUntilPublishedAsync(environment, ["backfill", "start", "--select", "raw_orders+", "--max-concurrency", "1"], published: 5, async (process, firstLine) =>
         {
@@ -71,7 +62,7 @@ public sealed class BackfillKillResumeTests : IDisposable
         using var status = JsonDocument.Parse((await ExampleProgram.RunAsync(environment, "backfill", "status", id!, "--json")).Out);
         Assert.Equal("cancelled", status.RootElement.GetProperty("status").GetString());
         Assert.InRange(status.RootElement.GetProperty("done").GetInt32(), 5, 96);
-        await using var metadata = await DuckDbMetadataStore.OpenAsync(Path.Combine(_root, "_meta", "assets.duckdb"));
+        await using var metadata = await DuckDbMetadataStore.OpenAsync(Path.Combine(Root, "_meta", "assets.duckdb"));
         Assert.All(await metadata.GetStatesAsync(), s => Assert.NotEqual(PartitionStatus.Running, s.Status));
     }
 }
