@@ -140,6 +140,7 @@ public sealed class BackfillRunner
         finally
         {
             _active.TryRemove(id, out _);
+            BackfillMetrics.Ended(id);
         }
     }
 
@@ -448,6 +449,7 @@ public sealed class BackfillRunner
             }
 
             _queue.Writer.TryWrite(new BackfillStepUpdate(value.Partition, state, value.Attempt, error, _clock.GetCurrentInstant()));
+            BackfillMetrics.Report(_id, counts);
             _progress?.Report(new BackfillProgress(_id, counts, value));
         }
 
