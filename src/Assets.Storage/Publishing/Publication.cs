@@ -109,12 +109,17 @@ public sealed class Publication : IAsyncDisposable
                     sha256 = hashing.FinishHash();
                 }
 
-                file.Position = 0;
-                var created = await Store.CreateIfAbsentAsync(key, file, cancellationToken).ConfigureAwait(false);
-                if (!created.Succeeded)
+                if (Store is not IAdoptsLocalFiles)
                 {
-                    throw new InvalidOperationException($"{key} already exists: materialization ids are never reused, so another writer is using this one.");
+                    file.Position = 0;
+                    EnsureCreated(key, await Store.CreateIfAbsentAsync(key, file, cancellationToken).ConfigureAwait(false));
                 }
+            }
+
+            // A store that can take the finished file (the local one) moves it into place instead of copying it.
+            if (Store is IAdoptsLocalFiles adopter)
+            {
+                EnsureCreated(key, await adopter.AdoptIfAbsentAsync(key, temp, sha256, cancellationToken).ConfigureAwait(false));
             }
 
             var staged = new ManifestFile(key.Value, size, sha256, rows);
@@ -124,6 +129,14 @@ public sealed class Publication : IAsyncDisposable
         finally
         {
             File.Delete(temp);
+        }
+    }
+
+    private static void EnsureCreated(ObjectKey key, WriteResult created)
+    {
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException($"{key} already exists: materialization ids are never reused, so another writer is using this one.");
         }
     }
 

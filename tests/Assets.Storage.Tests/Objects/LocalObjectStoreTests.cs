@@ -383,4 +383,39 @@ public sealed class LocalObjectStoreTests : IDisposable
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    [Fact]
+    public async Task AdoptIfAbsent_MovesTheFileIntoPlace_WithTheVersionOfItsContent()
+    {
+        var store = new LocalObjectStore(Path.Combine(_root, "root"));
+        var staged = Path.Combine(_root, "staged.bin");
+        var content = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7)).ToArray();
+        await File.WriteAllBytesAsync(staged, content);
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+
+        var result = await store.AdoptIfAbsentAsync(ObjectKey.Parse("a/b/data.parquet"), staged, sha256);
+
+        Assert.Equal(WriteOutcome.Written, result.Outcome);
+        Assert.Equal((await store.GetAsync(ObjectKey.Parse("a/b/data.parquet")))!.Version, result.Version);
+        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(_root, "root", "a", "b", "data.parquet")));
+        Assert.False(File.Exists(staged));
+        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(_root, "root"), "*", SearchOption.AllDirectories), f => Path.GetFileName(f) != "data.parquet");
+    }
+
+    [Fact]
+    public async Task AdoptIfAbsent_ExistingObject_IsAConflict_AndLeavesBothFilesAsTheyWere()
+    {
+        var store = new LocalObjectStore(Path.Combine(_root, "root"));
+        var key = ObjectKey.Parse("data.parquet");
+        await store.CreateIfAbsentAsync(key, new MemoryStream([1, 2, 3]));
+        var staged = Path.Combine(_root, "staged.bin");
+        await File.WriteAllBytesAsync(staged, [9, 9]);
+
+        var result = await store.AdoptIfAbsentAsync(key, staged, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData([9, 9])));
+
+        Assert.Equal(WriteOutcome.Conflict, result.Outcome);
+        Assert.Equal([1, 2, 3], (await store.GetAsync(key))!.Content.ToArray());
+        Assert.Equal([9, 9], await File.ReadAllBytesAsync(staged));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.AdoptIfAbsentAsync(ObjectKey.Parse("other"), staged, "not-a-hash"));
+    }
 }

@@ -13,7 +13,7 @@ internal static class LocalFiles
     public const string LockSuffix = ".lock";
 
     private const int TempIdLength = 32;
-    private const int VersionHexLength = 32;
+    public const int VersionHexLength = 32;
     private const int CreateAttempts = 5;
 
     private static readonly SearchValues<char> LowerHexDigits = SearchValues.Create("0123456789abcdef");

@@ -31,7 +31,7 @@ namespace Assets.Storage.Objects.Local;
 /// check-then-rename elsewhere), and the lock needs working <c>flock</c> (not some network file systems).
 /// </para>
 /// </summary>
-public sealed class LocalObjectStore : IObjectStore
+public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
 {
     private const int CopyBufferSize = 1 << 20;
     private const int LockStripes = 64;
@@ -120,6 +120,58 @@ public sealed class LocalObjectStore : IObjectStore
         }
 
         return await WriteAsync(path, (target, hash, ct) => CopyAsync(content, target, hash, ct), replace: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The file is first moved to a temporary name in the object's folder (a rename on the same file system; .NET copies
+    /// across file systems, still to a name readers never open), made durable, then linked under the object's name
+    /// without overwriting, exactly as a written object is.
+    /// </remarks>
+    public async Task<WriteResult> AdoptIfAbsentAsync(ObjectKey key, string localPath, string sha256, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(localPath);
+        if (sha256 is not { Length: 64 } || !sha256.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ArgumentException($"'{sha256}' is not a SHA-256 in lower-case hex.", nameof(sha256));
+        }
+
+        var path = PathOf(key);
+        if (File.Exists(path))
+        {
+            return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, cancellationToken).ConfigureAwait(false));
+        }
+
+        var folder = Path.GetDirectoryName(path)!;
+        var createdFrom = FirstMissingFolder(folder);
+        LocalFiles.CreateFolder(folder);
+        var temp = Path.Combine(folder, LocalFiles.NewTempName());
+        try
+        {
+            File.Move(localPath, temp, overwrite: false);
+            using (var file = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                file.Flush(flushToDisk: true);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                File.Move(temp, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Move(temp, localPath, overwrite: false); // give the caller its file back, as on the first conflict check
+                return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
+            }
+
+            FlushFolders(folder, createdFrom);
+            return new WriteResult(WriteOutcome.Written, new ObjectVersion(sha256[..LocalFiles.VersionHexLength]));
+        }
+        finally
+        {
+            LocalFiles.TryDelete(temp);
+        }
     }
 
     /// <inheritdoc />
