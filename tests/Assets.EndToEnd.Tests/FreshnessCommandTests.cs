@@ -28,6 +28,8 @@ public sealed class FreshnessCommandTests() : TempRoot("freshness")
 
         var table = await ExampleProgram.RunAsync(environment, "freshness", "--as-of", "2026-02-01T02:00:00Z");
         Assert.Contains("overdue", table.Out, StringComparison.Ordinal);
+        var status = await ExampleProgram.RunAsync(environment, "status", "--select", "raw_orders");
+        Assert.Contains("freshness raw_orders: overdue (max lag 3h): 1 partition past end + 3h and unpublished: 2026-01-31", status.Out, StringComparison.Ordinal);
         var bad = await ExampleProgram.RunAsync(environment, "freshness", "--as-of", "yesterday");
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("2026-02-01T02:00:00Z", bad.Error, StringComparison.Ordinal);

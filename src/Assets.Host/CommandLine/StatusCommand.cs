@@ -1,9 +1,12 @@
 using System.CommandLine;
+using Assets.Freshness;
 using Assets.Graph;
+using Assets.Hosting.Storage;
 using Assets.Hosting.Rendering;
 using Assets.Planning;
 using Assets.Selection;
 using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 
 namespace Assets.Hosting.CommandLine;
 
@@ -35,6 +38,21 @@ internal static class StatusCommand
                 {
                     StatusGridView.Write(host.Terminal.Console, rows.Where(r => r.Rows.Count > 0)
                         .Select(r => new StatusRow(r.Asset, r.Rows.Select(c => new StatusCell(c.Partition.Partition, c.Status, c.Cause)).ToArray())).ToArray());
+
+                    // Freshness beside the grid: each selected asset with a policy, judged now against what is published.
+                    var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(ct).ConfigureAwait(false);
+                    var selectedKeys = selected.Select(a => a.Key).ToHashSet();
+                    var freshness = FreshnessEvaluator.Evaluate(graph, await metadata.GetStatesAsync(null, ct).ConfigureAwait(false), grid.AsOf)
+                        .Where(f => selectedKeys.Contains(f.Asset))
+                        .ToList();
+                    if (freshness.Count > 0)
+                    {
+                        host.Terminal.Console.WriteLine();
+                        foreach (var f in freshness)
+                        {
+                            host.Terminal.Console.MarkupLine(Markup.Escape($"freshness {f.Asset}: {f.State.ToString().ToLowerInvariant()} ({f.Policy.Describe()}): {f.Cause}"));
+                        }
+                    }
                 }
 
                 return ExitCodes.Success;
