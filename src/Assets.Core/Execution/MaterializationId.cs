@@ -13,8 +13,25 @@ public readonly record struct MaterializationId
     /// <summary>The canonical text: 32 lower-case hex digits.</summary>
     public string Value { get; }
 
-    /// <summary>A new, time-ordered id.</summary>
-    public static MaterializationId New() => new(Guid.CreateVersion7().ToString("N"));
+    private static long _lastMilliseconds;
+
+    /// <summary>
+    /// A new, time-ordered id, strictly increasing within the process: UUID version 7 orders ids only to the millisecond
+    /// (the rest is random), so two ids made in the same millisecond take consecutive milliseconds instead.
+    /// </summary>
+    public static MaterializationId New()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long last, next;
+        do
+        {
+            last = Volatile.Read(ref _lastMilliseconds);
+            next = Math.Max(now, last + 1);
+        }
+        while (Interlocked.CompareExchange(ref _lastMilliseconds, next, last) != last);
+
+        return new(Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(next)).ToString("N"));
+    }
 
     /// <summary>Parses the canonical text, or says what the form is.</summary>
     public static bool TryParse(string? text, out MaterializationId id)

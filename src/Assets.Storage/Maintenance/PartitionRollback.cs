@@ -91,7 +91,9 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
         MaterializationId? newest = null;
         await foreach (var entry in store.ListAsync(StorageLayout.ManifestPrefix(partition), cancellationToken).ConfigureAwait(false))
         {
-            if (StorageLayout.OwnerOf(entry.Key) is { } owner && string.CompareOrdinal(owner.Id.Value, current.MaterializationId.Value) < 0)
+            if (StorageLayout.OwnerOf(entry.Key) is { } owner
+                && string.CompareOrdinal(owner.Id.Value, current.MaterializationId.Value) < 0
+                && (newest is not { } best || string.CompareOrdinal(owner.Id.Value, best.Value) > 0))
             {
                 newest = owner.Id;
             }
