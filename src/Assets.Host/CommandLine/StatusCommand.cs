@@ -1,9 +1,8 @@
 using System.CommandLine;
-using Assets.Graph;
+using System.Text.Json;
 using Assets.Hosting.Rendering;
-using Assets.Planning;
-using Assets.Selection;
-using Microsoft.Extensions.DependencyInjection;
+using Assets.Metadata;
+using Assets.Partitions;
 
 namespace Assets.Hosting.CommandLine;
 
@@ -17,29 +16,39 @@ internal static class StatusCommand
         var json = new Option<bool>("--json") { Description = "Write {\"rows\": [...]} as described in README." };
         var command = new Command("status", "Show the partition status grid: missing, running, published, stale, waiting, failed, quarantined, each with its cause.") { select, json };
         range.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) => host.RunAsync(
+        command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,
-            async (services, ct) =>
+            async (queries, _, ct) =>
             {
-                var graph = services.GetRequiredService<AssetGraph>();
-                var selected = (parseResult.GetValue(select) is { } s ? AssetSelection.Parse(s) : AssetSelection.All).Resolve(graph);
-                var grid = await PlanningCommands.EvaluateAsync(services, ct).ConfigureAwait(false);
-                var picked = PlanningCommands.Range(range.Read(parseResult));
-                var rows = selected.Select(asset => (Asset: asset.Key, Rows: Planner.RowsInRange(grid, asset, picked))).ToArray();
+                // One path with or without a daemon: the JSON document, rendered as a grid unless --json.
+                var document = await queries.StatusAsync(parseResult.GetValue(select), range.Read(parseResult), ct).ConfigureAwait(false);
                 if (parseResult.GetValue(json))
                 {
-                    await host.Terminal.Out.WriteLineAsync(CommandJson.Status(rows.SelectMany(r => r.Rows).Select(r =>
-                        (r.Partition, StatusGridView.Name(r.Status), r.Cause, r.Stored?.DataVersion, r.Stored?.PublishedAt)))).ConfigureAwait(false);
+                    await host.Terminal.Out.WriteLineAsync(document).ConfigureAwait(false);
                 }
                 else
                 {
-                    StatusGridView.Write(host.Terminal.Console, rows.Where(r => r.Rows.Count > 0)
-                        .Select(r => new StatusRow(r.Asset, r.Rows.Select(c => new StatusCell(c.Partition.Partition, c.Status, c.Cause)).ToArray())).ToArray());
+                    StatusGridView.Write(host.Terminal.Console, Rows(document));
                 }
 
                 return ExitCodes.Success;
             },
             cancellationToken));
         return command;
+    }
+
+    private static StatusRow[] Rows(string document)
+    {
+        using var json = JsonDocument.Parse(document);
+        return json.RootElement.GetProperty("rows").EnumerateArray()
+            .Select(r => (
+                Asset: r.GetProperty("asset").GetString()!,
+                Cell: new StatusCell(
+                    r.GetProperty("partition").GetString() is { } p ? new PartitionKey(p) : null,
+                    Enum.Parse<PartitionStatus>(r.GetProperty("status").GetString()!, ignoreCase: true),
+                    r.GetProperty("cause").GetString())))
+            .GroupBy(r => r.Asset, StringComparer.Ordinal)
+            .Select(g => new StatusRow(AssetKey.Parse(g.Key), g.Select(c => c.Cell).ToArray()))
+            .ToArray();
     }
 }
