@@ -24,12 +24,14 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
 {
     public Terminal Terminal { get; } = terminal;
 
+    public GlobalOptions Globals { get; } = globals;
+
     public async Task<int> RunAsync(ParseResult parseResult, Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
-        var verbose = parseResult.GetValue(globals.Verbose);
+        var verbose = parseResult.GetValue(Globals.Verbose);
         try
         {
-            using var host = BuildHost(parseResult.GetValue(globals.Root), verbose);
+            using var host = BuildHost(parseResult.GetValue(Globals.Root), verbose);
             host.Services.GetRequiredService<IStartupValidator>().Validate();
             _ = host.Services.GetRequiredService<AssetGraph>();
             return await body(host.Services, cancellationToken).ConfigureAwait(false);
