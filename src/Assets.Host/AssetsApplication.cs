@@ -40,6 +40,7 @@ public static class AssetsApplication
             VerifyCommand.Create(host),
             RollbackCommand.Create(host),
             GcCommand.Create(host),
+            ServeCommand.Create(host),
         };
 
         var parseResult = root.Parse(args);

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Assets.Graph;
+using Assets.Hosting.Daemon;
+using Assets.Hosting.Storage;
 using Assets.Partitions;
 using Assets.Selection;
 using Assets.Storage.Metadata;
@@ -22,12 +24,14 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
 {
     public Terminal Terminal { get; } = terminal;
 
+    public GlobalOptions Globals { get; } = globals;
+
     public async Task<int> RunAsync(ParseResult parseResult, Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
-        var verbose = parseResult.GetValue(globals.Verbose);
+        var verbose = parseResult.GetValue(Globals.Verbose);
         try
         {
-            using var host = BuildHost(parseResult.GetValue(globals.Root), verbose);
+            using var host = BuildHost(parseResult.GetValue(Globals.Root), verbose);
             host.Services.GetRequiredService<IStartupValidator>().Validate();
             _ = host.Services.GetRequiredService<AssetGraph>();
             return await body(host.Services, cancellationToken).ConfigureAwait(false);
@@ -47,7 +51,7 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
             await Terminal.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
-        catch (Exception e) when (e is MetadataStoreLockedException or CorruptObjectException or S3StoreException or Backfills.BackfillStateException)
+        catch (Exception e) when (e is MetadataStoreLockedException or DaemonException or CorruptObjectException or S3StoreException or Backfills.BackfillStateException)
         {
             // Errors with a message that already says what is wrong and what to do.
             await Terminal.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
@@ -62,6 +66,26 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
             return ExitCodes.Failure;
         }
     }
+
+    /// <summary>
+    /// Runs a command that only reads (status, plan, freshness): through the daemon's HTTP API while a live daemon is
+    /// advertised next to the metadata store (DuckDB admits one process per file), else from the store in this process.
+    /// </summary>
+    public Task<int> RunQueriesAsync(ParseResult parseResult, Func<IAssetsQueries, IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+        => RunAsync(
+            parseResult,
+            async (services, ct) =>
+            {
+                var storage = services.GetRequiredService<AssetsStorage>();
+                if (DaemonAdvertisement.ReadLive(DaemonAdvertisement.PathFor(storage.MetadataPath)) is { } daemon)
+                {
+                    using var client = new DaemonClient(new HttpClient { BaseAddress = new Uri(daemon.Url.TrimEnd('/') + "/") });
+                    return await body(client, services, ct).ConfigureAwait(false);
+                }
+
+                return await body(new LocalAssetsQueries(services), services, ct).ConfigureAwait(false);
+            },
+            cancellationToken);
 
     private IHost BuildHost(string? root, bool verbose)
     {

@@ -20,23 +20,24 @@ internal static class FreshnessCommand
         var json = new Option<bool>("--json") { Description = "Write {\"assets\": [...]} as described in README." };
         var asOf = new Option<string?>("--as-of") { Description = "Judge at this instant (ISO-8601, e.g. 2026-02-01T02:00:00Z) against what is published now." };
         var command = new Command("freshness", "The freshness of every asset with a policy: fresh, warn, overdue or unknown, with the lag and the late partitions. Exit 1 when one is overdue.") { json, asOf };
-        command.SetAction((parseResult, cancellationToken) => host.RunAsync(
+        command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,
-            async (services, ct) =>
+            async (queries, services, ct) =>
             {
+                // The instant is fixed here, so the daemon judges at the moment the command was run.
                 var at = parseResult.GetValue(asOf) is { } text ? ParseInstant(text) : services.GetRequiredService<IClock>().GetCurrentInstant();
-                var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(ct).ConfigureAwait(false);
-                var results = FreshnessEvaluator.Evaluate(services.GetRequiredService<AssetGraph>(), await metadata.GetStatesAsync(null, ct).ConfigureAwait(false), at);
+                var document = await queries.FreshnessAsync(at, ct).ConfigureAwait(false);
+                var results = FreshnessJson.Read(document);
                 if (parseResult.GetValue(json))
                 {
-                    await host.Terminal.Out.WriteLineAsync(Json(results)).ConfigureAwait(false);
+                    await host.Terminal.Out.WriteLineAsync(document).ConfigureAwait(false);
                 }
                 else
                 {
-                    Write(host.Terminal, results, at);
+                    Write(host.Terminal, results.Assets, at);
                 }
 
-                return results.Any(r => r.State == FreshnessState.Overdue) ? ExitCodes.Failure : ExitCodes.Success;
+                return results.Assets.Any(r => r.State == FreshnessJson.Name(FreshnessState.Overdue)) ? ExitCodes.Failure : ExitCodes.Success;
             },
             cancellationToken));
         return command;
@@ -56,7 +57,7 @@ internal static class FreshnessCommand
             : throw new CommandUsageException($"--as-of '{text}' is not an instant: give ISO-8601 with Z or an offset, for example 2026-02-01T02:00:00Z or 2026-02-01T03:00:00+01:00.");
     }
 
-    private static void Write(Terminal terminal, IReadOnlyList<AssetFreshness> results, Instant at)
+    private static void Write(Terminal terminal, IReadOnlyList<FreshnessJson.Item> results, Instant at)
     {
         if (results.Count == 0)
         {
@@ -67,30 +68,12 @@ internal static class FreshnessCommand
         var table = new Table().Border(TableBorder.Simple).AddColumn("asset").AddColumn("state").AddColumn(new TableColumn("lag").RightAligned()).AddColumn("policy").AddColumn("why");
         foreach (var r in results)
         {
-            var color = r.State switch { FreshnessState.Overdue => "red", FreshnessState.Warn => "yellow", FreshnessState.Fresh => "green", _ => "grey" };
+            var color = r.State switch { "overdue" => "red", "warn" => "yellow", "fresh" => "green", _ => "grey" };
             table.AddRow(
-                Markup.Escape(r.Asset.Value), $"[{color}]{Name(r.State)}[/]", r.Lag is { } lag ? DurationText.Format(lag) : "-", Markup.Escape(r.Policy.Describe()), Markup.Escape(r.Cause));
+                Markup.Escape(r.Asset), $"[{color}]{r.State}[/]", r.LagSeconds is { } lag ? DurationText.Format(Duration.FromSeconds(lag)) : "-", Markup.Escape(r.Policy), Markup.Escape(r.Cause));
         }
 
         terminal.Console.Write(table);
         terminal.Console.MarkupLine(Markup.Escape($"as of {InstantPattern.ExtendedIso.Format(at)}"));
     }
-
-    private static string Json(IReadOnlyList<AssetFreshness> results)
-        => JsonSerializer.Serialize(
-            new Document(results.Select(r => new Item(
-                r.Asset.Value,
-                Name(r.State),
-                r.Lag is { } lag ? (long)lag.TotalSeconds : null,
-                r.Policy.Describe(),
-                r.Overdue.Select(k => k.Value).ToArray(),
-                r.Warned.Select(k => k.Value).ToArray(),
-                r.Cause)).ToArray()),
-            JsonOutput.Options);
-
-    private static string Name(FreshnessState state) => state.ToString().ToLower(CultureInfo.InvariantCulture);
-
-    private sealed record Document(IReadOnlyList<Item> Assets);
-
-    private sealed record Item(string Asset, string State, long? LagSeconds, string Policy, IReadOnlyList<string> Overdue, IReadOnlyList<string> Warn, string Cause);
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Assets.Hosting.Rendering;
+using System.Text.Json;
 
 namespace Assets.Hosting.CommandLine;
 
@@ -15,18 +15,19 @@ internal static class PlanCommand
         var json = new Option<bool>("--json") { Description = "Write {\"steps\": [...], \"blocked\": [...]} as described in README." };
         var command = new Command("plan", "Show which partitions would be materialized and why, and which are blocked, without running anything.") { select, force, json };
         range.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) => host.RunAsync(
+        command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,
-            async (services, ct) =>
+            async (queries, _, ct) =>
             {
-                var plan = await PlanningCommands.PlanAsync(services, parseResult.GetValue(select)!, range.Read(parseResult), parseResult.GetValue(force), ct).ConfigureAwait(false);
+                var document = await queries.PlanAsync(parseResult.GetValue(select)!, range.Read(parseResult), parseResult.GetValue(force), ct).ConfigureAwait(false);
                 if (parseResult.GetValue(json))
                 {
-                    await host.Terminal.Out.WriteLineAsync(CommandJson.Plan(plan.Steps.Select(s => (s.Partition, s.Reason)), plan.Blocked.Select(b => (b.Partition, b.Reason)))).ConfigureAwait(false);
+                    await host.Terminal.Out.WriteLineAsync(document).ConfigureAwait(false);
                 }
                 else
                 {
-                    await PlanningCommands.WritePlanAsync(host.Terminal, plan).ConfigureAwait(false);
+                    using var plan = JsonDocument.Parse(document);
+                    await PlanningCommands.WritePlanAsync(host.Terminal, Items(plan, "steps"), Items(plan, "blocked")).ConfigureAwait(false);
                 }
 
                 return ExitCodes.Success;
@@ -34,4 +35,12 @@ internal static class PlanCommand
             cancellationToken));
         return command;
     }
+
+    private static (string Partition, string Reason)[] Items(JsonDocument plan, string name)
+        => plan.RootElement.GetProperty(name).EnumerateArray().Select(i =>
+        {
+            var asset = i.GetProperty("asset").GetString()!;
+            // The text AssetPartition.ToString writes: asset, or asset[partition].
+            return (i.GetProperty("partition").GetString() is { } p ? $"{asset}[{p}]" : asset, i.GetProperty("reason").GetString()!);
+        }).ToArray();
 }

@@ -33,20 +33,21 @@ internal static class PlanningCommands
         return Planner.CreatePlan(graph, grid, selected, Range(range), force ? PlanMode.Force : PlanMode.MissingOrStale);
     }
 
-    public static async Task WritePlanAsync(Terminal terminal, Plan plan)
+    /// <summary>The plan in words: <paramref name="steps"/> and <paramref name="blocked"/> as (partition, reason).</summary>
+    public static async Task WritePlanAsync(Terminal terminal, IReadOnlyList<(string Partition, string Reason)> steps, IReadOnlyList<(string Partition, string Reason)> blocked)
     {
-        foreach (var step in plan.Steps)
+        foreach (var step in steps)
         {
             await terminal.Out.WriteLineAsync($"run      {step.Partition}  ({step.Reason})").ConfigureAwait(false);
         }
 
-        foreach (var blocked in plan.Blocked)
+        foreach (var item in blocked)
         {
-            await terminal.Out.WriteLineAsync($"blocked  {blocked.Partition}  ({blocked.Reason})").ConfigureAwait(false);
+            await terminal.Out.WriteLineAsync($"blocked  {item.Partition}  ({item.Reason})").ConfigureAwait(false);
         }
 
-        await terminal.Out.WriteLineAsync(plan.IsEmpty && plan.Blocked.Count == 0
+        await terminal.Out.WriteLineAsync(steps.Count == 0 && blocked.Count == 0
             ? "Nothing to do: every selected partition is published and up to date."
-            : $"{plan.Steps.Count} step{(plan.Steps.Count == 1 ? string.Empty : "s")} to run, {plan.Blocked.Count} blocked.").ConfigureAwait(false);
+            : $"{steps.Count} step{(steps.Count == 1 ? string.Empty : "s")} to run, {blocked.Count} blocked.").ConfigureAwait(false);
     }
 }

@@ -1,11 +1,10 @@
 using System.CommandLine;
-using Assets.Freshness;
-using Assets.Graph;
-using Assets.Hosting.Storage;
+using System.Text.Json;
 using Assets.Hosting.Rendering;
-using Assets.Planning;
-using Assets.Selection;
+using Assets.Metadata;
+using Assets.Partitions;
 using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
 using Spectre.Console;
 
 namespace Assets.Hosting.CommandLine;
@@ -20,37 +19,31 @@ internal static class StatusCommand
         var json = new Option<bool>("--json") { Description = "Write {\"rows\": [...]} as described in README." };
         var command = new Command("status", "Show the partition status grid: missing, running, published, stale, waiting, failed, quarantined, each with its cause.") { select, json };
         range.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) => host.RunAsync(
+        command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,
-            async (services, ct) =>
+            async (queries, services, ct) =>
             {
-                var graph = services.GetRequiredService<AssetGraph>();
-                var selected = (parseResult.GetValue(select) is { } s ? AssetSelection.Parse(s) : AssetSelection.All).Resolve(graph);
-                var grid = await PlanningCommands.EvaluateAsync(services, ct).ConfigureAwait(false);
-                var picked = PlanningCommands.Range(range.Read(parseResult));
-                var rows = selected.Select(asset => (Asset: asset.Key, Rows: Planner.RowsInRange(grid, asset, picked))).ToArray();
+                // One path with or without a daemon: the JSON document, rendered as a grid unless --json.
+                var document = await queries.StatusAsync(parseResult.GetValue(select), range.Read(parseResult), ct).ConfigureAwait(false);
                 if (parseResult.GetValue(json))
                 {
-                    await host.Terminal.Out.WriteLineAsync(CommandJson.Status(rows.SelectMany(r => r.Rows).Select(r =>
-                        (r.Partition, StatusGridView.Name(r.Status), r.Cause, r.Stored?.DataVersion, r.Stored?.PublishedAt)))).ConfigureAwait(false);
+                    await host.Terminal.Out.WriteLineAsync(document).ConfigureAwait(false);
                 }
                 else
                 {
-                    StatusGridView.Write(host.Terminal.Console, rows.Where(r => r.Rows.Count > 0)
-                        .Select(r => new StatusRow(r.Asset, r.Rows.Select(c => new StatusCell(c.Partition.Partition, c.Status, c.Cause)).ToArray())).ToArray());
+                    var rows = Rows(document);
+                    StatusGridView.Write(host.Terminal.Console, rows);
 
-                    // Freshness beside the grid: each selected asset with a policy, judged now against what is published.
-                    var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(ct).ConfigureAwait(false);
-                    var selectedKeys = selected.Select(a => a.Key).ToHashSet();
-                    var freshness = FreshnessEvaluator.Evaluate(graph, await metadata.GetStatesAsync(null, ct).ConfigureAwait(false), grid.AsOf)
-                        .Where(f => selectedKeys.Contains(f.Asset))
-                        .ToList();
+                    // Freshness beside the grid: each shown asset with a policy, judged now against what is published.
+                    var shown = rows.Select(r => r.Asset.Value).ToHashSet(StringComparer.Ordinal);
+                    var now = services.GetRequiredService<IClock>().GetCurrentInstant();
+                    var freshness = FreshnessJson.Read(await queries.FreshnessAsync(now, ct).ConfigureAwait(false)).Assets.Where(f => shown.Contains(f.Asset)).ToList();
                     if (freshness.Count > 0)
                     {
                         host.Terminal.Console.WriteLine();
                         foreach (var f in freshness)
                         {
-                            host.Terminal.Console.MarkupLine(Markup.Escape($"freshness {f.Asset}: {f.State.ToString().ToLowerInvariant()} ({f.Policy.Describe()}): {f.Cause}"));
+                            host.Terminal.Console.MarkupLine(Markup.Escape($"freshness {f.Asset}: {f.State} ({f.Policy}): {f.Cause}"));
                         }
                     }
                 }
@@ -59,5 +52,20 @@ internal static class StatusCommand
             },
             cancellationToken));
         return command;
+    }
+
+    private static StatusRow[] Rows(string document)
+    {
+        using var json = JsonDocument.Parse(document);
+        return json.RootElement.GetProperty("rows").EnumerateArray()
+            .Select(r => (
+                Asset: r.GetProperty("asset").GetString()!,
+                Cell: new StatusCell(
+                    r.GetProperty("partition").GetString() is { } p ? new PartitionKey(p) : null,
+                    Enum.Parse<PartitionStatus>(r.GetProperty("status").GetString()!, ignoreCase: true),
+                    r.GetProperty("cause").GetString())))
+            .GroupBy(r => r.Asset, StringComparer.Ordinal)
+            .Select(g => new StatusRow(AssetKey.Parse(g.Key), g.Select(c => c.Cell).ToArray()))
+            .ToArray();
     }
 }

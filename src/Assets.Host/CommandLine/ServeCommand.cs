@@ -1,0 +1,125 @@
+using System.CommandLine;
+using Assets.Freshness;
+using Assets.Graph;
+using Assets.Hosting.Daemon;
+using Assets.Hosting.Rendering;
+using Assets.Hosting.Storage;
+using Assets.Partitions;
+using Assets.Selection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Assets.Hosting.CommandLine;
+
+/// <summary>
+/// <c>serve [--urls U]</c>: the daemon. Opens the metadata store (and so holds DuckDB's one-process lock), advertises
+/// itself in <c>daemon.json</c> next to it, answers the HTTP API, and evaluates freshness every tick until Ctrl+C or SIGTERM.
+/// </summary>
+internal static class ServeCommand
+{
+    public const string DefaultUrl = "http://127.0.0.1:5088";
+
+    public static Command Create(CommandHost host)
+    {
+        var urls = new Option<string>("--urls") { Description = $"Where to listen (default {DefaultUrl}: loopback only).", DefaultValueFactory = _ => DefaultUrl };
+        var command = new Command("serve", "Run the daemon: an HTTP API over the metadata store, freshness checks every tick; the other commands go through it while it runs.") { urls };
+        command.SetAction((parseResult, cancellationToken) => host.RunAsync(
+            parseResult,
+            (services, ct) => ServeAsync(services, parseResult.GetValue(urls)!, parseResult.GetValue(host.Globals.Verbose), ct),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ServeAsync(IServiceProvider services, string url, bool verbose, CancellationToken cancellationToken)
+    {
+        var storage = services.GetRequiredService<AssetsStorage>();
+        // Open first: a second daemon (or a running command) fails here with the store's lock message, before advertising.
+        await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
+        var tickSeconds = services.GetRequiredService<IConfiguration>().GetValue("Assets:Daemon:TickSeconds", 30);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
+        var state = new DaemonState();
+        builder.Services.AddSingleton(state);
+        builder.Services.AddHostedService(sp => new DaemonService(services, state, Duration.FromSeconds(Math.Max(1, tickSeconds)), sp.GetRequiredService<ILogger<DaemonService>>()));
+        // Stopping waits for the loop and in-flight requests; a few seconds, well inside a scheduler's SIGTERM grace.
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+
+        await using var app = builder.Build();
+        MapEndpoints(app, services, state);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        var path = DaemonAdvertisement.PathFor(storage.MetadataPath);
+        var advertisement = DaemonAdvertisement.ForCurrentProcess(app.Urls.First());
+        advertisement.Write(path);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM: a clean stop.
+        }
+        finally
+        {
+            advertisement.RemoveIfOurs(path);
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static void MapEndpoints(WebApplication app, IServiceProvider services, DaemonState state)
+    {
+        var queries = new LocalAssetsQueries(services);
+        app.MapGet("/health", async (CancellationToken ct) =>
+        {
+            var freshness = state.Freshness
+                ?? await LocalAssetsQueries.EvaluateFreshnessAsync(services, services.GetRequiredService<IClock>().GetCurrentInstant(), ct).ConfigureAwait(false);
+            var overdue = freshness.Where(f => f.State == FreshnessState.Overdue).Select(f => f.Asset.Value).ToArray();
+            return Results.Json(new Health(overdue.Length == 0 ? "healthy" : "degraded", overdue), JsonOutput.Options);
+        });
+        app.MapGet("/status", (string? select, string? partition, string? from, string? to, CancellationToken ct)
+            => AnswerAsync(() => queries.StatusAsync(select, (partition, from, to), ct)));
+        app.MapGet("/plan", (string? select, string? partition, string? from, string? to, bool? force, CancellationToken ct)
+            => AnswerAsync(() => queries.PlanAsync(select ?? throw new CommandUsageException("select is required."), (partition, from, to), force ?? false, ct)));
+        app.MapGet("/freshness", (string? asOf, CancellationToken ct)
+            => AnswerAsync(() => queries.FreshnessAsync(asOf is null ? services.GetRequiredService<IClock>().GetCurrentInstant() : ParseInstant(asOf), ct)));
+    }
+
+    private static Instant ParseInstant(string text)
+        => InstantPattern.ExtendedIso.Parse(text) is { Success: true } parsed ? parsed.Value
+            : OffsetDateTimePattern.ExtendedIso.Parse(text) is { Success: true } offset ? offset.Value.ToInstant()
+            : throw new CommandUsageException($"asOf '{text}' is not an instant: give ISO-8601 with Z or an offset, for example 2026-02-01T02:00:00Z.");
+
+    /// <summary>The document, or the error as <c>{"error": ...}</c>: 400 for what the caller got wrong (the CLI's exit code 2), 500 otherwise.</summary>
+    private static async Task<IResult> AnswerAsync(Func<Task<string>> query)
+    {
+        try
+        {
+            return Results.Content(await query().ConfigureAwait(false), "application/json");
+        }
+        catch (Exception e) when (e is AssetSelectionException or UnknownAssetException or PartitionKeyException or CommandUsageException)
+        {
+            return Results.Json(new DaemonError(e.Message), JsonOutput.Options, statusCode: StatusCodes.Status400BadRequest);
+        }
+#pragma warning disable CA1031 // The caller gets the message; the daemon keeps serving.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return Results.Json(new DaemonError(e.Message), JsonOutput.Options, statusCode: StatusCodes.Status500InternalServerError);
+        }
+    }
+
+    private sealed record Health(string Status, IReadOnlyList<string> Overdue);
+}

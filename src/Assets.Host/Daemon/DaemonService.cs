@@ -1,0 +1,74 @@
+using Assets.Freshness;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Assets.Hosting.Daemon;
+
+/// <summary>
+/// The daemon's loop: every tick evaluates freshness, logs each asset whose state changed, keeps the latest result for
+/// <c>/health</c>, and calls the registered <see cref="IDaemonTickHandler"/>s (automation).
+/// </summary>
+internal sealed partial class DaemonService(IServiceProvider services, DaemonState state, Duration tick, ILogger<DaemonService> logger) : BackgroundService
+{
+    private readonly Dictionary<AssetKey, FreshnessState> _previous = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(tick.ToTimeSpan());
+        do
+        {
+            try
+            {
+                await TickAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // One failed tick must not stop the daemon; the next one tries again.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogTickFailed(e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var now = services.GetRequiredService<IClock>().GetCurrentInstant();
+        var results = await LocalAssetsQueries.EvaluateFreshnessAsync(services, now, cancellationToken).ConfigureAwait(false);
+        foreach (var result in results)
+        {
+            if (!_previous.TryGetValue(result.Asset, out var before) || before != result.State)
+            {
+                LogFreshnessChanged(result.Asset.Value, result.State, result.Lag);
+                _previous[result.Asset] = result.State;
+            }
+        }
+
+        state.Freshness = results;
+        foreach (var handler in services.GetServices<IDaemonTickHandler>())
+        {
+            await handler.OnTickAsync(services, results, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Freshness of {Asset} is now {State} (lag {Lag})")]
+    private partial void LogFreshnessChanged(string asset, FreshnessState state, Duration? lag);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A daemon tick failed; the next tick tries again")]
+    private partial void LogTickFailed(Exception exception);
+}
+
+/// <summary>What the daemon's loop last found, for the HTTP API.</summary>
+internal sealed class DaemonState
+{
+    private volatile IReadOnlyList<AssetFreshness>? _freshness;
+
+    /// <summary>The last freshness evaluation, or null before the first tick.</summary>
+    public IReadOnlyList<AssetFreshness>? Freshness { get => _freshness; set => _freshness = value; }
+}

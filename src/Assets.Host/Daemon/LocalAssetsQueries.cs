@@ -1,0 +1,41 @@
+using Assets.Freshness;
+using Assets.Graph;
+using Assets.Hosting.CommandLine;
+using Assets.Hosting.Rendering;
+using Assets.Hosting.Storage;
+using Assets.Planning;
+using Assets.Selection;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+
+namespace Assets.Hosting.Daemon;
+
+/// <summary>Answers the queries in this process, from the metadata store it opens (the daemon, or a command without one).</summary>
+internal sealed class LocalAssetsQueries(IServiceProvider services) : IAssetsQueries
+{
+    public async Task<string> StatusAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken)
+    {
+        var graph = services.GetRequiredService<AssetGraph>();
+        var selected = (select is { } s ? AssetSelection.Parse(s) : AssetSelection.All).Resolve(graph);
+        var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
+        var picked = PlanningCommands.Range(range);
+        return CommandJson.Status(selected.SelectMany(asset => Planner.RowsInRange(grid, asset, picked)).Select(r =>
+            (r.Partition, StatusGridView.Name(r.Status), r.Cause, r.Stored?.DataVersion, r.Stored?.PublishedAt)));
+    }
+
+    public async Task<string> PlanAsync(string select, (string? Partition, string? From, string? To) range, bool force, CancellationToken cancellationToken)
+    {
+        var plan = await PlanningCommands.PlanAsync(services, select, range, force, cancellationToken).ConfigureAwait(false);
+        return CommandJson.Plan(plan.Steps.Select(s => (s.Partition, s.Reason)), plan.Blocked.Select(b => (b.Partition, b.Reason)));
+    }
+
+    public async Task<string> FreshnessAsync(Instant asOf, CancellationToken cancellationToken)
+        => FreshnessJson.Write(await EvaluateFreshnessAsync(services, asOf, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Every asset with a policy judged at <paramref name="asOf"/> against what is published.</summary>
+    public static async Task<IReadOnlyList<AssetFreshness>> EvaluateFreshnessAsync(IServiceProvider services, Instant asOf, CancellationToken cancellationToken)
+    {
+        var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
+        return FreshnessEvaluator.Evaluate(services.GetRequiredService<AssetGraph>(), await metadata.GetStatesAsync(null, cancellationToken).ConfigureAwait(false), asOf);
+    }
+}
