@@ -1,4 +1,5 @@
 using System.Reflection;
+using Assets.Automation;
 using Assets.Freshness;
 using Assets.Partitions;
 
@@ -44,6 +45,9 @@ public sealed class AssetDefinition
 
     /// <summary>How one call of the body can materialize a range of partitions (<see cref="RangeRunsAttribute"/>); <c>null</c> when it cannot.</summary>
     public RangeRunPolicy? RangeRuns { get; internal init; }
+
+    /// <summary>When the daemon materializes the asset by itself (<see cref="AutomationAttribute"/>); <c>null</c>: only when asked.</summary>
+    public AutomationPolicy? Automation { get; internal init; }
 
     /// <summary>The asset's key.</summary>
     public AssetKey Key { get; }

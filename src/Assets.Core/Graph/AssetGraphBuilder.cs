@@ -1,5 +1,6 @@
 using System.Reflection;
 using Assets.CodeVersions;
+using Assets.Automation;
 using Assets.Freshness;
 using Assets.Mappings;
 using Assets.Partitions;
@@ -144,6 +145,7 @@ public sealed class AssetGraphBuilder
 
             var partitions = ReadPartitions(method, Error);
             var freshness = Read(method.GetCustomAttribute<FreshnessAttribute>(), FreshnessPolicy.FromAttribute, Error);
+            var automation = Read(method.GetCustomAttribute<AutomationAttribute>(), AutomationPolicy.FromAttribute, Error);
             var retry = Read(method.GetCustomAttribute<RetryAttribute>(), RetryPolicy.FromAttribute, Error) ?? RetryPolicy.Default;
             var tags = ReadTags(attribute.Tags, Error);
             var owners = attribute.Owners.Select(o => o?.Trim() ?? string.Empty).ToArray();
@@ -199,6 +201,7 @@ public sealed class AssetGraphBuilder
                 output)
             {
                 RangeRuns = rangeRuns,
+                Automation = automation,
             };
         }
 

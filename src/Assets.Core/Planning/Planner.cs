@@ -13,7 +13,8 @@ namespace Assets.Planning;
 /// <item><description>Which partitions: see <see cref="PartitionRange"/>.</description></item>
 /// <item><description>Which of them run: in <see cref="PlanMode.MissingOrStale"/> those missing, stale, failed,
 /// quarantined or waiting; in <see cref="PlanMode.Force"/> all; in <see cref="PlanMode.Missing"/> the missing ones;
-/// in <see cref="PlanMode.FailedAndMissing"/> the missing, failed, quarantined and waiting ones. A running partition
+/// in <see cref="PlanMode.FailedAndMissing"/> the missing, failed, quarantined and waiting ones; in
+/// <see cref="PlanMode.Eager"/> the missing, stale and waiting ones, none that reads a stale upstream outside the plan. A running partition
 /// (another run holds its lease) is blocked in every mode.</description></item>
 /// <item><description>No silent reads of missing data: a partition that reads (through its mappings, as of the grid's
 /// <see cref="StatusGrid.AsOf"/>) an upstream partition that is not a step of the plan and has no published version
@@ -343,6 +344,11 @@ public static class Planner
                             blockedBy = Unavailable(upstream.Rows[j], inSelection: upstreamMarks is not null, asset.Key);
                             break;
                         }
+                        else if (mode == PlanMode.Eager && upstream.Rows[j].Status == PartitionStatus.Stale)
+                        {
+                            blockedBy = $"upstream {upstream.Rows[j].Partition} is stale and not refreshed by this plan: automate it, or materialize it first";
+                            break;
+                        }
                     }
 
                     if (blockedBy is not null)
@@ -397,6 +403,7 @@ public static class Planner
             PartitionStatus.Missing => "missing",
             _ when mode == PlanMode.Missing => null,
             PartitionStatus.Stale when mode == PlanMode.FailedAndMissing => null,
+            PartitionStatus.Failed or PartitionStatus.Quarantined when mode == PlanMode.Eager => null,
             PartitionStatus.Stale => WithCause("stale", row.Cause),
             PartitionStatus.Failed => WithCause("failed last time", row.Cause),
             PartitionStatus.Quarantined => WithCause("quarantined last time", row.Cause),

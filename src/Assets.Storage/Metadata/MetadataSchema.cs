@@ -149,8 +149,16 @@ internal static class MetadataSchema
         );
         """;
 
+    /// <summary>Version 3: per scheduled asset, the newest schedule tick the daemon handled (missed ticks are counted from it).</summary>
+    private const string Version3 = """
+        CREATE TABLE automation_cursors (
+            asset VARCHAR NOT NULL PRIMARY KEY,
+            cursor_at BIGINT NOT NULL         -- unix ticks
+        );
+        """;
+
     /// <summary>Every migration, in order; index i builds version i + 1. Append only: never edit a shipped one.</summary>
-    private static readonly string[] Migrations = [Version1, Version2];
+    private static readonly string[] Migrations = [Version1, Version2, Version3];
 
     /// <summary>The version this build writes.</summary>
     public static int CurrentVersion => Migrations.Length;

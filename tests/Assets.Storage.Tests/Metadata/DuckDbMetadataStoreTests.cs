@@ -249,10 +249,27 @@ public sealed class DuckDbMetadataStoreTests : OpenStoreTests
         await Store.DisposeAsync();
         Store = await Folder.OpenAsync();
 
-        Assert.Equal(2, await Store.GetSchemaVersionAsync());
+        Assert.Equal(3, await Store.GetSchemaVersionAsync());
         Assert.Equal(
-            ["backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "run_events", "schema_version"],
+            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "run_events", "schema_version"],
             await Store.GetTableNamesAsync());
+    }
+
+    [Fact]
+    public async Task AutomationCursors_AreReplacedPerAssetAndSurviveAReopen()
+    {
+        var raw = AssetKey.Parse("raw_orders");
+        await Store.SetAutomationCursorAsync(raw, Instant.FromUtc(2026, 3, 10, 5, 0));
+        await Store.SetAutomationCursorAsync(raw, Instant.FromUtc(2026, 3, 11, 5, 0));
+        await Store.SetAutomationCursorAsync(AssetKey.Parse("snapshot"), Instant.FromUtc(2026, 3, 9, 5, 0));
+
+        await Store.DisposeAsync();
+        Store = await Folder.OpenAsync();
+
+        var cursors = await Store.GetAutomationCursorsAsync();
+        Assert.Equal(2, cursors.Count);
+        Assert.Equal(Instant.FromUtc(2026, 3, 11, 5, 0), cursors[raw]);
+        Assert.Equal(Instant.FromUtc(2026, 3, 9, 5, 0), cursors[AssetKey.Parse("snapshot")]);
     }
 
     [Fact]
