@@ -37,6 +37,7 @@ public static partial class SalesAssets
     [DailyPartitions(FirstDay, End = LastDay, Timezone = ShopTimeZone)]
     [Freshness(MaxLag = "3h")]
     [Retry(MaxAttempts = 4, Delay = "2s", Backoff = Backoff.ExponentialWithJitter)]
+    [Automation(AutomationKind.Eager)]
     public static async Task<IReadOnlyList<RawOrder>> RawOrders(AssetContext context, IOptions<ExampleOptions> options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -93,6 +94,7 @@ public static partial class SalesAssets
         Tags = ["layer=clean"],
         CodeVersion = "1")]
     [DailyPartitions(FirstDay, End = LastDay, Timezone = ShopTimeZone)]
+    [Automation(AutomationKind.Eager)]
     public static IReadOnlyList<Order> CleanOrders(IEnumerable<RawOrder> rawOrders, AssetContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -170,6 +172,7 @@ public static partial class SalesAssets
         Tags = ["layer=mart"])]
     [DailyPartitions(FirstDay, End = LastDay, Timezone = ShopTimeZone)]
     [RangeRuns(PartitionBy = nameof(DailyRevenue.Day))]
+    [Automation(AutomationKind.Eager)]
     public static IReadOnlyList<DailyRevenue> RollingRevenue(AssetContext context, [Window(-6, 0)] IEnumerable<Order> cleanOrders)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -244,6 +247,7 @@ public static partial class SalesAssets
         CodeVersion = "1",
         Tags = ["layer=mart"])]
     [StaticPartitions(SalesRegions.Us, SalesRegions.Eu, SalesRegions.Apac)]
+    [Automation(AutomationKind.Eager)]
     public static RegionRevenue RegionRevenue(AssetContext context, [AllPartitions] IEnumerable<Order> cleanOrders)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -271,6 +275,7 @@ public static partial class SalesAssets
         Owners = [DataTeam],
         CodeVersion = "1",
         Tags = ["layer=mart"])]
+    [Automation(AutomationKind.Eager)]
     public static Summary AllTimeSummary([AllPartitions] IEnumerable<Order> cleanOrders)
     {
         var orders = cleanOrders.ToList();

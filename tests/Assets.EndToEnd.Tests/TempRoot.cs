@@ -8,8 +8,11 @@ public abstract class TempRoot : IDisposable
     /// <summary>The root folder (created by the program on first use).</summary>
     protected string Root { get; }
 
-    /// <summary>Configuration pointing the example program at <see cref="Root"/>.</summary>
-    protected Dictionary<string, string> Environment => new() { ["Assets__Root"] = Root };
+    /// <summary>More configuration for every run of the program, as environment variables (<c>Example__SourceDir</c>).</summary>
+    protected Dictionary<string, string> Settings { get; } = [];
+
+    /// <summary>Configuration pointing the example program at <see cref="Root"/>, with <see cref="Settings"/>.</summary>
+    protected Dictionary<string, string> Environment => new(Settings) { ["Assets__Root"] = Root };
 
     public void Dispose()
     {

@@ -7,27 +7,32 @@ using Spectre.Console;
 
 namespace Assets.Hosting.CommandLine;
 
-/// <summary><c>list [--json]</c>: every asset with its group, partitions, dependencies, checks, freshness policy and code version.</summary>
+/// <summary><c>list [--json]</c>: every asset with its group, partitions, dependencies, checks, freshness policy and state, automation and code version.</summary>
 internal static class ListCommand
 {
     public static Command Create(CommandHost host)
     {
         var json = new Option<bool>("--json") { Description = "Write the stable JSON document described in README instead of a table." };
         var command = new Command("list", "List the assets with group, partitions, dependencies, checks, freshness policy and code version.") { json };
-        command.SetAction((parseResult, cancellationToken) => host.RunAsync(
+        command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,
-            (services, _) => Task.FromResult(Run(host.Terminal, services, parseResult.GetValue(json))),
+            async (queries, services, ct) =>
+            {
+                // Each policy with its state now, judged against what is published (through the daemon while it runs).
+                var now = services.GetRequiredService<IClock>().GetCurrentInstant();
+                var freshness = Rendering.FreshnessJson.Read(await queries.FreshnessAsync(now, ct).ConfigureAwait(false)).Assets.ToDictionary(f => f.Asset, StringComparer.Ordinal);
+                return Run(host.Terminal, services, now, freshness, parseResult.GetValue(json));
+            },
             cancellationToken));
         return command;
     }
 
-    private static int Run(Terminal terminal, IServiceProvider services, bool json)
+    private static int Run(Terminal terminal, IServiceProvider services, Instant now, Dictionary<string, Rendering.FreshnessJson.Item> freshness, bool json)
     {
         var graph = services.GetRequiredService<AssetGraph>();
-        var now = services.GetRequiredService<IClock>().GetCurrentInstant();
         if (json)
         {
-            terminal.Out.WriteLine(AssetListJson.Write(graph.Assets, now));
+            terminal.Out.WriteLine(AssetListJson.Write(graph.Assets, now, freshness));
             return ExitCodes.Success;
         }
 
@@ -44,7 +49,8 @@ internal static class ListCommand
             Field(terminal, "partitions", asset.Partitions is { } p ? $"{p.Describe()}, {p.GetKeys(now).Count} partitions" : "unpartitioned");
             Field(terminal, "reads", asset.Dependencies.Count == 0 ? "-" : string.Join(", ", asset.Dependencies.Select(AssetDescriptions.Dependency)));
             Field(terminal, "checks", asset.Checks.Count == 0 ? "-" : string.Join(", ", asset.Checks.Select(c => c.Name + (c.Blocking ? " (blocking)" : string.Empty))));
-            Field(terminal, "freshness", AssetDescriptions.Freshness(asset.Freshness));
+            Field(terminal, "freshness", AssetDescriptions.Freshness(asset.Freshness) + (freshness.TryGetValue(asset.Key.Value, out var state) ? $": {state.State} ({state.Cause})" : string.Empty));
+            Field(terminal, "automation", asset.Automation?.Describe() ?? "-");
             Field(terminal, "retry", asset.Retry.Describe());
             if (asset.Owners.Count > 0)
             {

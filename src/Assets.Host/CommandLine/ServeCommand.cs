@@ -48,10 +48,17 @@ internal static class ServeCommand
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
+        // A daemon says what it does (freshness transitions, automation runs); --verbose adds the debug detail.
+        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var state = new DaemonState();
         builder.Services.AddSingleton(state);
-        builder.Services.AddHostedService(sp => new DaemonService(services, state, Duration.FromSeconds(Math.Max(1, tickSeconds)), sp.GetRequiredService<ILogger<DaemonService>>()));
+        builder.Services.AddHostedService(sp => new DaemonService(
+            services,
+            state,
+            Duration.FromSeconds(Math.Max(1, tickSeconds)),
+            [new AutomationTickHandler(sp.GetRequiredService<ILogger<AutomationTickHandler>>()), .. services.GetServices<IDaemonTickHandler>()],
+            sp.GetRequiredService<ILogger<DaemonService>>()));
         // Stopping waits for the loop and in-flight requests; a few seconds, well inside a scheduler's SIGTERM grace.
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 

@@ -8,9 +8,9 @@ namespace Assets.Hosting.Daemon;
 
 /// <summary>
 /// The daemon's loop: every tick evaluates freshness, logs each asset whose state changed, keeps the latest result for
-/// <c>/health</c>, and calls the registered <see cref="IDaemonTickHandler"/>s (automation).
+/// <c>/health</c>, and calls <paramref name="handlers"/> in order (automation first, then those registered in the host's services).
 /// </summary>
-internal sealed partial class DaemonService(IServiceProvider services, DaemonState state, Duration tick, ILogger<DaemonService> logger) : BackgroundService
+internal sealed partial class DaemonService(IServiceProvider services, DaemonState state, Duration tick, IReadOnlyList<IDaemonTickHandler> handlers, ILogger<DaemonService> logger) : BackgroundService
 {
     private readonly Dictionary<AssetKey, FreshnessState> _previous = [];
 
@@ -51,7 +51,7 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
         }
 
         state.Freshness = results;
-        foreach (var handler in services.GetServices<IDaemonTickHandler>())
+        foreach (var handler in handlers)
         {
             await handler.OnTickAsync(services, results, cancellationToken).ConfigureAwait(false);
         }

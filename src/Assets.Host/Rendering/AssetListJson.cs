@@ -8,14 +8,15 @@ namespace Assets.Hosting.Rendering;
 /// <summary>
 /// The stable <c>list --json</c> document (README documents it):
 /// <c>{"assets": [{"asset", "group", "description", "owners", "tags", "partitions", "dependencies", "checks",
-/// "freshness", "retry", "codeVersion", "codeVersionSource"}]}</c>, assets in topological order.
+/// "freshness", "automation", "retry", "codeVersion", "codeVersionSource"}]}</c>, assets in topological order; freshness
+/// carries the state judged now (<c>state</c>, <c>cause</c>) when the caller evaluated it.
 /// </summary>
 internal static class AssetListJson
 {
-    public static string Write(IEnumerable<AssetDefinition> assets, Instant now)
-        => JsonSerializer.Serialize(new Document(assets.Select(a => Describe(a, now)).ToArray()), JsonOutput.Options);
+    public static string Write(IEnumerable<AssetDefinition> assets, Instant now, IReadOnlyDictionary<string, Rendering.FreshnessJson.Item>? freshness = null)
+        => JsonSerializer.Serialize(new Document(assets.Select(a => Describe(a, now, freshness?.GetValueOrDefault(a.Key.Value))).ToArray()), JsonOutput.Options);
 
-    private static AssetJson Describe(AssetDefinition asset, Instant now) => new(
+    private static AssetJson Describe(AssetDefinition asset, Instant now, Rendering.FreshnessJson.Item? state) => new(
         asset.Key.Value,
         asset.Group,
         asset.Description,
@@ -29,7 +30,15 @@ internal static class AssetListJson
             f.MaxLag is { } lag ? (long)lag.TotalSeconds : null,
             f.WarnAfter is { } warn ? (long)warn.TotalSeconds : null,
             f.Deadline,
-            f.Deadline is null ? null : f.Zone.Id),
+            f.Deadline is null ? null : f.Zone.Id,
+            state?.State,
+            state?.Cause),
+        asset.Automation is not { } a ? null : new AutomationJson(
+            a.Describe(),
+            a.Kind == AutomationKind.Eager ? "eager" : "cron",
+            a.Cron,
+            a.Cron is null ? null : a.Zone.Id,
+            a.Cron is null ? null : a.MissedTicks.ToString().ToLowerInvariant()),
         new RetryJson(asset.Retry.MaxAttempts, (long)asset.Retry.Delay.TotalMilliseconds, asset.Retry.Backoff.ToString(), (long)asset.Retry.MaxDelay.TotalMilliseconds),
         asset.CodeVersion,
         asset.HasExplicitCodeVersion ? "explicit" : "body");
@@ -57,6 +66,7 @@ internal static class AssetListJson
         IReadOnlyList<DependencyJson> Dependencies,
         IReadOnlyList<CheckJson> Checks,
         FreshnessJson? Freshness,
+        AutomationJson? Automation,
         RetryJson Retry,
         string CodeVersion,
         string CodeVersionSource);
@@ -67,7 +77,9 @@ internal static class AssetListJson
 
     private sealed record CheckJson(string Name, bool Blocking, string? Description);
 
-    private sealed record FreshnessJson(string Description, long? MaxLagSeconds, long? WarnAfterSeconds, string? Deadline, string? Timezone);
+    private sealed record FreshnessJson(string Description, long? MaxLagSeconds, long? WarnAfterSeconds, string? Deadline, string? Timezone, string? State, string? Cause);
+
+    private sealed record AutomationJson(string Description, string Kind, string? Cron, string? Timezone, string? MissedTicks);
 
     private sealed record RetryJson(int MaxAttempts, long DelayMilliseconds, string Backoff, long MaxDelayMilliseconds);
 }

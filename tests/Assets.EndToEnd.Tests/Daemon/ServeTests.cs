@@ -7,8 +7,13 @@ using System.Text.Json;
 namespace Assets.EndToEnd.Tests.Daemon;
 
 /// <summary><c>serve</c> as a user runs it: advertised in daemon.json, answering HTTP, serving the other commands, stopping on SIGTERM.</summary>
-public sealed class ServeTests() : TempRoot("serve")
+public sealed class ServeTests : TempRoot
 {
+    // The example's assets are eager: with automation on, the daemon would materialize January under the comparisons.
+    public ServeTests()
+        : base("serve")
+        => Settings["Assets__Daemon__Automation"] = "false";
+
     private string Advertisement => Path.Combine(Root, "_meta", "daemon.json");
 
     [Fact]

@@ -73,12 +73,13 @@ public sealed class CommandLineTests
                 "  partitions   daily from 2026-01-01 to 2026-01-31 (Europe/Berlin), 31 partitions",
                 "  reads        -",
                 "  checks       -",
-                "  freshness    max lag 3h",
+                "  freshness    max lag 3h: unknown (never published)",
+                "  automation   -",
                 "  retry        3 attempts, 1s exponential with jitter (max 1m)",
                 "  owners       data@shop.io",
                 "  tags         tier=gold",
             ],
-            lines[(raw + 1)..(raw + 8)]);
+            lines[(raw + 1)..(raw + 9)]);
         Assert.Contains("  reads        clean_orders (window(-6, 0))", lines);
         Assert.Contains("  checks       no_negative_amounts (blocking)", lines);
         Assert.Contains("  code version 2", lines);

@@ -1,0 +1,168 @@
+using Assets.Automation;
+using Assets.Execution;
+using Assets.Freshness;
+using Assets.Graph;
+using Assets.Hosting.CommandLine;
+using Assets.Hosting.Storage;
+using Assets.Planning;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Assets.Hosting.Daemon;
+
+/// <summary>
+/// The daemon's automation (<see cref="AutomationAttribute"/>), once per tick: first every schedule's due ticks (per its
+/// missed-tick policy, each tick's partitions forced, the cursor stored after each tick is handled, so a daemon killed
+/// mid-run runs that tick again on restart and never skips it), then one eager plan over every eager asset. Runs are
+/// awaited within the tick: the next tick plans against what they published, and stopping the daemon cancels them
+/// through the executor's clean cancellation (nothing partial published, leases released).
+/// </summary>
+internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandler> logger) : IDaemonTickHandler
+{
+    private bool _warnedNoCursors;
+
+    public async Task OnTickAsync(IServiceProvider services, IReadOnlyList<AssetFreshness> freshness, CancellationToken cancellationToken)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        if (!configuration.GetValue("Assets:Daemon:Automation", true))
+        {
+            return;
+        }
+
+        var graph = services.GetRequiredService<AssetGraph>();
+        var scheduled = AutomationPlanner.ScheduledAssets(graph);
+        var eager = AutomationPlanner.EagerAssets(graph);
+        if (scheduled.Count == 0 && eager.Count == 0)
+        {
+            return;
+        }
+
+        var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
+        if (scheduled.Count > 0)
+        {
+            if (metadata is IAutomationCursorStore cursors)
+            {
+                // A tick on time is one the daemon saw within two of its own ticks (and a minute's slack).
+                var tickSeconds = Math.Max(1, configuration.GetValue("Assets:Daemon:TickSeconds", 30));
+                var onTime = Duration.FromSeconds(2 * tickSeconds) + Duration.FromMinutes(1);
+                await RunSchedulesAsync(services, graph, scheduled, cursors, metadata, onTime, cancellationToken).ConfigureAwait(false);
+            }
+            else if (!_warnedNoCursors)
+            {
+                _warnedNoCursors = true;
+                LogNoCursorStore(metadata.GetType().Name);
+            }
+        }
+
+        if (eager.Count > 0)
+        {
+            var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
+            if (AutomationPlanner.PlanEager(graph, grid) is { IsEmpty: false } plan)
+            {
+                await RunAsync(services, metadata, plan, "eager", cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunSchedulesAsync(
+        IServiceProvider services,
+        AssetGraph graph,
+        IReadOnlyList<AssetDefinition> scheduled,
+        IAutomationCursorStore cursors,
+        Metadata.IMetadataStore metadata,
+        Duration onTime,
+        CancellationToken cancellationToken)
+    {
+        var stored = await cursors.GetAutomationCursorsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var asset in scheduled)
+        {
+            var policy = asset.Automation!;
+            var now = services.GetRequiredService<IClock>().GetCurrentInstant();
+            Instant? cursor = stored.TryGetValue(asset.Key, out var found) ? found : null;
+            var due = AutomationPlanner.DueTicks(policy, cursor, now, onTime);
+            foreach (var skipped in due.Skipped)
+            {
+                LogTickSkipped(asset.Key.Value, skipped, policy.MissedTicks);
+            }
+
+            foreach (var tick in due.Run)
+            {
+                if (AutomationPlanner.PartitionsAt(asset, tick) is { } range)
+                {
+                    var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
+                    var plan = Planner.CreatePlan(graph, grid, [asset], range, PlanMode.Force);
+                    await RunAsync(services, metadata, plan, $"schedule of {asset.Key} at {tick}", cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    LogNothingAtTick(asset.Key.Value, tick);
+                }
+
+                await cursors.SetAutomationCursorAsync(asset.Key, tick, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (cursor != due.Cursor && (due.Run.Count == 0 || due.Run[^1] != due.Cursor))
+            {
+                await cursors.SetAutomationCursorAsync(asset.Key, due.Cursor, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunAsync(IServiceProvider services, Metadata.IMetadataStore metadata, Plan plan, string origin, CancellationToken cancellationToken)
+    {
+        foreach (var blocked in plan.Blocked)
+        {
+            LogBlocked(origin, blocked.Partition, blocked.Reason);
+        }
+
+        if (plan.IsEmpty)
+        {
+            return;
+        }
+
+        var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = Environment.ProcessorCount });
+        var summary = await executor.RunAsync(plan.ToExecutionSteps(), RunId.New(), progress: null, cancellationToken).ConfigureAwait(false);
+        if (summary.Steps.Count == summary.Waiting)
+        {
+            // Sources that have still not arrived: said once a tick at debug level, not as news.
+            LogStillWaiting(origin, summary.RunId, summary.Waiting);
+        }
+        else if (summary.Failed + summary.Quarantined > 0)
+        {
+            LogRunFailed(origin, summary.RunId, Describe(summary));
+        }
+        else if (logger.IsEnabled(LogLevel.Information))
+        {
+            LogRunFinished(origin, summary.RunId, summary.Published, summary.Duration);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Automation ({Origin}) run {Run}: {Published} published in {Duration}")]
+    private partial void LogRunFinished(string origin, RunId run, int published, Duration duration);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Automation ({Origin}) run {Run}: {Summary}")]
+    private partial void LogRunFailed(string origin, RunId run, string summary);
+
+    /// <summary>The summary and each failure's cause: what a person reading the daemon's log needs to act.</summary>
+    private static string Describe(RunSummary summary)
+        => summary.Describe() + string.Concat(summary.Steps
+            .Where(s => s.Outcome is StepOutcome.Failed or StepOutcome.Quarantined)
+            .Select(s => $"; {s.Partition}: {s.Cause}"));
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Automation ({Origin}) run {Run}: {Waiting} partitions still wait for their source")]
+    private partial void LogStillWaiting(string origin, RunId run, int waiting);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Automation ({Origin}) cannot run {Partition}: {Reason}")]
+    private partial void LogBlocked(string origin, AssetPartition partition, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule of {Asset}: the tick at {Tick} was missed while the daemon was down and is skipped (missed ticks: {Policy})")]
+    private partial void LogTickSkipped(string asset, Instant tick, MissedTickPolicy policy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule of {Asset}: no partition exists yet at the tick at {Tick}")]
+    private partial void LogNothingAtTick(string asset, Instant tick);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedules are not run: the metadata store {Store} keeps no automation cursors")]
+    private partial void LogNoCursorStore(string store);
+}
