@@ -43,7 +43,7 @@ public sealed class AutomationPolicy
             return [];
         }
 
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(Zone.Id);
+        var zone = CronText.ToTimeZoneInfo(Zone);
         return Schedule.GetOccurrences(after.ToDateTimeOffset(), until.ToDateTimeOffset(), zone, fromInclusive: false, toInclusive: true)
             .Select(Instant.FromDateTimeOffset);
     }
@@ -86,21 +86,10 @@ public sealed class AutomationPolicy
         }
         else
         {
-            try
-            {
-                schedule = CronExpression.Parse(attribute.Cron, CronFormat.Standard);
-            }
-            catch (CronFormatException e)
-            {
-                errors.Add($"[Automation(Cron = \"{attribute.Cron}\")] is not a five-field cron expression ({e.Message}); for example \"0 6 * * *\" is 06:00 every day.");
-            }
+            schedule = CronText.Parse(attribute.Cron, "Automation(Cron", errors);
         }
 
-        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(attribute.Timezone ?? "UTC");
-        if (zone is null)
-        {
-            errors.Add($"[Automation(Timezone = \"{attribute.Timezone}\")] is not an IANA time zone id such as \"Europe/Berlin\" or \"UTC\".");
-        }
+        var zone = CronText.Zone(attribute.Timezone, "Automation(Timezone", errors);
 
         return errors.Count == 0
             ? new AutomationPolicy(AutomationKind.Cron, attribute.Cron, schedule, zone!, attribute.MissedTicks)

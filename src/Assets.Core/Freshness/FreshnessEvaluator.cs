@@ -186,7 +186,7 @@ public static class FreshnessEvaluator
         return null;
     }
 
-    private static TimeZoneInfo ZoneInfo(FreshnessPolicy policy) => TimeZoneInfo.FindSystemTimeZoneById(policy.Zone.Id);
+    private static TimeZoneInfo ZoneInfo(FreshnessPolicy policy) => CronText.ToTimeZoneInfo(policy.Zone);
 
     private static string Count(int partitions) => partitions == 1 ? "1 partition" : $"{partitions} partitions";
 

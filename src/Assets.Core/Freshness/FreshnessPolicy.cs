@@ -92,21 +92,10 @@ public sealed class FreshnessPolicy
 
         if (attribute.Deadline is not null)
         {
-            try
-            {
-                cron = CronExpression.Parse(attribute.Deadline, CronFormat.Standard);
-            }
-            catch (CronFormatException e)
-            {
-                errors.Add($"[Freshness(Deadline = \"{attribute.Deadline}\")] is not a five-field cron expression ({e.Message}); for example \"0 6 * * *\" is 06:00 every day.");
-            }
+            cron = CronText.Parse(attribute.Deadline, "Freshness(Deadline", errors);
         }
 
-        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(attribute.Timezone ?? "UTC");
-        if (zone is null)
-        {
-            errors.Add($"[Freshness(Timezone = \"{attribute.Timezone}\")] is not an IANA time zone id such as \"Europe/Berlin\" or \"UTC\".");
-        }
+        var zone = CronText.Zone(attribute.Timezone, "Freshness(Timezone", errors);
 
         if (attribute.MaxLag is null && attribute.Deadline is null)
         {
