@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Assets.Automation;
 using Assets.Execution;
 using Assets.Freshness;
@@ -21,6 +23,12 @@ namespace Assets.Hosting.Daemon;
 /// </summary>
 internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandler> logger) : IDaemonTickHandler
 {
+    private static readonly Counter<long> Runs = AssetsTelemetry.Meter.CreateCounter<long>(
+        "assets.automation.runs", "{run}", "Runs the daemon started by itself, by trigger (eager or cron).");
+
+    private static readonly Counter<long> SkippedTicks = AssetsTelemetry.Meter.CreateCounter<long>(
+        "assets.automation.skipped_ticks", "{tick}", "Schedule ticks missed while the daemon was down and skipped by their policy.");
+
     private bool _warnedNoCursors;
 
     public async Task OnTickAsync(IServiceProvider services, IReadOnlyList<AssetFreshness> freshness, CancellationToken cancellationToken)
@@ -61,7 +69,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
             var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
             if (AutomationPlanner.PlanEager(graph, grid) is { IsEmpty: false } plan)
             {
-                await RunAsync(services, metadata, plan, "eager", cancellationToken).ConfigureAwait(false);
+                await RunAsync(services, metadata, plan, "eager", new TagList { { "trigger", "eager" } }, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -85,6 +93,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
             foreach (var skipped in due.Skipped)
             {
                 LogTickSkipped(asset.Key.Value, skipped, policy.MissedTicks);
+                SkippedTicks.Add(1, new KeyValuePair<string, object?>("asset", asset.Key.Value));
             }
 
             foreach (var tick in due.Run)
@@ -93,7 +102,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
                 {
                     var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
                     var plan = Planner.CreatePlan(graph, grid, [asset], range, PlanMode.Force);
-                    await RunAsync(services, metadata, plan, $"schedule of {asset.Key} at {tick}", cancellationToken).ConfigureAwait(false);
+                    await RunAsync(services, metadata, plan, $"schedule of {asset.Key} at {tick}", new TagList { { "trigger", "cron" }, { "asset", asset.Key.Value } }, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -110,7 +119,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         }
     }
 
-    private async Task RunAsync(IServiceProvider services, Metadata.IMetadataStore metadata, Plan plan, string origin, CancellationToken cancellationToken)
+    private async Task RunAsync(IServiceProvider services, Metadata.IMetadataStore metadata, Plan plan, string origin, TagList trigger, CancellationToken cancellationToken)
     {
         foreach (var blocked in plan.Blocked)
         {
@@ -122,6 +131,9 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
             return;
         }
 
+        Runs.Add(1, trigger);
+        using var activity = AssetsTelemetry.ActivitySource.StartActivity("automate");
+        activity?.SetTag("assets.automation.origin", origin);
         var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = Environment.ProcessorCount });
         var summary = await executor.RunAsync(plan.ToExecutionSteps(), RunId.New(), progress: null, cancellationToken).ConfigureAwait(false);
         if (summary.Steps.Count == summary.Waiting)
