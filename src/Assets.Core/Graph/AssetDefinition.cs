@@ -91,6 +91,9 @@ public sealed class AssetDefinition
     /// <summary>What the method returns.</summary>
     public AssetOutput Output { get; }
 
+    /// <summary>How the asset's source is observed (<see cref="SourceObserverAttribute"/>); <c>null</c> when it is not.</summary>
+    public SourceObserverDefinition? SourceObserver { get; internal set; }
+
     /// <summary>The checks of this asset, in declaration order.</summary>
     public IReadOnlyList<AssetCheckDefinition> Checks { get; internal set; } = [];
 

@@ -60,6 +60,7 @@ public sealed class AssetGraphBuilder
         var assets = declared.Select(reading.ReadAsset).OfType<AssetDefinition>().ToList();
         var byKey = assets.ToDictionary(a => a.Key);
         reading.ReadChecks(_types, byKey);
+        reading.ReadObservers(_types, byKey);
         reading.CheckEdges(assets, byKey);
         var ordered = reading.OrderTopologically(assets, byKey);
         if (reading.Errors.Count > 0)
@@ -259,11 +260,8 @@ public sealed class AssetGraphBuilder
                     }
 
                     var location = Location(method);
-                    var target = attribute.Asset.Any(char.IsUpper) ? AssetKey.ToSnakeCase(attribute.Asset) : attribute.Asset;
-                    if (!AssetKey.TryParse(target, out var assetKey, out _) || !_declared.ContainsKey(assetKey))
+                    if (ResolveTarget(attribute.Asset, "AssetCheck", location) is not { } assetKey)
                     {
-                        Errors.Add(new DefinitionError(null, location,
-                            $"[AssetCheck(\"{attribute.Asset}\")] names no asset{Suggestions.DidYouMean(target, DeclaredKeys)}: give the asset's key or nameof its method."));
                         continue;
                     }
 
@@ -317,6 +315,104 @@ public sealed class AssetGraphBuilder
                 if (assets.TryGetValue(key, out var asset))
                 {
                     asset.Checks = list;
+                }
+            }
+        }
+
+        /// <summary>The declared asset an <c>[AssetCheck]</c> or <c>[SourceObserver]</c> names (a key, or a method name); <c>null</c> after reporting it names none.</summary>
+        private AssetKey? ResolveTarget(string asset, string attributeName, string location)
+        {
+            var target = asset.Any(char.IsUpper) ? AssetKey.ToSnakeCase(asset) : asset;
+            if (AssetKey.TryParse(target, out var key, out _) && _declared.ContainsKey(key))
+            {
+                return key;
+            }
+
+            Errors.Add(new DefinitionError(null, location,
+                $"[{attributeName}(\"{asset}\")] names no asset{Suggestions.DidYouMean(target, DeclaredKeys)}: give the asset's key or nameof its method."));
+            return null;
+        }
+
+        public void ReadObservers(IEnumerable<Type> types, Dictionary<AssetKey, AssetDefinition> assets)
+        {
+            var observed = new HashSet<AssetKey>();
+            foreach (var type in types)
+            {
+                foreach (var method in type.GetMethods(DeclaredMethods).OrderBy(m => m.MetadataToken))
+                {
+                    if (method.GetCustomAttribute<SourceObserverAttribute>() is not { } attribute)
+                    {
+                        continue;
+                    }
+
+                    var location = Location(method);
+                    if (ResolveTarget(attribute.Asset, "SourceObserver", location) is not { } assetKey)
+                    {
+                        continue;
+                    }
+
+                    var errorsBefore = Errors.Count;
+                    void Error(string message) => Errors.Add(new DefinitionError(assetKey, location, message));
+                    if (method.GetCustomAttribute<AssetAttribute>() is not null || method.GetCustomAttribute<AssetCheckAttribute>() is not null)
+                    {
+                        Error("a [SourceObserver] cannot also be an [Asset] or an [AssetCheck]: split it in two.");
+                        continue;
+                    }
+
+                    if (!CheckMethodShape(method, Error))
+                    {
+                        continue;
+                    }
+
+                    if (UnwrapAwaitable(method.ReturnType, out _) != typeof(SourceObservation))
+                    {
+                        Error($"an observer must return SourceObservation, Task<SourceObservation> or ValueTask<SourceObservation>, not {TypeName(method.ReturnType)}.");
+                    }
+
+                    var parameters = new List<ParameterBinding>();
+                    foreach (var parameter in method.GetParameters())
+                    {
+                        var parameterType = parameter.ParameterType;
+                        if (parameterType == typeof(SourceContext))
+                        {
+                            parameters.Add(new ContextBinding(parameter));
+                        }
+                        else if (parameterType == typeof(CancellationToken))
+                        {
+                            parameters.Add(new CancellationBinding(parameter));
+                        }
+                        else if (!parameterType.IsByRef && isService(parameterType))
+                        {
+                            parameters.Add(new ServiceBinding(parameter, parameterType));
+                        }
+                        else
+                        {
+                            Error($"parameter '{parameter.Name}' ({TypeName(parameterType)}) is neither a SourceContext, a CancellationToken nor a registered service: an observer looks at the source, not at assets.");
+                        }
+                    }
+
+                    NodaTime.Duration? lateAfter = null;
+                    if (attribute.LateAfter is not null)
+                    {
+                        if (DurationText.TryParse(attribute.LateAfter, out var late, out var lateError))
+                        {
+                            lateAfter = late;
+                        }
+                        else
+                        {
+                            Error($"[SourceObserver(LateAfter = \"{attribute.LateAfter}\")]: {lateError}");
+                        }
+                    }
+
+                    if (!observed.Add(assetKey))
+                    {
+                        Error($"'{assetKey}' already has a [SourceObserver]: an asset's source is observed by one method.");
+                    }
+
+                    if (Errors.Count == errorsBefore && assets.TryGetValue(assetKey, out var asset))
+                    {
+                        asset.SourceObserver = new SourceObserverDefinition(assetKey, method, parameters, lateAfter);
+                    }
                 }
             }
         }

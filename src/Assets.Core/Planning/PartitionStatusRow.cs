@@ -14,4 +14,11 @@ namespace Assets.Planning;
 /// <param name="Cause">Why, as a sentence: the staleness cause, or the stored cause of a running, waiting, failed,
 /// quarantined or missing partition; <c>null</c> for a published partition and a partition never materialized.</param>
 /// <param name="Stored">The stored state, or <c>null</c> when the store has none.</param>
-public readonly record struct PartitionStatusRow(AssetPartition Partition, PartitionStatus Status, string? Cause, PartitionState? Stored);
+public readonly record struct PartitionStatusRow(AssetPartition Partition, PartitionStatus Status, string? Cause, PartitionState? Stored)
+{
+    /// <summary>
+    /// Whether the status comes from the latest observation of the partition's source saying it has not arrived
+    /// (<see cref="SourceObserverAttribute"/>): eager automation does not run such a partition until the source is observed.
+    /// </summary>
+    public bool AwaitsSource { get; init; }
+}

@@ -14,7 +14,8 @@ namespace Assets.Planning;
 /// <item><description>Which of them run: in <see cref="PlanMode.MissingOrStale"/> those missing, stale, failed,
 /// quarantined or waiting; in <see cref="PlanMode.Force"/> all; in <see cref="PlanMode.Missing"/> the missing ones;
 /// in <see cref="PlanMode.FailedAndMissing"/> the missing, failed, quarantined and waiting ones; in
-/// <see cref="PlanMode.Eager"/> the missing, stale and waiting ones, none that reads a stale upstream outside the plan. A running partition
+/// <see cref="PlanMode.Eager"/> the missing, stale and waiting ones, none whose source is observed absent and none that reads a
+/// stale upstream outside the plan. A running partition
 /// (another run holds its lease) is blocked in every mode.</description></item>
 /// <item><description>No silent reads of missing data: a partition that reads (through its mappings, as of the grid's
 /// <see cref="StatusGrid.AsOf"/>) an upstream partition that is not a step of the plan and has no published version
@@ -303,6 +304,13 @@ public static class Planner
                 var reason = mode == PlanMode.Force ? "forced" : ReasonFor(row, mode);
                 if (reason is null)
                 {
+                    continue;
+                }
+
+                if (mode == PlanMode.Eager && row.AwaitsSource)
+                {
+                    // Observed absent: the daemon observes again each tick, and plans the partition once the source is there.
+                    Block(marks, i, row.Partition, "waiting for its source: " + row.Cause, root: null);
                     continue;
                 }
 

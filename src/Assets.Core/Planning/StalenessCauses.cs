@@ -26,6 +26,9 @@ internal static class StalenessCauses
 
     public static string UpstreamStale(AssetPartition upstream) => $"upstream {upstream} is stale";
 
+    public static string SourceChanged(string source, string read, string now)
+        => $"source changed since it was published: {source} ({Short(read)} → {Short(now)})";
+
     /// <summary>Long hashes shortened to their first characters, like git; short explicit versions (<c>"3"</c>) as they are.</summary>
     private static string Short(string version)
         => version.Length > ShownVersionLength + 4 ? version[..ShownVersionLength] + "…" : version;

@@ -31,17 +31,30 @@ public static class StatusEvaluator
     /// partition stored twice the last one counts).</param>
     /// <param name="recordedUpstream">For each materialized partition, the upstream data versions it read (absent: it read nothing).</param>
     /// <param name="asOf">Which partitions exist, and what all-partitions and last-partition mappings read.</param>
+    /// <param name="observations">
+    /// The latest observation of each observed partition's source (<see cref="SourceObserverAttribute"/>): a published
+    /// partition whose source has another version now than the one it was built from is stale; a partition with nothing
+    /// published whose source is observed absent is waiting, and failed past its late-data deadline.
+    /// </param>
     public static StatusGrid Evaluate(
         AssetGraph graph,
         IReadOnlyList<PartitionState> states,
         IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>> recordedUpstream,
-        Instant asOf)
+        Instant asOf,
+        IReadOnlyDictionary<AssetPartition, ObservedSource>? observations = null)
     {
         Preconditions.CheckNotNull(graph);
         Preconditions.CheckNotNull(states);
         Preconditions.CheckNotNull(recordedUpstream);
-        return new Evaluation(graph, recordedUpstream, asOf).Run(states);
+        return new Evaluation(graph, recordedUpstream, asOf, observations ?? new Dictionary<AssetPartition, ObservedSource>()).Run(states);
     }
+
+    /// <summary>
+    /// The source version a materialization was built from is recorded among its upstream versions as an entry naming the
+    /// partition itself (an asset never reads itself, so the entry cannot be mistaken for an input).
+    /// </summary>
+    public static UpstreamVersion SourceVersionEntry(AssetPartition partition, string version)
+        => new(partition.Asset, partition.Partition, Preconditions.CheckNotBlank(version));
 
     private sealed record Slot(PartitionSpace Space, PartitionState?[] States, IReadOnlyList<UpstreamVersion>?[] Recorded);
 
@@ -64,7 +77,11 @@ public static class StatusEvaluator
         }
     }
 
-    private sealed class Evaluation(AssetGraph graph, IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>> recordedUpstream, Instant asOf)
+    private sealed class Evaluation(
+        AssetGraph graph,
+        IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>> recordedUpstream,
+        Instant asOf,
+        IReadOnlyDictionary<AssetPartition, ObservedSource> observations)
     {
         private const int StackLimit = 256;
         private const int IndexedLimit = 16;
@@ -116,16 +133,20 @@ public static class StatusEvaluator
                 }
 
                 var rows = new PartitionStatusRow[space.Count];
+                var observer = asset.SourceObserver;
                 for (var i = 0; i < rows.Length; i++)
                 {
                     var partition = new AssetPartition(asset.Key, space.Keys[i]);
+                    var observed = observer is null ? null : observations.GetValueOrDefault(partition);
                     rows[i] = assetStates[i] switch
                     {
-                        null => new PartitionStatusRow(partition, PartitionStatus.Missing, null, null),
                         { Status: PartitionStatus.Published or PartitionStatus.Stale } state
-                            => StaleCause(asset, i, state, assetRecorded[i] ?? [], edges) is { } cause
+                            => StaleCause(asset, i, partition, state, assetRecorded[i] ?? [], observed, edges) is { } cause
                                 ? new PartitionStatusRow(partition, PartitionStatus.Stale, cause, state)
                                 : new PartitionStatusRow(partition, PartitionStatus.Published, null, state),
+                        { Status: PartitionStatus.Missing or PartitionStatus.Waiting } or null when observed is { Arrived: false }
+                            => NotArrived(partition, observer!, observed, assetStates[i]),
+                        null => new PartitionStatusRow(partition, PartitionStatus.Missing, null, null),
                         var state => new PartitionStatusRow(partition, state.Status, state.Cause, state),
                     };
                 }
@@ -137,7 +158,24 @@ public static class StatusEvaluator
             return new StatusGrid(asOf, order, byAsset);
         }
 
-        private string? StaleCause(AssetDefinition asset, int index, PartitionState state, IReadOnlyList<UpstreamVersion> recorded, (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] edges)
+        /// <summary>A partition with nothing published whose source is observed absent: waiting until its late-data deadline, failed after.</summary>
+        private PartitionStatusRow NotArrived(AssetPartition partition, SourceObserverDefinition observer, ObservedSource observed, PartitionState? stored)
+        {
+            var deadline = observer.DeadlineFor(StepContextWindow(partition));
+            return deadline is { } due && asOf >= due
+                ? new PartitionStatusRow(partition, PartitionStatus.Failed, $"source not arrived by {due}: {observed.Description}", stored) { AwaitsSource = true }
+                : new PartitionStatusRow(
+                    partition,
+                    PartitionStatus.Waiting,
+                    $"source not arrived: {observed.Description} (observed {observed.ObservedAt})" + (deadline is { } d ? $"; fails if still absent at {d}" : string.Empty),
+                    stored) { AwaitsSource = true };
+        }
+
+        private PartitionTimeWindow? StepContextWindow(AssetPartition partition)
+            => graph[partition.Asset].Partitions is { } definition && partition.Partition is { } key ? Execution.StepContext.WindowOf(definition, key) : null;
+
+        private string? StaleCause(
+            AssetDefinition asset, int index, AssetPartition partition, PartitionState state, IReadOnlyList<UpstreamVersion> recorded, ObservedSource? observed, (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] edges)
         {
             if (!string.Equals(state.CodeVersion, asset.CodeVersion, StringComparison.Ordinal))
             {
@@ -151,6 +189,21 @@ public static class StatusEvaluator
 
             Span<bool> matched = recorded.Count <= StackLimit ? stackalloc bool[recorded.Count] : new bool[recorded.Count];
             var matchedCount = 0;
+            if (asset.SourceObserver is not null)
+            {
+                for (var r = 0; r < recorded.Count; r++)
+                {
+                    if (Matches(recorded[r], partition.Asset, partition.Partition))
+                    {
+                        matched[r] = true;
+                        matchedCount++;
+                        if (observed is { Arrived: true, Version: { } now } && !string.Equals(now, recorded[r].DataVersion, StringComparison.Ordinal))
+                        {
+                            return StalenessCauses.SourceChanged(observed.Description, recorded[r].DataVersion, now);
+                        }
+                    }
+                }
+            }
             var cursor = 0;
             Dictionary<AssetPartition, int>? positions = null;
             string? upstreamStale = null;

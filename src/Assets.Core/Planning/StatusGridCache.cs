@@ -11,7 +11,7 @@ namespace Assets.Planning;
 /// <see cref="StatusEvaluator.Evaluate"/> are the same:
 /// <list type="bullet">
 /// <item><description>the store's contents: its <see cref="IMetadataStore.GetStatusFingerprintAsync"/> is equal
-/// (a store that keeps none is always read);</description></item>
+/// (a store that keeps none is always read; source observations, when the store keeps them, count);</description></item>
 /// <item><description>the graph: the same graph with the same code version for every asset;</description></item>
 /// <item><description>time: the same partitions exist for every asset (same count and same last key), so
 /// time passing without a new partition becoming due reuses the grid, and a new day's partition does not.
@@ -48,7 +48,10 @@ public sealed class StatusGridCache
 
         var states = await store.GetStatesAsync(null, ct).ConfigureAwait(false);
         var recorded = await store.GetRecordedUpstreamAsync(null, ct).ConfigureAwait(false);
-        var grid = StatusEvaluator.Evaluate(graph, states, recorded, asOf);
+        var observations = store is Sources.ISourceObservationStore sources && graph.Assets.Any(a => a.SourceObserver is not null)
+            ? await sources.GetObservationsAsync(null, ct).ConfigureAwait(false)
+            : null;
+        var grid = StatusEvaluator.Evaluate(graph, states, recorded, asOf, observations);
         if (fingerprint is not null)
         {
             lock (_lock)

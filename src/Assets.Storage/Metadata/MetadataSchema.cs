@@ -157,8 +157,21 @@ internal static class MetadataSchema
         );
         """;
 
+    /// <summary>Version 4: the latest observation of each observed partition's source.</summary>
+    private const string Version4 = """
+        CREATE TABLE source_observations (
+            asset VARCHAR NOT NULL,
+            partition VARCHAR NOT NULL,       -- '' when unpartitioned
+            arrived BOOLEAN NOT NULL,
+            version VARCHAR,                  -- NULL when not arrived
+            description VARCHAR NOT NULL,
+            observed_at BIGINT NOT NULL,      -- unix ticks of the first identical observation
+            PRIMARY KEY (asset, partition)
+        );
+        """;
+
     /// <summary>Every migration, in order; index i builds version i + 1. Append only: never edit a shipped one.</summary>
-    private static readonly string[] Migrations = [Version1, Version2, Version3];
+    private static readonly string[] Migrations = [Version1, Version2, Version3, Version4];
 
     /// <summary>The version this build writes.</summary>
     public static int CurrentVersion => Migrations.Length;

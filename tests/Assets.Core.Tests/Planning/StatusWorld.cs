@@ -17,6 +17,7 @@ internal sealed class StatusWorld
 
     private readonly Dictionary<AssetPartition, PartitionState> _states = [];
     private readonly Dictionary<AssetPartition, IReadOnlyList<UpstreamVersion>> _recorded = [];
+    private readonly Dictionary<AssetPartition, ObservedSource> _observations = [];
 
     public StatusWorld(params Type[] projects) => Graph = new AssetGraphBuilder().AddTypes(projects).Build();
 
@@ -111,7 +112,21 @@ internal sealed class StatusWorld
     }
 
     public StatusGrid Evaluate(Instant? asOf = null)
-        => StatusEvaluator.Evaluate(Graph, _states.Values.ToList(), _recorded, asOf ?? EndOfJanuary);
+        => StatusEvaluator.Evaluate(Graph, _states.Values.ToList(), _recorded, asOf ?? EndOfJanuary, _observations);
+
+    /// <summary>Records that <paramref name="partition"/> was built from source version <paramref name="sourceVersion"/>, as the executor does.</summary>
+    public StatusWorld BuiltFromSource(AssetPartition partition, string sourceVersion)
+    {
+        _recorded[partition] = [.. _recorded.GetValueOrDefault(partition) ?? [], StatusEvaluator.SourceVersionEntry(partition, sourceVersion)];
+        return this;
+    }
+
+    /// <summary>Stores the latest observation of <paramref name="partition"/>'s source: arrived in <paramref name="version"/>, or absent when null.</summary>
+    public StatusWorld Observe(AssetPartition partition, string? version, Instant? at = null)
+    {
+        _observations[partition] = new ObservedSource(partition, version is not null, version, $"orders/{partition.Partition}.csv", at ?? EndOfJanuary);
+        return this;
+    }
 
     public static IReadOnlyList<PartitionKey?> Keys(AssetDefinition asset, Instant asOf)
         => asset.Partitions is null ? [null] : asset.Partitions.GetKeys(asOf).Select(k => (PartitionKey?)k).ToList();

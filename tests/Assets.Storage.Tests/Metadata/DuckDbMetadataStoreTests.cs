@@ -249,9 +249,9 @@ public sealed class DuckDbMetadataStoreTests : OpenStoreTests
         await Store.DisposeAsync();
         Store = await Folder.OpenAsync();
 
-        Assert.Equal(3, await Store.GetSchemaVersionAsync());
+        Assert.Equal(4, await Store.GetSchemaVersionAsync());
         Assert.Equal(
-            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "run_events", "schema_version"],
+            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "run_events", "schema_version", "source_observations"],
             await Store.GetTableNamesAsync());
     }
 
@@ -270,6 +270,33 @@ public sealed class DuckDbMetadataStoreTests : OpenStoreTests
         Assert.Equal(2, cursors.Count);
         Assert.Equal(Instant.FromUtc(2026, 3, 11, 5, 0), cursors[raw]);
         Assert.Equal(Instant.FromUtc(2026, 3, 9, 5, 0), cursors[AssetKey.Parse("snapshot")]);
+    }
+
+    [Fact]
+    public async Task SourceObservations_KeepTheLatestPerPartition_AnUnchangedOneKeepsItsTimeAndTheFingerprint()
+    {
+        var day = Daily("raw_orders", "2026-01-05");
+        var other = Daily("raw_orders", "2026-01-06");
+        var first = Instant.FromUtc(2026, 1, 6, 1, 0);
+        await Store.RecordObservationsAsync([new ObservedSource(day, false, null, "orders/2026-01-05.csv", first), new ObservedSource(other, true, "aa", "orders/2026-01-06.csv", first)]);
+        var arrived = await Store.GetStatusFingerprintAsync();
+
+        // The same observation again, an hour later: nothing changes.
+        await Store.RecordObservationsAsync([new ObservedSource(other, true, "aa", "orders/2026-01-06.csv", first.Plus(Duration.FromHours(1)))]);
+        Assert.Equal(arrived, await Store.GetStatusFingerprintAsync());
+        Assert.Equal(first, (await Store.GetObservationsAsync())[other].ObservedAt);
+
+        // The day arrives, the other changes: both replaced, with their new time, and the fingerprint moves.
+        var later = first.Plus(Duration.FromHours(2));
+        await Store.RecordObservationsAsync([new ObservedSource(day, true, "bb", "orders/2026-01-05.csv", later), new ObservedSource(other, true, "cc", "orders/2026-01-06.csv", later)]);
+        Assert.NotEqual(arrived, await Store.GetStatusFingerprintAsync());
+
+        await Store.DisposeAsync();
+        Store = await Folder.OpenAsync();
+        var observations = await Store.GetObservationsAsync([AssetKey.Parse("raw_orders")]);
+        Assert.Equal(new ObservedSource(day, true, "bb", "orders/2026-01-05.csv", later), observations[day]);
+        Assert.Equal(new ObservedSource(other, true, "cc", "orders/2026-01-06.csv", later), observations[other]);
+        Assert.Empty(await Store.GetObservationsAsync([AssetKey.Parse("clean_orders")]));
     }
 
     [Fact]

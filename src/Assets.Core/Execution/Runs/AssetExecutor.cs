@@ -81,7 +81,7 @@ public sealed class AssetExecutor
         var started = time.GetTimestamp();
         var events = new RunEvents(_metadata, _clock, run, _logger);
         var env = new ExecutionEnvironment(_graph, _store, _services, _clock, _loggerFactory, _logger, _options, run, events, progress);
-        env = env with { RangeRuns = RangeRunsOf(steps, env) };
+        env = env with { RangeRuns = RangeRunsOf(steps, env), Observations = _metadata as Sources.ISourceObservationStore };
 
         await events.AppendAsync(RunEventKind.RunStarted, message: $"{steps.Count} steps, at most {_options.MaxParallelism} at once").ConfigureAwait(false);
         ExecutorLog.RunStarted(_logger, run, steps.Count, _options.MaxParallelism);

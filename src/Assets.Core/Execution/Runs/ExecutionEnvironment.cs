@@ -19,4 +19,7 @@ internal sealed record ExecutionEnvironment(
 {
     /// <summary>The shared body calls of range runs, by each of their partitions.</summary>
     public IReadOnlyDictionary<AssetPartition, RangeRun> RangeRuns { get; init; } = new Dictionary<AssetPartition, RangeRun>();
+
+    /// <summary>Where the steps record what they observed of their sources; <c>null</c> when the metadata store keeps no observations.</summary>
+    public Sources.ISourceObservationStore? Observations { get; init; }
 }

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Reflection;
 using Assets.Graph;
 using Assets.Metadata;
+using Assets.Planning;
+using Assets.Sources;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.Retry;
 
@@ -95,7 +97,7 @@ internal sealed class StepExecution
         _open = materialization;
 
         var inputs = new UpstreamInputs(_env.Store, _env.Graph.GetUpstreamPartitions(_partition, _env.Clock.GetCurrentInstant()));
-        var upstreamVersions = await inputs.ReadVersionsAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<UpstreamVersion> upstreamVersions = await inputs.ReadVersionsAsync(cancellationToken).ConfigureAwait(false);
         var window = StepContext.WindowOf(_asset.Partitions, _partition.Partition);
         var logger = new StepLogger(_env.LoggerFactory.CreateLogger(_asset.Method.DeclaringType?.FullName ?? "Assets"), _partition, _env.Run, attempt);
         var context = new StepContext(_partition, window, _env.Run, attempt, logger, inputs);
@@ -105,6 +107,13 @@ internal sealed class StepExecution
         try
         {
             var services = scope?.ServiceProvider ?? _env.Services;
+            if (_asset.SourceObserver is not null)
+            {
+                // Observed before the body reads it: a source replaced meanwhile is observed again later and found changed,
+                // so the partition is refreshed once more, never left built from a version it does not record.
+                upstreamVersions = [.. upstreamVersions, await ObserveSourceAsync(services, cancellationToken).ConfigureAwait(false)];
+            }
+
             long? rows;
             MaterializeResult? reported = null;
             IReadOnlyDictionary<string, object?> rangeMetadata = new Dictionary<string, object?>();
@@ -162,6 +171,24 @@ internal sealed class StepExecution
                 await s.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Observes the partition's source and records the observation: absent, it throws <see cref="SourceNotArrivedException"/>
+    /// (the step waits, or fails past its deadline) before the body runs; present, it returns the entry that records the
+    /// version the materialization is built from.
+    /// </summary>
+    private async Task<UpstreamVersion> ObserveSourceAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var observation = await SourceObservers.ObserveAsync(_asset, _partition.Partition, services, cancellationToken).ConfigureAwait(false);
+        if (_env.Observations is { } store)
+        {
+            await store.RecordObservationsAsync([ObservedSource.Of(_partition, observation, _env.Clock.GetCurrentInstant())], cancellationToken).ConfigureAwait(false);
+        }
+
+        return observation.Arrived
+            ? StatusEvaluator.SourceVersionEntry(_partition, observation.Version!)
+            : throw new SourceNotArrivedException(observation.Description);
     }
 
     private async Task<(long? Rows, MaterializeResult? Reported)> WriteOutputAsync(IMaterialization materialization, object? value, CancellationToken cancellationToken)
@@ -250,6 +277,13 @@ internal sealed class StepExecution
     {
         var waiting = error is SourceNotArrivedException;
         var message = Describe(error);
+        if (waiting && _asset.SourceObserver?.DeadlineFor(StepContext.WindowOf(_asset.Partitions, _partition.Partition)) is { } deadline
+            && _env.Clock.GetCurrentInstant() >= deadline)
+        {
+            // Past the late-data deadline an absent source is a failure someone must look at, not a wait.
+            waiting = false;
+            message = $"source not arrived by {deadline}: {((SourceNotArrivedException)error).Source}";
+        }
 
         if (_open is { } materialization)
         {
