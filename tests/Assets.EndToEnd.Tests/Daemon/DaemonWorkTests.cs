@@ -213,6 +213,90 @@ public sealed class DaemonWorkTests() : TempRoot("daemon-work")
         Assert.DoesNotContain(events, e => e.Kind is RunEventKind.RunCompleted or RunEventKind.RunFailed);
     }
 
+    [Fact]
+    public async Task BackfillStartThroughTheDaemon_FollowsIt_CtrlCCancelsItThere_AndCancelGoesStraightToTheDaemon()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var environment = Environment;
+        environment["Assets__Daemon__Slots"] = "1";
+        using var daemon = await DaemonHarness.StartAsync(environment, Root);
+        using var http = new HttpClient { BaseAddress = new Uri(daemon.Url + "/") };
+
+        // backfill start follows the daemon's record; SIGTERM on the command (as Ctrl+C) asks the daemon to cancel it.
+        string? first = null;
+        var output = new List<string>();
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ExampleProgram.RepositoryRoot() };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "ExampleAssets.dll"), "backfill", "start", "--select", "*", "--max-concurrency", "1" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using (var command = System.Diagnostics.Process.Start(start)!)
+        {
+            _ = command.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            while (await command.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                first ??= line;
+                output.Add(line);
+                if (line.StartsWith('[') && line.Contains(" done", StringComparison.Ordinal))
+                {
+                    using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", command.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+                    await kill.WaitForExitAsync(timeout.Token);
+                    break;
+                }
+            }
+
+            while (await command.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                output.Add(line);
+            }
+
+            await command.WaitForExitAsync(timeout.Token);
+            Assert.True(command.ExitCode == 1, string.Join('\n', output));
+        }
+
+        var id = first!.Split(' ', ':')[1];
+        Assert.Contains(output, l => l.StartsWith($"Backfill {id} cancelled", StringComparison.Ordinal));
+        using (var status = JsonDocument.Parse(await http.GetStringAsync(new Uri($"backfills/{id}", UriKind.Relative))))
+        {
+            Assert.Equal("cancelled", status.RootElement.GetProperty("status").GetString());
+        }
+
+        // Resumed in the daemon, then cancelled by `backfill cancel`, which asks the daemon directly.
+        using (var resumed = await http.PostAsync(new Uri($"backfills/{id}/resume", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, resumed.StatusCode);
+            Assert.Equal("running", (await resumed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        }
+
+        var cancel = await ExampleProgram.RunAsync(environment, "backfill", "cancel", id);
+        Assert.True(cancel.ExitCode == 0, cancel.Error + cancel.Out);
+        Assert.False(File.Exists(Path.Combine(Root, "_meta", "cancel-requests", id)), "no request file through the daemon");
+        using (var status = JsonDocument.Parse(await http.GetStringAsync(new Uri($"backfills/{id}", UriKind.Relative))))
+        {
+            // The command starts in about a second; on a fast machine the rest of the backfill may be done by then.
+            var ended = status.RootElement.GetProperty("status").GetString();
+            Assert.Contains($"Backfill {id} {(ended == "completed" ? "ended completed before it could be cancelled" : "cancelled")}", cancel.Out, StringComparison.Ordinal);
+            Assert.Contains(ended, new[] { "cancelled", "completed" });
+        }
+
+        var resume = await ExampleProgram.RunAsync(environment, "backfill", "resume", id);
+        Assert.True(resume.ExitCode == 0, resume.Error + resume.Out);
+        Assert.Matches($"Backfill {id} (already )?completed", resume.Out);
+        var stopped = await daemon.StopAsync();
+        Assert.Equal(0, stopped.ExitCode);
+    }
+
     /// <summary>The leases table as the daemon left it (read raw: opening the store drops leases of gone processes).</summary>
     private void AssertNoLeaseLeft()
     {
