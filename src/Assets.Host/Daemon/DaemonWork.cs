@@ -229,8 +229,14 @@ internal sealed partial class DaemonWork : IAsyncDisposable
             _backfills[id] = running;
         }
 
-        // Once it is recorded running (or has already ended), the caller's next read shows it so.
+        // Once it is recorded running (or has already ended), the caller's next read shows it so; an error before it
+        // could start (its record forbids running it) is the caller's answer.
         await Task.WhenAny(started.Task, running.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (started.Task is { IsFaulted: true, Exception.InnerException: { } error })
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
         return await RequireAsync(id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -248,7 +254,11 @@ internal sealed partial class DaemonWork : IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            LogBackfillFailed(e, id.Value);
+            // Before it started (an unknown or foreign backfill), the caller gets the error; after, it is logged.
+            if (!started.TrySetException(e))
+            {
+                LogBackfillFailed(e, id.Value);
+            }
         }
         finally
         {
