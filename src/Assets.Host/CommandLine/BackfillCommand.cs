@@ -3,6 +3,7 @@ using System.Globalization;
 using Assets.Backfills;
 using Assets.Execution;
 using Assets.Graph;
+using Assets.Hosting.Daemon;
 using Assets.Hosting.Rendering;
 using Assets.Hosting.Storage;
 using Assets.Planning;
@@ -65,44 +66,131 @@ internal static class BackfillCommand
             parseResult,
             async (services, ct) =>
             {
-                if (!BackfillRequest.TryParseReprocess(parseResult.GetValue(reprocess), out var mode) || !BackfillRequest.TryParseOrder(parseResult.GetValue(order), out var ordering))
+                var named = parseResult.GetValue(partitions);
+                var (partition, from, to) = range.Read(parseResult);
+                var body = new BackfillStartRequest(
+                    parseResult.GetValue(select),
+                    partition,
+                    from,
+                    to,
+                    named is null ? null : NamedPartitions(named),
+                    parseResult.GetValue(reprocess),
+                    parseResult.GetValue(order),
+                    parseResult.GetValue(concurrency),
+                    parseResult.GetValue(perRun),
+                    parseResult.GetValue(dryRun));
+                var request = body.ToRequest();
+                if (CommandHost.ConnectToDaemon(services) is { } daemon)
                 {
-                    throw new CommandUsageException("--reprocess takes missing-or-stale, missing, failed-and-missing or all; --order takes newest-first or oldest-first.");
+                    using (daemon)
+                    {
+                        var answer = await daemon.StartBackfillAsync(body, ct).ConfigureAwait(false);
+                        if (body.DryRun)
+                        {
+                            await WriteDryRunAsync(host.Terminal, BackfillJson.ParseDryRun(answer), parseResult.GetValue(json)).ConfigureAwait(false);
+                            return ExitCodes.Success;
+                        }
+
+                        var started = BackfillJson.ParseStarted(answer);
+                        return await WriteStartedAsync(host.Terminal, started).ConfigureAwait(false) is { } backfill
+                            ? await FollowAsync(host.Terminal, daemon, backfill, ct).ConfigureAwait(false)
+                            : ExitCodes.Success;
+                    }
                 }
 
-                var named = parseResult.GetValue(partitions);
-                var request = new BackfillRequest
-                {
-                    Selection = parseResult.GetValue(select)!,
-                    Range = named is not null ? NamedPartitions(named) : PlanningCommands.Range(range.Read(parseResult)),
-                    Reprocess = mode,
-                    Order = ordering,
-                    MaxConcurrency = parseResult.GetValue(concurrency),
-                    MaxPartitionsPerRun = parseResult.GetValue(perRun),
-                };
                 var graph = services.GetRequiredService<AssetGraph>();
                 var grid = await PlanningCommands.EvaluateAsync(services, ct).ConfigureAwait(false);
                 var plan = BackfillPlan.Create(graph, grid, request);
-                if (parseResult.GetValue(dryRun))
+                if (body.DryRun)
                 {
-                    await WriteDryRunAsync(host.Terminal, plan, parseResult.GetValue(json)).ConfigureAwait(false);
+                    await WriteDryRunAsync(host.Terminal, BackfillJson.ParseDryRun(BackfillJson.DryRun(plan)), parseResult.GetValue(json)).ConfigureAwait(false);
                     return ExitCodes.Success;
                 }
 
                 if (plan.Steps.Count == 0)
                 {
-                    await host.Terminal.Out.WriteLineAsync("Nothing to backfill: every selected partition in range is published and up to date for this reprocess mode.").ConfigureAwait(false);
+                    await WriteStartedAsync(host.Terminal, BackfillJson.ParseStarted(BackfillJson.Started(null, 0, request))).ConfigureAwait(false);
                     return ExitCodes.Success;
                 }
 
                 var runner = await RunnerAsync(services, ct).ConfigureAwait(false);
-                var backfill = await runner.CreateAsync(plan, ct).ConfigureAwait(false);
-                await host.Terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"Backfill {backfill.Id}: {plan.Steps.Count} steps in {plan.Runs} runs ({Describe(request)}); resume it with `backfill resume {backfill.Id}` if it stops.")).ConfigureAwait(false);
-                return await RunAsync(host.Terminal, services, runner, backfill, ct).ConfigureAwait(false);
+                var created = await runner.CreateAsync(plan, ct).ConfigureAwait(false);
+                await WriteStartedAsync(host.Terminal, BackfillJson.ParseStarted(BackfillJson.Started(created, plan.Runs, request))).ConfigureAwait(false);
+                return await RunAsync(host.Terminal, services, runner, created, ct).ConfigureAwait(false);
             },
             cancellationToken));
         return command;
+    }
+
+    /// <summary>What <c>backfill start</c> says first; returns the backfill started, or null when there was nothing to backfill.</summary>
+    private static async Task<BackfillView?> WriteStartedAsync(Terminal terminal, BackfillJson.StartedView started)
+    {
+        if (started.Backfill is not { } backfill)
+        {
+            await terminal.Out.WriteLineAsync("Nothing to backfill: every selected partition in range is published and up to date for this reprocess mode.").ConfigureAwait(false);
+            return null;
+        }
+
+        await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Backfill {backfill.Id}: {backfill.Steps} steps in {started.Runs} runs ({started.Description}); resume it with `backfill resume {backfill.Id}` if it stops.")).ConfigureAwait(false);
+        return backfill;
+    }
+
+    /// <summary>
+    /// Follows a backfill running in the daemon by reading its record until it ends, showing its counts as they change.
+    /// Ctrl+C here asks the daemon to cancel it (cleanly, as there) and shows how it ended.
+    /// </summary>
+    private static async Task<int> FollowAsync(Terminal terminal, DaemonClient daemon, BackfillView backfill, CancellationToken cancellationToken)
+    {
+        var id = BackfillId.Parse(backfill.Id);
+        var current = backfill;
+        var view = RunProgressView.Start(terminal, $"backfill {id}", current.Steps, current.Done, current.Failed, current.Skipped);
+        await using (view.ConfigureAwait(false))
+        {
+            var cancelled = false;
+            try
+            {
+                while (current.IsRunning)
+                {
+                    try
+                    {
+                        var token = cancelled ? CancellationToken.None : cancellationToken;
+                        await Task.Delay(FollowInterval, token).ConfigureAwait(false);
+                        current = BackfillJson.ParseStatus(await daemon.GetBackfillAsync(id, token).ConfigureAwait(false));
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !cancelled)
+                    {
+                        // Ctrl+C: the daemon stops it and answers once it has.
+                        cancelled = true;
+                        current = BackfillJson.ParseStatus(await daemon.CancelBackfillAsync(id, CancellationToken.None).ConfigureAwait(false));
+                    }
+
+                    view.Counted(current.Done, current.Failed, current.Skipped);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                await view.DisposeAsync().ConfigureAwait(false);
+                await terminal.Error.WriteLineAsync($"The daemon stopped while backfill {id} ran: it was cancelled cleanly there; `backfill status {id}` shows how far it got, `backfill resume {id}` goes on.").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+        }
+
+        return await WriteEndedAsync(terminal, current.Id, current.Status, current.Message, view.Describe()).ConfigureAwait(false);
+    }
+
+    private static TimeSpan FollowInterval { get; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The last lines of a backfill run, in this process or followed in the daemon; its exit code.</summary>
+    private static async Task<int> WriteEndedAsync(Terminal terminal, string id, string status, string? message, string counts)
+    {
+        await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Backfill {id} {status}: {message}. {counts}.")).ConfigureAwait(false);
+        if (status == BackfillJson.Name(BackfillStatus.Failed))
+        {
+            await terminal.Out.WriteLineAsync($"`backfill status {id}` lists what did not publish; `backfill resume {id}` retries it.").ConfigureAwait(false);
+        }
+
+        return status == BackfillJson.Name(BackfillStatus.Completed) ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     private static Command List(CommandHost host)
@@ -113,13 +201,26 @@ internal static class BackfillCommand
             parseResult,
             async (services, ct) =>
             {
-                var backfills = await (await RunnerAsync(services, ct).ConfigureAwait(false)).ListAsync(ct).ConfigureAwait(false);
+                string document;
+                if (CommandHost.ConnectToDaemon(services) is { } daemon)
+                {
+                    using (daemon)
+                    {
+                        document = await daemon.ListBackfillsAsync(ct).ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    document = BackfillJson.List(await (await RunnerAsync(services, ct).ConfigureAwait(false)).ListAsync(ct).ConfigureAwait(false));
+                }
+
                 if (parseResult.GetValue(json))
                 {
-                    await host.Terminal.Out.WriteLineAsync(BackfillJson.List(backfills)).ConfigureAwait(false);
+                    await host.Terminal.Out.WriteLineAsync(document).ConfigureAwait(false);
                     return ExitCodes.Success;
                 }
 
+                var backfills = BackfillJson.ParseList(document);
                 if (backfills.Count == 0)
                 {
                     await host.Terminal.Out.WriteLineAsync("No backfills yet: start one with `backfill start --select S --from A --to B`.").ConfigureAwait(false);
@@ -133,9 +234,9 @@ internal static class BackfillCommand
                 foreach (var b in backfills)
                 {
                     table.AddRow(
-                        b.Id.Value, BackfillJson.Name(b.Status), Markup.Escape(b.Request.Selection), Markup.Escape(b.Request.Range.ToString()),
-                        BackfillRequest.Describe(b.Request.Reprocess), Count(b.Counts.Steps), Count(b.Counts.Published), Count(b.Counts.Failed),
-                        NodaTime.Text.InstantPattern.General.Format(b.CreatedAt));
+                        b.Id, b.Status, Markup.Escape(b.Selection), Markup.Escape(RangeOf(b).ToString()),
+                        b.Reprocess ?? string.Empty, Count(b.Steps), Count(b.Done), Count(b.Failed),
+                        Created(b.CreatedAt));
                 }
 
                 host.Terminal.Console.Write(table);
@@ -148,30 +249,29 @@ internal static class BackfillCommand
     private static Command Status(CommandHost host)
     {
         var json = new Option<bool>("--json") { Description = "Write the backfill as one object of backfill list --json, with its failures." };
-        return ForOneBackfill(host, "status", "One backfill: its counts, and every partition that failed, was skipped or blocked, with the error.", [json], async (parseResult, _, runner, backfill, ct) =>
+        return ForOneBackfill(host, "status", "One backfill: its counts, and every partition that failed, was skipped or blocked, with the error.", [json], async (parseResult, document, _) =>
             {
-                var steps = await runner.GetStepsAsync(backfill.Id, ct).ConfigureAwait(false);
                 if (parseResult.GetValue(json))
                 {
-                    await host.Terminal.Out.WriteLineAsync(BackfillJson.Status(backfill, steps)).ConfigureAwait(false);
+                    await host.Terminal.Out.WriteLineAsync(document).ConfigureAwait(false);
                     return ExitCodes.Success;
                 }
 
-                var c = backfill.Counts;
+                var backfill = BackfillJson.ParseStatus(document);
                 var lines = new List<string>
                 {
-                    $"Backfill {backfill.Id}: {BackfillJson.Name(backfill.Status)}",
-                    $"  {Describe(backfill.Request)}",
-                    string.Create(CultureInfo.InvariantCulture, $"  {c.Steps} steps: {c.Published} done, {c.Failed} failed, {c.Skipped} skipped or blocked, {c.Remaining} remaining"),
+                    $"Backfill {backfill.Id}: {backfill.Status}",
+                    $"  {BackfillJson.Describe(backfill)}",
+                    string.Create(CultureInfo.InvariantCulture, $"  {backfill.Steps} steps: {backfill.Done} done, {backfill.Failed} failed, {backfill.Skipped} skipped or blocked, {backfill.Remaining} remaining"),
                 };
                 if (backfill.Message is { } message)
                 {
                     lines.Add("  " + message);
                 }
 
-                foreach (var step in steps.Where(s => s.State is not (BackfillStepState.Published or BackfillStepState.Pending or BackfillStepState.Running or BackfillStepState.Cancelled)))
+                foreach (var step in backfill.Failures)
                 {
-                    lines.Add($"  {BackfillJson.Name(step.State),-11} {step.Partition}{(step.Error is { } e ? "  " + e : string.Empty)}");
+                    lines.Add($"  {step.State,-11} {MaterializeLine.PartitionText(step.Asset, step.Partition)}{(step.Error is { } e ? "  " + e : string.Empty)}");
                 }
 
                 foreach (var line in lines)
@@ -185,22 +285,27 @@ internal static class BackfillCommand
 
     private static Command Resume(CommandHost host)
     {
-        return ForOneBackfill(host, "resume", "Run what a backfill has not published yet: after a crash, a cancel or failures. Published partitions are never redone.", [], async (_, services, runner, backfill, ct) =>
+        return ForOneBackfill(host, "resume", "Run what a backfill has not published yet: after a crash, a cancel or failures. Published partitions are never redone.", [], async (_, document, run) =>
             {
-                if (backfill.Status == BackfillStatus.Completed)
+                var backfill = BackfillJson.ParseStatus(document);
+                if (backfill.Status == BackfillJson.Name(BackfillStatus.Completed))
                 {
-                    await host.Terminal.Out.WriteLineAsync($"Backfill {backfill.Id} already completed: every one of its {backfill.Counts.Steps} partitions is published.").ConfigureAwait(false);
+                    await host.Terminal.Out.WriteLineAsync($"Backfill {backfill.Id} already completed: every one of its {backfill.Steps} partitions is published.").ConfigureAwait(false);
                     return ExitCodes.Success;
                 }
 
-                await host.Terminal.Out.WriteLineAsync($"Resuming backfill {backfill.Id} ({BackfillJson.Name(backfill.Status)}): {backfill.Counts.Published} of {backfill.Counts.Steps} published.").ConfigureAwait(false);
-                return await RunAsync(host.Terminal, services, runner, backfill, ct).ConfigureAwait(false);
+                await host.Terminal.Out.WriteLineAsync($"Resuming backfill {backfill.Id} ({backfill.Status}): {backfill.Done} of {backfill.Steps} published.").ConfigureAwait(false);
+                return await run().ConfigureAwait(false);
             });
     }
 
-    /// <summary>A subcommand that takes a backfill id, finds the backfill (exit 2 naming `backfill list` when unknown) and hands it to <paramref name="body"/>.</summary>
+    /// <summary>
+    /// A subcommand that takes a backfill id, reads the backfill's <c>backfill status --json</c> document (from the daemon
+    /// while one runs, else from the store; exit 2 naming `backfill list` when unknown) and hands it to
+    /// <paramref name="body"/> with a function that resumes the backfill (in the daemon, followed; or here, in the foreground).
+    /// </summary>
     private static Command ForOneBackfill(
-        CommandHost host, string name, string description, Option[] options, Func<ParseResult, IServiceProvider, BackfillRunner, Backfill, CancellationToken, Task<int>> body)
+        CommandHost host, string name, string description, Option[] options, Func<ParseResult, string, Func<Task<int>>, Task<int>> body)
     {
         var id = IdArgument();
         var command = new Command(name, description) { id };
@@ -213,10 +318,24 @@ internal static class BackfillCommand
             parseResult,
             async (services, ct) =>
             {
-                var runner = await RunnerAsync(services, ct).ConfigureAwait(false);
                 var backfillId = ParseId(parseResult.GetValue(id));
+                if (CommandHost.ConnectToDaemon(services) is { } daemon)
+                {
+                    using (daemon)
+                    {
+                        var document = await daemon.GetBackfillAsync(backfillId, ct).ConfigureAwait(false);
+                        return await body(parseResult, document, async () =>
+                        {
+                            var resumed = BackfillJson.ParseStatus(await daemon.ResumeBackfillAsync(backfillId, ct).ConfigureAwait(false));
+                            return await FollowAsync(host.Terminal, daemon, resumed, ct).ConfigureAwait(false);
+                        }).ConfigureAwait(false);
+                    }
+                }
+
+                var runner = await RunnerAsync(services, ct).ConfigureAwait(false);
                 var backfill = await runner.GetAsync(backfillId, ct).ConfigureAwait(false) ?? throw NotFound(backfillId);
-                return await body(parseResult, services, runner, backfill, ct).ConfigureAwait(false);
+                var steps = await runner.GetStepsAsync(backfillId, ct).ConfigureAwait(false);
+                return await body(parseResult, BackfillJson.Status(backfill, steps), () => RunAsync(host.Terminal, services, runner, backfill, ct)).ConfigureAwait(false);
             },
             cancellationToken));
         return command;
@@ -231,6 +350,17 @@ internal static class BackfillCommand
             async (services, ct) =>
             {
                 var backfillId = ParseId(parseResult.GetValue(id));
+                if (CommandHost.ConnectToDaemon(services) is { } daemon)
+                {
+                    using (daemon)
+                    {
+                        // Straight to the daemon: it stops the backfill cleanly and answers once it has.
+                        var stopped = BackfillJson.ParseStatus(await daemon.CancelBackfillAsync(backfillId, ct).ConfigureAwait(false));
+                        await WriteCancelledAsync(host.Terminal, stopped.Id, stopped.Status, stopped.Message, stopped.Done, stopped.Steps).ConfigureAwait(false);
+                        return ExitCodes.Success;
+                    }
+                }
+
                 var storage = services.GetRequiredService<AssetsStorage>();
                 BackfillRunner runner;
                 try
@@ -243,13 +373,19 @@ internal static class BackfillCommand
                     return await RequestCancelAsync(host.Terminal, new BackfillCancelRequests(storage.MetadataPath), backfillId, locked, ct).ConfigureAwait(false);
                 }
 
+                _ = await runner.GetAsync(backfillId, ct).ConfigureAwait(false) ?? throw NotFound(backfillId);
                 var backfill = await runner.CancelAsync(backfillId, ct).ConfigureAwait(false);
-                await host.Terminal.Out.WriteLineAsync($"Backfill {backfill.Id} cancelled: {backfill.Counts.Published} of {backfill.Counts.Steps} published; `backfill resume {backfill.Id}` goes on from there.").ConfigureAwait(false);
+                await WriteCancelledAsync(host.Terminal, backfill.Id.Value, BackfillJson.Name(BackfillStatus.Cancelled), backfill.Message, backfill.Counts.Published, backfill.Counts.Steps).ConfigureAwait(false);
                 return ExitCodes.Success;
             },
             cancellationToken));
         return command;
     }
+
+    private static async Task WriteCancelledAsync(Terminal terminal, string id, string status, string? message, int done, int steps)
+        => await terminal.Out.WriteLineAsync(status == BackfillJson.Name(BackfillStatus.Cancelled)
+            ? string.Create(CultureInfo.InvariantCulture, $"Backfill {id} cancelled: {done} of {steps} published; `backfill resume {id}` goes on from there.")
+            : $"Backfill {id} ended {status} before it could be cancelled: {message}.").ConfigureAwait(false);
 
     private static async Task<int> RequestCancelAsync(Terminal terminal, BackfillCancelRequests requests, BackfillId id, MetadataStoreLockedException locked, CancellationToken cancellationToken)
     {
@@ -299,14 +435,7 @@ internal static class BackfillCommand
 
         await view.DisposeAsync().ConfigureAwait(false);
         var result = ended.Backfill;
-        await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Backfill {result.Id} {BackfillJson.Name(result.Status)}: {result.Message}. {view.Describe()}.")).ConfigureAwait(false);
-        if (result.Status is BackfillStatus.Failed)
-        {
-            await terminal.Out.WriteLineAsync($"`backfill status {result.Id}` lists what did not publish; `backfill resume {result.Id}` retries it.").ConfigureAwait(false);
-        }
-
-        return result.Status == BackfillStatus.Completed ? ExitCodes.Success : ExitCodes.Failure;
+        return await WriteEndedAsync(terminal, result.Id.Value, BackfillJson.Name(result.Status), result.Message, view.Describe()).ConfigureAwait(false);
     }
 
     private static async Task<BackfillRunner> RunnerAsync(IServiceProvider services, CancellationToken cancellationToken)
@@ -324,44 +453,46 @@ internal static class BackfillCommand
             request => Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = request.MaxConcurrency, Slots = slots, Priority = StepPriority.Backfill }));
     }
 
-    private static async Task WriteDryRunAsync(Terminal terminal, BackfillPlan plan, bool json)
+    /// <summary>A dry run from its document, computed here or by the daemon: the <c>plan --json</c> part with <paramref name="json"/>, else the runs in words.</summary>
+    private static async Task WriteDryRunAsync(Terminal terminal, BackfillJson.DryRunDocument plan, bool json)
     {
         if (json)
         {
-            await terminal.Out.WriteLineAsync(CommandJson.Plan(
-                plan.Plan.Steps.Select(s => (s.Partition, s.Reason)),
-                plan.Plan.Blocked.Select(b => (b.Partition, b.Reason)))).ConfigureAwait(false);
+            await terminal.Out.WriteLineAsync(CommandJson.Plan(plan.Steps, plan.Blocked)).ConfigureAwait(false);
             return;
         }
 
-        foreach (var run in plan.Steps.Where(s => s.BlockedReason is null).GroupBy(s => s.Chunk))
+        foreach (var run in plan.Runs)
         {
-            var steps = run.ToList();
-            var what = steps.Count == 1
-                ? $"{steps[0].Partition}  ({steps[0].Reason})"
-                : $"{steps[0].Partition.Asset}[{steps[0].Partition.Partition}..{steps[^1].Partition.Partition}]  (one run of {steps.Count} partitions)";
+            var what = run.Partitions.Count == 1
+                ? $"{MaterializeLine.PartitionText(run.Asset, run.Partitions[0])}  ({run.Reason})"
+                : $"{run.Asset}[{run.Partitions[0]}..{run.Partitions[^1]}]  (one run of {run.Partitions.Count} partitions)";
             await terminal.Out.WriteLineAsync($"run      {what}").ConfigureAwait(false);
         }
 
-        foreach (var blocked in plan.Steps.Where(s => s.BlockedReason is not null))
+        foreach (var blocked in plan.BlockedSteps)
         {
-            await terminal.Out.WriteLineAsync($"blocked  {blocked.Partition}  ({blocked.BlockedReason})").ConfigureAwait(false);
+            await terminal.Out.WriteLineAsync($"blocked  {MaterializeLine.PartitionText(blocked.Asset, blocked.Partition)}  ({blocked.Reason})").ConfigureAwait(false);
         }
 
-        var runnable = plan.Steps.Count(s => s.BlockedReason is null);
+        var runnable = plan.Runs.Sum(r => r.Partitions.Count);
         await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Dry run: {runnable} steps in {plan.Runs} runs, {plan.Steps.Count - runnable} blocked ({Describe(plan.Request)}). Nothing was recorded or run.")).ConfigureAwait(false);
+            $"Dry run: {runnable} steps in {plan.Runs.Count} runs, {plan.BlockedSteps.Count} blocked ({plan.Description}). Nothing was recorded or run.")).ConfigureAwait(false);
     }
 
-    private static string Describe(BackfillRequest request)
-        => string.Create(CultureInfo.InvariantCulture, $"{request.Selection}, {request.Range}, reprocess {BackfillRequest.Describe(request.Reprocess)}, {BackfillRequest.Describe(request.Order)}, at most {request.MaxConcurrency} at once")
-            + (request.MaxPartitionsPerRun > 1 ? string.Create(CultureInfo.InvariantCulture, $", up to {request.MaxPartitionsPerRun} partitions per run") : string.Empty);
+    private static string Created(string? createdAt)
+        => createdAt is null ? string.Empty
+            : NodaTime.Text.InstantPattern.ExtendedIso.Parse(createdAt) is { Success: true } at ? NodaTime.Text.InstantPattern.General.Format(at.Value)
+            : createdAt;
 
-    private static PartitionRange NamedPartitions(string text)
+    private static PartitionRange RangeOf(BackfillView b)
+        => b.Partitions is { Count: > 0 } keys ? PartitionRange.ForPartitions(keys) : PartitionRange.Between(b.From, b.To);
+
+    private static string[] NamedPartitions(string text)
     {
         var keys = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         return keys.Length > 0
-            ? PartitionRange.ForPartitions(keys)
+            ? keys
             : throw new CommandUsageException("--partitions needs at least one partition key, comma-separated (2026-01-03,2026-01-09).");
     }
 

@@ -76,16 +76,24 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
             parseResult,
             async (services, ct) =>
             {
-                var storage = services.GetRequiredService<AssetsStorage>();
-                if (DaemonAdvertisement.ReadLive(DaemonAdvertisement.PathFor(storage.MetadataPath)) is { } daemon)
+                if (ConnectToDaemon(services) is { } client)
                 {
-                    using var client = new DaemonClient(new HttpClient { BaseAddress = new Uri(daemon.Url.TrimEnd('/') + "/") });
-                    return await body(client, services, ct).ConfigureAwait(false);
+                    using (client)
+                    {
+                        return await body(client, services, ct).ConfigureAwait(false);
+                    }
                 }
 
                 return await body(new LocalAssetsQueries(services), services, ct).ConfigureAwait(false);
             },
             cancellationToken);
+
+    /// <summary>A client of the live daemon advertised next to the metadata store, or null when none runs (open the store then).</summary>
+    public static DaemonClient? ConnectToDaemon(IServiceProvider services)
+    {
+        var storage = services.GetRequiredService<AssetsStorage>();
+        return DaemonAdvertisement.ReadLive(DaemonAdvertisement.PathFor(storage.MetadataPath)) is { } daemon ? DaemonClient.For(daemon) : null;
+    }
 
     private IHost BuildHost(string? root, bool verbose)
     {

@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using Assets.Execution;
 using Assets.Graph;
+using Assets.Hosting.Daemon;
 using Assets.Hosting.Rendering;
 using Assets.Hosting.Storage;
 using Assets.Metadata;
+using Assets.Planning;
 using Assets.Storage.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -43,51 +45,37 @@ internal static class MaterializeCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(Terminal terminal, IServiceProvider services, string select, (string?, string?, string?) range, bool force, int parallel, CancellationToken cancellationToken)
+    /// <summary>
+    /// Through the daemon while one is advertised (it holds the store; its NDJSON stream is shown as the run goes, and
+    /// Ctrl+C here closes the stream, which cancels the run there cleanly), else in this process: the same lines either
+    /// way, shown by one <see cref="MaterializeView"/>.
+    /// </summary>
+    private static async Task<int> RunAsync(Terminal terminal, IServiceProvider services, string select, (string? Partition, string? From, string? To) range, bool force, int parallel, CancellationToken cancellationToken)
     {
-        var plan = await PlanningCommands.PlanAsync(services, select, range, force, cancellationToken).ConfigureAwait(false);
-        foreach (var blocked in plan.Blocked)
-        {
-            await terminal.Out.WriteLineAsync($"blocked  {blocked.Partition}  ({blocked.Reason})").ConfigureAwait(false);
-        }
-
-        if (plan.IsEmpty)
-        {
-            await terminal.Out.WriteLineAsync(plan.Blocked.Count == 0 ? "Nothing to do: every selected partition is published and up to date." : "Nothing can run: every step is blocked.").ConfigureAwait(false);
-            return plan.Blocked.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
-        }
-
-        var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
-        var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = parallel });
-        var run = RunId.New();
-        await terminal.Out.WriteLineAsync($"Run {run}: {plan.Steps.Count} steps, up to {parallel} at once.").ConfigureAwait(false);
-        var view = RunProgressView.Start(terminal, $"run {run}", plan.Steps.Count);
-        RunSummary summary;
+        var view = new MaterializeView(terminal);
         await using (view.ConfigureAwait(false))
         {
-            var progress = new SynchronousProgress<StepUpdate>(update =>
+            if (CommandHost.ConnectToDaemon(services) is { } daemon)
             {
-                if (update is { Phase: StepPhase.Finished, Result: { } result })
+                using (daemon)
                 {
-                    view.Finished(result);
+                    await daemon.MaterializeAsync(new MaterializeRequest(select, range.Partition, range.From, range.To, force, parallel), view.ShowAsync, cancellationToken).ConfigureAwait(false);
                 }
-            });
-            summary = await executor.RunAsync(plan.ToExecutionSteps(), run, progress, cancellationToken).ConfigureAwait(false);
+
+                return view.ExitCode ?? throw new DaemonException("The daemon's answer ended before the run's summary: the daemon stopped. `status` shows what was published.");
+            }
+
+            var plan = await PlanningCommands.PlanAsync(services, select, range, force, cancellationToken).ConfigureAwait(false);
+            var last = await MaterializeRun.RunAsync(plan, parallel, ExecuteAsync, view.Show, cancellationToken).ConfigureAwait(false);
+            await view.ShowAsync(last).ConfigureAwait(false);
+            return view.ExitCode ?? ExitCodes.Failure;
         }
 
-        WriteSummary(terminal, summary);
-        return summary.Failed + summary.Quarantined > 0 || summary.Outcome == RunOutcome.Cancelled ? ExitCodes.Failure : ExitCodes.Success;
-    }
-
-    private static void WriteSummary(Terminal terminal, RunSummary summary)
-    {
-        var table = new Table().Border(TableBorder.Simple).AddColumn("outcome").AddColumn(new TableColumn("steps").RightAligned()).AddColumn(new TableColumn("time").RightAligned());
-        foreach (var group in summary.Steps.GroupBy(s => s.Outcome).OrderBy(g => g.Key))
+        async Task<RunSummary> ExecuteAsync(Plan plan, RunId run, int n, IProgress<StepUpdate> progress, CancellationToken ct)
         {
-            table.AddRow(group.Key.ToString().ToLowerInvariant(), group.Count().ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture, $"{group.Sum(s => s.Duration.TotalSeconds):0.0}s"));
+            var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(ct).ConfigureAwait(false);
+            var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = n });
+            return await executor.RunAsync(plan.ToExecutionSteps(), run, progress, ct).ConfigureAwait(false);
         }
-
-        terminal.Console.Write(table);
-        terminal.Console.MarkupLine(Markup.Escape($"Run {summary.RunId}: {summary.Describe()}."));
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Assets.Execution;
 using Assets.Freshness;
 using Assets.Graph;
 using Assets.Hosting.Daemon;
@@ -40,8 +41,13 @@ internal static class ServeCommand
     {
         var storage = services.GetRequiredService<AssetsStorage>();
         // Open first: a second daemon (or a running command) fails here with the store's lock message, before advertising.
-        await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
-        var tickSeconds = services.GetRequiredService<IConfiguration>().GetValue("Assets:Daemon:TickSeconds", 30);
+        var metadata = await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var tickSeconds = configuration.GetValue("Assets:Daemon:TickSeconds", 30);
+
+        // One set of step slots for every run the daemon starts: current work first, backfills never the last slot.
+        var work = new DaemonWork(services, metadata, new StepSlots(DaemonWork.ConfiguredSlots(configuration)), services.GetRequiredService<ILogger<DaemonWork>>());
+        var daemonServices = new DaemonServiceProvider(services, work);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
@@ -53,8 +59,9 @@ internal static class ServeCommand
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var state = new DaemonState();
         builder.Services.AddSingleton(state);
+        builder.Services.AddSingleton(work);
         builder.Services.AddHostedService(sp => new DaemonService(
-            services,
+            daemonServices,
             state,
             Duration.FromSeconds(Math.Max(1, tickSeconds)),
             [new AutomationTickHandler(sp.GetRequiredService<ILogger<AutomationTickHandler>>()), .. services.GetServices<IDaemonTickHandler>()],
@@ -62,25 +69,34 @@ internal static class ServeCommand
         // Stopping waits for the loop and in-flight requests; a few seconds, well inside a scheduler's SIGTERM grace.
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
-        await using var app = builder.Build();
-        MapEndpoints(app, services, state);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-
-        var path = DaemonAdvertisement.PathFor(storage.MetadataPath);
-        var advertisement = DaemonAdvertisement.ForCurrentProcess(app.Urls.First());
-        advertisement.Write(path);
-        try
+        // The shutdown order (the finally below): stop the work first (cancel every run and backfill and wait until each
+        // has ended cleanly: nothing partial published, leases released, runs recorded cancelled), then the HTTP server
+        // (a /materialize stream still writes its summary line), and only then, when this returns, does the host dispose
+        // the metadata store.
+        await using (work.ConfigureAwait(false))
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Ctrl+C or SIGTERM: a clean stop.
-        }
-        finally
-        {
-            advertisement.RemoveIfOurs(path);
-            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await using var app = builder.Build();
+            MapEndpoints(app, daemonServices, state);
+            DaemonApi.Map(app, daemonServices, work);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var path = DaemonAdvertisement.PathFor(storage.MetadataPath);
+            var advertisement = DaemonAdvertisement.ForCurrentProcess(app.Urls.First());
+            advertisement.Write(path);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C or SIGTERM: a clean stop.
+            }
+            finally
+            {
+                // New commands open the store themselves once it is free; until then they would find it locked.
+                advertisement.RemoveIfOurs(path);
+                await work.StopAsync().ConfigureAwait(false);
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         return ExitCodes.Success;
@@ -109,24 +125,9 @@ internal static class ServeCommand
             : OffsetDateTimePattern.ExtendedIso.Parse(text) is { Success: true } offset ? offset.Value.ToInstant()
             : throw new CommandUsageException($"asOf '{text}' is not an instant: give ISO-8601 with Z or an offset, for example 2026-02-01T02:00:00Z.");
 
-    /// <summary>The document, or the error as <c>{"error": ...}</c>: 400 for what the caller got wrong (the CLI's exit code 2), 500 otherwise.</summary>
-    private static async Task<IResult> AnswerAsync(Func<Task<string>> query)
-    {
-        try
-        {
-            return Results.Content(await query().ConfigureAwait(false), "application/json");
-        }
-        catch (Exception e) when (e is AssetSelectionException or UnknownAssetException or PartitionKeyException or CommandUsageException)
-        {
-            return Results.Json(new DaemonError(e.Message), JsonOutput.Options, statusCode: StatusCodes.Status400BadRequest);
-        }
-#pragma warning disable CA1031 // The caller gets the message; the daemon keeps serving.
-        catch (Exception e) when (e is not OperationCanceledException)
-#pragma warning restore CA1031
-        {
-            return Results.Json(new DaemonError(e.Message), JsonOutput.Options, statusCode: StatusCodes.Status500InternalServerError);
-        }
-    }
+    /// <summary>The document, or the error as <c>{"error": ...}</c> (see <see cref="DaemonApi.ErrorOf"/>).</summary>
+    private static Task<IResult> AnswerAsync(Func<Task<string>> query)
+        => DaemonApi.AnswerAsync(async () => Results.Content(await query().ConfigureAwait(false), "application/json"));
 
     private sealed record Health(string Status, IReadOnlyList<string> Overdue);
 }

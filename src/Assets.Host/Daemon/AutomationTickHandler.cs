@@ -134,8 +134,25 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         Runs.Add(1, trigger);
         using var activity = AssetsTelemetry.ActivitySource.StartActivity("automate");
         activity?.SetTag("assets.automation.origin", origin);
-        var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = Environment.ProcessorCount });
-        var summary = await executor.RunAsync(plan.ToExecutionSteps(), RunId.New(), progress: null, cancellationToken).ConfigureAwait(false);
+        RunSummary summary;
+        if (services.GetService<DaemonWork>() is { } work)
+        {
+            // In the daemon: on its shared slots as current work, cancelled and awaited when it stops.
+            try
+            {
+                summary = await work.MaterializeAsync(plan, "automation: " + origin, progress: null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DaemonStoppingException)
+            {
+                return;
+            }
+        }
+        else
+        {
+            var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = Environment.ProcessorCount });
+            summary = await executor.RunAsync(plan.ToExecutionSteps(), RunId.New(), progress: null, cancellationToken).ConfigureAwait(false);
+        }
+
         if (summary.Steps.Count == summary.Waiting)
         {
             // Sources that have still not arrived: said once a tick at debug level, not as news.

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Assets.Backfills;
 using Assets.Hosting.CommandLine;
+using Assets.Hosting.Rendering;
 using NodaTime;
 using NodaTime.Text;
 
@@ -18,19 +22,91 @@ internal sealed class DaemonClient(HttpClient http) : IAssetsQueries, IDisposabl
     public Task<string> FreshnessAsync(Instant asOf, CancellationToken cancellationToken)
         => GetAsync("freshness" + Query(("asOf", InstantPattern.ExtendedIso.Format(asOf))), cancellationToken);
 
+    /// <summary>A client of the daemon <paramref name="daemon"/> advertises; no timeout, since a run streams as long as it takes.</summary>
+    public static DaemonClient For(DaemonAdvertisement daemon)
+        => new(new HttpClient { BaseAddress = new Uri(daemon.Url.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan });
+
+    /// <summary>
+    /// <c>POST /materialize</c>: runs in the daemon; every NDJSON line is handed to <paramref name="onLine"/> as it arrives.
+    /// Cancelling <paramref name="cancellationToken"/> closes the connection, which cancels the run in the daemon cleanly.
+    /// </summary>
+    public async Task MaterializeAsync(MaterializeRequest request, Func<MaterializeLine, Task> onLine, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onLine);
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri("materialize", UriKind.Relative)) { Content = Json(request) };
+        using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        await ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                if (line.Length > 0)
+                {
+                    await onLine(MaterializeLine.Parse(line)).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary><c>POST /backfills</c>: the dry-run document with <see cref="BackfillStartRequest.DryRun"/>, else the started document.</summary>
+    public Task<string> StartBackfillAsync(BackfillStartRequest request, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, "backfills", Json(request), cancellationToken);
+
+    /// <summary><c>GET /backfills</c>: the <c>backfill list --json</c> document.</summary>
+    public Task<string> ListBackfillsAsync(CancellationToken cancellationToken) => GetAsync("backfills", cancellationToken);
+
+    /// <summary><c>GET /backfills/{id}</c>: the <c>backfill status --json</c> document.</summary>
+    public Task<string> GetBackfillAsync(BackfillId id, CancellationToken cancellationToken) => GetAsync("backfills/" + id.Value, cancellationToken);
+
+    /// <summary><c>POST /backfills/{id}/resume</c>: resumes it in the daemon; the status document once it runs.</summary>
+    public Task<string> ResumeBackfillAsync(BackfillId id, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, $"backfills/{id.Value}/resume", null, cancellationToken);
+
+    /// <summary><c>POST /backfills/{id}/cancel</c>: cancels it in the daemon; the status document once it has stopped.</summary>
+    public Task<string> CancelBackfillAsync(BackfillId id, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, $"backfills/{id.Value}/cancel", null, cancellationToken);
+
     public void Dispose() => http.Dispose();
 
-    private async Task<string> GetAsync(string path, CancellationToken cancellationToken)
+    private Task<string> GetAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, path, null, cancellationToken);
+
+    private async Task<string> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        using var message = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
+        using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        await ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static StringContent Json<T>(T body) => new(JsonSerializer.Serialize(body, JsonOutput.Options), Encoding.UTF8, "application/json");
+
+    /// <summary>400: the caller's mistake (exit 2); 409: the backfill's state forbids it (exit 1, as in this process); else the daemon's failure.</summary>
+    private static async Task ThrowIfFailedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         if (response.IsSuccessStatusCode)
         {
-            return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        var error = await response.Content.ReadFromJsonAsync<DaemonError>(cancellationToken).ConfigureAwait(false);
+        DaemonError? error;
+        try
+        {
+            error = await response.Content.ReadFromJsonAsync<DaemonError>(cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            error = null;
+        }
+
         var message = error?.Error ?? $"The daemon answered {(int)response.StatusCode}.";
-        throw response.StatusCode == HttpStatusCode.BadRequest ? new CommandUsageException(message) : new DaemonException(message);
+        throw response.StatusCode switch
+        {
+            HttpStatusCode.BadRequest => new CommandUsageException(message),
+            HttpStatusCode.Conflict => new BackfillStateException(message),
+            _ => new DaemonException(message),
+        };
     }
 
     private static string Query(params (string Name, string? Value)[] parameters)

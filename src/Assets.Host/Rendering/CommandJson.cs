@@ -31,6 +31,14 @@ internal static class CommandJson
                 blocked.Select(s => new PlanItemJson(s.Partition.Asset.Value, s.Partition.Partition?.Value, s.Reason)).ToArray()),
             JsonOutput.Options);
 
+    /// <summary>The same document from items already read (a daemon's answer).</summary>
+    public static string Plan(IReadOnlyList<PlanLineItem> steps, IReadOnlyList<PlanLineItem> blocked)
+        => JsonSerializer.Serialize(
+            new PlanDocument(
+                steps.Select(s => new PlanItemJson(s.Asset, s.Partition, s.Reason)).ToArray(),
+                blocked.Select(s => new PlanItemJson(s.Asset, s.Partition, s.Reason)).ToArray()),
+            JsonOutput.Options);
+
     private sealed record StatusDocument(IReadOnlyList<StatusRowJson> Rows);
 
     private sealed record StatusRowJson(string Asset, string? Partition, string Status, string? Cause, string? DataVersion, string? PublishedAt);

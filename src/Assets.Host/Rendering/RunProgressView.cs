@@ -68,12 +68,16 @@ internal sealed class RunProgressView : IAsyncDisposable
 
     /// <summary>Counts a finished step and shows it.</summary>
     public void Finished(StepResult result)
+        => Finished(result.Outcome, result.Partition.ToString(), result.Duration.ToTimeSpan(), result.Cause);
+
+    /// <summary>Counts a finished step (<paramref name="partition"/> as <c>asset[key]</c>) and shows it.</summary>
+    public void Finished(StepOutcome outcome, string partition, TimeSpan duration, string? cause)
     {
         string line;
         lock (_gate)
         {
             _finishedThisRun++;
-            switch (result.Outcome)
+            switch (outcome)
             {
                 case StepOutcome.Published:
                     _done++;
@@ -93,10 +97,40 @@ internal sealed class RunProgressView : IAsyncDisposable
                 return;
             }
 
-            var cause = result.Cause is { } c ? "  " + c : string.Empty;
+            var because = cause is { } c ? "  " + c : string.Empty;
             line = string.Create(
                 CultureInfo.InvariantCulture,
-                $"[{_done + _failed + _skipped}/{_total}] {result.Outcome.ToString().ToLowerInvariant(),-11} {result.Partition} ({result.Duration.TotalSeconds:0.0}s) · {Rate()}{cause}");
+                $"[{_done + _failed + _skipped}/{_total}] {outcome.ToString().ToLowerInvariant(),-11} {partition} ({duration.TotalSeconds:0.0}s) · {Rate()}{because}");
+        }
+
+        _terminal.Out.WriteLine(line);
+    }
+
+    /// <summary>
+    /// Sets the counts (a backfill followed by polling its record: the steps are not seen one by one) and shows them when
+    /// they changed: the bar, or one line with the counts.
+    /// </summary>
+    public void Counted(int done, int failed, int skipped)
+    {
+        string line;
+        lock (_gate)
+        {
+            var before = _done + _failed + _skipped;
+            if ((done, failed, skipped) == (_done, _failed, _skipped))
+            {
+                return;
+            }
+
+            _finishedThisRun += Math.Max(0, done + failed + skipped - before);
+            (_done, _failed, _skipped) = (done, failed, skipped);
+            if (_bar is { } bar)
+            {
+                bar.Value = _done + _failed + _skipped;
+                bar.Description = Markup.Escape(Describe());
+                return;
+            }
+
+            line = string.Create(CultureInfo.InvariantCulture, $"[{_done + _failed + _skipped}/{_total}] {Describe()}");
         }
 
         _terminal.Out.WriteLine(line);

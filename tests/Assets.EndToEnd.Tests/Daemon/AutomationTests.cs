@@ -39,7 +39,7 @@ public sealed class AutomationTests : TempRoot
                 Arrive(day);
             }
 
-            await using var daemon = await DaemonProcess.StartAsync(Environment, Root);
+            using var daemon = await DaemonHarness.StartAsync(Environment, Root);
 
             // The first tick: the three days that arrived go through clean_orders and rolling_revenue; the other days wait,
             // and the fan-ins (region_revenue, all_time_summary) are not built from an incomplete January.
@@ -76,8 +76,8 @@ public sealed class AutomationTests : TempRoot
             var complete = await daemon.WaitForStatusAsync(s => s.Values.All(v => v == "published"), TimeSpan.FromMinutes(3), "all of January");
             Assert.Equal(31 * 3 + 3 + 1, complete.Count);
 
-            await daemon.StopAsync();
-            Assert.Equal(0, daemon.ExitCode);
+            var stop = await daemon.StopAsync();
+            Assert.True(stop.ExitCode == 0, stop.Error);
 
             // Within one tick, plus the run itself (a few seconds on a loaded 2-core machine).
             Assert.True(tookTicks < 1 + 10.0 / TickSeconds, $"2026-01-04 took {tookTicks:0.0} ticks of {TickSeconds} s to publish after its file arrived");

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Assets.EndToEnd.Tests.Daemon;
@@ -30,13 +26,12 @@ public sealed class ServeTests : TempRoot
         var freshnessAlone = await ExampleProgram.RunAsync(Environment, "freshness", "--json", "--as-of", "2026-01-04T01:00:00Z");
         var planAlone = await ExampleProgram.RunAsync(Environment, "plan", "--select", "raw_orders", "--from", "2026-01-01", "--to", "2026-01-05");
 
-        var url = $"http://127.0.0.1:{FreePort()}";
-        using var daemon = Start("serve", "--urls", url);
-        await WaitForAdvertisementAsync(daemon);
+        using var daemon = await DaemonHarness.StartAsync(Environment, Root);
+        var url = daemon.Url;
         using (var advertised = JsonDocument.Parse(await File.ReadAllTextAsync(Advertisement)))
         {
             Assert.Equal(url, advertised.RootElement.GetProperty("url").GetString());
-            Assert.Equal(daemon.Id, advertised.RootElement.GetProperty("processId").GetInt32());
+            Assert.Equal(daemon.Process.Id, advertised.RootElement.GetProperty("processId").GetInt32());
         }
 
         using var http = new HttpClient();
@@ -58,10 +53,8 @@ public sealed class ServeTests : TempRoot
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("no_such_asset", unknown.Error, StringComparison.Ordinal);
 
-        await SigtermAsync(daemon);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await daemon.WaitForExitAsync(timeout.Token);
-        Assert.Equal(0, daemon.ExitCode);
+        var stop = await daemon.StopAsync();
+        Assert.True(stop.ExitCode == 0, stop.Error);
         Assert.False(File.Exists(Advertisement), "a clean stop removes daemon.json");
 
         // The store is free again: a command opens it itself.
@@ -77,51 +70,8 @@ public sealed class ServeTests : TempRoot
 
         // A daemon that died without cleaning up: its pid no longer runs (or runs another program, started at another time).
         Directory.CreateDirectory(Path.GetDirectoryName(Advertisement)!);
-        await File.WriteAllTextAsync(Advertisement, $$"""{"url": "http://127.0.0.1:{{FreePort()}}", "processId": {{System.Environment.ProcessId}}, "processStartedAt": "2000-01-01T00:00:00Z"}""");
+        await File.WriteAllTextAsync(Advertisement, $$"""{"url": "http://127.0.0.1:9", "processId": {{System.Environment.ProcessId}}, "processStartedAt": "2000-01-01T00:00:00Z"}""");
         var status = await ExampleProgram.RunAsync(Environment, "status", "--json");
         Assert.Equal((0, alone.Out), (status.ExitCode, status.Out));
-    }
-
-    private Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ExampleProgram.RepositoryRoot() };
-        foreach (var (name, value) in Environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ExampleAssets.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return process;
-    }
-
-    private async Task WaitForAdvertisementAsync(Process daemon)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (!File.Exists(Advertisement))
-        {
-            Assert.False(daemon.HasExited, $"serve exited with {(daemon.HasExited ? daemon.ExitCode : 0)} before advertising itself");
-            await Task.Delay(100, timeout.Token);
-        }
-    }
-
-    private static async Task SigtermAsync(Process process)
-    {
-        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])!;
-        await kill.WaitForExitAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
