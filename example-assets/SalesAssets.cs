@@ -86,6 +86,20 @@ public static partial class SalesAssets
         return rows;
     }
 
+    /// <summary>
+    /// Whether a day's export has arrived, and which version of it (a hash of its bytes), without parsing it: the daemon
+    /// observes every day each tick, so a late file is picked up as it lands and a re-exported day makes its partition,
+    /// and everything that read it, stale. A day whose file is still missing six hours after the day ended fails.
+    /// </summary>
+    [SourceObserver(nameof(RawOrders), LateAfter = "6h")]
+    public static Task<SourceObservation> OrdersExport(SourceContext context, IOptions<ExampleOptions> options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var window = context.TimeWindow ?? throw new InvalidOperationException($"{context.Partition} has no time window: raw_orders is partitioned by day.");
+        return SourceObservation.OfFileAsync(options.Value.OrdersFile(window.StartDate.ToDateOnly()), cancellationToken);
+    }
+
     // The rules live in OrderCleaning (so they can be tested row by row), which a derived code version
     // would not see: bump CodeVersion when they change, so published days are cleaned again.
     [Asset(

@@ -36,6 +36,7 @@ public static class AssetsApplication
             MaterializeCommand.Create(host),
             BackfillCommand.Create(host),
             FreshnessCommand.Create(host),
+            ObserveCommand.Create(host),
             StatusCommand.Create(host),
             VerifyCommand.Create(host),
             RollbackCommand.Create(host),

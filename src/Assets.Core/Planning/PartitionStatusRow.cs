@@ -21,4 +21,10 @@ public readonly record struct PartitionStatusRow(AssetPartition Partition, Parti
     /// (<see cref="SourceObserverAttribute"/>): eager automation does not run such a partition until the source is observed.
     /// </summary>
     public bool AwaitsSource { get; init; }
+
+    /// <summary>
+    /// Whether the partition's last attempt failed, was quarantined or waited, and its source has been observed present in a
+    /// new version since: new input, so eager automation tries it again (a corrected export after a quarantine).
+    /// </summary>
+    public bool SourceChangedSince { get; init; }
 }

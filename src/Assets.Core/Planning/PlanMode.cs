@@ -27,7 +27,8 @@ public enum PlanMode
     /// <summary>
     /// What eager automation runs (<see cref="AutomationAttribute"/>): partitions that are missing, stale or waiting for
     /// their source, but not failed or quarantined ones (a person decides when to retry those, so a broken input is not
-    /// retried every tick), nor those whose source the latest observation found absent. A partition that reads a stale upstream partition which is not a step of the plan is
+    /// retried every tick) unless their source was observed in a new version since, nor those whose source the latest
+    /// observation found absent. A partition that reads a stale upstream partition which is not a step of the plan is
     /// blocked: materialized now it would read data about to change, and be stale again.
     /// </summary>
     Eager,

@@ -411,7 +411,8 @@ public static class Planner
             PartitionStatus.Missing => "missing",
             _ when mode == PlanMode.Missing => null,
             PartitionStatus.Stale when mode == PlanMode.FailedAndMissing => null,
-            PartitionStatus.Failed or PartitionStatus.Quarantined when mode == PlanMode.Eager => null,
+            PartitionStatus.Failed or PartitionStatus.Quarantined when mode == PlanMode.Eager
+                => row.SourceChangedSince ? WithCause("its source changed since it " + (row.Status == PartitionStatus.Failed ? "failed" : "was quarantined"), row.Cause) : null,
             PartitionStatus.Stale => WithCause("stale", row.Cause),
             PartitionStatus.Failed => WithCause("failed last time", row.Cause),
             PartitionStatus.Quarantined => WithCause("quarantined last time", row.Cause),

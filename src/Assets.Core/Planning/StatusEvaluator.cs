@@ -147,6 +147,9 @@ public static class StatusEvaluator
                         { Status: PartitionStatus.Missing or PartitionStatus.Waiting } or null when observed is { Arrived: false }
                             => NotArrived(partition, observer!, observed, assetStates[i]),
                         null => new PartitionStatusRow(partition, PartitionStatus.Missing, null, null),
+                        { Status: PartitionStatus.Failed or PartitionStatus.Quarantined or PartitionStatus.Waiting } state
+                            when observed is { Arrived: true } && observed.ObservedAt > state.UpdatedAt
+                            => new PartitionStatusRow(partition, state.Status, state.Cause, state) { SourceChangedSince = true },
                         var state => new PartitionStatusRow(partition, state.Status, state.Cause, state),
                     };
                 }

@@ -116,6 +116,8 @@ internal static class ServeCommand
             => AnswerAsync(() => queries.StatusAsync(select, (partition, from, to), ct)));
         app.MapGet("/plan", (string? select, string? partition, string? from, string? to, bool? force, CancellationToken ct)
             => AnswerAsync(() => queries.PlanAsync(select ?? throw new CommandUsageException("select is required."), (partition, from, to), force ?? false, ct)));
+        app.MapPost("/observe", (string? select, string? partition, string? from, string? to, CancellationToken ct)
+            => AnswerAsync(() => queries.ObserveAsync(select, (partition, from, to), ct)));
         app.MapGet("/freshness", (string? asOf, CancellationToken ct)
             => AnswerAsync(() => queries.FreshnessAsync(asOf is null ? services.GetRequiredService<IClock>().GetCurrentInstant() : ParseInstant(asOf), ct)));
     }

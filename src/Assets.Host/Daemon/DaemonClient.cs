@@ -22,6 +22,9 @@ internal sealed class DaemonClient(HttpClient http) : IAssetsQueries, IDisposabl
     public Task<string> FreshnessAsync(Instant asOf, CancellationToken cancellationToken)
         => GetAsync("freshness" + Query(("asOf", InstantPattern.ExtendedIso.Format(asOf))), cancellationToken);
 
+    public Task<string> ObserveAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, "observe" + Query(("select", select), ("partition", range.Partition), ("from", range.From), ("to", range.To)), null, cancellationToken);
+
     /// <summary>A client of the daemon <paramref name="daemon"/> advertises; no timeout, since a run streams as long as it takes.</summary>
     public static DaemonClient For(DaemonAdvertisement daemon)
         => new(new HttpClient { BaseAddress = new Uri(daemon.Url.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan });

@@ -1,4 +1,5 @@
 using Assets.Freshness;
+using Assets.Graph;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,7 @@ using NodaTime;
 namespace Assets.Hosting.Daemon;
 
 /// <summary>
-/// The daemon's loop: every tick evaluates freshness, logs each asset whose state changed, keeps the latest result for
+/// The daemon's loop: every tick observes sources, evaluates freshness, logs each asset whose state changed, keeps the latest result for
 /// <c>/health</c>, and calls <paramref name="handlers"/> in order (automation first, then those registered in the host's services).
 /// </summary>
 internal sealed partial class DaemonService(IServiceProvider services, DaemonState state, Duration tick, IReadOnlyList<IDaemonTickHandler> handlers, ILogger<DaemonService> logger) : BackgroundService
@@ -39,6 +40,23 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
+        // Sources first: what arrived or changed since the last tick is what automation acts on below.
+        foreach (var change in (await SourceObservations.ObserveAsync(services, null, Planning.PartitionRange.All, cancellationToken).ConfigureAwait(false)).Where(o => o.Changed || o.Error is not null))
+        {
+            switch (change.Observed)
+            {
+                case { Arrived: true } observed:
+                    LogSourceVersion(change.Partition, observed.Description, observed.Version);
+                    break;
+                case { } observed:
+                    LogSourceAbsent(change.Partition, observed.Description);
+                    break;
+                default:
+                    LogObserverFailed(change.Partition, change.Error);
+                    break;
+            }
+        }
+
         var now = services.GetRequiredService<IClock>().GetCurrentInstant();
         var results = await LocalAssetsQueries.EvaluateFreshnessAsync(services, now, cancellationToken).ConfigureAwait(false);
         foreach (var result in results)
@@ -59,6 +77,15 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Freshness of {Asset} is now {State} (lag {Lag})")]
     private partial void LogFreshnessChanged(string asset, FreshnessState state, Duration? lag);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source of {Partition} is there in a new version: {Source} ({Version})")]
+    private partial void LogSourceVersion(AssetPartition partition, string source, string? version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source of {Partition} has not arrived: {Source}")]
+    private partial void LogSourceAbsent(AssetPartition partition, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Observing the source of {Partition} failed: {Error}")]
+    private partial void LogObserverFailed(AssetPartition partition, string? error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A daemon tick failed; the next tick tries again")]
     private partial void LogTickFailed(Exception exception);

@@ -29,6 +29,9 @@ internal sealed class LocalAssetsQueries(IServiceProvider services) : IAssetsQue
         return CommandJson.Plan(plan.Steps.Select(s => (s.Partition, s.Reason)), plan.Blocked.Select(b => (b.Partition, b.Reason)));
     }
 
+    public async Task<string> ObserveAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken)
+        => ObservationJson.Write(await SourceObservations.ObserveAsync(services, select, PlanningCommands.Range(range), cancellationToken).ConfigureAwait(false));
+
     public async Task<string> FreshnessAsync(Instant asOf, CancellationToken cancellationToken)
         => FreshnessJson.Write(await EvaluateFreshnessAsync(services, asOf, cancellationToken).ConfigureAwait(false));
 

@@ -21,7 +21,7 @@ public sealed class SourceStatusTests
         for (var day = 1; day <= 10; day++)
         {
             var partition = P("orders", $"2026-01-{day:00}");
-            world.BuiltFromSource(partition, "s1").Observe(partition, "s1");
+            world.BuiltFromSource(partition, "s1").Observe(partition, "s1", AfterTheTenth.Minus(Duration.FromHours(1)));
         }
 
         return world;
@@ -99,6 +99,24 @@ public sealed class SourceStatusTests
 
         // Asked for, it runs: the executor observes again before calling the body.
         Assert.Equal(["orders[2026-01-10]"], asked.Steps.Select(s => s.Partition.ToString()));
+    }
+
+    [Fact]
+    public void AQuarantinedDay_IsRetriedByEagerAutomation_OnlyOnceItsSourceChanged()
+    {
+        // The quarantine keeps the state's time (when the tenth was published); the source was observed (in s1) an hour before.
+        var world = Published().SetStatus(P("orders", "2026-01-04"), PartitionStatus.Quarantined, "check no_negative_amounts failed");
+        var graph = world.Graph;
+        var orders = new[] { graph[AssetKey.Parse("orders")] };
+
+        Assert.Empty(Planner.CreatePlan(graph, world.Evaluate(AfterTheTenth), orders, PartitionRange.All, PlanMode.Eager).Steps);
+
+        world.Observe(P("orders", "2026-01-04"), "s2", AfterTheTenth.Plus(Duration.FromMinutes(1)));
+        var plan = Planner.CreatePlan(graph, world.Evaluate(AfterTheTenth), orders, PartitionRange.All, PlanMode.Eager);
+
+        var step = Assert.Single(plan.Steps);
+        Assert.Equal(P("orders", "2026-01-04"), step.Partition);
+        Assert.Equal("its source changed since it was quarantined: check no_negative_amounts failed", step.Reason);
     }
 
     [Fact]

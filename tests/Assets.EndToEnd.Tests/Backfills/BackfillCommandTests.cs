@@ -100,14 +100,16 @@ public sealed class BackfillCommandTests : IDisposable
         Assert.Equal("failed", root.GetProperty("status").GetString());
         Assert.Equal(["2026-01-01", "2026-01-02", "2026-01-03"], root.GetProperty("partitions").EnumerateArray().Select(p => p.GetString()));
         var failures = root.GetProperty("failures").EnumerateArray().ToDictionary(f => $"{f.GetProperty("asset").GetString()}[{f.GetProperty("partition").GetString()}]", f => f.GetProperty("state").GetString());
-        Assert.Equal("waiting", failures["raw_orders[2026-01-03]"]);
+        // The day's file never came, and January 3 ended (in Berlin) long before its 6-hour late-data deadline: failed, not waiting.
+        Assert.Equal("failed", failures["raw_orders[2026-01-03]"]);
         Assert.Equal("skipped", failures["clean_orders[2026-01-03]"]);
         Assert.DoesNotContain("raw_orders[2026-01-02]", failures.Keys);
         using (var grid = JsonDocument.Parse((await SucceedAsync("status", "--select", "raw_orders", "--partition", "2026-01-03", "--json")).Out))
         {
             var row = grid.RootElement.GetProperty("rows")[0];
-            Assert.Equal("waiting", row.GetProperty("status").GetString());
-            Assert.Contains("2026-01-03.csv", row.GetProperty("cause").GetString(), StringComparison.Ordinal);
+            Assert.Equal("failed", row.GetProperty("status").GetString());
+            Assert.StartsWith("source not arrived by 2026-01-04T05:00:00Z: ", row.GetProperty("cause").GetString(), StringComparison.Ordinal);
+            Assert.EndsWith("2026-01-03.csv", row.GetProperty("cause").GetString(), StringComparison.Ordinal);
         }
 
         var text = await SucceedAsync("backfill", "status", id);

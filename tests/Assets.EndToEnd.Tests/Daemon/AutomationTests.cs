@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace Assets.EndToEnd.Tests.Daemon;
 
 /// <summary>
-/// The daemon's eager automation on the example (every asset is <c>[Automation(Eager)]</c>): it materializes what is
-/// missing as sources arrive, and never reads a day that has not arrived as if it were complete.
+/// The daemon on the example, whose assets are all eager and whose raw_orders observes each day's export: it publishes
+/// days as their files arrive, fails days whose file is past its late-data deadline instead of reading January as
+/// complete without them, and refreshes a re-exported day and exactly what read it, without anyone forcing it.
 /// </summary>
 public sealed class AutomationTests : TempRoot
 {
@@ -24,8 +25,11 @@ public sealed class AutomationTests : TempRoot
 
     private void Arrive(string day) => File.Copy(Shipped(day), Path.Combine(_source, day + ".csv"));
 
+    private static IEnumerable<string> Keys(Dictionary<string, string> status, string asset, string state)
+        => status.Where(s => s.Key.StartsWith(asset + "[", StringComparison.Ordinal) && s.Value == state).Select(s => s.Key[(asset.Length + 1)..^1]).Order(StringComparer.Ordinal);
+
     [Fact]
-    public async Task Serve_MaterializesWhatArrived_WaitsForTheRest_AndTakesANewlyArrivedDayWithinOneTick()
+    public async Task Serve_PublishesDaysAsTheyArrive_FailsLateOnes_AndRefreshesAReExportedDayByItself()
     {
         if (OperatingSystem.IsWindows())
         {
@@ -41,24 +45,22 @@ public sealed class AutomationTests : TempRoot
 
             using var daemon = await DaemonHarness.StartAsync(Environment, Root);
 
-            // The first tick: the three days that arrived go through clean_orders and rolling_revenue; the other days wait,
-            // and the fan-ins (region_revenue, all_time_summary) are not built from an incomplete January.
+            // The first tick: the three days that arrived go through clean_orders and rolling_revenue. The others are long
+            // past their deadline (6 h after their day ended in Berlin): failed, not run, and the fan-ins wait for them.
             var first = await daemon.WaitForStatusAsync(
-                s => s["rolling_revenue[2026-01-03]"] == "published"
-                    && s.Where(r => r.Key.StartsWith("raw_orders[", StringComparison.Ordinal)).All(r => r.Value is "published" or "waiting"),
+                s => s["rolling_revenue[2026-01-03]"] == "published" && Keys(s, "raw_orders", "failed").Count() == 28,
                 TimeSpan.FromMinutes(2),
                 "the first tick's run");
             foreach (var asset in new[] { "raw_orders", "clean_orders", "rolling_revenue" })
             {
-                Assert.Equal(["2026-01-01", "2026-01-02", "2026-01-03"], first.Where(s => s.Key.StartsWith(asset + "[", StringComparison.Ordinal) && s.Value == "published").Select(s => s.Key[(asset.Length + 1)..^1]).Order());
+                Assert.Equal(["2026-01-01", "2026-01-02", "2026-01-03"], Keys(first, asset, "published"));
             }
 
-            Assert.Equal(28, first.Count(s => s.Key.StartsWith("raw_orders[", StringComparison.Ordinal) && s.Value == "waiting"));
             Assert.Equal("missing", first["clean_orders[2026-01-04]"]);
             Assert.Equal("missing", first["region_revenue[us]"]);
             Assert.Equal("missing", first["all_time_summary"]);
 
-            // A day arrives: the next tick publishes it and what reads it.
+            // A late day arrives: the next tick observes it and publishes it and what reads it.
             var arrived = Stopwatch.StartNew();
             Arrive("2026-01-04");
             await daemon.WaitForStatusAsync(
@@ -73,8 +75,34 @@ public sealed class AutomationTests : TempRoot
                 Arrive(day);
             }
 
-            var complete = await daemon.WaitForStatusAsync(s => s.Values.All(v => v == "published"), TimeSpan.FromMinutes(3), "all of January");
-            Assert.Equal(31 * 3 + 3 + 1, complete.Count);
+            await daemon.WaitForStatusAsync(s => s.Values.All(v => v == "published"), TimeSpan.FromMinutes(3), "all of January");
+            var before = await daemon.RowsAsync();
+            Assert.Equal(31 * 3 + 3 + 1, before.Count);
+
+            // January 5 is re-exported with one order corrected: nobody runs anything, the daemon refreshes it and what read it.
+            var file = Path.Combine(_source, "2026-01-05.csv");
+            var lines = await File.ReadAllLinesAsync(file);
+            var index = Array.FindIndex(lines, l => l.EndsWith(",1,9.50,9.50,EUR", StringComparison.Ordinal));
+            lines[index] = lines[index].Replace(",1,9.50,9.50,EUR", ",2,9.50,19.00,EUR", StringComparison.Ordinal);
+            await File.WriteAllLinesAsync(file, lines);
+            await daemon.WaitForStatusAsync(
+                s => s.Values.All(v => v == "published"),
+                TimeSpan.FromMinutes(1),
+                "the refresh of 2026-01-05",
+                rows => rows["raw_orders[2026-01-05]"].DataVersion != before["raw_orders[2026-01-05]"].DataVersion);
+            var after = await daemon.RowsAsync();
+            var changed = after.Where(r => r.Value.DataVersion != before[r.Key].DataVersion).Select(r => r.Key).Order(StringComparer.Ordinal).ToArray();
+            string[] expected =
+            [
+                "all_time_summary", "clean_orders[2026-01-05]", "raw_orders[2026-01-05]",
+                "region_revenue[apac]", "region_revenue[eu]", "region_revenue[us]",
+                .. Enumerable.Range(5, 7).Select(d => $"rolling_revenue[2026-01-{d:00}]"),
+            ];
+            // A region's revenue changes only if the corrected order is in that region; every reader was refreshed, and
+            // every data version that changed belongs to a reader of January 5.
+            Assert.Subset(expected.ToHashSet(), changed.ToHashSet());
+            Assert.Contains("clean_orders[2026-01-05]", changed);
+            Assert.Contains("rolling_revenue[2026-01-11]", changed);
 
             var stop = await daemon.StopAsync();
             Assert.True(stop.ExitCode == 0, stop.Error);

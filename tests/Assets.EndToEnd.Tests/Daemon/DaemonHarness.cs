@@ -72,21 +72,30 @@ internal sealed class DaemonHarness : IDisposable
 
     /// <summary>The daemon's <c>/status</c> rows as "asset[partition]" (or "asset") → status.</summary>
     public async Task<Dictionary<string, string>> StatusAsync()
+        => (await RowsAsync()).ToDictionary(r => r.Key, r => r.Value.Status);
+
+    /// <summary>The daemon's <c>/status</c> rows as "asset[partition]" (or "asset") → (status, data version).</summary>
+    public async Task<Dictionary<string, (string Status, string? DataVersion)>> RowsAsync()
     {
         using var json = JsonDocument.Parse(await Http.GetStringAsync(new Uri("status", UriKind.Relative)));
         return json.RootElement.GetProperty("rows").EnumerateArray().ToDictionary(
             row => row.GetProperty("partition").GetString() is { } p ? $"{row.GetProperty("asset").GetString()}[{p}]" : row.GetProperty("asset").GetString()!,
-            row => row.GetProperty("status").GetString()!);
+            row => (row.GetProperty("status").GetString()!, row.GetProperty("dataVersion").GetString()));
     }
 
-    /// <summary>Polls <c>/status</c> until <paramref name="done"/> holds; fails after <paramref name="timeout"/> naming what is not published.</summary>
-    public async Task<Dictionary<string, string>> WaitForStatusAsync(Func<Dictionary<string, string>, bool> done, TimeSpan timeout, string what)
+    /// <summary>
+    /// Polls <c>/status</c> until <paramref name="done"/> holds (and <paramref name="rowsDone"/>, over statuses with data
+    /// versions, when given); fails after <paramref name="timeout"/> naming what is not published.
+    /// </summary>
+    public async Task<Dictionary<string, string>> WaitForStatusAsync(
+        Func<Dictionary<string, string>, bool> done, TimeSpan timeout, string what, Func<Dictionary<string, (string Status, string? DataVersion)>, bool>? rowsDone = null)
     {
         var watch = Stopwatch.StartNew();
         while (true)
         {
-            var status = await StatusAsync();
-            if (done(status))
+            var rows = await RowsAsync();
+            var status = rows.ToDictionary(r => r.Key, r => r.Value.Status);
+            if (done(status) && (rowsDone is null || rowsDone(rows)))
             {
                 return status;
             }
