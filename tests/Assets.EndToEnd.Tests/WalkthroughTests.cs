@@ -79,6 +79,38 @@ public sealed class WalkthroughTests : IDisposable
     }
 
     [Fact]
+    public async Task ObservingAReExportedDay_MarksItAndExactlyItsReadersStale_AndTheNextRunRunsExactlyThem()
+    {
+        await RunAsync("materialize", "--select", "*");
+        var file = Path.Combine(_folder, "source", "orders", "2026-01-05.csv");
+        var lines = await File.ReadAllLinesAsync(file);
+        var index = Array.FindIndex(lines, l => l.EndsWith(",1,9.50,9.50,EUR", StringComparison.Ordinal));
+        lines[index] = lines[index].Replace(",1,9.50,9.50,EUR", ",2,9.50,19.00,EUR", StringComparison.Ordinal);
+        await File.WriteAllLinesAsync(file, lines);
+
+        var observe = await RunAsync("observe");
+        Assert.Contains("arrived  raw_orders[2026-01-05]", observe.Out, StringComparison.Ordinal);
+        Assert.Contains("Observed 31 sources: 31 present, 0 absent; 1 new or changed since the last observation.", observe.Out, StringComparison.Ordinal);
+
+        var status = await StatusAsync();
+        var stale = status.Where(r => r.Value.Status == "stale").Select(r => r.Key).Order(StringComparer.Ordinal).ToArray();
+        string[] expected =
+        [
+            "all_time_summary", "clean_orders[2026-01-05]", "raw_orders[2026-01-05]",
+            "region_revenue[apac]", "region_revenue[eu]", "region_revenue[us]",
+            .. Enumerable.Range(5, 7).Select(d => $"rolling_revenue[2026-01-{d:D2}]"),
+        ];
+        Assert.Equal(expected, stale);
+        Assert.StartsWith("source changed since it was published: ", status["raw_orders[2026-01-05]"].Cause, StringComparison.Ordinal);
+        Assert.Equal("upstream raw_orders[2026-01-05] is stale", status["clean_orders[2026-01-05]"].Cause);
+
+        Assert.Contains("13 published", (await RunAsync("materialize", "--select", "*")).Out, StringComparison.Ordinal);
+        Assert.All((await StatusAsync()).Values, row => Assert.Equal("published", row.Status));
+        Assert.Contains("0 new or changed", (await RunAsync("observe")).Out, StringComparison.Ordinal);
+        Assert.Contains("Nothing to do", (await RunAsync("materialize", "--select", "*")).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AMissingUpstreamOutsideTheSelection_BlocksTheStepWithTheReason()
     {
         var result = await ExampleProgram.RunAsync(_environment, "materialize", "--select", "clean_orders", "--partition", "2026-01-05");
