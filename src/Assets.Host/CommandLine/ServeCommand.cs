@@ -9,8 +9,10 @@ using Assets.Partitions;
 using Assets.Selection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodaTime;
@@ -59,6 +61,7 @@ internal static class ServeCommand
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var state = new DaemonState();
         builder.Services.AddSingleton(state);
+        builder.Services.AddHealthChecks().AddTypeActivatedCheck<FreshnessHealthCheck>("freshness", daemonServices, state, services.GetRequiredService<IClock>());
         builder.Services.AddSingleton(work);
         builder.Services.AddHostedService(sp => new DaemonService(
             daemonServices,
@@ -105,12 +108,15 @@ internal static class ServeCommand
     private static void MapEndpoints(WebApplication app, IServiceProvider services, DaemonState state)
     {
         var queries = new LocalAssetsQueries(services);
-        app.MapGet("/health", async (CancellationToken ct) =>
+        // Degraded (late data) still answers 200: the daemon works; a probe that restarts it would not make data arrive.
+        app.MapHealthChecks("/health", new HealthCheckOptions
         {
-            var freshness = state.Freshness
-                ?? await LocalAssetsQueries.EvaluateFreshnessAsync(services, services.GetRequiredService<IClock>().GetCurrentInstant(), ct).ConfigureAwait(false);
-            var overdue = freshness.Where(f => f.State == FreshnessState.Overdue).Select(f => f.Asset.Value).ToArray();
-            return Results.Json(new Health(overdue.Length == 0 ? "healthy" : "degraded", overdue), JsonOutput.Options);
+            ResultStatusCodes = { [HealthStatus.Healthy] = StatusCodes.Status200OK, [HealthStatus.Degraded] = StatusCodes.Status200OK, [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
+            ResponseWriter = (context, report) =>
+            {
+                var overdue = report.Entries.Values.SelectMany(e => e.Data.TryGetValue(FreshnessHealthCheck.OverdueKey, out var value) ? (string[])value : []).ToArray();
+                return context.Response.WriteAsJsonAsync(new Health(report.Status == HealthStatus.Healthy ? "healthy" : report.Status == HealthStatus.Degraded ? "degraded" : "unhealthy", overdue), JsonOutput.Options);
+            },
         });
         app.MapGet("/status", (string? select, string? partition, string? from, string? to, CancellationToken ct)
             => AnswerAsync(() => queries.StatusAsync(select, (partition, from, to), ct)));
