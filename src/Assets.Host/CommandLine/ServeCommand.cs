@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Assets.Execution;
-using Assets.Freshness;
 using Assets.Graph;
 using Assets.Hosting.Daemon;
 using Assets.Hosting.Rendering;
@@ -8,12 +7,12 @@ using Assets.Hosting.Storage;
 using Assets.Partitions;
 using Assets.Selection;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Text;
@@ -79,7 +78,7 @@ internal static class ServeCommand
         await using (work.ConfigureAwait(false))
         {
             await using var app = builder.Build();
-            MapEndpoints(app, daemonServices, state);
+            MapEndpoints(app, daemonServices);
             DaemonApi.Map(app, daemonServices, work);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var path = DaemonAdvertisement.PathFor(storage.MetadataPath);
@@ -105,7 +104,7 @@ internal static class ServeCommand
         return ExitCodes.Success;
     }
 
-    private static void MapEndpoints(WebApplication app, IServiceProvider services, DaemonState state)
+    private static void MapEndpoints(WebApplication app, IServiceProvider services)
     {
         var queries = new LocalAssetsQueries(services);
         // Degraded (late data) still answers 200: the daemon works; a probe that restarts it would not make data arrive.
