@@ -27,8 +27,9 @@ namespace Assets.Storage.Objects.Local;
 /// Limits: a key whose last segment ends with <c>.lock</c> or is a temporary file's name is reserved and
 /// rejected with <see cref="ArgumentException"/>; a key cannot be both an object and a folder of other
 /// keys (<c>a</c> and <c>a/b</c>); on a case-insensitive file system keys differing only in case collide;
-/// the no-overwrite move is atomic only where the file system supports hard links (.NET falls back to a
-/// check-then-rename elsewhere), and the lock needs working <c>flock</c> (not some network file systems).
+/// the no-overwrite move needs a file system with hard links (<see cref="NoOverwriteMove"/>: it fails with a clear
+/// error elsewhere rather than fall back to a check-then-rename), and the lock needs working <c>flock</c> (not some
+/// network file systems).
 /// </para>
 /// </summary>
 public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
@@ -155,11 +156,7 @@ public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                File.Move(temp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
+            if (!NoOverwriteMove.TryMove(temp, path))
             {
                 File.Move(temp, localPath, overwrite: false); // give the caller its file back, as on the first conflict check
                 return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
@@ -339,12 +336,14 @@ public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                // overwrite: false is link() + unlink() on Unix: it fails with EEXIST when the name exists, atomically.
-                File.Move(temp, path, overwrite: replace);
-            }
-            catch (IOException) when (!replace && File.Exists(path))
-            {
-                return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
+                if (replace)
+                {
+                    File.Move(temp, path, overwrite: true);
+                }
+                else if (!NoOverwriteMove.TryMove(temp, path))
+                {
+                    return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
+                }
             }
             catch (IOException e) when (Directory.Exists(path))
             {
