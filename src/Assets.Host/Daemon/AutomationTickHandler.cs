@@ -121,9 +121,18 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
 
     private async Task RunAsync(IServiceProvider services, Metadata.IMetadataStore metadata, Plan plan, string origin, TagList trigger, CancellationToken cancellationToken)
     {
+        var scheduled = trigger.Any(t => t is { Key: "trigger", Value: "cron" });
         foreach (var blocked in plan.Blocked)
         {
-            LogBlocked(origin, blocked.Partition, blocked.Reason);
+            // An eager partition that cannot run yet is tried again next tick; a scheduled tick is not, so say it loudly.
+            if (scheduled)
+            {
+                LogScheduledTickBlocked(origin, blocked.Partition, blocked.Reason);
+            }
+            else
+            {
+                LogBlocked(origin, blocked.Partition, blocked.Reason);
+            }
         }
 
         if (plan.IsEmpty)
@@ -182,6 +191,9 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Automation ({Origin}) run {Run}: {Waiting} partitions still wait for their source")]
     private partial void LogStillWaiting(string origin, RunId run, int waiting);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Automation ({Origin}) skips {Partition} at this tick: {Reason}")]
+    private partial void LogScheduledTickBlocked(string origin, AssetPartition partition, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Automation ({Origin}) cannot run {Partition}: {Reason}")]
     private partial void LogBlocked(string origin, AssetPartition partition, string reason);
