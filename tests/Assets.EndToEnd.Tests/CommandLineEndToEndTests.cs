@@ -7,7 +7,20 @@ public sealed class CommandLineEndToEndTests
     [Fact]
     public async Task List_ShowsTheFiveExampleAssetsWithPartitionsDependenciesAndPolicies()
     {
-        var result = await ExampleProgram.RunAsync("list", "--json");
+        // list opens the metadata store for the freshness states: a root of its own, not the repository's ./.assets.
+        var root = Path.Combine(Path.GetTempPath(), "assets-list-" + Guid.NewGuid().ToString("N"));
+        ExampleProgram.Result result;
+        try
+        {
+            result = await ExampleProgram.RunAsync(new Dictionary<string, string> { ["Assets__Root"] = root }, "list", "--json");
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(string.Empty, result.Error);
@@ -20,6 +33,10 @@ public sealed class CommandLineEndToEndTests
         Assert.Equal(JsonValueKind.Null, assets["all_time_summary"].GetProperty("partitions").ValueKind);
         var rolling = Assert.Single(assets["rolling_revenue"].GetProperty("dependencies").EnumerateArray());
         Assert.Equal(("clean_orders", "window(-6, 0)"), (rolling.GetProperty("asset").GetString(), rolling.GetProperty("mapping").GetString()));
+        Assert.All(assets.Values, a => Assert.Equal("eager", a.GetProperty("automation").GetProperty("kind").GetString()));
+        Assert.Equal("unknown", assets["raw_orders"].GetProperty("freshness").GetProperty("state").GetString());
+        Assert.Equal(21600, assets["raw_orders"].GetProperty("source").GetProperty("lateAfterSeconds").GetInt64());
+        Assert.Equal(JsonValueKind.Null, assets["clean_orders"].GetProperty("source").ValueKind);
     }
 
     [Fact]

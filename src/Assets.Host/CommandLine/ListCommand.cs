@@ -13,14 +13,25 @@ internal static class ListCommand
     public static Command Create(CommandHost host)
     {
         var json = new Option<bool>("--json") { Description = "Write the stable JSON document described in README instead of a table." };
-        var command = new Command("list", "List the assets with group, partitions, dependencies, checks, freshness policy and code version.") { json };
+        var command = new Command("list", "List the assets with group, partitions, dependencies, checks, freshness policy and state, automation, source observer and code version.") { json };
         command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,
             async (queries, services, ct) =>
             {
-                // Each policy with its state now, judged against what is published (through the daemon while it runs).
+                // Each policy with its state now, judged against what is published (through the daemon while it runs). The
+                // definitions do not need the store: when another command holds it, they are listed without the states.
                 var now = services.GetRequiredService<IClock>().GetCurrentInstant();
-                var freshness = Rendering.FreshnessJson.Read(await queries.FreshnessAsync(now, ct).ConfigureAwait(false)).Assets.ToDictionary(f => f.Asset, StringComparer.Ordinal);
+                Dictionary<string, Rendering.FreshnessJson.Item> freshness;
+                try
+                {
+                    freshness = Rendering.FreshnessJson.Read(await queries.FreshnessAsync(now, ct).ConfigureAwait(false)).Assets.ToDictionary(f => f.Asset, StringComparer.Ordinal);
+                }
+                catch (Assets.Storage.Metadata.MetadataStoreLockedException e)
+                {
+                    await host.Terminal.Error.WriteLineAsync($"Freshness states are left out: {e.Message}").ConfigureAwait(false);
+                    freshness = [];
+                }
+
                 return Run(host.Terminal, services, now, freshness, parseResult.GetValue(json));
             },
             cancellationToken));
@@ -51,6 +62,9 @@ internal static class ListCommand
             Field(terminal, "checks", asset.Checks.Count == 0 ? "-" : string.Join(", ", asset.Checks.Select(c => c.Name + (c.Blocking ? " (blocking)" : string.Empty))));
             Field(terminal, "freshness", AssetDescriptions.Freshness(asset.Freshness) + (freshness.TryGetValue(asset.Key.Value, out var state) ? $": {state.State} ({state.Cause})" : string.Empty));
             Field(terminal, "automation", asset.Automation?.Describe() ?? "-");
+            Field(terminal, "source", asset.SourceObserver is { } observer
+                ? $"observed by {observer.Location}" + (observer.LateAfter is { } late ? $", late after {DurationText.Format(late)}" : ", no late-data deadline")
+                : "-");
             Field(terminal, "retry", asset.Retry.Describe());
             if (asset.Owners.Count > 0)
             {

@@ -8,7 +8,7 @@ namespace Assets.Hosting.Rendering;
 /// <summary>
 /// The stable <c>list --json</c> document (README documents it):
 /// <c>{"assets": [{"asset", "group", "description", "owners", "tags", "partitions", "dependencies", "checks",
-/// "freshness", "automation", "retry", "codeVersion", "codeVersionSource"}]}</c>, assets in topological order; freshness
+/// "freshness", "automation", "source", "retry", "codeVersion", "codeVersionSource"}]}</c>, assets in topological order; freshness
 /// carries the state judged now (<c>state</c>, <c>cause</c>) when the caller evaluated it.
 /// </summary>
 internal static class AssetListJson
@@ -39,6 +39,7 @@ internal static class AssetListJson
             a.Cron,
             a.Cron is null ? null : a.Zone.Id,
             a.Cron is null ? null : a.MissedTicks.ToString().ToLowerInvariant()),
+        asset.SourceObserver is not { } o ? null : new SourceJson(o.Location, o.LateAfter is { } late ? (long)late.TotalSeconds : null),
         new RetryJson(asset.Retry.MaxAttempts, (long)asset.Retry.Delay.TotalMilliseconds, asset.Retry.Backoff.ToString(), (long)asset.Retry.MaxDelay.TotalMilliseconds),
         asset.CodeVersion,
         asset.HasExplicitCodeVersion ? "explicit" : "body");
@@ -67,6 +68,7 @@ internal static class AssetListJson
         IReadOnlyList<CheckJson> Checks,
         FreshnessJson? Freshness,
         AutomationJson? Automation,
+        SourceJson? Source,
         RetryJson Retry,
         string CodeVersion,
         string CodeVersionSource);
@@ -78,6 +80,8 @@ internal static class AssetListJson
     private sealed record CheckJson(string Name, bool Blocking, string? Description);
 
     private sealed record FreshnessJson(string Description, long? MaxLagSeconds, long? WarnAfterSeconds, string? Deadline, string? Timezone, string? State, string? Cause);
+
+    private sealed record SourceJson(string Observer, long? LateAfterSeconds);
 
     private sealed record AutomationJson(string Description, string Kind, string? Cron, string? Timezone, string? MissedTicks);
 

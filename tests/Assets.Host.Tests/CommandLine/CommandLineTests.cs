@@ -75,11 +75,12 @@ public sealed class CommandLineTests
                 "  checks       -",
                 "  freshness    max lag 3h: unknown (never published)",
                 "  automation   -",
+                "  source       -",
                 "  retry        3 attempts, 1s exponential with jitter (max 1m)",
                 "  owners       data@shop.io",
                 "  tags         tier=gold",
             ],
-            lines[(raw + 1)..(raw + 9)]);
+            lines[(raw + 1)..(raw + 10)]);
         Assert.Contains("  reads        clean_orders (window(-6, 0))", lines);
         Assert.Contains("  checks       no_negative_amounts (blocking)", lines);
         Assert.Contains("  code version 2", lines);
