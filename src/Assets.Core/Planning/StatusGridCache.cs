@@ -15,7 +15,8 @@ namespace Assets.Planning;
 /// <item><description>the graph: the same graph with the same code version for every asset;</description></item>
 /// <item><description>time: the same partitions exist for every asset (same count and same last key), so
 /// time passing without a new partition becoming due reuses the grid, and a new day's partition does not.
-/// The built-in mappings read time only through which partitions exist.</description></item>
+/// The built-in mappings read time only through which partitions exist; an observed source's late-data deadline is the
+/// other way time changes a status, so the count of partitions past it is part of the key too.</description></item>
 /// </list>
 /// Otherwise it evaluates afresh and keeps the new grid. Thread-safe; one instance per process (the daemon's).
 /// </summary>
@@ -36,7 +37,7 @@ public sealed class StatusGridCache
         // The fingerprint is taken before the rows are read: a write landing in between makes the kept grid newer
         // than its fingerprint, which only costs one needless evaluation next time, never a stale reuse.
         var fingerprint = await store.GetStatusFingerprintAsync(ct).ConfigureAwait(false);
-        var key = new GridKey(fingerprint, graph, CodeVersions(graph), ExistingPartitions(graph, asOf));
+        var key = new GridKey(fingerprint, graph, CodeVersions(graph), ExistingPartitions(graph, asOf), PastLateDataDeadline(graph, asOf));
         lock (_lock)
         {
             if (fingerprint is not null && _last is { } last && last.Key.Matches(key))
@@ -88,14 +89,23 @@ public sealed class StatusGridCache
         return existing;
     }
 
+    /// <summary>
+    /// Per observed asset with a late-data deadline, how many partitions are past it (those that existed
+    /// <see cref="Graph.SourceObserverDefinition.LateAfter"/> ago): a source still absent turns from waiting to failed as
+    /// time passes with nothing else changing, so crossing a deadline must not reuse the grid.
+    /// </summary>
+    private static int[] PastLateDataDeadline(AssetGraph graph, Instant asOf)
+        => [.. graph.Assets.Select(a => a.SourceObserver?.LateAfter is { } late && a.Partitions is { } partitions ? partitions.GetKeys(asOf - late).Count : 0)];
+
     private sealed record Entry(GridKey Key, StatusGrid Grid);
 
-    private sealed record GridKey(string? Fingerprint, AssetGraph Graph, string?[] CodeVersions, (int Count, PartitionKey? Last)[] Existing)
+    private sealed record GridKey(string? Fingerprint, AssetGraph Graph, string?[] CodeVersions, (int Count, PartitionKey? Last)[] Existing, int[] PastDeadline)
     {
         public bool Matches(GridKey other)
             => string.Equals(Fingerprint, other.Fingerprint, StringComparison.Ordinal)
                 && ReferenceEquals(Graph, other.Graph)
                 && CodeVersions.AsSpan().SequenceEqual(other.CodeVersions)
-                && Existing.AsSpan().SequenceEqual(other.Existing);
+                && Existing.AsSpan().SequenceEqual(other.Existing)
+                && PastDeadline.AsSpan().SequenceEqual(other.PastDeadline);
     }
 }

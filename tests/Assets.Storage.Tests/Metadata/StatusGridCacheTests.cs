@@ -40,6 +40,17 @@ public sealed class StatusGridCacheTests : OpenStoreTests
         public static IEnumerable<Row> Down([From("up")] IEnumerable<Row> up) => [];
     }
 
+    /// <summary>An upstream whose source is observed, late after 12 hours.</summary>
+    public static class ObservedPipeline
+    {
+        [Asset(CodeVersion = "c1")]
+        [DailyPartitions("2026-01-01")]
+        public static IEnumerable<Row> Up() => [];
+
+        [SourceObserver("up", LateAfter = "12h")]
+        public static SourceObservation UpFile(SourceContext context) => SourceObservation.Absent($"up/{context.PartitionKey}");
+    }
+
     private readonly AssetGraph _graph = new AssetGraphBuilder().AddTypes(typeof(Pipeline)).Build();
     private readonly StatusGridCache _cache = new();
 
@@ -101,6 +112,25 @@ public sealed class StatusGridCacheTests : OpenStoreTests
         Assert.Equal(Rows(await FreshAsync(_graph, nextDay)), Rows(grid));
         Assert.Equal(PartitionStatus.Missing, grid[Daily("up", "2026-01-05")].Status);
         Assert.Equal(PartitionStatus.Missing, grid[Daily("down", "2026-01-05")].Status);
+    }
+
+    [Fact]
+    public async Task ALateDataDeadlinePassing_Reevaluates_AndTheWaitingPartitionFails()
+    {
+        // At T0 (Jan 5, 06:00 UTC) January 4 has ended; its source, observed absent, is due at Jan 5, 12:00.
+        var observed = new AssetGraphBuilder().AddTypes(typeof(ObservedPipeline)).Build();
+        var day = Daily("up", "2026-01-04");
+        await Store.RecordObservationsAsync([new ObservedSource(day, false, null, "up/2026-01-04", T0)]);
+
+        var before = await _cache.EvaluateAsync(observed, Store, T0);
+        var stillBefore = await _cache.EvaluateAsync(observed, Store, T0 + Duration.FromHours(5));
+        var after = await _cache.EvaluateAsync(observed, Store, T0 + Duration.FromHours(6));
+
+        Assert.Equal(PartitionStatus.Waiting, before[day].Status);
+        Assert.Equal(PartitionStatus.Waiting, stillBefore[day].Status);
+        Assert.Equal(1, _cache.Hits);
+        Assert.Equal(PartitionStatus.Failed, after[day].Status);
+        Assert.Equal("source not arrived by 2026-01-05T12:00:00Z: up/2026-01-04", after[day].Cause);
     }
 
     [Fact]
