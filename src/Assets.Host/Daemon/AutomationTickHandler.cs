@@ -17,9 +17,9 @@ namespace Assets.Hosting.Daemon;
 /// <summary>
 /// The daemon's automation (<see cref="AutomationAttribute"/>), once per tick: first every schedule's due ticks (per its
 /// missed-tick policy, each tick's partitions forced, the cursor stored after each tick is handled, so a daemon killed
-/// mid-run runs that tick again on restart and never skips it), then one eager plan over every eager asset. Runs are
-/// awaited within the tick: the next tick plans against what they published, and stopping the daemon cancels them
-/// through the executor's clean cancellation (nothing partial published, leases released).
+/// mid-run runs that tick again on restart and never skips it), then one eager plan over every eager asset. In the
+/// daemon this runs in the background, one round at a time, on the daemon's shared slots; stopping the daemon cancels
+/// the runs through the executor's clean cancellation (nothing partial published, leases released) and awaits the round.
 /// </summary>
 internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandler> logger) : IDaemonTickHandler
 {
@@ -30,8 +30,56 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         "assets.automation.skipped_ticks", "{tick}", "Schedule ticks missed while the daemon was down and skipped by their policy.");
 
     private bool _warnedNoCursors;
+    private Task _inFlight = Task.CompletedTask;
 
-    public async Task OnTickAsync(IServiceProvider services, IReadOnlyList<AssetFreshness> freshness, CancellationToken cancellationToken)
+    /// <summary>The automation started by the last tick, still running or done; the daemon awaits it when it stops.</summary>
+    public Task Completion => _inFlight;
+
+    /// <summary>
+    /// In the daemon (its <see cref="DaemonWork"/> among <paramref name="services"/>) automation runs in the background, so
+    /// the tick loop goes on observing sources and judging freshness during a long run; a tick that finds the previous
+    /// automation still running skips it. Elsewhere (tests, a host without the daemon) it runs within the call.
+    /// </summary>
+    public Task OnTickAsync(IServiceProvider services, IReadOnlyList<AssetFreshness> freshness, CancellationToken cancellationToken)
+    {
+        if (services.GetService<DaemonWork>() is null)
+        {
+            return AutomateAsync(services, cancellationToken);
+        }
+
+        if (!_inFlight.IsCompleted)
+        {
+            LogStillRunning();
+            return Task.CompletedTask;
+        }
+
+        _inFlight = Task.Run(() => AutomateQuietlyAsync(services, cancellationToken), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task AutomateQuietlyAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AutomateAsync(services, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The daemon is stopping.
+        }
+        catch (DaemonStoppingException)
+        {
+            // The daemon is stopping.
+        }
+#pragma warning disable CA1031 // One failed round of automation must not stop the daemon; the next tick tries again.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogAutomationFailed(e);
+        }
+    }
+
+    private async Task AutomateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var configuration = services.GetRequiredService<IConfiguration>();
         if (!configuration.GetValue("Assets:Daemon:Automation", true))
@@ -203,6 +251,12 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule of {Asset}: no partition exists yet at the tick at {Tick}")]
     private partial void LogNothingAtTick(string asset, Instant tick);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Automation from an earlier tick is still running; this tick starts none")]
+    private partial void LogStillRunning();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Automation failed; the next tick tries again")]
+    private partial void LogAutomationFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedules are not run: the metadata store {Store} keeps no automation cursors")]
     private partial void LogNoCursorStore(string store);

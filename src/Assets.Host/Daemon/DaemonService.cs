@@ -18,6 +18,30 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(tick.ToTimeSpan());
+        try
+        {
+            await LoopAsync(timer, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Automation runs in the background: let it end (its runs are cancelled by now) before the store is closed.
+            foreach (var automation in handlers.OfType<AutomationTickHandler>())
+            {
+                try
+                {
+                    await automation.Completion.ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // Already logged by the handler; stopping goes on.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+            }
+        }
+    }
+
+    private async Task LoopAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
         do
         {
             try

@@ -118,4 +118,50 @@ public sealed class AutomationTests : TempRoot
             Directory.Delete(Path.GetDirectoryName(_source)!, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Sigterm_WhileAutomationRuns_StopsWithinSeconds_PublishesNothingPartial_AndTheNextStartFinishes()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // SIGTERM.
+        }
+
+        try
+        {
+            foreach (var day in Enumerable.Range(1, 31).Select(d => $"2026-01-{d:00}"))
+            {
+                Arrive(day);
+            }
+
+            Dictionary<string, string> during;
+            (int ExitCode, TimeSpan Took, string Error) stop;
+            using (var daemon = await DaemonHarness.StartAsync(Environment, Root))
+            {
+                // The first tick's eager run publishes January's 97 partitions a few at a time: stop it part-way.
+                during = await daemon.WaitForStatusAsync(s => s.Values.Count(v => v == "published") >= 5, TimeSpan.FromMinutes(2), "the first partitions");
+                stop = await daemon.StopAsync();
+            }
+
+            Assert.True(stop.ExitCode == 0, stop.Error);
+            Assert.True(stop.Took < TimeSpan.FromSeconds(20), $"serve took {stop.Took} to stop");
+            Assert.Contains(during.Values, v => v != "published");
+
+            // Nothing partial: every pointer's files are intact, and nothing is left running.
+            var verify = await ExampleProgram.RunAsync(Environment, "verify");
+            Assert.True(verify.ExitCode == 0, verify.Error + verify.Out);
+            var status = await ExampleProgram.RunAsync(Environment, "status", "--json");
+            Assert.DoesNotContain("\"running\"", status.Out, StringComparison.Ordinal);
+
+            // Started again, the daemon finishes January by itself.
+            using var again = await DaemonHarness.StartAsync(Environment, Root);
+            await again.WaitForStatusAsync(s => s.Values.All(v => v == "published"), TimeSpan.FromMinutes(3), "all of January after the restart");
+            var stopped = await again.StopAsync();
+            Assert.True(stopped.ExitCode == 0, stopped.Error);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(_source)!, recursive: true);
+        }
+    }
 }
