@@ -25,6 +25,8 @@ public sealed class ServeTests : TempRoot
         var statusAlone = await ExampleProgram.RunAsync(Environment, "status", "--json");
         var freshnessAlone = await ExampleProgram.RunAsync(Environment, "freshness", "--json", "--as-of", "2026-01-04T01:00:00Z");
         var planAlone = await ExampleProgram.RunAsync(Environment, "plan", "--select", "raw_orders", "--from", "2026-01-01", "--to", "2026-01-05");
+        var observeAlone = await ExampleProgram.RunAsync(Environment, "observe", "--json");
+        Assert.True(observeAlone.ExitCode == 0, observeAlone.Error);
 
         using var daemon = await DaemonHarness.StartAsync(Environment, Root);
         var url = daemon.Url;
@@ -46,10 +48,16 @@ public sealed class ServeTests : TempRoot
         var status = await ExampleProgram.RunAsync(Environment, "status", "--json");
         var freshness = await ExampleProgram.RunAsync(Environment, "freshness", "--json", "--as-of", "2026-01-04T01:00:00Z");
         var plan = await ExampleProgram.RunAsync(Environment, "plan", "--select", "raw_orders", "--from", "2026-01-01", "--to", "2026-01-05");
+        var observe = await ExampleProgram.RunAsync(Environment, "observe", "--json");
         var unknown = await ExampleProgram.RunAsync(Environment, "status", "--select", "no_such_asset");
         Assert.Equal((statusAlone.ExitCode, statusAlone.Out), (status.ExitCode, status.Out));
         Assert.Equal((freshnessAlone.ExitCode, freshnessAlone.Out), (freshness.ExitCode, freshness.Out));
         Assert.Equal((planAlone.ExitCode, planAlone.Out), (plan.ExitCode, plan.Out));
+        // The daemon observed the same files again: nothing new, each observation as first seen by the command alone.
+        Assert.True(observe.ExitCode == 0, observe.Error);
+        Assert.Equal(
+            observeAlone.Out.Replace("\"changed\": true", "\"changed\": false", StringComparison.Ordinal),
+            observe.Out);
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("no_such_asset", unknown.Error, StringComparison.Ordinal);
 
