@@ -28,7 +28,8 @@ public enum PlanMode
     /// What eager automation runs (<see cref="AutomationAttribute"/>): partitions that are missing, stale or waiting for
     /// their source, but not failed or quarantined ones (a person decides when to retry those, so a broken input is not
     /// retried every tick) unless their source was observed in a new version since, nor those whose source the latest
-    /// observation found absent. A partition that reads a stale upstream partition which is not a step of the plan is
+    /// observation found absent; a partition whose last attempt found its source absent is tried again once
+    /// <see cref="Planner.EagerWaitingRetry"/> has passed (at once when an observation says the source arrived). A partition that reads a stale upstream partition which is not a step of the plan is
     /// blocked: materialized now it would read data about to change, and be stale again.
     /// </summary>
     Eager,

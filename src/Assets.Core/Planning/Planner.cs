@@ -27,6 +27,12 @@ namespace Assets.Planning;
 /// </summary>
 public static class Planner
 {
+    /// <summary>
+    /// How long <see cref="PlanMode.Eager"/> leaves a partition that last found its source absent (and has no observation
+    /// saying it arrived since) before trying it again.
+    /// </summary>
+    public static readonly Duration EagerWaitingRetry = Duration.FromMinutes(5);
+
     private const sbyte Planned = 1;
     private const sbyte Blocked = 2;
     private const int LinearDependencyLimit = 8;
@@ -311,6 +317,15 @@ public static class Planner
                 {
                     // Observed absent: the daemon observes again each tick, and plans the partition once the source is there.
                     Block(marks, i, row.Partition, "waiting for its source: " + row.Cause, root: null);
+                    continue;
+                }
+
+                if (mode == PlanMode.Eager && row is { Status: PartitionStatus.Waiting, SourceChangedSince: false, Stored: { } waited }
+                    && grid.AsOf - waited.UpdatedAt < EagerWaitingRetry)
+                {
+                    // Without an observer only the body can tell whether the source arrived: try again every few minutes,
+                    // not every tick, so a missing file does not fill the event log with a run per tick.
+                    Block(marks, i, row.Partition, $"waiting for its source, tried at {waited.UpdatedAt}; tried again from {waited.UpdatedAt + EagerWaitingRetry}", root: null);
                     continue;
                 }
 

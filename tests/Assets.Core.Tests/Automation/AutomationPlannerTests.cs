@@ -120,7 +120,8 @@ public sealed class AutomationPlannerTests
             .SetStatus(P("source_orders", "2026-01-05"), PartitionStatus.Quarantined, "check failed")
             .Republish(P("source_orders", "2026-01-09"), "v2");
 
-        var plan = AutomationPlanner.PlanEager(world.Graph, world.Evaluate(AfterTheTenth))!;
+        // Six minutes later: the waiting day's last attempt is old enough to try again.
+        var plan = AutomationPlanner.PlanEager(world.Graph, world.Evaluate(AfterTheTenth + Duration.FromMinutes(6)))!;
 
         // The failed, quarantined and waiting days keep their published v1, so what reads them is up to date until they
         // publish again (the next tick sees that); the weekly window reads the missing and republished days.
@@ -132,6 +133,21 @@ public sealed class AutomationPlannerTests
              "weekly_orders[2026-01-06]", "weekly_orders[2026-01-07]", "weekly_orders[2026-01-08]", "weekly_orders[2026-01-09]", "weekly_orders[2026-01-10]"],
             Steps(plan));
         Assert.Empty(plan.Blocked);
+    }
+
+    [Fact]
+    public void PlanEager_TriesAPartitionWaitingForItsSourceAgainOnlyEveryFewMinutes()
+    {
+        var world = new StatusWorld(typeof(EagerProject)).PublishAll(AfterTheTenth)
+            .SetStatus(P("source_orders", "2026-01-03"), PartitionStatus.Waiting, "The source has not arrived yet: 2026-01-03.csv.");
+        var waiting = P("source_orders", "2026-01-03");
+
+        var soon = AutomationPlanner.PlanEager(world.Graph, world.Evaluate(AfterTheTenth + Duration.FromMinutes(4)))!;
+        var later = AutomationPlanner.PlanEager(world.Graph, world.Evaluate(AfterTheTenth + Planner.EagerWaitingRetry))!;
+
+        Assert.DoesNotContain(soon.Steps, s => s.Partition == waiting);
+        Assert.Equal("waiting for its source, tried at 2026-01-20T00:00:00Z; tried again from 2026-01-20T00:05:00Z", Assert.Single(soon.Blocked, b => b.Partition == waiting).Reason);
+        Assert.Equal("waiting last time: The source has not arrived yet: 2026-01-03.csv.", Assert.Single(later.Steps, s => s.Partition == waiting).Reason);
     }
 
     [Fact]
