@@ -61,7 +61,7 @@ internal static class FreshnessCommand
     {
         if (results.Count == 0)
         {
-            terminal.Console.MarkupLine("No asset has a freshness policy: add [Freshness(MaxLag = \"3h\")] to one.");
+            terminal.Console.WriteLine("No asset has a freshness policy: add [Freshness(MaxLag = \"3h\")] to one.");
             return;
         }
 

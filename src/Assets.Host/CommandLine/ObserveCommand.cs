@@ -42,7 +42,7 @@ internal static class ObserveCommand
     {
         if (observations.Count == 0)
         {
-            terminal.Console.MarkupLine("No selected asset observes its source: add a [SourceObserver(\"asset\")] method to one.");
+            terminal.Console.WriteLine("No selected asset observes its source: add a [SourceObserver(\"asset\")] method to one.");
             return;
         }
 

@@ -87,6 +87,28 @@ public sealed class CommandLineTests
         Assert.Equal("4 assets", lines.Last(l => l.Length > 0));
     }
 
+    [Theory]
+    [InlineData("freshness", "No asset has a freshness policy: add [Freshness(MaxLag = \"3h\")] to one.")]
+    [InlineData("observe", "No selected asset observes its source: add a [SourceObserver(\"asset\")] method to one.")]
+    public async Task NothingToJudgeOrObserve_SaysHowToDeclareIt(string command, string expected)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "assets-plain-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var outcome = await RunAsync(b => b.Services.AddAssets(a => a.FromTypes(typeof(PlainAssets))), command, "--root", root);
+
+            Assert.Equal((ExitCodes.Success, string.Empty), (outcome.ExitCode, outcome.Error));
+            Assert.Equal(expected, outcome.Out.Trim());
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
     [Fact]
     public async Task Lineage_Mermaid_DrawsEveryEdgeWithItsMapping()
     {

@@ -43,3 +43,10 @@ public static class BrokenAssets
     [DailyPartitions("2026-01-01", Timezone = "Europe/Berln")]
     public static IEnumerable<Order> Zoned() => [];
 }
+
+/// <summary>An asset with no freshness policy, no observer and no automation.</summary>
+public static class PlainAssets
+{
+    [Asset]
+    public static IEnumerable<Order> Orders() => [];
+}
