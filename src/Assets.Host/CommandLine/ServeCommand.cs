@@ -30,6 +30,16 @@ internal static class ServeCommand
     public static Command Create(CommandHost host)
     {
         var urls = new Option<string>("--urls") { Description = $"Where to listen (default {DefaultUrl}: loopback only).", DefaultValueFactory = _ => DefaultUrl };
+        urls.Validators.Add(result =>
+        {
+            foreach (var url in (result.GetValueOrDefault<string>() ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+                {
+                    result.AddError($"--urls '{url}' is not an http(s) URL to listen on: give one such as {DefaultUrl} (several separated by ';').");
+                }
+            }
+        });
         var command = new Command("serve", "Run the daemon: an HTTP API over the metadata store, freshness checks every tick; the other commands go through it while it runs.") { urls };
         command.SetAction((parseResult, cancellationToken) => host.RunAsync(
             parseResult,

@@ -221,12 +221,12 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         }
         else if (logger.IsEnabled(LogLevel.Information))
         {
-            LogRunFinished(origin, summary.RunId, summary.Published, summary.Duration);
+            LogRunFinished(origin, summary.RunId, summary.Published, summary.Duration.TotalSeconds);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Automation ({Origin}) run {Run}: {Published} published in {Duration}")]
-    private partial void LogRunFinished(string origin, RunId run, int published, Duration duration);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Automation ({Origin}) run {Run}: {Published} published in {Seconds:0.0} s")]
+    private partial void LogRunFinished(string origin, RunId run, int published, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Automation ({Origin}) run {Run}: {Summary}")]
     private partial void LogRunFailed(string origin, RunId run, string summary);

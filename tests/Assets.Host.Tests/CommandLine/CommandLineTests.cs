@@ -110,6 +110,15 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Serve_NotAUrl_ExitsTwoSayingWhatToGive()
+    {
+        var outcome = await RunShopAsync("serve", "--urls", "notaurl");
+
+        Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
+        Assert.Contains("--urls 'notaurl' is not an http(s) URL to listen on: give one such as http://127.0.0.1:5088", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Lineage_Mermaid_DrawsEveryEdgeWithItsMapping()
     {
         var outcome = await RunShopAsync("lineage", "--format", "mermaid");
