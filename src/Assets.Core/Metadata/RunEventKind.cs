@@ -47,4 +47,10 @@ public enum RunEventKind
 
     /// <summary>Data and manifests no pointer references were removed.</summary>
     GarbageCollected,
+
+    /// <summary>The daemon found an asset's freshness state changed (or its state when it started); the run is the daemon's session.</summary>
+    FreshnessChanged,
+
+    /// <summary>The daemon observed a partition's source arrive, change or vanish; the run is the daemon's session.</summary>
+    SourceObserved,
 }

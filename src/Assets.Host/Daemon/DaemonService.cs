@@ -1,5 +1,8 @@
+using Assets.Execution;
 using Assets.Freshness;
 using Assets.Graph;
+using Assets.Hosting.Storage;
+using Assets.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,6 +17,12 @@ namespace Assets.Hosting.Daemon;
 internal sealed partial class DaemonService(IServiceProvider services, DaemonState state, Duration tick, IReadOnlyList<IDaemonTickHandler> handlers, ILogger<DaemonService> logger) : BackgroundService
 {
     private readonly Dictionary<AssetKey, FreshnessState> _previous = [];
+    private readonly RunId _session = RunId.New();
+
+    /// <summary>The run id under which this daemon records freshness transitions and source observations in the event log.</summary>
+    public RunId Session => _session;
+
+    private static string Name(FreshnessState state) => state.ToString().ToLowerInvariant();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -62,8 +71,13 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    private async Task TickAsync(CancellationToken cancellationToken)
+    /// <summary>One tick: observe sources, judge freshness, record transitions, run the handlers (the loop calls it; tests call it directly).</summary>
+    internal async Task TickAsync(CancellationToken cancellationToken)
     {
+        // Transitions are logged and recorded in the event log, under the daemon's session as their run.
+        var events = new List<RunEvent>();
+        var clock = services.GetRequiredService<IClock>();
+
         // Sources first: what arrived or changed since the last tick is what automation acts on below.
         foreach (var change in (await SourceObservations.ObserveAsync(services, null, Planning.PartitionRange.All, cancellationToken).ConfigureAwait(false)).Where(o => o.Changed || o.Error is not null))
         {
@@ -71,9 +85,11 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
             {
                 case { Arrived: true } observed:
                     LogSourceVersion(change.Partition, observed.Description, observed.Version);
+                    events.Add(new RunEvent(_session, observed.ObservedAt, RunEventKind.SourceObserved, change.Partition, null, $"arrived in version {observed.Version}: {observed.Description}"));
                     break;
                 case { } observed:
                     LogSourceAbsent(change.Partition, observed.Description);
+                    events.Add(new RunEvent(_session, observed.ObservedAt, RunEventKind.SourceObserved, change.Partition, null, $"not arrived: {observed.Description}"));
                     break;
                 default:
                     LogObserverFailed(change.Partition, change.Error);
@@ -81,15 +97,23 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
             }
         }
 
-        var now = services.GetRequiredService<IClock>().GetCurrentInstant();
+        var now = clock.GetCurrentInstant();
         var results = await LocalAssetsQueries.EvaluateFreshnessAsync(services, now, cancellationToken).ConfigureAwait(false);
         foreach (var result in results)
         {
             if (!_previous.TryGetValue(result.Asset, out var before) || before != result.State)
             {
                 LogFreshnessChanged(result.Asset.Value, result.State, result.Lag);
+                var transition = _previous.ContainsKey(result.Asset) ? $"{Name(before)} -> {Name(result.State)}" : $"{Name(result.State)} when the daemon started";
+                events.Add(new RunEvent(_session, now, RunEventKind.FreshnessChanged, new AssetPartition(result.Asset, null), null, $"{transition}: {result.Cause}"));
                 _previous[result.Asset] = result.State;
             }
+        }
+
+        if (events.Count > 0)
+        {
+            var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
+            await metadata.AppendEventsAsync(events, cancellationToken).ConfigureAwait(false);
         }
 
         state.Freshness = results;
