@@ -12,6 +12,12 @@ namespace Assets.Automation;
 /// </summary>
 public static class AutomationPlanner
 {
+    /// <summary>
+    /// The most missed ticks <see cref="MissedTickPolicy.All"/> runs after a downtime, the newest ones; older ones are
+    /// skipped (and reported as such), so a per-minute schedule after a month away does not queue 40,000 runs.
+    /// </summary>
+    public const int MaxCatchUpTicks = 100;
+
     /// <summary>The assets with eager automation, in topological order.</summary>
     public static IReadOnlyList<AssetDefinition> EagerAssets(AssetGraph graph)
         => Preconditions.CheckNotNull(graph).Assets.Where(a => a.Automation?.Kind == AutomationKind.Eager).ToArray();
@@ -34,7 +40,7 @@ public static class AutomationPlanner
     /// The ticks of <paramref name="policy"/>'s schedule due at <paramref name="now"/>, after <paramref name="cursor"/>
     /// (the newest tick handled before). A tick is on time when at most <paramref name="onTime"/> has passed since it
     /// (the daemon's tick interval and some slack); older ones were missed while the daemon was down and follow
-    /// <see cref="AutomationPolicy.MissedTicks"/>: <c>all</c> runs every one, <c>last</c> only the newest, <c>none</c>
+    /// <see cref="AutomationPolicy.MissedTicks"/>: <c>all</c> runs every one (at most the newest <see cref="MaxCatchUpTicks"/>), <c>last</c> only the newest, <c>none</c>
     /// none of them (an on-time tick always runs). With no cursor (a schedule seen for the first time) nothing runs and
     /// the cursor starts at <paramref name="now"/>: a new schedule does not replay its history.
     /// </summary>
@@ -57,7 +63,7 @@ public static class AutomationPlanner
         var newestOnTime = now - newest <= onTime;
         var run = policy.MissedTicks switch
         {
-            MissedTickPolicy.All => pending,
+            MissedTickPolicy.All => pending.Count <= MaxCatchUpTicks ? pending : pending[^MaxCatchUpTicks..],
             MissedTickPolicy.Last => [newest],
             _ => newestOnTime ? [newest] : [],
         };

@@ -70,6 +70,21 @@ public sealed class AutomationPlannerTests
     }
 
     [Fact]
+    public void DueTicks_AllAfterAVeryLongDowntime_RunsOnlyTheNewestHundredAndSkipsTheRest()
+    {
+        // Daily ticks missed for 150 days.
+        var cursor = BerlinTime("2026-03-10T06:00:00");
+        var now = cursor + Duration.FromDays(150) + Duration.FromHours(1);
+
+        var due = AutomationPlanner.DueTicks(PolicyOf("daily_export"), cursor, now, OnTime);
+
+        Assert.Equal(AutomationPlanner.MaxCatchUpTicks, due.Run.Count);
+        Assert.Equal(150 - AutomationPlanner.MaxCatchUpTicks, due.Skipped.Count);
+        Assert.True(due.Skipped[^1] < due.Run[0]);
+        Assert.Equal(due.Cursor, due.Run[^1]);
+    }
+
+    [Fact]
     public void DueTicks_BeforeTheNextTick_RunsNothingAndKeepsTheCursor()
     {
         var cursor = BerlinTime("2026-03-10T06:00:00");
