@@ -53,4 +53,7 @@ public enum RunEventKind
 
     /// <summary>The daemon observed a partition's source arrive, change or vanish; the run is the daemon's session.</summary>
     SourceObserved,
+
+    /// <summary>The daemon noticed partitions of an asset become due (their time windows ended); the run is the daemon's session.</summary>
+    PartitionsDue,
 }

@@ -3,6 +3,7 @@ using Assets.Freshness;
 using Assets.Graph;
 using Assets.Hosting.Storage;
 using Assets.Metadata;
+using Assets.Partitions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ namespace Assets.Hosting.Daemon;
 internal sealed partial class DaemonService(IServiceProvider services, DaemonState state, Duration tick, IReadOnlyList<IDaemonTickHandler> handlers, ILogger<DaemonService> logger) : BackgroundService
 {
     private readonly Dictionary<AssetKey, FreshnessState> _previous = [];
+    private readonly Dictionary<AssetKey, int> _partitionCounts = [];
     private readonly RunId _session = RunId.New();
 
     /// <summary>The run id under which this daemon records freshness transitions and source observations in the event log.</summary>
@@ -98,6 +100,7 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
         }
 
         var now = clock.GetCurrentInstant();
+        NoticeNewPartitions(now, events);
         var results = await LocalAssetsQueries.EvaluateFreshnessAsync(services, now, cancellationToken).ConfigureAwait(false);
         foreach (var result in results)
         {
@@ -122,6 +125,35 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
             await handler.OnTickAsync(services, results, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Time-partitioned assets whose newest partition changed since the last tick: their new windows ended, so those
+    /// partitions are now expected (missing until materialized; eager automation picks them up, freshness judges them).
+    /// </summary>
+    private void NoticeNewPartitions(Instant now, List<RunEvent> events)
+    {
+        foreach (var asset in services.GetRequiredService<AssetGraph>().Assets)
+        {
+            if (asset.Partitions is not TimeWindowPartitionsDefinition and not MultiPartitionsDefinition)
+            {
+                continue;
+            }
+
+            var keys = asset.Partitions.GetKeys(now);
+            var count = keys.Count;
+            if (_partitionCounts.TryGetValue(asset.Key, out var before) && count > before)
+            {
+                var newest = keys[^1];
+                LogPartitionsDue(asset.Key.Value, count - before, newest.Value);
+                events.Add(new RunEvent(_session, now, RunEventKind.PartitionsDue, new AssetPartition(asset.Key, newest), null, $"{count - before} new partition(s) due, the newest {newest}"));
+            }
+
+            _partitionCounts[asset.Key] = count;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Asset}: {Count} new partition(s) due, the newest {Newest}")]
+    private partial void LogPartitionsDue(string asset, int count, string newest);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Freshness of {Asset} is now {State} (lag {Lag})")]
     private partial void LogFreshnessChanged(string asset, FreshnessState state, Duration? lag);

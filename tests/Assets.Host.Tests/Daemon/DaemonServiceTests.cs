@@ -26,6 +26,10 @@ public static class ObservedDrop
     [Freshness(MaxLag = "3h")]
     public static IEnumerable<Export> Drop(AssetContext context) => [new(context.Partition!.Value.Value)];
 
+    [Asset]
+    [DailyPartitions("2026-01-01")]
+    public static IEnumerable<Export> Ticker(AssetContext context) => [new(context.Partition!.Value.Value)];
+
     [SourceObserver(nameof(Drop))]
     public static SourceObservation DropFile(SourceContext context, ArrivedFiles files)
         => files.Versions.TryGetValue(context.PartitionKey!.Value.Value, out var version)
@@ -38,13 +42,14 @@ public sealed class DaemonServiceTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "assets-daemon-tick-" + Guid.NewGuid().ToString("N"));
     private readonly ArrivedFiles _files = new();
+    private readonly FakeClock _clock = new(Instant.FromUtc(2026, 1, 5, 0, 0));
     private readonly IHost _host;
 
     public DaemonServiceTests()
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection([new("Assets:Root", _root)]);
-        builder.Services.AddSingleton<IClock>(new FakeClock(Instant.FromUtc(2026, 1, 5, 0, 0)));
+        builder.Services.AddSingleton<IClock>(_clock);
         builder.Services.AddSingleton(_files);
         builder.Services.AddAssets(a => a.FromTypes(typeof(ObservedDrop)));
         _host = builder.Build();
@@ -62,7 +67,7 @@ public sealed class DaemonServiceTests : IDisposable
     private async Task<List<RunEvent>> EventsAsync()
     {
         var metadata = await _host.Services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(CancellationToken.None);
-        return [.. (await metadata.GetEventsAsync()).Where(e => e.Kind is RunEventKind.FreshnessChanged or RunEventKind.SourceObserved).Reverse()];
+        return [.. (await metadata.GetEventsAsync()).Where(e => e.Kind is RunEventKind.FreshnessChanged or RunEventKind.SourceObserved or RunEventKind.PartitionsDue).Reverse()];
     }
 
     [Fact]
@@ -89,5 +94,19 @@ public sealed class DaemonServiceTests : IDisposable
 
         var added = (await EventsAsync()).Skip(first.Count).ToList();
         Assert.Equal((RunEventKind.SourceObserved, "drop[2026-01-02]", "arrived in version v1: drop/2026-01-02"), Assert.Single(added.Select(e => (e.Kind, e.Partition.ToString(), e.Message))));
+    }
+
+    [Fact]
+    public async Task ATickAfterADayEnds_NoticesTheNewPartition()
+    {
+        var daemon = new DaemonService(_host.Services, new DaemonState(), Duration.FromSeconds(30), [], NullLogger<DaemonService>.Instance);
+        await daemon.TickAsync(CancellationToken.None);
+        var before = (await EventsAsync()).Count;
+
+        _clock.Advance(Duration.FromDays(1));
+        await daemon.TickAsync(CancellationToken.None);
+
+        var due = Assert.Single((await EventsAsync()).Skip(before), e => e.Kind == RunEventKind.PartitionsDue);
+        Assert.Equal(("ticker[2026-01-05]", "1 new partition(s) due, the newest 2026-01-05"), (due.Partition.ToString(), due.Message));
     }
 }
