@@ -25,7 +25,7 @@ internal static class FreshnessCommand
             async (queries, services, ct) =>
             {
                 // The instant is fixed here, so the daemon judges at the moment the command was run.
-                var at = parseResult.GetValue(asOf) is { } text ? ParseInstant(text) : services.GetRequiredService<IClock>().GetCurrentInstant();
+                var at = parseResult.GetValue(asOf) is { } text ? InstantText.Parse(text, "--as-of") : services.GetRequiredService<IClock>().GetCurrentInstant();
                 var document = await queries.FreshnessAsync(at, ct).ConfigureAwait(false);
                 var results = FreshnessJson.Read(document);
                 if (parseResult.GetValue(json))
@@ -41,20 +41,6 @@ internal static class FreshnessCommand
             },
             cancellationToken));
         return command;
-    }
-
-    private static Instant ParseInstant(string text)
-    {
-        var parsed = InstantPattern.ExtendedIso.Parse(text);
-        if (parsed.Success)
-        {
-            return parsed.Value;
-        }
-
-        var offset = OffsetDateTimePattern.ExtendedIso.Parse(text);
-        return offset.Success
-            ? offset.Value.ToInstant()
-            : throw new CommandUsageException($"--as-of '{text}' is not an instant: give ISO-8601 with Z or an offset, for example 2026-02-01T02:00:00Z or 2026-02-01T03:00:00+01:00.");
     }
 
     private static void Write(Terminal terminal, IReadOnlyList<FreshnessJson.Item> results, Instant at)

@@ -15,7 +15,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using NodaTime;
-using NodaTime.Text;
 
 namespace Assets.Hosting.CommandLine;
 
@@ -134,13 +133,8 @@ internal static class ServeCommand
         app.MapPost("/observe", (string? select, string? partition, string? from, string? to, CancellationToken ct)
             => AnswerAsync(() => queries.ObserveAsync(select, (partition, from, to), ct)));
         app.MapGet("/freshness", (string? asOf, CancellationToken ct)
-            => AnswerAsync(() => queries.FreshnessAsync(asOf is null ? services.GetRequiredService<IClock>().GetCurrentInstant() : ParseInstant(asOf), ct)));
+            => AnswerAsync(() => queries.FreshnessAsync(asOf is null ? services.GetRequiredService<IClock>().GetCurrentInstant() : InstantText.Parse(asOf, "asOf"), ct)));
     }
-
-    private static Instant ParseInstant(string text)
-        => InstantPattern.ExtendedIso.Parse(text) is { Success: true } parsed ? parsed.Value
-            : OffsetDateTimePattern.ExtendedIso.Parse(text) is { Success: true } offset ? offset.Value.ToInstant()
-            : throw new CommandUsageException($"asOf '{text}' is not an instant: give ISO-8601 with Z or an offset, for example 2026-02-01T02:00:00Z.");
 
     /// <summary>The document, or the error as <c>{"error": ...}</c> (see <see cref="DaemonApi.ErrorOf"/>).</summary>
     private static Task<IResult> AnswerAsync(Func<Task<string>> query)
