@@ -25,9 +25,7 @@ public static class SourceObservers
             {
                 ContextBinding => context,
                 CancellationBinding => cancellationToken,
-                ServiceBinding service => services.GetService(service.ServiceType)
-                    ?? throw new InvalidOperationException(
-                        $"{observer.Location}: parameter '{service.Parameter.Name}' needs a {service.ServiceType.Name}, which the host's services do not provide: register it with builder.Services."),
+                ServiceBinding service => ParameterBinder.Service(service, services, observer.Location),
                 var other => throw new NotSupportedException($"Parameter binding {other.GetType().Name} is not supported for observers."),
             };
         }

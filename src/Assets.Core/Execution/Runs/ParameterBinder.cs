@@ -23,9 +23,7 @@ internal static class ParameterBinder
             {
                 ContextBinding => context,
                 CancellationBinding => cancellationToken,
-                ServiceBinding service => services.GetService(service.ServiceType)
-                    ?? throw new InvalidOperationException(
-                        $"{context.Asset}: parameter '{service.Parameter.Name}' needs a {service.ServiceType.Name}, which the host's services do not provide: register it with builder.Services."),
+                ServiceBinding service => Service(service, services, context.Asset.Value),
                 UpstreamBinding upstream => await ReadAsync(upstream, records(upstream), cancellationToken).ConfigureAwait(false),
                 var other => throw new NotSupportedException($"Parameter binding {other.GetType().Name} is not supported by the executor."),
             };
@@ -33,6 +31,12 @@ internal static class ParameterBinder
 
         return arguments;
     }
+
+    /// <summary>The service a parameter takes; an error naming <paramref name="owner"/> and the parameter when the host lacks it.</summary>
+    public static object Service(ServiceBinding binding, IServiceProvider services, string owner)
+        => services.GetService(binding.ServiceType)
+            ?? throw new InvalidOperationException(
+                $"{owner}: parameter '{binding.Parameter.Name}' needs a {binding.ServiceType.Name}, which the host's services do not provide: register it with builder.Services.");
 
     private static async Task<object?> ReadAsync(UpstreamBinding binding, IAsyncEnumerable<object> rows, CancellationToken cancellationToken)
     {
