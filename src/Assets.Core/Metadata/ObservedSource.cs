@@ -11,9 +11,9 @@ namespace Assets.Metadata;
 /// <param name="ObservedAt">When this observation was first made (a repeated identical observation keeps it).</param>
 public sealed record ObservedSource(AssetPartition Partition, bool Arrived, string? Version, string Description, Instant ObservedAt)
 {
-    /// <summary>Whether <paramref name="observation"/> says the same as this one (arrival and version).</summary>
-    public bool Says(SourceObservation observation)
-        => Preconditions.CheckNotNull(observation).Arrived == Arrived && string.Equals(observation.Version, Version, StringComparison.Ordinal);
+    /// <summary>Whether <paramref name="other"/> says the same as this one: arrival and version (not when, nor how it is described).</summary>
+    public bool SaysTheSameAs(ObservedSource other)
+        => Preconditions.CheckNotNull(other).Arrived == Arrived && string.Equals(other.Version, Version, StringComparison.Ordinal);
 
     /// <summary>The stored form of <paramref name="observation"/> of <paramref name="partition"/>, made at <paramref name="at"/>.</summary>
     public static ObservedSource Of(AssetPartition partition, SourceObservation observation, Instant at)

@@ -28,7 +28,7 @@ internal static class SourceObservations
     public sealed record Outcome(AssetPartition Partition, ObservedSource? Observed, ObservedSource? Before, string? Error)
     {
         /// <summary>Whether the observation differs from the stored one (arrived, vanished or another version), or is the first.</summary>
-        public bool Changed => Observed is { } now && (Before is not { } before || before.Arrived != now.Arrived || !string.Equals(before.Version, now.Version, StringComparison.Ordinal));
+        public bool Changed => Observed is { } now && (Before is not { } before || !before.SaysTheSameAs(now));
     }
 
     /// <summary>
