@@ -32,4 +32,7 @@ public sealed class SourceObserverDefinition
     /// <summary>The instant after which an absent source fails <paramref name="window"/>'s partition; <c>null</c> without one.</summary>
     public Instant? DeadlineFor(Partitions.PartitionTimeWindow? window)
         => LateAfter is { } late && window is { } w ? w.Interval.End + late : null;
+
+    /// <summary>Why a partition whose source is still absent at its deadline failed, the same from the executor and the status grid.</summary>
+    internal static string NotArrivedBy(Instant deadline, string source) => $"source not arrived by {deadline}: {source}";
 }

@@ -145,7 +145,7 @@ public static class StatusEvaluator
                                 ? new PartitionStatusRow(partition, PartitionStatus.Stale, cause, state)
                                 : new PartitionStatusRow(partition, PartitionStatus.Published, null, state),
                         { Status: PartitionStatus.Missing or PartitionStatus.Waiting } or null when observed is { Arrived: false }
-                            => NotArrived(partition, observer!, observed, assetStates[i]),
+                            => NotArrived(asset, partition, observer!, observed, assetStates[i]),
                         null => new PartitionStatusRow(partition, PartitionStatus.Missing, null, null),
                         { Status: PartitionStatus.Failed or PartitionStatus.Quarantined or PartitionStatus.Waiting } state
                             when observed is { Arrived: true } && observed.ObservedAt > state.UpdatedAt
@@ -162,20 +162,17 @@ public static class StatusEvaluator
         }
 
         /// <summary>A partition with nothing published whose source is observed absent: waiting until its late-data deadline, failed after.</summary>
-        private PartitionStatusRow NotArrived(AssetPartition partition, SourceObserverDefinition observer, ObservedSource observed, PartitionState? stored)
+        private PartitionStatusRow NotArrived(AssetDefinition asset, AssetPartition partition, SourceObserverDefinition observer, ObservedSource observed, PartitionState? stored)
         {
-            var deadline = observer.DeadlineFor(StepContextWindow(partition));
+            var deadline = observer.DeadlineFor(Execution.StepContext.WindowOf(asset.Partitions, partition.Partition));
             return deadline is { } due && asOf >= due
-                ? new PartitionStatusRow(partition, PartitionStatus.Failed, $"source not arrived by {due}: {observed.Description}", stored) { AwaitsSource = true }
+                ? new PartitionStatusRow(partition, PartitionStatus.Failed, SourceObserverDefinition.NotArrivedBy(due, observed.Description), stored) { AwaitsSource = true }
                 : new PartitionStatusRow(
                     partition,
                     PartitionStatus.Waiting,
                     $"source not arrived: {observed.Description} (observed {observed.ObservedAt})" + (deadline is { } d ? $"; fails if still absent at {d}" : string.Empty),
                     stored) { AwaitsSource = true };
         }
-
-        private PartitionTimeWindow? StepContextWindow(AssetPartition partition)
-            => graph[partition.Asset].Partitions is { } definition && partition.Partition is { } key ? Execution.StepContext.WindowOf(definition, key) : null;
 
         private string? StaleCause(
             AssetDefinition asset, int index, AssetPartition partition, PartitionState state, IReadOnlyList<UpstreamVersion> recorded, ObservedSource? observed, (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] edges)

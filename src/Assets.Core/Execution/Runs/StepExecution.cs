@@ -282,7 +282,7 @@ internal sealed class StepExecution
         {
             // Past the late-data deadline an absent source is a failure someone must look at, not a wait.
             waiting = false;
-            message = $"source not arrived by {deadline}: {((SourceNotArrivedException)error).Source}";
+            message = SourceObserverDefinition.NotArrivedBy(deadline, ((SourceNotArrivedException)error).Source);
         }
 
         if (_open is { } materialization)
