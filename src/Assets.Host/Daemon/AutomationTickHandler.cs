@@ -117,7 +117,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
             var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
             if (AutomationPlanner.PlanEager(graph, grid) is { IsEmpty: false } plan)
             {
-                await RunAsync(services, metadata, plan, "eager", new TagList { { "trigger", "eager" } }, cancellationToken).ConfigureAwait(false);
+                await RunAsync(services, metadata, plan, "eager", schedule: null, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -150,7 +150,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
                 {
                     var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
                     var plan = Planner.CreatePlan(graph, grid, [asset], range, PlanMode.Force);
-                    await RunAsync(services, metadata, plan, $"schedule of {asset.Key} at {tick}", new TagList { { "trigger", "cron" }, { "asset", asset.Key.Value } }, cancellationToken).ConfigureAwait(false);
+                    await RunAsync(services, metadata, plan, $"schedule of {asset.Key} at {tick}", asset, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -167,13 +167,16 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         }
     }
 
-    private async Task RunAsync(IServiceProvider services, Metadata.IMetadataStore metadata, Plan plan, string origin, TagList trigger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="plan"/> for eager automation or for <paramref name="schedule"/>'s tick. The executor logs the
+    /// run and each step's outcome; this says what it could not run.
+    /// </summary>
+    private async Task RunAsync(IServiceProvider services, Metadata.IMetadataStore metadata, Plan plan, string origin, AssetDefinition? schedule, CancellationToken cancellationToken)
     {
-        var scheduled = trigger.Any(t => t is { Key: "trigger", Value: "cron" });
         foreach (var blocked in plan.Blocked)
         {
             // An eager partition that cannot run yet is tried again next tick; a scheduled tick is not, so say it loudly.
-            if (scheduled)
+            if (schedule is not null)
             {
                 LogScheduledTickBlocked(origin, blocked.Partition, blocked.Reason);
             }
@@ -188,57 +191,27 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
             return;
         }
 
-        Runs.Add(1, trigger);
+        Runs.Add(1, schedule is null ? new TagList { { "trigger", "eager" } } : new TagList { { "trigger", "cron" }, { "asset", schedule.Key.Value } });
         using var activity = AssetsTelemetry.ActivitySource.StartActivity("automate");
         activity?.SetTag("assets.automation.origin", origin);
-        RunSummary summary;
         if (services.GetService<DaemonWork>() is { } work)
         {
             // In the daemon: on its shared slots as current work, cancelled and awaited when it stops.
             try
             {
-                summary = await work.MaterializeAsync(plan, "automation: " + origin, progress: null, cancellationToken).ConfigureAwait(false);
+                await work.MaterializeAsync(plan, "automation: " + origin, progress: null, cancellationToken).ConfigureAwait(false);
             }
             catch (DaemonStoppingException)
             {
-                return;
+                // The daemon stopped before the run could start: the next start plans again.
             }
         }
         else
         {
             var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = Environment.ProcessorCount });
-            summary = await executor.RunAsync(plan.ToExecutionSteps(), RunId.New(), progress: null, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (summary.Steps.Count == summary.Waiting)
-        {
-            // Sources that have still not arrived: said once a tick at debug level, not as news.
-            LogStillWaiting(origin, summary.RunId, summary.Waiting);
-        }
-        else if (summary.Failed + summary.Quarantined > 0)
-        {
-            LogRunFailed(origin, summary.RunId, Describe(summary));
-        }
-        else if (logger.IsEnabled(LogLevel.Information))
-        {
-            LogRunFinished(origin, summary.RunId, summary.Published, summary.Duration.TotalSeconds);
+            await executor.RunAsync(plan.ToExecutionSteps(), RunId.New(), progress: null, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Automation ({Origin}) run {Run}: {Published} published in {Seconds:0.0} s")]
-    private partial void LogRunFinished(string origin, RunId run, int published, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Automation ({Origin}) run {Run}: {Summary}")]
-    private partial void LogRunFailed(string origin, RunId run, string summary);
-
-    /// <summary>The summary and each failure's cause: what a person reading the daemon's log needs to act.</summary>
-    private static string Describe(RunSummary summary)
-        => summary.Describe() + string.Concat(summary.Steps
-            .Where(s => s.Outcome is StepOutcome.Failed or StepOutcome.Quarantined)
-            .Select(s => $"; {s.Partition}: {s.Cause}"));
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Automation ({Origin}) run {Run}: {Waiting} partitions still wait for their source")]
-    private partial void LogStillWaiting(string origin, RunId run, int waiting);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Automation ({Origin}) skips {Partition} at this tick: {Reason}")]
     private partial void LogScheduledTickBlocked(string origin, AssetPartition partition, string reason);

@@ -2,8 +2,8 @@ using Assets.Execution;
 using Assets.Freshness;
 using Assets.Graph;
 using Assets.Hosting.Storage;
+using Assets.Hosting.Rendering;
 using Assets.Metadata;
-using Assets.Partitions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,8 +24,6 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
     /// <summary>The run id under which this daemon records freshness transitions and source observations in the event log.</summary>
     public RunId Session => _session;
 
-    private static string Name(FreshnessState state) => state.ToString().ToLowerInvariant();
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(tick.ToTimeSpan());
@@ -36,17 +34,10 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
         finally
         {
             // Automation runs in the background: let it end (its runs are cancelled by now) before the store is closed.
+            // A round never faults: the handler logs its errors.
             foreach (var automation in handlers.OfType<AutomationTickHandler>())
             {
-                try
-                {
-                    await automation.Completion.ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // Already logged by the handler; stopping goes on.
-                catch (Exception)
-#pragma warning restore CA1031
-                {
-                }
+                await automation.Completion.ConfigureAwait(false);
             }
         }
     }
@@ -107,7 +98,7 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
             if (!_previous.TryGetValue(result.Asset, out var before) || before != result.State)
             {
                 LogFreshnessChanged(result.Asset.Value, result.State, result.Lag);
-                var transition = _previous.ContainsKey(result.Asset) ? $"{Name(before)} -> {Name(result.State)}" : $"{Name(result.State)} when the daemon started";
+                var transition = _previous.ContainsKey(result.Asset) ? $"{FreshnessJson.Name(before)} -> {FreshnessJson.Name(result.State)}" : $"{FreshnessJson.Name(result.State)} when the daemon started";
                 events.Add(new RunEvent(_session, now, RunEventKind.FreshnessChanged, new AssetPartition(result.Asset, null), null, $"{transition}: {result.Cause}"));
                 _previous[result.Asset] = result.State;
             }
@@ -134,12 +125,13 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
     {
         foreach (var asset in services.GetRequiredService<AssetGraph>().Assets)
         {
-            if (asset.Partitions is not TimeWindowPartitionsDefinition and not MultiPartitionsDefinition)
+            // Static partitions never become due; time windows (alone or with static keys) do as they end.
+            if (asset.Partitions is not { } partitions)
             {
                 continue;
             }
 
-            var keys = asset.Partitions.GetKeys(now);
+            var keys = partitions.GetKeys(now);
             var count = keys.Count;
             if (_partitionCounts.TryGetValue(asset.Key, out var before) && count > before)
             {
