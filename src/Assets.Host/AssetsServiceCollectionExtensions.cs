@@ -44,7 +44,7 @@ public static class AssetsServiceCollectionExtensions
                 .UseServices(isService.IsService)
                 .UseRecordFormat(static type => ParquetRecordFormat.TrySupport(type, out var problems)
                     ? null
-                    : $"Parquet cannot store records of type '{type.Name}': {problems?.ReplaceLineEndings(" ")}");
+                    : problems?.ReplaceLineEndings(" "));
             foreach (var assembly in builder.Assemblies)
             {
                 graphBuilder.AddAssembly(assembly);

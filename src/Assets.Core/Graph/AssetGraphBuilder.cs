@@ -190,7 +190,7 @@ public sealed class AssetGraphBuilder
             var output = ReadOutput(method, Error);
             if (output?.RecordType is { } recordType && recordProblems(recordType) is { } storing)
             {
-                Error($"returns {TypeName(recordType)} records, which cannot be stored: {storing}");
+                Error($"returns {TypeName(recordType)} records, which the storage cannot hold: {storing}");
             }
 
             var codeVersion = attribute.CodeVersion;
@@ -713,12 +713,6 @@ public sealed class AssetGraphBuilder
                     continue;
                 }
 
-                if (isService(type))
-                {
-                    bindings.Add(new ServiceBinding(parameter, type));
-                    continue;
-                }
-
                 var guess = AssetKey.ToSnakeCase(name);
                 var prefixed = _declared.Keys.Where(k => k.Value.Contains('/', StringComparison.Ordinal) && string.Equals(k.Name, guess, StringComparison.Ordinal))
                     .Select(k => k.Value).Order(StringComparer.Ordinal).ToList();
@@ -730,12 +724,26 @@ public sealed class AssetGraphBuilder
                     continue;
                 }
 
+                if (IsRegisteredService(type))
+                {
+                    bindings.Add(new ServiceBinding(parameter, type));
+                    continue;
+                }
+
                 error($"parameter '{name}' ({TypeName(type)}) is neither an upstream asset (there is no asset '{guess}'{Suggestions.DidYouMean(guess, DeclaredKeys).Replace(" (", "; ", StringComparison.Ordinal).TrimEnd(')')}) "
                     + $"nor a service registered in the host: name the parameter after an asset, add [From(\"key\")], or register {TypeName(type)} with builder.Services.");
             }
 
             return bindings;
         }
+
+        /// <summary>
+        /// Whether the host resolves <paramref name="type"/>. The container resolves every IEnumerable&lt;T&gt; (empty when
+        /// nothing is registered), so a sequence counts only when T itself is registered: otherwise a misnamed upstream
+        /// parameter would silently read no rows.
+        /// </summary>
+        private bool IsRegisteredService(Type type)
+            => isService(type) && !(type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>) && !isService(type.GetGenericArguments()[0]));
 
         private AssetKey? AssetKeyForParameter(string parameterName, string? prefix)
         {
