@@ -39,5 +39,19 @@ public sealed class PartitionKeyCommandTests : IDisposable
         // New York springs forward that day: 23 hours, 02:00 does not exist.
         Assert.Equal(23, steps["hourly_clicks"].Count);
         Assert.Equal(("2026-03-08-00:00", "2026-03-08-23:00"), (steps["hourly_clicks"][0], steps["hourly_clicks"][^1]));
+        Assert.Equal(
+            ["daily_clicks 1 2026-03-08 2026-03-08", "hourly_clicks 23 2026-03-08-00:00 2026-03-08-23:00"],
+            plan.RootElement.GetProperty("range").EnumerateArray().Select(r => $"{r.GetProperty("asset").GetString()} {r.GetProperty("count").GetInt32()} {r.GetProperty("first").GetString()} {r.GetProperty("last").GetString()}"));
+
+        using var text = new StringWriter();
+        await AssetsApplication.RunAsync(
+            ["plan", "--select", "*", "--from", "2026-03-08", "--to", "2026-03-08", "--root", _root],
+            b => b.Services.AddAssets(a => a.FromTypes(typeof(ClickAssets))),
+            Terminal.ForWriters(text, error),
+            CancellationToken.None);
+        Assert.StartsWith(
+            "range    daily_clicks[2026-03-08]" + Environment.NewLine + "range    hourly_clicks[2026-03-08-00:00..2026-03-08-23:00] (23 partitions)" + Environment.NewLine,
+            text.ToString(),
+            StringComparison.Ordinal);
     }
 }
