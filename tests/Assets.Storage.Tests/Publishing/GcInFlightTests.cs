@@ -118,6 +118,28 @@ public sealed class GcInFlightTests
         Assert.Null(await harness.Store.GetSizeAsync(marker));
     }
 
+    [Fact]
+    public async Task Publication_RewritesItsMarkerWhenItGetsOld_AndRemovesItWhenItFails()
+    {
+        await using var harness = await ProtocolHarness.CreateAsync();
+        await using var publication = await harness.Publisher.BeginAsync(Day, RunId.New());
+        await ProtocolHarness.StageAsync(publication, ProtocolHarness.Rows(10));
+        var marker = StorageLayout.StagingMarkerOf(Day, publication.Id);
+        var written = (await harness.Store.GetAsync(marker))!.Version;
+
+        harness.Clock.Advance(Duration.FromMinutes(5));
+        await ProtocolHarness.StageAsync(publication, ProtocolHarness.Rows(10));
+        var young = (await harness.Store.GetAsync(marker))!.Version;
+        harness.Clock.Advance(StagingMarkers.Lifetime / 4);
+        await ProtocolHarness.ManifestAsync(publication);
+        var rewritten = (await harness.Store.GetAsync(marker))!.Version;
+        await publication.FailAsync("the body threw");
+
+        Assert.Equal(written, young);
+        Assert.NotEqual(written, rewritten);
+        Assert.Null(await harness.Store.GetAsync(marker));
+    }
+
     [Theory]
     [InlineData(StoreKind.Memory)]
     [InlineData(StoreKind.Local)]
