@@ -19,6 +19,8 @@ internal static class Layout
     {
         var b = new HtmlBuilder();
         b.Add($"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        // No inheritance: a live region's hx-swap="outerHTML" must not leak into the buttons inside it that fill the drawer.
+        b.Add($"<meta name=\"htmx-config\" content='{{\"disableInheritance\":true}}'>");
         b.Add($"<title>{title} · Assets</title><link rel=\"stylesheet\" href=\"{StaticFiles.Url("app.css")}\">");
         b.Add($"<script src=\"{StaticFiles.Url(HtmxScript)}\"></script><script src=\"{StaticFiles.Url("app.js")}\" defer></script>{head}</head>");
         b.Add($"<body><header><a class=\"brand\" href=\"/\">Assets</a><nav>");
