@@ -36,7 +36,7 @@ internal static class GcCommand
     private static async Task<int> RunAsync(Terminal terminal, IServiceProvider services, bool dryRun, Duration olderThan, CancellationToken cancellationToken)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
-        var clock = services.GetRequiredService<IClock>();
+        var clock = services.GetRequiredService<AssetsClock>();
         var report = await new GarbageCollector(storage.Store, clock).CollectAsync(olderThan, dryRun, cancellationToken).ConfigureAwait(false);
         foreach (var key in report.Removed)
         {
