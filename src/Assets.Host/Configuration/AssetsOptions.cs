@@ -17,8 +17,11 @@ public sealed class AssetsOptions
     public string Root { get; set; } = "./.assets";
 
     /// <summary>
-    /// The metadata store's file. Default: <c>&lt;root&gt;/_meta/assets.duckdb</c> for a local root; for an S3
-    /// root, <c>./.assets-meta/assets.duckdb</c> in the current directory (a DuckDB file must be local).
+    /// The metadata store: a DuckDB file, or a PostgreSQL database for the shared mode, named by a URI
+    /// (<c>postgresql://user:password@host:5432/database?sslmode=require</c>) or Npgsql's key=value pairs
+    /// (<c>Host=db;Database=assets;Username=assets</c>), which any number of processes open at once. Default: the
+    /// DuckDB file <c>&lt;root&gt;/_meta/assets.duckdb</c> for a local root; for an S3 root,
+    /// <c>./.assets-meta/assets.duckdb</c> in the current directory (a DuckDB file must be local).
     /// </summary>
     public string? Metadata { get; set; }
 

@@ -1,3 +1,4 @@
+using Assets.Storage.Metadata.Postgres;
 using Assets.Storage.Roots;
 using Microsoft.Extensions.Options;
 
@@ -14,9 +15,22 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
             failures.Add($"Assets:Root: {rootError}");
         }
 
-        if (options.Metadata is { } metadata && (string.IsNullOrWhiteSpace(metadata) || metadata.Any(char.IsControl) || metadata.Contains("://", StringComparison.Ordinal)))
+        if (PostgresConnectionString.IsPostgres(options.Metadata))
         {
-            failures.Add($"Assets:Metadata: '{StorageRoot.Printable(metadata)}' is not a local file path; leave it out for the default next to the root.");
+            try
+            {
+                PostgresConnectionString.Parse(options.Metadata!);
+            }
+            catch (ArgumentException e)
+            {
+                failures.Add($"Assets:Metadata: {e.Message}");
+            }
+        }
+        else if (options.Metadata is { } metadata && (string.IsNullOrWhiteSpace(metadata) || metadata.Any(char.IsControl) || metadata.Contains("://", StringComparison.Ordinal)))
+        {
+            failures.Add(
+                $"Assets:Metadata: '{StorageRoot.Printable(metadata)}' is neither a local file path nor a PostgreSQL connection string "
+                + "(postgresql://user@host:5432/database, or Host=...;Database=...); leave it out for the DuckDB file next to the root.");
         }
 
         if (options.S3.Endpoint is { } endpoint

@@ -71,6 +71,16 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
         }
     }
 
+    /// <summary>Whether the store holds no partition state at all: a new (or emptied) database, to be rebuilt from the root's pointers.</summary>
+    public Task<bool> IsEmptyAsync(CancellationToken ct = default)
+        => RunAsync(
+            async connection =>
+            {
+                await using var command = Command(connection, "SELECT NOT EXISTS (SELECT 1 FROM partition_states)");
+                return (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            },
+            ct);
+
     /// <summary>The schema version of the database (for tests and diagnostics).</summary>
     internal Task<int> GetSchemaVersionAsync(CancellationToken ct = default)
         => RunAsync(connection => PostgresSchema.ReadVersionAsync(connection, ct), ct);
