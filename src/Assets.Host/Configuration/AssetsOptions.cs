@@ -27,6 +27,23 @@ public sealed class AssetsOptions
 
     /// <summary>S3 settings, used when <see cref="Root"/> is an <c>s3://</c> location.</summary>
     public S3Options S3 { get; set; } = new();
+
+    /// <summary>How long a step's partition lease lasts and how often it is renewed.</summary>
+    public LeaseOptions Leases { get; set; } = new();
+}
+
+/// <summary>
+/// Partition leases (DESIGN.md, publish protocol step 1): a run that dies keeps others out of its partitions for at most
+/// <see cref="Duration"/>. With the shared PostgreSQL store, a running step renews its lease every <see cref="Heartbeat"/>,
+/// and a step whose lease expired and was taken by another run cannot publish.
+/// </summary>
+public sealed class LeaseOptions
+{
+    /// <summary>How long a lease lasts without renewal, as <c>30s</c>, <c>10m</c>, <c>1h</c>. Default: <c>10m</c>.</summary>
+    public string Duration { get; set; } = "10m";
+
+    /// <summary>How often a running step renews its lease with the shared store; shorter than <see cref="Duration"/>. Default: none, a third of it.</summary>
+    public string? Heartbeat { get; set; }
 }
 
 /// <summary>

@@ -21,7 +21,7 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
             {
                 PostgresConnectionString.Parse(options.Metadata!);
             }
-            catch (ArgumentException e)
+            catch (FormatException e)
             {
                 failures.Add($"Assets:Metadata: {e.Message}");
             }
@@ -42,6 +42,16 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
         if (options.S3.Region is { } region && (region.Length == 0 || !region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
         {
             failures.Add($"Assets:S3:Region: '{StorageRoot.Printable(region)}' is not a region name such as eu-central-1.");
+        }
+
+        if (!DurationText.TryParse(options.Leases.Duration, out var lease, out var leaseError) || lease <= NodaTime.Duration.Zero)
+        {
+            failures.Add($"Assets:Leases:Duration: '{StorageRoot.Printable(options.Leases.Duration ?? string.Empty)}' is not a positive duration such as 10m ({leaseError ?? "it must be positive"}).");
+        }
+        else if (options.Leases.Heartbeat is { } heartbeatText
+            && (!DurationText.TryParse(heartbeatText, out var heartbeat, out _) || heartbeat <= NodaTime.Duration.Zero || heartbeat >= lease))
+        {
+            failures.Add($"Assets:Leases:Heartbeat: '{StorageRoot.Printable(heartbeatText)}' is not a positive duration shorter than the lease ({options.Leases.Duration}), such as 1m.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -6,6 +6,7 @@ using Assets.Storage.Metadata.Postgres;
 using Assets.Storage.Objects;
 using Assets.Storage.Objects.Local;
 using Assets.Storage.Objects.S3;
+using Assets.Storage.Publishing;
 using Assets.Storage.Roots;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,13 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, ICl
 
     public IObjectStore Store => _store ??= CreateStore();
 
+    /// <summary>The publish protocol's settings: the configured lease duration and heartbeat (validated at start-up).</summary>
+    public PublisherOptions Publishing { get; } = new()
+    {
+        LeaseDuration = DurationText.Parse(options.Value.Leases.Duration),
+        HeartbeatInterval = options.Value.Leases.Heartbeat is { } heartbeat ? DurationText.Parse(heartbeat) : null,
+    };
+
     /// <summary>Whether the metadata store is a PostgreSQL database shared by many processes (the shared mode).</summary>
     public bool IsShared { get; } = PostgresConnectionString.IsPostgres(options.Value.Metadata);
 
@@ -45,6 +53,9 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, ICl
             LocalStorageRoot local => Path.Combine(local.Path, "_meta", "assets.duckdb"),
             _ => Path.GetFullPath(Path.Combine(".assets-meta", "assets.duckdb")),
         };
+
+    /// <summary>The shared store's leader lock (one coordinating daemon among many); <c>null</c> with the embedded store.</summary>
+    public PostgresLeaderLock? CreateLeaderLock() => IsShared ? new PostgresLeaderLock(options.Value.Metadata!) : null;
 
     public async Task<IMetadataStore> OpenMetadataAsync(CancellationToken cancellationToken)
     {

@@ -39,7 +39,7 @@ public sealed class PostgresConnectionStringTests
     [InlineData("Database=assets;Password=secret;Host=", "names no host")]
     public void Parse_Malformed_SaysWhatIsWrong_WithoutThePassword(string metadata, string expected)
     {
-        var error = Assert.Throws<ArgumentException>(() => PostgresConnectionString.Parse(metadata));
+        var error = Assert.Throws<FormatException>(() => PostgresConnectionString.Parse(metadata));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);

@@ -29,7 +29,7 @@ public static class PostgresConnectionString
     /// <summary>
     /// The Npgsql connection string <paramref name="metadata"/> stands for.
     /// </summary>
-    /// <exception cref="ArgumentException">It is neither a well-formed URI nor valid key=value pairs; the message says which
+    /// <exception cref="FormatException">It is neither a well-formed URI nor valid key=value pairs; the message says which
     /// part is wrong (never the password).</exception>
     public static NpgsqlConnectionStringBuilder Parse(string metadata)
     {
@@ -38,7 +38,7 @@ public static class PostgresConnectionString
         var builder = UriSchemes.Any(s => text.StartsWith(s, StringComparison.OrdinalIgnoreCase)) ? FromUri(text) : FromKeyValues(text);
         if (string.IsNullOrWhiteSpace(builder.Host))
         {
-            throw new ArgumentException("The PostgreSQL connection string names no host: add Host=... (or write postgresql://user@host:port/database).", nameof(metadata));
+            throw new FormatException("The PostgreSQL connection string names no host: add Host=... (or write postgresql://user@host:port/database).");
         }
 
         if (string.IsNullOrWhiteSpace(builder.ApplicationName))
@@ -57,7 +57,7 @@ public static class PostgresConnectionString
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"The PostgreSQL connection string is not valid Npgsql key=value pairs: {e.Message} See https://www.npgsql.org/doc/connection-string-parameters.html.", nameof(text), e);
+            throw new FormatException($"The PostgreSQL connection string is not valid Npgsql key=value pairs: {e.Message} See https://www.npgsql.org/doc/connection-string-parameters.html.", e);
         }
     }
 
@@ -65,7 +65,7 @@ public static class PostgresConnectionString
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            throw new ArgumentException("The PostgreSQL URI is malformed: write postgresql://user:password@host:port/database (percent-encode special characters of the password).", nameof(text));
+            throw new FormatException("The PostgreSQL URI is malformed: write postgresql://user:password@host:port/database (percent-encode special characters of the password).");
         }
 
         var builder = new NpgsqlConnectionStringBuilder { Host = uri.Host.Trim('[', ']') };
@@ -101,7 +101,7 @@ public static class PostgresConnectionString
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"The PostgreSQL URI's parameter '{key}' is not one Npgsql knows or its value is invalid ({e.Message}).", nameof(text), e);
+                throw new FormatException($"The PostgreSQL URI's parameter '{key}' is not one Npgsql knows or its value is invalid ({e.Message}).", e);
             }
         }
 

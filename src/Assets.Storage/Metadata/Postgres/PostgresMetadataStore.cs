@@ -38,7 +38,7 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
     /// pairs; see <see cref="PostgresConnectionString"/>) and brings its schema up to date under the migration lock.
     /// <paramref name="clock"/> stamps what the store changes by itself (reconciliation, a migration's time).
     /// </summary>
-    /// <exception cref="ArgumentException">The connection string is malformed.</exception>
+    /// <exception cref="FormatException">The connection string is malformed.</exception>
     /// <exception cref="MetadataStoreUnavailableException">The server cannot be reached or refuses the login.</exception>
     public static async Task<PostgresMetadataStore> OpenAsync(string connectionString, IClock clock, CancellationToken ct = default)
     {
