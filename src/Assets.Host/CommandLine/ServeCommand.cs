@@ -71,18 +71,14 @@ internal static class ServeCommand
         builder.Services.AddSingleton(state);
         builder.Services.AddHealthChecks().AddTypeActivatedCheck<FreshnessHealthCheck>("freshness", daemonServices, state, services.GetRequiredService<IClock>());
         builder.Services.AddSingleton(work);
-        // With the shared store many daemons may run: one coordinates (the leader lock), the others stand by.
-        var leadership = new DaemonLeadership(
-            storage.CreateLeaderLock(),
-            services.GetRequiredService<ILoggerFactory>().CreateLogger<DaemonLeadership>());
-        await using var leadershipScope = leadership.ConfigureAwait(false);
         builder.Services.AddHostedService(sp => new DaemonService(
             daemonServices,
             state,
             Duration.FromSeconds(Math.Max(1, tickSeconds)),
             [new AutomationTickHandler(sp.GetRequiredService<ILogger<AutomationTickHandler>>()), .. services.GetServices<IDaemonTickHandler>()],
             sp.GetRequiredService<ILogger<DaemonService>>(),
-            leadership));
+            // With the shared store many daemons may run: one coordinates (the leader lock), the others stand by.
+            new DaemonLeadership(storage.CreateLeaderLock(), sp.GetRequiredService<ILogger<DaemonLeadership>>())));
         // Stopping waits for the loop and in-flight requests; a few seconds, well inside a scheduler's SIGTERM grace.
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 

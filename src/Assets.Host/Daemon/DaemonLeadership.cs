@@ -8,7 +8,7 @@ namespace Assets.Hosting.Daemon;
 /// embedded store it always leads (one process holds the file). With the shared store it leads while it holds the
 /// store's leader lock; a standby answers the API and takes over when the leader's session ends.
 /// </summary>
-internal sealed partial class DaemonLeadership(PostgresLeaderLock? leaderLock, ILogger logger) : IAsyncDisposable
+internal sealed partial class DaemonLeadership(PostgresLeaderLock? leaderLock, ILogger<DaemonLeadership> logger) : IAsyncDisposable
 {
     private bool? _leading;
 

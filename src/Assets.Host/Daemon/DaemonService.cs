@@ -45,6 +45,12 @@ internal sealed partial class DaemonService(
             {
                 await automation.Completion.ConfigureAwait(false);
             }
+
+            // Only now give up the lead: a standby must not start automation while this one's last round still runs.
+            if (leadership is not null)
+            {
+                await leadership.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

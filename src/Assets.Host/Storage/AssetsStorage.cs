@@ -99,6 +99,13 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, ICl
     {
         if (metadata is PostgresMetadataStore shared && !await shared.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
         {
+            // What a full reconciliation settles, the store can tell by itself: attempts of processes that died.
+            var settled = await shared.SettleAbandonedAttemptsAsync(clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+            if (settled.Count > 0)
+            {
+                LogSettled(settled.Count);
+            }
+
             return;
         }
 
@@ -137,6 +144,9 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, ICl
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled the metadata store with {Pointers} pointers: {Updated} records rewritten, {Problems} unreadable")]
     private partial void LogReconciled(int pointers, int updated, int problems);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Settled {Count} partitions whose runs died (their leases expired) as failed")]
+    private partial void LogSettled(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable pointer or manifest left out of the status: {Problem}")]
     private partial void LogUnreadablePointer(string problem);

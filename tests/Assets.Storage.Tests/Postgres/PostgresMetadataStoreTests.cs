@@ -175,4 +175,25 @@ public sealed class PostgresMetadataStoreTests(PostgresCluster cluster) : Metada
             }
         }
     }
+
+    [Fact]
+    public async Task SettleAbandonedAttempts_FailsRunningPartitionsWhoseLeaseIsGone_AndLeavesLiveOnesAlone()
+    {
+        var (dead, released, live) = (Daily("raw_orders", "2026-01-05"), Daily("raw_orders", "2026-01-06"), Daily("raw_orders", "2026-01-07"));
+        var (deadRun, releasedRun, liveRun) = (RunId.New(), RunId.New(), RunId.New());
+        await Store.TryClaimLeaseAsync(dead, deadRun, T0, Ttl);
+        await Store.TryClaimLeaseAsync(released, releasedRun, T0, Ttl);
+        await Store.ReleaseLeaseAsync(released, releasedRun);
+        await Store.TryClaimLeaseAsync(live, liveRun, T0 + Duration.FromMinutes(4), Ttl);
+        var previous = Published(dead) with { Status = PartitionStatus.Running };
+        await Store.SetStatesAsync([previous, WithStatus(released, PartitionStatus.Running), WithStatus(live, PartitionStatus.Running), Published(Daily("raw_orders", "2026-01-08"))]);
+
+        var settled = await Store.SettleAbandonedAttemptsAsync(T0 + Duration.FromMinutes(6));
+
+        Assert.Equal([dead, released], settled.OrderBy(p => p.Partition?.Value, StringComparer.Ordinal));
+        var deadState = (await Store.GetStateAsync(dead))!;
+        Assert.Equal((PartitionStatus.Failed, previous.MaterializationId), (deadState.Status, deadState.MaterializationId));
+        Assert.Contains("interrupted", deadState.Cause, StringComparison.Ordinal);
+        Assert.Equal(PartitionStatus.Running, (await Store.GetStateAsync(live))!.Status);
+    }
 }

@@ -140,4 +140,31 @@ public sealed partial class PostgresMetadataStore : IFencedLeaseStore
             },
             ct);
     }
+
+    /// <summary>
+    /// Settles the attempts of processes that died: a partition recorded as running whose lease nobody holds any more
+    /// (released, or expired at <paramref name="now"/>) becomes failed, saying its run was interrupted; its version fields
+    /// stay (the previous version is still what readers get). A live attempt always holds its lease (it is claimed
+    /// before the partition is marked running, renewed by the heartbeat, and released only after the outcome is
+    /// recorded), so no live attempt is touched. Returns the partitions settled.
+    /// </summary>
+    public Task<IReadOnlyList<AssetPartition>> SettleAbandonedAttemptsAsync(Instant now, CancellationToken ct = default)
+        => RunAsync<IReadOnlyList<AssetPartition>>(
+            async connection =>
+            {
+                await using var command = Command(
+                    connection,
+                    """
+                    UPDATE partition_states p SET status = @failed, cause = @cause, updated_at = @now
+                    WHERE p.status = @running AND NOT EXISTS (
+                        SELECT 1 FROM leases l WHERE l.asset = p.asset AND l.partition = p.partition AND l.holder IS NOT NULL AND l.expires_at > @now)
+                    RETURNING asset, partition
+                    """,
+                    ("failed", (short)StoredForm.StatusCode(PartitionStatus.Failed)),
+                    ("running", (short)StoredForm.StatusCode(PartitionStatus.Running)),
+                    ("cause", "The run materializing this partition was interrupted (its process died and its lease expired) before it published; the previous version, if any, is still published."),
+                    ("now", StoredForm.Ticks(now)));
+                return await ReadAllAsync(command, r => new AssetPartition(AssetKey.Parse(r.GetString(0)), StoredForm.Partition(r.GetString(1))), ct).ConfigureAwait(false);
+            },
+            ct);
 }

@@ -83,6 +83,7 @@ internal static class PostgresSchema
             PRIMARY KEY (asset, partition)
         );
         CREATE INDEX partition_states_by_materialization ON partition_states (materialization_id);
+        CREATE INDEX partition_states_running ON partition_states (asset, partition) WHERE status = 1;  -- settling abandoned attempts
 
         CREATE TABLE check_results (
             seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- append order: the tie-break among equal times
