@@ -21,7 +21,7 @@ namespace Assets.Hosting.Storage;
 /// PostgreSQL store is not (see <see cref="ReconcileOnOpenAsync"/>): many processes open it, and a team's root has
 /// millions of pointers.
 /// </summary>
-internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, IClock clock, ILogger<AssetsStorage> logger) : IAsyncDisposable
+internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, AssetsClock clock, ILogger<AssetsStorage> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IObjectStore? _store;
