@@ -18,7 +18,7 @@ internal static class Executors
         var clock = services.GetRequiredService<AssetsClock>();
         return new AssetExecutor(
             services.GetRequiredService<AssetGraph>(),
-            new StorageMaterializationStore(storage.Store, metadata, clock),
+            new StorageMaterializationStore(storage.Store, metadata, clock, storage.Publishing),
             metadata,
             services,
             clock,

@@ -55,7 +55,8 @@ internal static class GcCommand
 
         await terminal.Out.WriteLineAsync(
             $"{(dryRun ? "Would remove" : "Removed")} {report.Objects} unreferenced objects ({Sizes.Format(report.Bytes)}) from {storage.Store.Location}; "
-            + $"kept {report.Kept} younger than {DurationText.Format(olderThan)}.{temp}").ConfigureAwait(false);
+            + $"kept {report.Kept} younger than {DurationText.Format(olderThan)}"
+            + (report.InFlight > 0 ? $" and those of {report.InFlight} materializations in flight" : string.Empty) + $".{temp}").ConfigureAwait(false);
         return ExitCodes.Success;
     }
 }
