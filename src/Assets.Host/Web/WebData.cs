@@ -19,7 +19,7 @@ internal sealed class WebData(IServiceProvider services, DaemonWork work)
 
     public AssetGraph Graph => services.GetRequiredService<AssetGraph>();
 
-    public Instant Now => services.GetRequiredService<IClock>().GetCurrentInstant();
+    public Instant Now => services.GetRequiredService<AssetsClock>().GetCurrentInstant();
 
     public Task<StatusGrid> GridAsync(CancellationToken cancellationToken) => PlanningCommands.EvaluateAsync(services, cancellationToken);
 
