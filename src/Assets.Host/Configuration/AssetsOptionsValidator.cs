@@ -30,6 +30,11 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
             failures.Add($"Assets:S3:Region: '{StorageRoot.Printable(region)}' is not a region name such as eu-central-1.");
         }
 
+        if (options.DecodedRowCacheRows < 0)
+        {
+            failures.Add($"Assets:DecodedRowCacheRows: {options.DecodedRowCacheRows} is negative; give a number of rows, or 0 to turn the cache off.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
