@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Assets.Graph;
 using Assets.Metadata;
+using Assets.Partitions;
 using Assets.Storage.Maintenance;
 using Assets.Storage.Metadata;
 using Assets.Storage.Objects.Local;
