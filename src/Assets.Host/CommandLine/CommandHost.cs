@@ -92,7 +92,7 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
     public static DaemonClient? ConnectToDaemon(IServiceProvider services)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
-        return DaemonAdvertisement.ReadLive(DaemonAdvertisement.PathFor(storage.MetadataPath)) is { } daemon ? DaemonClient.For(daemon) : null;
+        return DaemonAdvertisement.ReadLive(DaemonAdvertisement.PathFor(storage.MetadataPath)) is { } daemon ? DaemonClient.For(daemon, services.GetRequiredService<IConfiguration>()[Web.WebSecurity.TokenKey]) : null;
     }
 
     private IHost BuildHost(string? root, bool verbose)

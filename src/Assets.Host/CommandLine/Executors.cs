@@ -1,8 +1,8 @@
 using Assets.Execution;
 using Assets.Graph;
+using Assets.Hosting.Configuration;
 using Assets.Hosting.Storage;
 using Assets.Metadata;
-using Assets.Hosting.Configuration;
 using Assets.Storage.Publishing;
 using Assets.Storage.Reading;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +22,7 @@ internal static class Executors
     public static AssetExecutor Create(IServiceProvider services, IMetadataStore metadata, ExecutionOptions options, out DecodedRowCache decodedRows)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
-        var clock = services.GetRequiredService<IClock>();
+        var clock = services.GetRequiredService<AssetsClock>();
         var settings = services.GetRequiredService<IOptions<AssetsOptions>>().Value;
         var store = new StorageMaterializationStore(storage.Store, metadata, clock, cacheOptions: new DecodedRowCacheOptions { MaxRows = settings.DecodedRowCacheRows });
         decodedRows = store.DecodedRows;

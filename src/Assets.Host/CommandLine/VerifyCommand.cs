@@ -37,7 +37,7 @@ internal static class VerifyCommand
         if (reconcile)
         {
             var metadata = await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
-            var reconciled = await new PointerReconciler(storage.Store, metadata, services.GetRequiredService<IClock>(), SystemClock.Instance)
+            var reconciled = await new PointerReconciler(storage.Store, metadata, services.GetRequiredService<AssetsClock>(), SystemClock.Instance)
                 .ReconcileAsync(cancellationToken).ConfigureAwait(false);
             await terminal.Out.WriteLineAsync(
                 $"Reconciled the metadata store with all {reconciled.Pointers} pointers: {reconciled.Updated} records rewritten"

@@ -19,7 +19,7 @@ namespace Assets.Hosting.Storage;
 /// reconciliation reads only the pointers written since the previous one
 /// (<see cref="PointerReconciler.ReconcileChangesAsync"/>), so opening costs about the same on any size of root.
 /// </summary>
-internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, IClock clock, ILogger<AssetsStorage> logger) : IAsyncDisposable
+internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, AssetsClock clock, ILogger<AssetsStorage> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IObjectStore? _store;

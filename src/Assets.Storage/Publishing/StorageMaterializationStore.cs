@@ -57,7 +57,7 @@ public sealed class StorageMaterializationStore : IMaterializationStore
             yield break;
         }
 
-        await foreach (var row in DecodedRows.ReadAsync(manifest.MaterializationId, recordType, () => _reader.ReadFilesAsync(recordType, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
+        await foreach (var row in DecodedRows.ReadAsync(manifest.MaterializationId, recordType, () => _reader.ReadFilesAsync(recordType, partition, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             yield return row;
         }
@@ -90,7 +90,7 @@ public sealed class StorageMaterializationStore : IMaterializationStore
         /// </remarks>
         public async IAsyncEnumerable<object> ReadStagedAsync(Type recordType, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            await foreach (var row in owner.DecodedRows.ReadAsync(publication.Id, recordType, () => owner._reader.ReadFilesAsync(recordType, publication.StagedFiles, cancellationToken), cancellationToken).ConfigureAwait(false))
+            await foreach (var row in owner.DecodedRows.ReadAsync(publication.Id, recordType, () => owner._reader.ReadFilesAsync(recordType, publication.Partition, publication.StagedFiles, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 yield return row;
             }
