@@ -42,6 +42,9 @@ internal sealed class WebSecurity
     /// <summary>Whether every address listened on is a loopback address.</summary>
     public bool LoopbackOnly { get; }
 
+    /// <summary>Whether a token is set.</summary>
+    public bool HasToken => _token is not null;
+
     /// <summary>Whether mutating requests need the token.</summary>
     public bool TokenRequired => _token is not null || !LoopbackOnly;
 
