@@ -69,7 +69,7 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
     {
         // Transitions are logged and recorded in the event log, under the daemon's session as their run.
         var events = new List<RunEvent>();
-        var clock = services.GetRequiredService<IClock>();
+        var clock = services.GetRequiredService<AssetsClock>();
 
         // Sources first: what arrived or changed since the last tick is what automation acts on below.
         foreach (var change in (await SourceObservations.ObserveAsync(services, null, Planning.PartitionRange.All, cancellationToken).ConfigureAwait(false)).Where(o => o.Changed || o.Error is not null))

@@ -17,7 +17,7 @@ namespace Assets.Hosting.Storage;
 /// metadata store is opened once, and reconciled with the root's pointers right after it opens
 /// (DESIGN.md, step 6), so a crash between a publish and its record, or a deleted store, costs nothing.
 /// </summary>
-internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, IClock clock, ILogger<AssetsStorage> logger) : IAsyncDisposable
+internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, AssetsClock clock, ILogger<AssetsStorage> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IObjectStore? _store;

@@ -27,9 +27,13 @@ public sealed class Publication : IAsyncDisposable
     private bool _finished;
     private bool _leaseReleased;
     private Instant _leaseRenewedAt;
+    private bool _marked;
+    private ObjectVersion? _markerVersion;
+    private Instant _markerWrittenAt;
 
-    internal Publication(PartitionPublisher publisher, AssetPartition partition, RunId runId, MaterializationId id, PartitionPointer? previous, ObjectVersion? fencingToken, PartitionState? previousState)
+    internal Publication(PartitionPublisher publisher, AssetPartition partition, RunId runId, MaterializationId id, PartitionPointer? previous, ObjectVersion? fencingToken, PartitionState? previousState, string? damagedPointer = null)
     {
+        DamagedPointer = damagedPointer;
         _publisher = publisher;
         Partition = partition;
         RunId = runId;
@@ -54,6 +58,9 @@ public sealed class Publication : IAsyncDisposable
 
     /// <summary>The version of that pointer: the publish replaces it only if it is still this one.</summary>
     public ObjectVersion? FencingToken { get; }
+
+    /// <summary>What the pointer held when it was claimed, when that was not a pointer at all: the publish replaces it.</summary>
+    public string? DamagedPointer { get; }
 
     /// <summary>The files staged so far.</summary>
     public IReadOnlyList<ManifestFile> StagedFiles => _files;
@@ -82,6 +89,7 @@ public sealed class Publication : IAsyncDisposable
         }
 
         await RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
+        await MarkInFlightAsync(cancellationToken).ConfigureAwait(false);
         var key = StorageLayout.DataFile(Partition, Id, _files.Count);
         Directory.CreateDirectory(_publisher.Options.StagingDirectory);
         var temp = Path.Combine(_publisher.Options.StagingDirectory, $"{Id.Value}-{_files.Count:D5}-{Guid.NewGuid():N}.tmp");
@@ -188,6 +196,7 @@ public sealed class Publication : IAsyncDisposable
         }
 
         await RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
+        await MarkInFlightAsync(cancellationToken).ConfigureAwait(false);
         var manifest = new Manifest
         {
             Partition = Partition,
@@ -225,8 +234,11 @@ public sealed class Publication : IAsyncDisposable
         EnsureOpen();
         var manifest = _manifest ?? throw new InvalidOperationException("Write the manifest before publishing.");
         await RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
+        await MarkInFlightAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureStagedFilesExistAsync(cancellationToken).ConfigureAwait(false);
         var publishedAt = Now;
-        var pointer = new PartitionPointer(StorageLayout.ManifestOf(Partition, Id).Value, Id, manifest.DataVersion, (Previous?.Sequence ?? 0) + 1, publishedAt);
+        var previousSequence = Previous?.Sequence ?? (DamagedPointer is null ? 0 : _previousState?.Sequence ?? 0);
+        var pointer = new PartitionPointer(StorageLayout.ManifestOf(Partition, Id).Value, Id, manifest.DataVersion, previousSequence + 1, publishedAt);
         var key = StorageLayout.PointerOf(Partition);
         var written = await Store.ReplaceIfMatchAsync(key, ManifestJson.WritePointer(pointer), FencingToken, cancellationToken).ConfigureAwait(false);
         if (!written.Succeeded)
@@ -241,6 +253,11 @@ public sealed class Publication : IAsyncDisposable
         // From here the new version is what readers get. A crash before the records below loses
         // nothing: start-up reconciliation rebuilds them from the pointer.
         await PublishRecorder.RecordAsync(Metadata, manifest, pointer, Now, cancellationToken).ConfigureAwait(false);
+        if (DamagedPointer is not null)
+        {
+            await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.PointerReplaced, Partition, null, $"replaced a damaged pointer with materialization {Id}: {DamagedPointer}")], cancellationToken).ConfigureAwait(false);
+        }
+
         await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.StepPublished, Partition, null, $"published materialization {Id} ({manifest.RowCount} rows, data version {manifest.DataVersion})")], cancellationToken).ConfigureAwait(false);
         await FinishAsync().ConfigureAwait(false);
         return pointer;
@@ -284,6 +301,41 @@ public sealed class Publication : IAsyncDisposable
         }
 
         await ReleaseLeaseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes this materialization's staging marker before its first object, and rewrites it when it is getting old,
+    /// so gc in any process sharing the root leaves its objects alone (<see cref="StagingMarkers"/>).
+    /// </summary>
+    private async Task MarkInFlightAsync(CancellationToken cancellationToken)
+    {
+        var now = Now;
+        if (_marked && now - _markerWrittenAt < StagingMarkers.RefreshAfter)
+        {
+            return;
+        }
+
+        _markerVersion = await StagingMarkers.WriteAsync(Store, Partition, Id, RunId, now, _markerVersion, cancellationToken).ConfigureAwait(false);
+        _marked = true;
+        _markerWrittenAt = now;
+    }
+
+    /// <summary>
+    /// The last look before the swap: a publication stalled past its marker's lifetime may have had its files
+    /// collected, and a pointer must never name a manifest whose files are gone.
+    /// </summary>
+    private async Task EnsureStagedFilesExistAsync(CancellationToken cancellationToken)
+    {
+        foreach (var file in _files)
+        {
+            var size = await Store.GetSizeAsync(ObjectKey.Parse(file.Path), cancellationToken).ConfigureAwait(false);
+            if (size != file.Size)
+            {
+                throw new InvalidOperationException(
+                    $"{Partition}: the staged file {file.Path} of materialization {Id} is {(size is null ? "gone" : $"{size} bytes, not {file.Size}")} "
+                    + $"(removed by gc after this materialization stalled for more than {StagingMarkers.Lifetime.TotalMinutes:0} minutes, or by hand), so nothing was published. Run it again.");
+            }
+        }
     }
 
     /// <summary>
@@ -349,8 +401,19 @@ public sealed class Publication : IAsyncDisposable
         await ReleaseLeaseAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The marker goes after what it guarded is settled: the pointer swapped, or the outcome recorded.</summary>
+    private async Task RemoveMarkerAsync()
+    {
+        if (_marked)
+        {
+            _marked = false;
+            await StagingMarkers.RemoveQuietlyAsync(Store, Partition, Id).ConfigureAwait(false);
+        }
+    }
+
     private async Task ReleaseLeaseAsync()
     {
+        await RemoveMarkerAsync().ConfigureAwait(false);
         if (!_leaseReleased)
         {
             _leaseReleased = true;
