@@ -57,7 +57,7 @@ public sealed class WebPagesBenchmark : IBenchmark
             await using var metadata = await DuckDbMetadataStore.OpenAsync(path);
             var services = new ServiceCollection()
                 .AddSingleton(graph)
-                .AddSingleton<IClock>(new FakeClock(asOf))
+                .AddSingleton(new Assets.Hosting.AssetsClock(new FakeClock(asOf)))
                 .AddSingleton<StatusGridCache>()
                 .BuildServiceProvider();
             var data = new WebData(services, null, _ => Task.FromResult<IMetadataStore>(metadata));

@@ -30,7 +30,7 @@ internal sealed class WebData(IServiceProvider services, DaemonWork? work, Func<
 
     public AssetGraph Graph => services.GetRequiredService<AssetGraph>();
 
-    public Instant Now => services.GetRequiredService<IClock>().GetCurrentInstant();
+    public Instant Now => services.GetRequiredService<AssetsClock>().GetCurrentInstant();
 
     public Task<IMetadataStore> MetadataAsync(CancellationToken cancellationToken) => metadata(cancellationToken);
 

@@ -154,7 +154,7 @@ internal static class WebUi
 
         var storage = data.Services.GetRequiredService<AssetsStorage>();
         var metadata = await data.MetadataAsync(cancellationToken).ConfigureAwait(false);
-        var rollback = new PartitionRollback(storage.Store, metadata, data.Services.GetRequiredService<IClock>());
+        var rollback = new PartitionRollback(storage.Store, metadata, data.Services.GetRequiredService<AssetsClock>());
         try
         {
             var pointer = await rollback.RollbackAsync(partition, id, RunId.New(), cancellationToken).ConfigureAwait(false);
