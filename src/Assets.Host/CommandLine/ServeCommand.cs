@@ -43,12 +43,12 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the daemon: an HTTP API over the metadata store, freshness checks every tick; the other commands go through it while it runs.") { urls };
         command.SetAction((parseResult, cancellationToken) => host.RunAsync(
             parseResult,
-            (services, ct) => ServeAsync(services, parseResult.GetValue(urls)!, parseResult.GetValue(host.Globals.Verbose), ct),
+            (services, ct) => ServeAsync(services, host.Terminal, parseResult.GetValue(urls)!, parseResult.GetValue(host.Globals.Verbose), ct),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> ServeAsync(IServiceProvider services, string url, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(IServiceProvider services, Terminal terminal, string url, bool verbose, CancellationToken cancellationToken)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
         // Open first: a second daemon (or a running command) fails here with the store's lock message, before advertising.
@@ -77,7 +77,9 @@ internal static class ServeCommand
             state,
             Duration.FromSeconds(Math.Max(1, tickSeconds)),
             [new AutomationTickHandler(sp.GetRequiredService<ILogger<AutomationTickHandler>>()), .. services.GetServices<IDaemonTickHandler>()],
-            sp.GetRequiredService<ILogger<DaemonService>>()));
+            sp.GetRequiredService<ILogger<DaemonService>>(),
+            // With the shared store many daemons may run: one coordinates (the leader lock), the others stand by.
+            new DaemonLeadership(storage.CreateLeaderLock(), sp.GetRequiredService<ILogger<DaemonLeadership>>())));
         // Stopping waits for the loop and in-flight requests; a few seconds, well inside a scheduler's SIGTERM grace.
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
@@ -97,6 +99,7 @@ internal static class ServeCommand
             var path = DaemonAdvertisement.PathFor(storage.MetadataPath);
             var advertisement = DaemonAdvertisement.ForCurrentProcess(app.Urls.First());
             advertisement.Write(path);
+            await WebUi.AnnounceAsync(terminal.Out, app.Urls, security).ConfigureAwait(false);
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
