@@ -77,7 +77,9 @@ internal static class ServeCommand
             state,
             Duration.FromSeconds(Math.Max(1, tickSeconds)),
             [new AutomationTickHandler(sp.GetRequiredService<ILogger<AutomationTickHandler>>()), .. services.GetServices<IDaemonTickHandler>()],
-            sp.GetRequiredService<ILogger<DaemonService>>()));
+            sp.GetRequiredService<ILogger<DaemonService>>(),
+            // With the shared store many daemons may run: one coordinates (the leader lock), the others stand by.
+            new DaemonLeadership(storage.CreateLeaderLock(), sp.GetRequiredService<ILogger<DaemonLeadership>>())));
         // Stopping waits for the loop and in-flight requests; a few seconds, well inside a scheduler's SIGTERM grace.
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 

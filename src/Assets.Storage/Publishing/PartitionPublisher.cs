@@ -26,6 +26,7 @@ public sealed class PartitionPublisher
         _metadata = metadata ?? throw new ArgumentNullException(nameof(metadata));
         _clock = clock ?? throw new ArgumentNullException(nameof(clock));
         _options = options ?? new PublisherOptions();
+        _options.Validate();
     }
 
     /// <summary>
@@ -36,9 +37,19 @@ public sealed class PartitionPublisher
     public async Task<Publication> BeginAsync(AssetPartition partition, RunId run, CancellationToken cancellationToken = default)
     {
         bool acquired;
+        LeaseClaim? claim = null;
         try
         {
-            acquired = await _metadata.TryAcquireLeaseAsync(partition, run, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            if (_metadata is IFencedLeaseStore fenced)
+            {
+                // The epoch read with the lease fences every later step of this attempt (see Publication).
+                claim = await fenced.TryClaimLeaseAsync(partition, run, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                acquired = claim is not null;
+            }
+            else
+            {
+                acquired = await _metadata.TryAcquireLeaseAsync(partition, run, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -60,7 +71,7 @@ public sealed class PartitionPublisher
             var fencing = await PublishedPartitions.ReadPointerToReplaceAsync(_store, partition, cancellationToken).ConfigureAwait(false);
             var previousState = await _metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false);
             await _metadata.SetStatesAsync([RunningState(partition, previousState, fencing.Current)], cancellationToken).ConfigureAwait(false);
-            return new Publication(this, partition, run, MaterializationId.New(), fencing.Current, fencing.Version, previousState, fencing.Damaged);
+            return new Publication(this, partition, run, MaterializationId.New(), fencing.Current, fencing.Version, previousState, fencing.Damaged, claim);
         }
         catch
         {
