@@ -24,7 +24,7 @@ internal static class Executors
         var storage = services.GetRequiredService<AssetsStorage>();
         var clock = services.GetRequiredService<AssetsClock>();
         var settings = services.GetRequiredService<IOptions<AssetsOptions>>().Value;
-        var store = new StorageMaterializationStore(storage.Store, metadata, clock, storage.Publishing, new DecodedRowCacheOptions { MaxRows = settings.DecodedRowCacheRows });
+        var store = new StorageMaterializationStore(storage.Store, metadata, clock, storage.Publishing, cacheOptions: new DecodedRowCacheOptions { MaxRows = settings.DecodedRowCacheRows });
         decodedRows = store.DecodedRows;
         return new AssetExecutor(
             services.GetRequiredService<AssetGraph>(),

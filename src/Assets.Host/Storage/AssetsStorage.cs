@@ -17,7 +17,9 @@ namespace Assets.Hosting.Storage;
 /// <summary>
 /// The configured root and metadata store of a host: the object store is created on first use; the
 /// metadata store is opened once. The DuckDB store is reconciled with the root's pointers right after it opens
-/// (DESIGN.md, step 6), so a crash between a publish and its record, or a deleted store, costs nothing. The shared
+/// (DESIGN.md, step 6), so a crash between a publish and its record, or a deleted store, costs nothing; the
+/// reconciliation reads only the pointers written since the previous one
+/// (<see cref="PointerReconciler.ReconcileChangesAsync"/>), so opening costs about the same on any size of root. The shared
 /// PostgreSQL store is not (see <see cref="ReconcileOnOpenAsync"/>): many processes open it, and a team's root has
 /// millions of pointers.
 /// </summary>

@@ -43,4 +43,5 @@ public sealed class DuckDbMetadataStoreTests() : MetadataStoreContract<DuckDbMet
 
         Assert.Equal(Instant.FromUtc(2026, 3, 11, 5, 0), await Store.GetReconciledThroughAsync());
     }
+
 }
