@@ -41,6 +41,19 @@ public static class StagingMarkers
     {
         var key = StorageLayout.StagingMarkerOf(partition, id);
         var content = Describe(partition, id, run, now);
+        if (known is null)
+        {
+            // The first write creates (no lock needed: the id is new); only a long materialization ever replaces its marker.
+            using var created = new MemoryStream(content, writable: false);
+            var first = await store.CreateIfAbsentAsync(key, created, cancellationToken).ConfigureAwait(false);
+            if (first.Succeeded)
+            {
+                return first.Version;
+            }
+
+            known = first.Version;
+        }
+
         var written = await store.ReplaceIfMatchAsync(key, content, known, cancellationToken).ConfigureAwait(false);
         if (!written.Succeeded)
         {

@@ -17,9 +17,9 @@ public sealed class GcInFlightTests
     private static readonly AssetPartition Day = ProtocolHarness.Day;
 
     [Theory]
-    [InlineData(StoreKind.Memory)]
-    [InlineData(StoreKind.Local)]
-    public async Task Gc_LoopingWithNoRetentionWhilePartitionsArePublished_NeverBreaksAPublishedPartition(StoreKind kind)
+    [InlineData(StoreKind.Memory, 25)]
+    [InlineData(StoreKind.Local, 10)]
+    public async Task Gc_LoopingWithNoRetentionWhilePartitionsArePublished_NeverBreaksAPublishedPartition(StoreKind kind, int rounds)
     {
         await using var harness = await ProtocolHarness.CreateAsync(kind);
         var partitions = Enumerable.Range(1, 4).Select(d => new AssetPartition(Day.Asset, new PartitionKey($"2026-01-{d:D2}"))).ToArray();
@@ -27,20 +27,23 @@ public sealed class GcInFlightTests
         using var publishing = new CancellationTokenSource();
         var collections = 0;
         var removed = 0;
+        var looping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gcLoop = Task.Run(async () =>
         {
             while (!publishing.IsCancellationRequested)
             {
                 removed += (await collector.CollectAsync(Duration.Zero, dryRun: false)).Objects;
                 collections++;
+                looping.TrySetResult();
             }
         });
+        await looping.Task;
 
         var published = new Dictionary<AssetPartition, PartitionPointer>();
         try
         {
             // materialize --force, over and over: every round replaces each partition's version.
-            for (var round = 0; round < 40; round++)
+            for (var round = 0; round < rounds; round++)
             {
                 foreach (var partition in partitions)
                 {
@@ -60,7 +63,7 @@ public sealed class GcInFlightTests
         foreach (var (partition, pointer) in published)
         {
             Assert.Equal(pointer, (await PublishedPartitions.ReadPointerAsync(harness.Store, partition)).Current);
-            Assert.Equal(ProtocolHarness.Rows(59, 39), await harness.ReadAsync(partition));
+            Assert.Equal(ProtocolHarness.Rows(20 + rounds - 1, rounds - 1), await harness.ReadAsync(partition));
         }
 
         Assert.True(collections > 1 && removed > 0, $"gc ran {collections} times and removed {removed} objects: the loop did not overlap the publishes.");
@@ -113,6 +116,28 @@ public sealed class GcInFlightTests
         Assert.Equal(expected, dryRun.Removed.Order(StringComparer.Ordinal));
         Assert.Equal(expected, old.Removed.Order(StringComparer.Ordinal));
         Assert.Null(await harness.Store.GetSizeAsync(marker));
+    }
+
+    [Fact]
+    public async Task Publication_RewritesItsMarkerWhenItGetsOld_AndRemovesItWhenItFails()
+    {
+        await using var harness = await ProtocolHarness.CreateAsync();
+        await using var publication = await harness.Publisher.BeginAsync(Day, RunId.New());
+        await ProtocolHarness.StageAsync(publication, ProtocolHarness.Rows(10));
+        var marker = StorageLayout.StagingMarkerOf(Day, publication.Id);
+        var written = (await harness.Store.GetAsync(marker))!.Version;
+
+        harness.Clock.Advance(Duration.FromMinutes(5));
+        await ProtocolHarness.StageAsync(publication, ProtocolHarness.Rows(10));
+        var young = (await harness.Store.GetAsync(marker))!.Version;
+        harness.Clock.Advance(StagingMarkers.Lifetime / 4);
+        await ProtocolHarness.ManifestAsync(publication);
+        var rewritten = (await harness.Store.GetAsync(marker))!.Version;
+        await publication.FailAsync("the body threw");
+
+        Assert.Equal(written, young);
+        Assert.NotEqual(written, rewritten);
+        Assert.Null(await harness.Store.GetAsync(marker));
     }
 
     [Theory]
