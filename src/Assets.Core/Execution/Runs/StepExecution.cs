@@ -100,7 +100,7 @@ internal sealed class StepExecution
         IReadOnlyList<UpstreamVersion> upstreamVersions = await inputs.ReadVersionsAsync(cancellationToken).ConfigureAwait(false);
         var window = StepContext.WindowOf(_asset.Partitions, _partition.Partition);
         var logger = new StepLogger(_env.LoggerFactory.CreateLogger(_asset.Method.DeclaringType?.FullName ?? "Assets"), _partition, _env.Run, attempt);
-        var context = new StepContext(_partition, window, _env.Run, attempt, logger, inputs);
+        var context = new StepContext(_partition, window, StepContext.StaticKeyOf(_asset.Partitions, _partition.Partition), _env.Run, attempt, logger, inputs);
 
         var scope = (_env.Services.GetService(typeof(IServiceScopeFactory)) as IServiceScopeFactory)?.CreateAsyncScope();
         var owned = new List<object>();
