@@ -71,6 +71,8 @@ public sealed class InMemoryAssets : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(assets);
         var clock = new FakeClock(now ?? SystemClock.Instance.GetCurrentInstant());
         var collection = new ServiceCollection();
+        // The framework's clock (AssetsClock) and the one a body may take (IClock, FakeClock) are the same fake.
+        collection.AddSingleton(new AssetsClock(clock));
         collection.AddSingleton<IClock>(clock);
         collection.AddSingleton(clock);
         collection.AddLogging();

@@ -4,6 +4,7 @@ using Assets.Graph;
 using Assets.Hosting.Daemon;
 using Assets.Hosting.Rendering;
 using Assets.Hosting.Storage;
+using Assets.Hosting.Web;
 using Assets.Partitions;
 using Assets.Selection;
 using Microsoft.AspNetCore.Builder;
@@ -20,7 +21,7 @@ namespace Assets.Hosting.CommandLine;
 
 /// <summary>
 /// <c>serve [--urls U]</c>: the daemon. Opens the metadata store (and so holds DuckDB's one-process lock), advertises
-/// itself in <c>daemon.json</c> next to it, answers the HTTP API, and evaluates freshness every tick until Ctrl+C or SIGTERM.
+/// itself in <c>daemon.json</c> next to it, answers the HTTP API and the web UI (<see cref="WebUi"/>), and evaluates freshness every tick until Ctrl+C or SIGTERM.
 /// </summary>
 internal static class ServeCommand
 {
@@ -72,14 +73,16 @@ internal static class ServeCommand
         builder.Services.AddHealthChecks()
             .AddTypeActivatedCheck<DaemonProbes.LoopCheck>("loop", failureStatus: null, tags: [DaemonProbes.Live], state)
             .AddTypeActivatedCheck<DaemonProbes.StoreCheck>("store", failureStatus: null, tags: [DaemonProbes.Ready], state)
-            .AddTypeActivatedCheck<FreshnessHealthCheck>("freshness", failureStatus: null, tags: [DaemonProbes.Ready], daemonServices, state, services.GetRequiredService<IClock>());
+            .AddTypeActivatedCheck<FreshnessHealthCheck>("freshness", failureStatus: null, tags: [DaemonProbes.Ready], daemonServices, state, services.GetRequiredService<AssetsClock>());
         builder.Services.AddSingleton(work);
         builder.Services.AddHostedService(sp => new DaemonService(
             daemonServices,
             state,
             Duration.FromSeconds(Math.Max(1, tickSeconds)),
             [new AutomationTickHandler(sp.GetRequiredService<ILogger<AutomationTickHandler>>()), .. services.GetServices<IDaemonTickHandler>()],
-            sp.GetRequiredService<ILogger<DaemonService>>()));
+            sp.GetRequiredService<ILogger<DaemonService>>(),
+            // With the shared store many daemons may run: one coordinates (the leader lock), the others stand by.
+            new DaemonLeadership(storage.CreateLeaderLock(), sp.GetRequiredService<ILogger<DaemonLeadership>>())));
         // Stopping waits for the loop and in-flight requests; a few seconds, well inside a scheduler's SIGTERM grace.
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
@@ -90,8 +93,11 @@ internal static class ServeCommand
         await using (work.ConfigureAwait(false))
         {
             await using var app = builder.Build();
+            var security = WebSecurity.For(configuration, url.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            app.Use(security.GuardAsync);
             MapEndpoints(app, daemonServices);
             DaemonApi.Map(app, daemonServices, work);
+            WebUi.Map(app, daemonServices, work, security);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var path = DaemonAdvertisement.PathFor(storage.MetadataPath);
             var advertisement = DaemonAdvertisement.ForCurrentProcess(app.Urls.First());
@@ -131,7 +137,7 @@ internal static class ServeCommand
         app.MapPost("/observe", (string? select, string? partition, string? from, string? to, CancellationToken ct)
             => AnswerAsync(() => queries.ObserveAsync(select, (partition, from, to), ct)));
         app.MapGet("/freshness", (string? asOf, CancellationToken ct)
-            => AnswerAsync(() => queries.FreshnessAsync(asOf is null ? services.GetRequiredService<IClock>().GetCurrentInstant() : InstantText.Parse(asOf, "asOf"), ct)));
+            => AnswerAsync(() => queries.FreshnessAsync(asOf is null ? services.GetRequiredService<AssetsClock>().GetCurrentInstant() : InstantText.Parse(asOf, "asOf"), ct)));
     }
 
     private static HealthCheckOptions Probe(Func<HealthCheckRegistration, bool> predicate) => new()
