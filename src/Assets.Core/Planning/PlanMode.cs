@@ -26,8 +26,10 @@ public enum PlanMode
 
     /// <summary>
     /// What eager automation runs (<see cref="AutomationAttribute"/>): partitions that are missing, stale or waiting for
-    /// their source, but not failed or quarantined ones (a person decides when to retry those, so a broken input is not
-    /// retried every tick) unless their source was observed in a new version since, nor those whose source the latest
+    /// their source, and failed ones whose run died (<see cref="Metadata.Interruption"/>: not the asset's fault) fewer times
+    /// in a row than the asset's <see cref="RetryPolicy.MaxAttempts"/>; but not other failed or quarantined ones (a person
+    /// decides when to retry those, so a broken input is not retried every tick) unless their source was observed in a new
+    /// version since, nor those whose source the latest
     /// observation found absent; a partition whose last attempt found its source absent is tried again once
     /// <see cref="Planner.EagerWaitingRetry"/> has passed (at once when an observation says the source arrived). A partition that reads a stale upstream partition which is not a step of the plan is
     /// blocked: materialized now it would read data about to change, and be stale again.

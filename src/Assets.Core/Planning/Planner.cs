@@ -14,7 +14,7 @@ namespace Assets.Planning;
 /// <item><description>Which of them run: in <see cref="PlanMode.MissingOrStale"/> those missing, stale, failed,
 /// quarantined or waiting; in <see cref="PlanMode.Force"/> all; in <see cref="PlanMode.Missing"/> the missing ones;
 /// in <see cref="PlanMode.FailedAndMissing"/> the missing, failed, quarantined and waiting ones; in
-/// <see cref="PlanMode.Eager"/> the missing, stale and waiting ones, none whose source is observed absent and none that reads a
+/// <see cref="PlanMode.Eager"/> the missing, stale and waiting ones and those whose run died within their retry budget, none whose source is observed absent and none that reads a
 /// stale upstream outside the plan. A running partition
 /// (another run holds its lease) is blocked in every mode.</description></item>
 /// <item><description>No silent reads of missing data: a partition that reads (through its mappings, as of the grid's
@@ -307,7 +307,7 @@ public static class Planner
                     continue;
                 }
 
-                var reason = mode == PlanMode.Force ? "forced" : ReasonFor(row, mode);
+                var reason = mode == PlanMode.Force ? "forced" : ReasonFor(row, mode, asset.Retry.MaxAttempts);
                 if (reason is null)
                 {
                     continue;
@@ -421,11 +421,13 @@ public static class Planner
             }
         }
 
-        private static string? ReasonFor(PartitionStatusRow row, PlanMode mode) => row.Status switch
+        private static string? ReasonFor(PartitionStatusRow row, PlanMode mode, int retryBudget) => row.Status switch
         {
             PartitionStatus.Missing => "missing",
             _ when mode == PlanMode.Missing => null,
             PartitionStatus.Stale when mode == PlanMode.FailedAndMissing => null,
+            PartitionStatus.Failed when mode == PlanMode.Eager && !row.SourceChangedSince && Interruption.TryRead(row.Cause, out var times)
+                => times < retryBudget ? Interrupted(times, retryBudget) : null,
             PartitionStatus.Failed or PartitionStatus.Quarantined when mode == PlanMode.Eager
                 => row.SourceChangedSince ? WithCause("its source changed since it " + (row.Status == PartitionStatus.Failed ? "failed" : "was quarantined"), row.Cause) : null,
             PartitionStatus.Stale => WithCause("stale", row.Cause),
@@ -434,6 +436,12 @@ public static class Planner
             PartitionStatus.Waiting => WithCause("waiting last time", row.Cause),
             _ => null,
         };
+
+        /// <summary>Why eager automation retries a partition whose run died: not its fault, so no person is needed until the budget is spent.</summary>
+        private static string Interrupted(int times, int retryBudget)
+            => times == 1
+                ? $"interrupted last time (its process died); retried, as its retry budget allows {retryBudget} attempts"
+                : $"interrupted {times} times in a row (its process died); retried, as its retry budget allows {retryBudget} attempts";
 
         private static string WithCause(string status, string? cause) => cause is null ? status : $"{status}: {cause}";
 

@@ -19,7 +19,9 @@ public sealed record ReconciliationReport(int Pointers, int Updated, IReadOnlyLi
 /// <para>
 /// Runs when the store is opened, when no run can be in flight (one process holds the store), so a
 /// partition still marked running belongs to a run that died: it becomes published if that run's
-/// pointer landed, and failed ("interrupted") otherwise, with the previous version still published.
+/// pointer landed, and failed ("interrupted", see <see cref="Interruption"/>) otherwise, with the previous version
+/// still published; each interruption is logged as <see cref="RunEventKind.StepInterrupted"/> on the partition,
+/// counted with the interruptions before it since the partition last ended a step for another reason.
 /// </para>
 /// </summary>
 public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadata, IClock clock)
@@ -48,7 +50,7 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
                 published.Add(state.Status is PartitionStatus.Published or PartitionStatus.Stale ? state : state with { Status = PartitionStatus.Published, Cause = null });
                 if (state.Status == PartitionStatus.Running)
                 {
-                    settled.Add(Interrupted(state, now));
+                    settled.Add(await InterruptedAsync(state, now, cancellationToken).ConfigureAwait(false));
                 }
 
                 continue;
@@ -79,7 +81,10 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
 
         // Runs that died before publishing anything, on partitions never published.
         var present = pointers.Where(p => p.Partition is not null).Select(p => p.Partition!.Value).ToHashSet();
-        settled.AddRange(known.Values.Where(s => s.Status == PartitionStatus.Running && !present.Contains(s.Partition)).Select(s => Interrupted(s, now)));
+        foreach (var running in known.Values.Where(s => s.Status == PartitionStatus.Running && !present.Contains(s.Partition)))
+        {
+            settled.Add(await InterruptedAsync(running, now, cancellationToken).ConfigureAwait(false));
+        }
 
         var vanished = known.Values.Count(s => s.MaterializationId is not null && !present.Contains(s.Partition));
         await metadata.ReplacePublishedStatesAsync(published, cancellationToken).ConfigureAwait(false);
@@ -90,19 +95,47 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
 
         if (updated + vanished + settled.Count > 0 || problems.Count > 0)
         {
-            await metadata.AppendEventsAsync(
-                [new RunEvent(RunId.New(), now, RunEventKind.Reconciled, null, null, $"reconciled {pointers.Count} pointers: {updated} records rewritten, {vanished} vanished, {settled.Count} interrupted runs settled, {problems.Count} unreadable")],
-                cancellationToken).ConfigureAwait(false);
+            var reconciliation = RunId.New();
+            var events = new List<RunEvent>(settled.Count + 1)
+            {
+                new(reconciliation, now, RunEventKind.Reconciled, null, null, $"reconciled {pointers.Count} pointers: {updated} records rewritten, {vanished} vanished, {settled.Count} interrupted runs settled, {problems.Count} unreadable"),
+            };
+            events.AddRange(settled.Where(s => s.Status == PartitionStatus.Failed).Select(s => new RunEvent(reconciliation, now, RunEventKind.StepInterrupted, s.Partition, null, s.Cause)));
+            await metadata.AppendEventsAsync(events, cancellationToken).ConfigureAwait(false);
         }
 
         return new ReconciliationReport(pointers.Count, updated + vanished, problems);
     }
 
-    private static PartitionState Interrupted(PartitionState running, Instant now)
+    private async Task<PartitionState> InterruptedAsync(PartitionState running, Instant now, CancellationToken cancellationToken)
         => running with
         {
             Status = PartitionStatus.Failed,
-            Cause = "The run materializing this partition was interrupted (its process died) before it published; the previous version, if any, is still published.",
+            Cause = Interruption.Cause(1 + await InterruptionsInARowAsync(running.Partition, cancellationToken).ConfigureAwait(false)),
             UpdatedAt = now,
         };
+
+    /// <summary>
+    /// How many times in a row the partition's runs died before this one: its interruptions since a step of it last
+    /// ended otherwise (published, failed in its code, quarantined, waiting, skipped). Only partitions that were in flight
+    /// are counted, so this reads a few events of a few partitions.
+    /// </summary>
+    private async Task<int> InterruptionsInARowAsync(Graph.AssetPartition partition, CancellationToken cancellationToken)
+    {
+        var events = await metadata.GetEventsAsync(partition: partition, limit: 200, ct: cancellationToken).ConfigureAwait(false);
+        var count = 0;
+        foreach (var e in events)
+        {
+            switch (e.Kind)
+            {
+                case RunEventKind.StepInterrupted:
+                    count++;
+                    break;
+                case RunEventKind.StepPublished or RunEventKind.StepFailed or RunEventKind.StepQuarantined or RunEventKind.StepWaiting or RunEventKind.StepSkipped or RunEventKind.RolledBack:
+                    return count;
+            }
+        }
+
+        return count;
+    }
 }

@@ -98,7 +98,7 @@ public sealed class AssetExecutor
                 var index = ready.Min;
                 ready.Remove(index);
                 running++;
-                _ = RunStepAsync(env, index, steps[index].Partition, completions.Writer, cancellationToken);
+                _ = RunStepAsync(env, index, steps[index], completions.Writer, cancellationToken);
             }
 
             if (running == 0)
@@ -156,8 +156,9 @@ public sealed class AssetExecutor
         return summary;
     }
 
-    private static async Task RunStepAsync(ExecutionEnvironment env, int index, AssetPartition partition, ChannelWriter<(int, StepResult)> completions, CancellationToken cancellationToken)
+    private static async Task RunStepAsync(ExecutionEnvironment env, int index, ExecutionStep step, ChannelWriter<(int, StepResult)> completions, CancellationToken cancellationToken)
     {
+        var partition = step.Partition;
         StepResult result;
         IDisposable? slot = null;
         try
@@ -176,7 +177,7 @@ public sealed class AssetExecutor
             }
 
             // Off the scheduling loop: a body may be synchronous and slow.
-            result = await Task.Run(() => new StepExecution(env, partition, cancellationToken).RunAsync(), CancellationToken.None).ConfigureAwait(false);
+            result = await Task.Run(() => new StepExecution(env, partition, step.Reason, cancellationToken).RunAsync(), CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A bug here must end this step, not the scheduling loop that waits for it.
         catch (Exception e)

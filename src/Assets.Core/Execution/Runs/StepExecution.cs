@@ -21,16 +21,18 @@ internal sealed class StepExecution
     private readonly ExecutionEnvironment _env;
     private readonly AssetDefinition _asset;
     private readonly AssetPartition _partition;
+    private readonly string? _reason;
     private readonly CancellationToken _cancellationToken;
     private int _attempts;
     private long _startedAt;
     private IMaterialization? _open;
 
-    public StepExecution(ExecutionEnvironment env, AssetPartition partition, CancellationToken cancellationToken)
+    public StepExecution(ExecutionEnvironment env, AssetPartition partition, string? reason, CancellationToken cancellationToken)
     {
         _env = env;
         _asset = env.Graph[partition.Asset];
         _partition = partition;
+        _reason = reason;
         _cancellationToken = cancellationToken;
     }
 
@@ -88,7 +90,7 @@ internal sealed class StepExecution
     private async Task<StepResult> AttemptCoreAsync(CancellationToken cancellationToken)
     {
         var attempt = ++_attempts;
-        await _env.Events.AppendAsync(RunEventKind.StepStarted, _partition, attempt).ConfigureAwait(false);
+        await _env.Events.AppendAsync(RunEventKind.StepStarted, _partition, attempt, attempt == 1 ? _reason : null).ConfigureAwait(false);
         _env.Progress?.Report(new StepUpdate(_partition, StepPhase.Started, attempt, null, null));
         ExecutorLog.AttemptStarted(_env.Logger, _partition, attempt);
 
