@@ -40,6 +40,11 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
                 throw new InvalidOperationException($"{partition} already points at materialization {target}.");
             }
 
+            if (to is not null)
+            {
+                await EnsureRollbackTargetAsync(partition, target, cancellationToken).ConfigureAwait(false);
+            }
+
             var manifest = await PublishedPartitions.ReadManifestAsync(store, partition, target, cancellationToken).ConfigureAwait(false);
             foreach (var file in manifest.Files)
             {
@@ -71,6 +76,34 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
             await metadata.ReleaseLeaseAsync(partition, run, CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A target the user named must be a complete materialization of this partition: an id that is not one is a mistake
+    /// (said so, with where to find the ids), not damage.
+    /// </summary>
+    private async Task EnsureRollbackTargetAsync(AssetPartition partition, MaterializationId target, CancellationToken cancellationToken)
+    {
+        if (await store.GetSizeAsync(StorageLayout.ManifestOf(partition, target), cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        var staged = false;
+        await foreach (var _ in store.ListAsync(StorageLayout.DataPrefix(partition, target), cancellationToken).ConfigureAwait(false))
+        {
+            staged = true;
+            break;
+        }
+
+        var history = $"`{HistoryCommandFor(partition)}` lists the materializations rollback can take.";
+        throw new InvalidOperationException(staged
+            ? $"Materialization {target} of {partition} has no manifest: it was quarantined or failed before it was complete, so it cannot be published. {history}"
+            : $"{partition} has no materialization {target} (gc may have removed it, or it belongs to another partition). {history}");
+    }
+
+    /// <summary>The <c>history</c> command line of a partition, for messages.</summary>
+    public static string HistoryCommandFor(AssetPartition partition)
+        => partition.Partition is { } key ? $"history --select {partition.Asset} --partition {key}" : $"history --select {partition.Asset}";
 
     /// <summary>
     /// The materialization published before <paramref name="current"/>: the newest one the metadata store
