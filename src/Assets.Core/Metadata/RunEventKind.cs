@@ -62,4 +62,7 @@ public enum RunEventKind
     /// interrupted (<see cref="Interruption"/>), which eager automation retries; the run is the reconciliation's.
     /// </summary>
     StepInterrupted,
+
+    /// <summary>A step found its partition leased by another run (named in the message) and waits for it to finish.</summary>
+    StepWaitingForLease,
 }

@@ -74,7 +74,7 @@ internal static class MaterializeCommand
         async Task<RunSummary> ExecuteAsync(Plan plan, RunId run, int n, IProgress<StepUpdate> progress, CancellationToken ct)
         {
             var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(ct).ConfigureAwait(false);
-            var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = n });
+            var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = n, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, plan.Mode) });
             return await executor.RunAsync(plan.ToExecutionSteps(), run, progress, ct).ConfigureAwait(false);
         }
     }

@@ -80,7 +80,7 @@ public sealed class AssetExecutor
         var startedAt = _clock.GetCurrentInstant();
         var started = time.GetTimestamp();
         var events = new RunEvents(_metadata, _clock, run, _logger);
-        var env = new ExecutionEnvironment(_graph, _store, _services, _clock, _loggerFactory, _logger, _options, run, events, progress);
+        var env = new ExecutionEnvironment(_graph, _store, _metadata, _services, _clock, _loggerFactory, _logger, _options, run, events, progress);
         env = env with { RangeRuns = RangeRunsOf(steps, env), Observations = _metadata as Sources.ISourceObservationStore };
 
         await events.AppendAsync(RunEventKind.RunStarted, message: $"{steps.Count} steps, at most {_options.MaxParallelism} at once").ConfigureAwait(false);

@@ -26,6 +26,7 @@ internal sealed class StepExecution
     private int _attempts;
     private long _startedAt;
     private IMaterialization? _open;
+    private LeaseWait? _leaseWait;
 
     public StepExecution(ExecutionEnvironment env, AssetPartition partition, string? reason, CancellationToken cancellationToken)
     {
@@ -94,8 +95,12 @@ internal sealed class StepExecution
         _env.Progress?.Report(new StepUpdate(_partition, StepPhase.Started, attempt, null, null));
         ExecutorLog.AttemptStarted(_env.Logger, _partition, attempt);
 
-        // A lease held by another run fails here, at once: that error is not transient.
-        var materialization = await _env.Store.BeginAsync(_partition, _env.Run, cancellationToken).ConfigureAwait(false);
+        // A lease held by another run is waited for here (bounded); what that run published may leave nothing to do.
+        if (await BeginAsync(attempt, cancellationToken).ConfigureAwait(false) is not { } materialization)
+        {
+            return await DoneByAnotherRunAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         _open = materialization;
 
         var inputs = new UpstreamInputs(_env.Store, _env.Graph.GetUpstreamPartitions(_partition, _env.Clock.GetCurrentInstant()));
@@ -318,6 +323,39 @@ internal sealed class StepExecution
         await _env.Events.AppendAsync(RunEventKind.StepFailed, _partition, _attempts, message).ConfigureAwait(false);
         ExecutorLog.Failed(_env.Logger, error, _partition, _attempts, message);
         return Result(StepOutcome.Failed, message, error.GetType().FullName, null, null, null, [], []);
+    }
+
+    /// <summary>
+    /// Claims the partition, waiting while another run holds its lease (<see cref="ExecutionOptions.LeaseWait"/>); <c>null</c>
+    /// when, after the wait, the caller's new plan says the other run left nothing to do.
+    /// </summary>
+    private async Task<IMaterialization?> BeginAsync(int attempt, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await _env.Store.BeginAsync(_partition, _env.Run, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LeaseHeldException held) when (_env.Options.LeaseWait > NodaTime.Duration.Zero)
+            {
+                _leaseWait ??= new LeaseWait(_env, _partition);
+                await _leaseWait.UntilFreeAsync(held, attempt, cancellationToken).ConfigureAwait(false);
+                if (_env.Options.StillNeededAfterLeaseWait is { } stillNeeded && !await stillNeeded(_partition, cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+        }
+    }
+
+    private async Task<StepResult> DoneByAnotherRunAsync(CancellationToken cancellationToken)
+    {
+        var message = $"{LeaseWait.Name(_leaseWait?.Holder)} published it while this run waited for its lease; nothing left to do";
+        await _env.Events.AppendAsync(RunEventKind.StepSkipped, _partition, _attempts, message).ConfigureAwait(false);
+        ExecutorLog.DoneByAnotherRun(_env.Logger, _partition, message);
+        var dataVersion = await _env.Store.GetDataVersionAsync(_partition, cancellationToken).ConfigureAwait(false);
+        return Result(StepOutcome.Published, message, null, null, null, dataVersion, [], []);
     }
 
     private async Task<StepResult> CancelledAsync()
