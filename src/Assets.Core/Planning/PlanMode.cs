@@ -1,8 +1,9 @@
 namespace Assets.Planning;
 
 /// <summary>
-/// Which partitions in the range a plan materializes (a backfill's reprocess mode). Whatever the mode, a partition
-/// another run is materializing is blocked, not planned.
+/// Which partitions in the range a plan materializes (a backfill's reprocess mode). Whatever the mode but
+/// <see cref="Eager"/>, a partition another run is materializing is planned: its step waits for that run, then runs unless
+/// the run published it; eager automation blocks it instead.
 /// </summary>
 public enum PlanMode
 {

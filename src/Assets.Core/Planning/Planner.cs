@@ -15,8 +15,9 @@ namespace Assets.Planning;
 /// quarantined or waiting; in <see cref="PlanMode.Force"/> all; in <see cref="PlanMode.Missing"/> the missing ones;
 /// in <see cref="PlanMode.FailedAndMissing"/> the missing, failed, quarantined and waiting ones; in
 /// <see cref="PlanMode.Eager"/> the missing, stale and waiting ones and those whose run died within their retry budget, none whose source is observed absent and none that reads a
-/// stale upstream outside the plan. A running partition
-/// (another run holds its lease) is blocked in every mode.</description></item>
+/// stale upstream outside the plan. A running partition (another run holds its lease) is planned with that reason in
+/// every mode but <see cref="PlanMode.Eager"/>, which blocks it: its step waits for the other run, then runs unless that
+/// run published it.</description></item>
 /// <item><description>No silent reads of missing data: a partition that reads (through its mappings, as of the grid's
 /// <see cref="StatusGrid.AsOf"/>) an upstream partition that is not a step of the plan and has no published version
 /// (missing, or failed, quarantined, waiting or running with nothing published before), that does not exist yet,
@@ -32,6 +33,8 @@ public static class Planner
     /// saying it arrived since) before trying it again.
     /// </summary>
     public static readonly Duration EagerWaitingRetry = Duration.FromMinutes(5);
+
+    private const string RunningReason = "being materialized by another run: waits for it, then runs unless that run published it";
 
     private const sbyte Planned = 1;
     private const sbyte Blocked = 2;
@@ -301,13 +304,16 @@ public static class Planner
             foreach (var i in pick.Positions())
             {
                 var row = statuses.Rows[i];
-                if (row.Status == PartitionStatus.Running)
+                if (row.Status == PartitionStatus.Running && mode == PlanMode.Eager)
                 {
+                    // Automation leaves it to the run that has it, and sees what it did next tick.
                     Block(marks, i, row.Partition, "being materialized by another run", root: null);
                     continue;
                 }
 
-                var reason = mode == PlanMode.Force ? "forced" : ReasonFor(row, mode, asset.Retry.MaxAttempts);
+                // Work someone asked for waits for the other run's lease, then plans again (ExecutionOptions.LeaseWait).
+                var reason = row.Status == PartitionStatus.Running ? (mode == PlanMode.Force ? "forced; " : string.Empty) + RunningReason
+                    : mode == PlanMode.Force ? "forced" : ReasonFor(row, mode, asset.Retry.MaxAttempts);
                 if (reason is null)
                 {
                     continue;

@@ -160,24 +160,21 @@ public sealed class AssetExecutor
     {
         var partition = step.Partition;
         StepResult result;
-        IDisposable? slot = null;
+        using var slot = new HeldSlot(env.Options.Slots, env.Options.Priority);
         try
         {
-            if (env.Options.Slots is { } slots)
+            try
             {
-                try
-                {
-                    slot = await slots.AcquireAsync(env.Options.Priority, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    completions.TryWrite((index, StepResult.NotRun(partition, StepOutcome.Cancelled, "the run was cancelled before this step started")));
-                    return;
-                }
+                await slot.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                completions.TryWrite((index, StepResult.NotRun(partition, StepOutcome.Cancelled, "the run was cancelled before this step started")));
+                return;
             }
 
             // Off the scheduling loop: a body may be synchronous and slow.
-            result = await Task.Run(() => new StepExecution(env, partition, step.Reason, cancellationToken).RunAsync(), CancellationToken.None).ConfigureAwait(false);
+            result = await Task.Run(() => new StepExecution(env, partition, step.Reason, slot, cancellationToken).RunAsync(), CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A bug here must end this step, not the scheduling loop that waits for it.
         catch (Exception e)
@@ -187,7 +184,7 @@ public sealed class AssetExecutor
         }
         finally
         {
-            slot?.Dispose();
+            slot.Release();
         }
 
         completions.TryWrite((index, result));

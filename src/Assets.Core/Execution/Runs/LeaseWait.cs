@@ -22,10 +22,44 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
     public RunId? Holder { get; private set; }
 
     /// <summary>
+    /// Claims the partition (<see cref="IMaterializationStore.BeginAsync"/>), waiting while another run holds its lease, with
+    /// the step's <paramref name="slot"/> given back meanwhile; <c>null</c> when, after a wait, the caller's new plan
+    /// (<see cref="ExecutionOptions.StillNeededAfterLeaseWait"/>) says the other run left nothing to do.
+    /// </summary>
+    public async Task<IMaterialization?> BeginAsync(int attempt, HeldSlot slot, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await env.Store.BeginAsync(partition, env.Run, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LeaseHeldException held) when (env.Options.LeaseWait > Duration.Zero)
+            {
+                slot.Release();
+                try
+                {
+                    await UntilFreeAsync(held, attempt, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Back in line for a slot before anything else of the step runs (recording its failure too).
+                    await slot.AcquireAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (env.Options.StillNeededAfterLeaseWait is { } stillNeeded && !await stillNeeded(partition, cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Waits until nobody holds the lease (as far as the store tells), after <paramref name="held"/> refused this run.
     /// Throws <see cref="NonRetryableException"/> naming the holder once the wait is spent.
     /// </summary>
-    public async Task UntilFreeAsync(LeaseHeldException held, int attempt, CancellationToken cancellationToken)
+    private async Task UntilFreeAsync(LeaseHeldException held, int attempt, CancellationToken cancellationToken)
     {
         var time = env.Options.TimeProvider;
         Holder = held.Holder ?? Holder;

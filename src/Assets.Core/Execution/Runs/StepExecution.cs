@@ -22,14 +22,16 @@ internal sealed class StepExecution
     private readonly AssetDefinition _asset;
     private readonly AssetPartition _partition;
     private readonly string? _reason;
+    private readonly HeldSlot _slot;
     private readonly CancellationToken _cancellationToken;
     private int _attempts;
     private long _startedAt;
     private IMaterialization? _open;
     private LeaseWait? _leaseWait;
 
-    public StepExecution(ExecutionEnvironment env, AssetPartition partition, string? reason, CancellationToken cancellationToken)
+    public StepExecution(ExecutionEnvironment env, AssetPartition partition, string? reason, HeldSlot slot, CancellationToken cancellationToken)
     {
+        _slot = slot;
         _env = env;
         _asset = env.Graph[partition.Asset];
         _partition = partition;
@@ -96,7 +98,8 @@ internal sealed class StepExecution
         ExecutorLog.AttemptStarted(_env.Logger, _partition, attempt);
 
         // A lease held by another run is waited for here (bounded); what that run published may leave nothing to do.
-        if (await BeginAsync(attempt, cancellationToken).ConfigureAwait(false) is not { } materialization)
+        _leaseWait ??= new LeaseWait(_env, _partition);
+        if (await _leaseWait.BeginAsync(attempt, _slot, cancellationToken).ConfigureAwait(false) is not { } materialization)
         {
             return await DoneByAnotherRunAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -323,30 +326,6 @@ internal sealed class StepExecution
         await _env.Events.AppendAsync(RunEventKind.StepFailed, _partition, _attempts, message).ConfigureAwait(false);
         ExecutorLog.Failed(_env.Logger, error, _partition, _attempts, message);
         return Result(StepOutcome.Failed, message, error.GetType().FullName, null, null, null, [], []);
-    }
-
-    /// <summary>
-    /// Claims the partition, waiting while another run holds its lease (<see cref="ExecutionOptions.LeaseWait"/>); <c>null</c>
-    /// when, after the wait, the caller's new plan says the other run left nothing to do.
-    /// </summary>
-    private async Task<IMaterialization?> BeginAsync(int attempt, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                return await _env.Store.BeginAsync(_partition, _env.Run, cancellationToken).ConfigureAwait(false);
-            }
-            catch (LeaseHeldException held) when (_env.Options.LeaseWait > NodaTime.Duration.Zero)
-            {
-                _leaseWait ??= new LeaseWait(_env, _partition);
-                await _leaseWait.UntilFreeAsync(held, attempt, cancellationToken).ConfigureAwait(false);
-                if (_env.Options.StillNeededAfterLeaseWait is { } stillNeeded && !await stillNeeded(_partition, cancellationToken).ConfigureAwait(false))
-                {
-                    return null;
-                }
-            }
-        }
     }
 
     private async Task<StepResult> DoneByAnotherRunAsync(CancellationToken cancellationToken)
