@@ -73,6 +73,22 @@ public sealed class DuckDbMetadataStoreTests : OpenStoreTests
     }
 
     [Fact]
+    public async Task GetLeaseAsync_NamesTheHolderUntilItExpiresOrIsReleased()
+    {
+        var day = Daily("raw_orders", "2026-01-05");
+        var holder = RunId.New();
+        Assert.Null(await Store.GetLeaseAsync(day, T0));
+
+        Assert.True(await Store.TryAcquireLeaseAsync(day, holder, T0, Duration.FromMinutes(5)));
+
+        Assert.Equal(new PartitionLease(holder, T0 + Duration.FromMinutes(5)), await Store.GetLeaseAsync(day, T0 + Duration.FromMinutes(4)));
+        Assert.Null(await Store.GetLeaseAsync(day, T0 + Duration.FromMinutes(5)));
+        Assert.Null(await Store.GetLeaseAsync(Daily("raw_orders", "2026-01-06"), T0));
+        await Store.ReleaseLeaseAsync(day, holder);
+        Assert.Null(await Store.GetLeaseAsync(day, T0));
+    }
+
+    [Fact]
     public async Task OpenAsync_LeasesOfAProcessThatIsGone_AreReleased()
     {
         var day = Daily("raw_orders", "2026-01-05");

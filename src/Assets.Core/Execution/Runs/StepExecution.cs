@@ -31,11 +31,11 @@ internal sealed class StepExecution
 
     public StepExecution(ExecutionEnvironment env, AssetPartition partition, string? reason, HeldSlot slot, CancellationToken cancellationToken)
     {
-        _slot = slot;
         _env = env;
         _asset = env.Graph[partition.Asset];
         _partition = partition;
         _reason = reason;
+        _slot = slot;
         _cancellationToken = cancellationToken;
     }
 
