@@ -57,6 +57,9 @@ public enum RunEventKind
     /// <summary>The daemon noticed partitions of an asset become due (their time windows ended); the run is the daemon's session.</summary>
     PartitionsDue,
 
+    /// <summary>A materialization or rollback replaced a pointer that could not be read (damaged); the message says what it held.</summary>
+    PointerReplaced,
+
     /// <summary>
     /// A step's run died before it finished (found when the store was next opened): the partition is failed as
     /// interrupted (<see cref="Interruption"/>), which eager automation retries; the run is the reconciliation's.

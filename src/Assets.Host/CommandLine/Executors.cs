@@ -48,10 +48,10 @@ internal static class Executors
     public static AssetExecutor Create(IServiceProvider services, IMetadataStore metadata, ExecutionOptions options)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
-        var clock = services.GetRequiredService<IClock>();
+        var clock = services.GetRequiredService<AssetsClock>();
         return new AssetExecutor(
             services.GetRequiredService<AssetGraph>(),
-            new StorageMaterializationStore(storage.Store, metadata, clock),
+            new StorageMaterializationStore(storage.Store, metadata, clock, storage.Publishing),
             metadata,
             services,
             clock,

@@ -48,6 +48,7 @@ internal static class GcCommand
             : string.Empty;
         await terminal.Out.WriteLineAsync(
             $"{(report.DryRun ? "Would remove" : "Removed")} {report.Objects} unreferenced objects ({Sizes.Format(report.Bytes)}) from {report.Location}; "
-            + $"kept {report.Kept} younger than {report.OlderThan}.{temp}").ConfigureAwait(false);
+            + $"kept {report.Kept} younger than {report.OlderThan}"
+            + (report.InFlight > 0 ? $" and those of {report.InFlight} materializations in flight" : string.Empty) + $".{temp}").ConfigureAwait(false);
     }
 }

@@ -4,6 +4,7 @@ using Assets.Graph;
 using Assets.Hosting.Daemon;
 using Assets.Hosting.Rendering;
 using Assets.Hosting.Storage;
+using Assets.Hosting.Web;
 using Assets.Partitions;
 using Assets.Selection;
 using Assets.Storage.Maintenance;
@@ -21,7 +22,7 @@ namespace Assets.Hosting.CommandLine;
 
 /// <summary>
 /// <c>serve [--urls U]</c>: the daemon. Opens the metadata store (and so holds DuckDB's one-process lock), advertises
-/// itself in <c>daemon.json</c> next to it, answers the HTTP API, and evaluates freshness every tick until Ctrl+C or SIGTERM.
+/// itself in <c>daemon.json</c> next to it, answers the HTTP API and the web UI (<see cref="WebUi"/>), and evaluates freshness every tick until Ctrl+C or SIGTERM.
 /// </summary>
 internal static class ServeCommand
 {
@@ -70,14 +71,16 @@ internal static class ServeCommand
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var state = new DaemonState();
         builder.Services.AddSingleton(state);
-        builder.Services.AddHealthChecks().AddTypeActivatedCheck<FreshnessHealthCheck>("freshness", daemonServices, state, services.GetRequiredService<IClock>());
+        builder.Services.AddHealthChecks().AddTypeActivatedCheck<FreshnessHealthCheck>("freshness", daemonServices, state, services.GetRequiredService<AssetsClock>());
         builder.Services.AddSingleton(work);
         builder.Services.AddHostedService(sp => new DaemonService(
             daemonServices,
             state,
             Duration.FromSeconds(Math.Max(1, tickSeconds)),
             [new AutomationTickHandler(sp.GetRequiredService<ILogger<AutomationTickHandler>>()), .. services.GetServices<IDaemonTickHandler>()],
-            sp.GetRequiredService<ILogger<DaemonService>>()));
+            sp.GetRequiredService<ILogger<DaemonService>>(),
+            // With the shared store many daemons may run: one coordinates (the leader lock), the others stand by.
+            new DaemonLeadership(storage.CreateLeaderLock(), sp.GetRequiredService<ILogger<DaemonLeadership>>())));
         // Stopping waits for the loop and in-flight requests; a few seconds, well inside a scheduler's SIGTERM grace.
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
@@ -88,8 +91,11 @@ internal static class ServeCommand
         await using (work.ConfigureAwait(false))
         {
             await using var app = builder.Build();
+            var security = WebSecurity.For(configuration, url.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            app.Use(security.GuardAsync);
             MapEndpoints(app, daemonServices);
             DaemonApi.Map(app, daemonServices, work);
+            WebUi.Map(app, daemonServices, work, security);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var path = DaemonAdvertisement.PathFor(storage.MetadataPath);
             var advertisement = DaemonAdvertisement.ForCurrentProcess(app.Urls.First());
@@ -140,7 +146,7 @@ internal static class ServeCommand
         app.MapPost("/gc", (bool? dryRun, string? olderThan, CancellationToken ct)
             => AnswerAsync(() => queries.GcAsync(dryRun ?? false, OlderThan(olderThan), ct)));
         app.MapGet("/freshness", (string? asOf, CancellationToken ct)
-            => AnswerAsync(() => queries.FreshnessAsync(asOf is null ? services.GetRequiredService<IClock>().GetCurrentInstant() : InstantText.Parse(asOf, "asOf"), ct)));
+            => AnswerAsync(() => queries.FreshnessAsync(asOf is null ? services.GetRequiredService<AssetsClock>().GetCurrentInstant() : InstantText.Parse(asOf, "asOf"), ct)));
     }
 
     private static Duration OlderThan(string? text)

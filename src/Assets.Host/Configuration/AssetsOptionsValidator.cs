@@ -1,3 +1,4 @@
+using Assets.Storage.Metadata.Postgres;
 using Assets.Storage.Roots;
 using Microsoft.Extensions.Options;
 
@@ -14,9 +15,22 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
             failures.Add($"Assets:Root: {rootError}");
         }
 
-        if (options.Metadata is { } metadata && (string.IsNullOrWhiteSpace(metadata) || metadata.Any(char.IsControl) || metadata.Contains("://", StringComparison.Ordinal)))
+        if (PostgresConnectionString.IsPostgres(options.Metadata))
         {
-            failures.Add($"Assets:Metadata: '{StorageRoot.Printable(metadata)}' is not a local file path; leave it out for the default next to the root.");
+            try
+            {
+                PostgresConnectionString.Parse(options.Metadata!);
+            }
+            catch (FormatException e)
+            {
+                failures.Add($"Assets:Metadata: {e.Message}");
+            }
+        }
+        else if (options.Metadata is { } metadata && (string.IsNullOrWhiteSpace(metadata) || metadata.Any(char.IsControl) || metadata.Contains("://", StringComparison.Ordinal)))
+        {
+            failures.Add(
+                $"Assets:Metadata: '{StorageRoot.Printable(metadata)}' is neither a local file path nor a PostgreSQL connection string "
+                + "(postgresql://user@host:5432/database, or Host=...;Database=...); leave it out for the DuckDB file next to the root.");
         }
 
         if (options.S3.Endpoint is { } endpoint
@@ -28,6 +42,16 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
         if (options.S3.Region is { } region && (region.Length == 0 || !region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
         {
             failures.Add($"Assets:S3:Region: '{StorageRoot.Printable(region)}' is not a region name such as eu-central-1.");
+        }
+
+        if (!DurationText.TryParse(options.Leases.Duration, out var lease, out var leaseError) || lease <= NodaTime.Duration.Zero)
+        {
+            failures.Add($"Assets:Leases:Duration: '{StorageRoot.Printable(options.Leases.Duration ?? string.Empty)}' is not a positive duration such as 10m ({leaseError ?? "it must be positive"}).");
+        }
+        else if (options.Leases.Heartbeat is { } heartbeatText
+            && (!DurationText.TryParse(heartbeatText, out var heartbeat, out _) || heartbeat <= NodaTime.Duration.Zero || heartbeat >= lease))
+        {
+            failures.Add($"Assets:Leases:Heartbeat: '{StorageRoot.Printable(heartbeatText)}' is not a positive duration shorter than the lease ({options.Leases.Duration}), such as 1m.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

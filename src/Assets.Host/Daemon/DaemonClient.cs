@@ -34,9 +34,20 @@ internal sealed class DaemonClient(HttpClient http) : IAssetsQueries, IDisposabl
     public Task<string> GcAsync(bool dryRun, Duration olderThan, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Post, "gc" + Query(("dryRun", dryRun ? "true" : null), ("olderThan", DurationText.Format(olderThan))), null, cancellationToken);
 
-    /// <summary>A client of the daemon <paramref name="daemon"/> advertises; no timeout, since a run streams as long as it takes.</summary>
-    public static DaemonClient For(DaemonAdvertisement daemon)
-        => new(new HttpClient { BaseAddress = new Uri(daemon.Url.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan });
+    /// <summary>
+    /// A client of the daemon <paramref name="daemon"/> advertises; no timeout, since a run streams as long as it takes.
+    /// With <paramref name="token"/> (<c>Assets:Daemon:Token</c>) every request carries it as a bearer token.
+    /// </summary>
+    public static DaemonClient For(DaemonAdvertisement daemon, string? token = null)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(daemon.Url.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
+        if (!string.IsNullOrEmpty(token))
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return new DaemonClient(http);
+    }
 
     /// <summary>
     /// <c>POST /materialize</c>: runs in the daemon; every NDJSON line is handed to <paramref name="onLine"/> as it arrives.

@@ -44,7 +44,7 @@ internal sealed partial class DaemonWork : IAsyncDisposable
             services.GetRequiredService<AssetGraph>(),
             metadata,
             backfills,
-            services.GetRequiredService<IClock>(),
+            services.GetRequiredService<AssetsClock>(),
             request => Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = request.MaxConcurrency, Slots = Slots, Priority = StepPriority.Backfill, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, request.Reprocess) }));
     }
 

@@ -11,7 +11,7 @@ namespace Assets.Hosting.Rendering;
 /// history"): <c>history --json</c> <c>{"asset", "partition", "current", "materializations": [{"id", "status", "run",
 /// "createdAt", "publishedAt", "dataVersion", "codeVersion", "rows", "bytes"}]}</c> newest first; the rollback answer
 /// <c>{"partitions": [{"asset", "partition", "materializationId", "dataVersion", "error"}]}</c>; and the gc answer
-/// <c>{"dryRun", "location", "olderThan", "removed": [...], "objects", "bytes", "kept", "tempFiles", "tempBytes"}</c>.
+/// <c>{"dryRun", "location", "olderThan", "removed": [...], "objects", "bytes", "kept", "inFlight", "tempFiles", "tempBytes"}</c>.
 /// Times are ISO-8601 UTC; a field that does not apply is null.
 /// </summary>
 internal static class MaintenanceJson
@@ -66,5 +66,5 @@ internal static class MaintenanceJson
     public sealed record RollbackItem(string Asset, string? Partition, string? MaterializationId, string? DataVersion, string? Error);
 
     /// <summary>The answer to gc.</summary>
-    public sealed record GcDocument(bool DryRun, string Location, string OlderThan, IReadOnlyList<string> Removed, int Objects, long Bytes, int Kept, int TempFiles, long TempBytes);
+    public sealed record GcDocument(bool DryRun, string Location, string OlderThan, IReadOnlyList<string> Removed, int Objects, long Bytes, int Kept, int InFlight, int TempFiles, long TempBytes);
 }

@@ -49,7 +49,7 @@ internal static class StorageMaintenance
         var partitions = assets.Select(asset => new AssetPartition(asset.Key, AssetGraph.ParsePartition(asset, partitionText))).ToArray();
         var storage = services.GetRequiredService<AssetsStorage>();
         var metadata = await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
-        var rollback = new PartitionRollback(storage.Store, metadata, services.GetRequiredService<IClock>());
+        var rollback = new PartitionRollback(storage.Store, metadata, services.GetRequiredService<AssetsClock>(), storage.Publishing);
         var run = RunId.New();
         var results = new List<MaintenanceJson.RollbackItem>(partitions.Length);
         foreach (var partition in partitions)
@@ -76,7 +76,7 @@ internal static class StorageMaintenance
         }
 
         var storage = services.GetRequiredService<AssetsStorage>();
-        var report = await new GarbageCollector(storage.Store, services.GetRequiredService<IClock>()).CollectAsync(olderThan, dryRun, cancellationToken).ConfigureAwait(false);
+        var report = await new GarbageCollector(storage.Store, services.GetRequiredService<AssetsClock>()).CollectAsync(olderThan, dryRun, cancellationToken).ConfigureAwait(false);
         var (tempFiles, tempBytes) = (0, 0L);
         if (!dryRun && storage.Store is LocalObjectStore local)
         {
@@ -84,7 +84,7 @@ internal static class StorageMaintenance
             (tempFiles, tempBytes) = (abandoned.Count, abandoned.Bytes);
         }
 
-        return MaintenanceJson.Gc(new(dryRun, storage.Store.Location, DurationText.Format(olderThan), report.Removed, report.Objects, report.Bytes, report.Kept, tempFiles, tempBytes));
+        return MaintenanceJson.Gc(new(dryRun, storage.Store.Location, DurationText.Format(olderThan), report.Removed, report.Objects, report.Bytes, report.Kept, report.InFlight, tempFiles, tempBytes));
     }
 
     /// <summary>The one partition <paramref name="select"/> and <paramref name="partitionText"/> name; a usage error otherwise.</summary>

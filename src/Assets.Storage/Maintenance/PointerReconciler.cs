@@ -100,42 +100,13 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
             {
                 new(reconciliation, now, RunEventKind.Reconciled, null, null, $"reconciled {pointers.Count} pointers: {updated} records rewritten, {vanished} vanished, {settled.Count} interrupted runs settled, {problems.Count} unreadable"),
             };
-            events.AddRange(settled.Where(s => s.Status == PartitionStatus.Failed).Select(s => new RunEvent(reconciliation, now, RunEventKind.StepInterrupted, s.Partition, null, s.Cause)));
+            events.AddRange(settled.Where(s => s.Status == PartitionStatus.Failed).Select(s => Interruptions.Event(reconciliation, s, now)));
             await metadata.AppendEventsAsync(events, cancellationToken).ConfigureAwait(false);
         }
 
         return new ReconciliationReport(pointers.Count, updated + vanished, problems);
     }
 
-    private async Task<PartitionState> InterruptedAsync(PartitionState running, Instant now, CancellationToken cancellationToken)
-        => running with
-        {
-            Status = PartitionStatus.Failed,
-            Cause = Interruption.Cause(1 + await InterruptionsInARowAsync(running.Partition, cancellationToken).ConfigureAwait(false)),
-            UpdatedAt = now,
-        };
-
-    /// <summary>
-    /// How many times in a row the partition's runs died before this one: its interruptions since a step of it last
-    /// ended otherwise (published, failed in its code, quarantined, waiting, skipped). Only partitions that were in flight
-    /// are counted, so this reads a few events of a few partitions.
-    /// </summary>
-    private async Task<int> InterruptionsInARowAsync(Graph.AssetPartition partition, CancellationToken cancellationToken)
-    {
-        var events = await metadata.GetEventsAsync(partition: partition, limit: 200, ct: cancellationToken).ConfigureAwait(false);
-        var count = 0;
-        foreach (var e in events)
-        {
-            switch (e.Kind)
-            {
-                case RunEventKind.StepInterrupted:
-                    count++;
-                    break;
-                case RunEventKind.StepPublished or RunEventKind.StepFailed or RunEventKind.StepQuarantined or RunEventKind.StepWaiting or RunEventKind.StepSkipped or RunEventKind.RolledBack:
-                    return count;
-            }
-        }
-
-        return count;
-    }
+    private Task<PartitionState> InterruptedAsync(PartitionState running, Instant now, CancellationToken cancellationToken)
+        => Interruptions.SettledAsync(metadata, running, now, cancellationToken);
 }

@@ -63,7 +63,7 @@ public sealed class StorageMaterializationStore : IMaterializationStore
 
         public async IAsyncEnumerable<object> ReadStagedAsync(Type recordType, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            await foreach (var row in owner._reader.ReadFilesAsync(recordType, publication.StagedFiles, cancellationToken).ConfigureAwait(false))
+            await foreach (var row in owner._reader.ReadFilesAsync(recordType, publication.Partition, publication.StagedFiles, cancellationToken).ConfigureAwait(false))
             {
                 yield return row;
             }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Assets.Graph;
+using Assets.Hosting;
 using Assets.Hosting.Daemon;
 using Assets.Hosting.Storage;
 using Assets.Metadata;
@@ -60,7 +61,7 @@ public sealed class InterruptedRunTests : IAsyncLifetime
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection([new("Assets:Root", _root)]);
-        builder.Services.AddSingleton<IClock>(_clock);
+        builder.Services.AddSingleton(new AssetsClock(_clock));
         builder.Services.AddAssets(a => a.FromTypes(typeof(EagerDays)));
         return builder.Build();
     }

@@ -99,7 +99,15 @@ internal static class LocalFiles
     {
         try
         {
-            Directory.CreateDirectory(folder);
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // gc pruned an ancestor it had just emptied between two of the mkdir calls: create the chain again.
+                Directory.CreateDirectory(folder);
+            }
         }
         catch (IOException e)
         {
