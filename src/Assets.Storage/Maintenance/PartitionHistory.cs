@@ -66,7 +66,8 @@ public sealed class PartitionHistory(IObjectStore store, IMetadataStore metadata
     /// <exception cref="CorruptObjectException">The pointer or a manifest cannot be read; the message names it.</exception>
     public async Task<IReadOnlyList<MaterializationEntry>> ListAsync(AssetPartition partition, CancellationToken cancellationToken = default)
     {
-        var (pointer, _) = await PublishedPartitions.ReadPointerAsync(store, partition, cancellationToken).ConfigureAwait(false);
+        // A damaged pointer names nothing current; listing what can replace it is what history is for then.
+        var (pointer, _, _) = await PublishedPartitions.ReadPointerToReplaceAsync(store, partition, cancellationToken).ConfigureAwait(false);
         var manifests = new SortedSet<MaterializationId>(Comparer<MaterializationId>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value)));
         await foreach (var entry in store.ListAsync(StorageLayout.ManifestPrefix(partition), cancellationToken).ConfigureAwait(false))
         {

@@ -34,7 +34,7 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
             if (damaged is not null && to is null)
             {
                 throw new InvalidOperationException(
-                    $"{damaged} So the version before it is unknown: name the materialization to restore with --to (the ids are the manifests under {StorageLayout.ManifestPrefix(partition)}), or rebuild the partition with 'materialize --force'.");
+                    $"{damaged} So the version before it is unknown: name the materialization to restore with --to (`{HistoryCommandFor(partition)}` lists them), or rebuild the partition with 'materialize --force'.");
             }
 
             if (current is null && damaged is null)
