@@ -44,12 +44,12 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the daemon: an HTTP API over the metadata store, freshness checks every tick; the other commands go through it while it runs.") { urls };
         command.SetAction((parseResult, cancellationToken) => host.RunAsync(
             parseResult,
-            (services, ct) => ServeAsync(services, parseResult.GetValue(urls)!, parseResult.GetValue(host.Globals.Verbose), ct),
+            (services, ct) => ServeAsync(services, host.Terminal, parseResult.GetValue(urls)!, parseResult.GetValue(host.Globals.Verbose), ct),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> ServeAsync(IServiceProvider services, string url, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(IServiceProvider services, Terminal terminal, string url, bool verbose, CancellationToken cancellationToken)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
         // Open first: a second daemon (or a running command) fails here with the store's lock message, before advertising.
@@ -100,6 +100,7 @@ internal static class ServeCommand
             var path = DaemonAdvertisement.PathFor(storage.MetadataPath);
             var advertisement = DaemonAdvertisement.ForCurrentProcess(app.Urls.First());
             advertisement.Write(path);
+            await WebUi.AnnounceAsync(terminal.Out, app.Urls, security).ConfigureAwait(false);
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,13 @@ public sealed class AssetsOptions
     /// </summary>
     public string? Metadata { get; set; }
 
+    /// <summary>
+    /// How many decoded rows a run keeps in memory so that a partition several steps (or a step's checks and
+    /// then its readers) read is decoded from Parquet once; the least recently read partitions make room, and a
+    /// partition larger than this is streamed. 0 turns it off. Default: 500,000.
+    /// </summary>
+    public long DecodedRowCacheRows { get; set; } = Assets.Storage.Reading.DecodedRowCacheOptions.DefaultMaxRows;
+
     /// <summary>S3 settings, used when <see cref="Root"/> is an <c>s3://</c> location.</summary>
     public S3Options S3 { get; set; } = new();
 

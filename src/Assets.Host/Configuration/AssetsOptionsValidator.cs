@@ -54,6 +54,11 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
             failures.Add($"Assets:Leases:Heartbeat: '{StorageRoot.Printable(heartbeatText)}' is not a positive duration shorter than the lease ({options.Leases.Duration}), such as 1m.");
         }
 
+        if (options.DecodedRowCacheRows < 0)
+        {
+            failures.Add($"Assets:DecodedRowCacheRows: {options.DecodedRowCacheRows} is negative; give a number of rows, or 0 to turn the cache off.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -17,7 +17,9 @@ namespace Assets.Hosting.Storage;
 /// <summary>
 /// The configured root and metadata store of a host: the object store is created on first use; the
 /// metadata store is opened once. The DuckDB store is reconciled with the root's pointers right after it opens
-/// (DESIGN.md, step 6), so a crash between a publish and its record, or a deleted store, costs nothing. The shared
+/// (DESIGN.md, step 6), so a crash between a publish and its record, or a deleted store, costs nothing; the
+/// reconciliation reads only the pointers written since the previous one
+/// (<see cref="PointerReconciler.ReconcileChangesAsync"/>), so opening costs about the same on any size of root. The shared
 /// PostgreSQL store is not (see <see cref="ReconcileOnOpenAsync"/>): many processes open it, and a team's root has
 /// millions of pointers.
 /// </summary>
@@ -110,8 +112,9 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
             return;
         }
 
-        var report = await new PointerReconciler(Store, metadata, clock).ReconcileAsync(cancellationToken).ConfigureAwait(false);
-        LogReconciled(report.Pointers, report.Updated, report.Problems.Count);
+        // Local and S3 roots stamp pointers with real time, whatever clock the host injects for its domain.
+        var report = await new PointerReconciler(Store, metadata, clock, SystemClock.Instance).ReconcileChangesAsync(cancellationToken).ConfigureAwait(false);
+        LogReconciled(report.Pointers, report.Read, report.Updated, report.Problems.Count);
         foreach (var problem in report.Problems)
         {
             LogUnreadablePointer(problem);
@@ -143,8 +146,8 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
         _ => throw new InvalidOperationException($"Unknown root {Root}."),
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled the metadata store with {Pointers} pointers: {Updated} records rewritten, {Problems} unreadable")]
-    private partial void LogReconciled(int pointers, int updated, int problems);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled the metadata store with {Pointers} pointers ({Read} read, the others unchanged since the last reconciliation): {Updated} records rewritten, {Problems} unreadable")]
+    private partial void LogReconciled(int pointers, int read, int updated, int problems);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Settled {Count} partitions whose runs died (their leases expired) as failed")]
     private partial void LogSettled(int count);

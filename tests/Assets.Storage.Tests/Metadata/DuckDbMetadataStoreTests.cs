@@ -25,9 +25,23 @@ public sealed class DuckDbMetadataStoreTests() : MetadataStoreContract<DuckDbMet
         await Store.DisposeAsync();
         Store = await OpenAsync();
 
-        Assert.Equal(4, await Store.GetSchemaVersionAsync());
+        Assert.Equal(5, await Store.GetSchemaVersionAsync());
         Assert.Equal(
-            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "run_events", "schema_version", "source_observations"],
+            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "reconciliation_mark", "run_events", "schema_version", "source_observations"],
             await Store.GetTableNamesAsync());
     }
+
+    [Fact]
+    public async Task ReconciliationMark_IsAbsentInANewStore_ThenReplacedAndKeptAcrossAReopen()
+    {
+        Assert.Null(await Store.GetReconciledThroughAsync());
+
+        await Store.SetReconciledThroughAsync(Instant.FromUtc(2026, 3, 10, 5, 0));
+        await Store.SetReconciledThroughAsync(Instant.FromUtc(2026, 3, 11, 5, 0));
+        await Store.DisposeAsync();
+        Store = await OpenAsync();
+
+        Assert.Equal(Instant.FromUtc(2026, 3, 11, 5, 0), await Store.GetReconciledThroughAsync());
+    }
+
 }
