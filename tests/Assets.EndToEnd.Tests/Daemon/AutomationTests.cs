@@ -184,7 +184,7 @@ public sealed class AutomationTests : TempRoot
 
             // The first tick's eager run is materializing January: ask for all of it beside that run (late enough that what is
             // left fits the program's two minutes on a busy machine).
-            await daemon.WaitForStatusAsync(s => s.Values.Count(v => v == "published") >= 50, TimeSpan.FromMinutes(3), "half of January");
+            await daemon.WaitForStatusAsync(s => s.Values.Count(v => v == "published") >= 75, TimeSpan.FromMinutes(4), "most of January");
             var materialize = await ExampleProgram.RunAsync(Environment, "materialize", "--select", "*");
 
             Assert.True(materialize.ExitCode == 0, materialize.Error + materialize.Out);
