@@ -5,11 +5,11 @@ namespace Assets.Hosting.CommandLine;
 /// <summary><c>--partition P</c> or <c>--from A --to B</c> (inclusive), shared by plan, materialize and status.</summary>
 internal sealed class PartitionRangeOptions
 {
-    public Option<string?> Partition { get; } = new("--partition", "-p") { Description = "One partition key (for example 2026-01-05, or eu)." };
+    public Option<string?> Partition { get; } = new("--partition", "-p") { Description = "One partition key (for example 2026-01-05, or eu); it must be a partition of a selected asset." };
 
-    public Option<string?> From { get; } = new("--from") { Description = "The first partition of a time range (inclusive)." };
+    public Option<string?> From { get; } = new("--from") { Description = "Start of a time range: a partition key, or a date (yyyy-MM-dd, in each asset's zone) or instant; picks the partitions inside the range." };
 
-    public Option<string?> To { get; } = new("--to") { Description = "The last partition of a time range (inclusive)." };
+    public Option<string?> To { get; } = new("--to") { Description = "End of a time range (inclusive): a partition key, or a date (to the end of that day) or instant." };
 
     public void AddTo(Command command)
     {
