@@ -39,6 +39,7 @@ public static class AssetsApplication
             ObserveCommand.Create(host),
             StatusCommand.Create(host),
             VerifyCommand.Create(host),
+            HistoryCommand.Create(host),
             RollbackCommand.Create(host),
             GcCommand.Create(host),
             ServeCommand.Create(host),

@@ -44,11 +44,11 @@ public sealed class ExampleRunTests : IAsyncLifetime
 
     private static AssetPartition Day(string asset, int day) => new(AssetKey.Parse(asset), new PartitionKey($"2026-01-{day:D2}"));
 
-    private Task<RunSummary> RunAsync(IReadOnlyList<ExecutionStep> steps)
+    private Task<RunSummary> RunAsync(IReadOnlyList<ExecutionStep> steps, ExecutionOptions? options = null, IProgress<StepUpdate>? progress = null, RunId? run = null)
     {
         var store = new StorageMaterializationStore(_store, _metadata, SystemClock.Instance);
-        var executor = new AssetExecutor(_graph, store, _metadata, _services, SystemClock.Instance, NullLoggerFactory.Instance, new ExecutionOptions { MaxParallelism = 2 });
-        return executor.RunAsync(steps, RunId.New());
+        var executor = new AssetExecutor(_graph, store, _metadata, _services, SystemClock.Instance, NullLoggerFactory.Instance, options ?? new ExecutionOptions { MaxParallelism = 2 });
+        return executor.RunAsync(steps, run ?? RunId.New(), progress);
     }
 
     [Fact]
@@ -84,16 +84,16 @@ public sealed class ExampleRunTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ARunOfAPartitionAnotherRunHolds_IsRefusedAndPublishesNothing()
+    public async Task ARunOfAPartitionAnotherRunHolds_WithoutALeaseWait_IsRefusedAtOnceAndPublishesNothing()
     {
         var day = Day("raw_orders", 9);
         var other = RunId.New();
         Assert.True(await _metadata.TryAcquireLeaseAsync(day, other, SystemClock.Instance.GetCurrentInstant(), Duration.FromMinutes(10)));
 
-        var refused = Assert.Single((await RunAsync([new ExecutionStep(day, [])])).Steps);
+        var refused = Assert.Single((await RunAsync([new ExecutionStep(day, [])], new ExecutionOptions { LeaseWait = Duration.Zero })).Steps);
 
         Assert.Equal(StepOutcome.Failed, refused.Outcome);
-        Assert.Contains("raw_orders[2026-01-09] is being materialized by another run", refused.Cause, StringComparison.Ordinal);
+        Assert.Contains($"raw_orders[2026-01-09] is being materialized by run {other}", refused.Cause, StringComparison.Ordinal);
         Assert.Null((await PublishedPartitions.ReadPointerAsync(_store, day)).Current);
         Assert.Equal(1, refused.Attempts);
 
@@ -129,5 +129,69 @@ public sealed class ExampleRunTests : IAsyncLifetime
         Assert.Equal(1, first.Published);
         Assert.Equal(first.Steps[0].DataVersion, second.Steps[0].DataVersion);
         Assert.NotEqual(first.Steps[0].MaterializationId, second.Steps[0].MaterializationId);
+    }
+
+    [Fact]
+    public async Task AStepWhosePartitionAnotherRunHolds_WaitsSayingForWhom_ThenRunsOnceItIsFree()
+    {
+        var day = Day("raw_orders", 10);
+        var other = RunId.New();
+        Assert.True(await _metadata.TryAcquireLeaseAsync(day, other, SystemClock.Instance.GetCurrentInstant(), Duration.FromMinutes(10)));
+        var waiting = new TaskCompletionSource<StepUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var progress = new SynchronousProgressForTests(u => { if (u.Phase == StepPhase.WaitingForLease) { waiting.TrySetResult(u); } });
+        var run = RunId.New();
+
+        var running = RunAsync([new ExecutionStep(day, [])], new ExecutionOptions { LeaseWait = Duration.FromMinutes(1), StillNeededAfterLeaseWait = (_, _) => Task.FromResult(true) }, progress, run);
+        var update = await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await _metadata.ReleaseLeaseAsync(day, other);
+        var result = Assert.Single((await running).Steps);
+
+        Assert.Equal($"waiting for run {other}, which is materializing it (at most 1m)", update.Message);
+        Assert.Equal((StepOutcome.Published, 1), (result.Outcome, result.Attempts));
+        Assert.NotNull(result.MaterializationId);
+        var events = await _metadata.GetEventsAsync(run);
+        Assert.Contains(events, e => e.Kind == RunEventKind.StepWaitingForLease && e.Message == update.Message);
+    }
+
+    [Fact]
+    public async Task AStepThatWaitedForAnotherRun_WhichPublishedWhatWasAsked_IsDoneWithoutRunning()
+    {
+        var day = Day("raw_orders", 11);
+        var other = RunId.New();
+        Assert.True(await _metadata.TryAcquireLeaseAsync(day, other, SystemClock.Instance.GetCurrentInstant(), Duration.FromMinutes(10)));
+        var asked = 0;
+        var options = new ExecutionOptions { LeaseWait = Duration.FromMinutes(1), StillNeededAfterLeaseWait = (_, _) => Task.FromResult(Interlocked.Increment(ref asked) == 0) };
+
+        var running = RunAsync([new ExecutionStep(day, [])], options);
+        await Task.Delay(500);
+        await _metadata.ReleaseLeaseAsync(day, other);
+        var result = Assert.Single((await running).Steps);
+
+        Assert.Equal(1, asked);
+        Assert.Equal((StepOutcome.Published, (MaterializationId?)null), (result.Outcome, result.MaterializationId));
+        Assert.Equal($"run {other} published it while this run waited for its lease; nothing left to do", result.Cause);
+        Assert.Null((await PublishedPartitions.ReadPointerAsync(_store, day)).Current);
+    }
+
+    [Fact]
+    public async Task AStepWaitingForALeaseThatIsNeverReleased_FailsAfterTheWait_NamingTheHolder_AndLeavesItsState()
+    {
+        var day = Day("raw_orders", 12);
+        var other = RunId.New();
+        Assert.True(await _metadata.TryAcquireLeaseAsync(day, other, SystemClock.Instance.GetCurrentInstant(), Duration.FromMinutes(10)));
+
+        var result = Assert.Single((await RunAsync([new ExecutionStep(day, [])], new ExecutionOptions { LeaseWait = Duration.FromSeconds(1) })).Steps);
+
+        Assert.Equal(StepOutcome.Failed, result.Outcome);
+        Assert.Equal(
+            $"raw_orders[2026-01-12] is still being materialized by run {other} after waiting 1s for it: run this again once that run has finished "
+            + "(status shows the partition running until then), or allow a longer wait with Assets:Execution:LeaseWait.",
+            result.Cause);
+        Assert.Null(await _metadata.GetStateAsync(day));
+    }
+
+    private sealed class SynchronousProgressForTests(Action<StepUpdate> report) : IProgress<StepUpdate>
+    {
+        public void Report(StepUpdate value) => report(value);
     }
 }

@@ -33,6 +33,15 @@ public interface IMetadataStore : IAsyncDisposable
     Task ReleaseLeaseAsync(AssetPartition partition, RunId holder, CancellationToken ct = default);
 
     /// <summary>
+    /// Who holds the lease on a partition at <paramref name="now"/>: <c>null</c> when it is free or has expired. Used to name
+    /// the run a step waits for and to poll until it lets go; the lease itself is only ever taken by
+    /// <see cref="TryAcquireLeaseAsync"/>, so an answer that is stale by the time it arrives does no harm. The default, for
+    /// a store that cannot tell, is <c>null</c>: a waiting step then polls <see cref="TryAcquireLeaseAsync"/> through
+    /// its materialization store without a name to show.
+    /// </summary>
+    Task<PartitionLease?> GetLeaseAsync(AssetPartition partition, Instant now, CancellationToken ct = default) => Task.FromResult<PartitionLease?>(null);
+
+    /// <summary>
     /// Records a materialization, replacing the record with the same <see cref="MaterializationRecord.Id"/>
     /// (to add its publish time and sequence). An id always belongs to the same asset partition.
     /// </summary>

@@ -59,4 +59,13 @@ public enum RunEventKind
 
     /// <summary>A materialization or rollback replaced a pointer that could not be read (damaged); the message says what it held.</summary>
     PointerReplaced,
+
+    /// <summary>
+    /// A step's run died before it finished (found when the store was next opened): the partition is failed as
+    /// interrupted (<see cref="Interruption"/>), which eager automation retries; the run is the reconciliation's.
+    /// </summary>
+    StepInterrupted,
+
+    /// <summary>A step found its partition leased by another run (named in the message) and waits for it to finish.</summary>
+    StepWaitingForLease,
 }

@@ -65,7 +65,7 @@ public sealed class Plan
         var steps = new ExecutionStep[Steps.Count];
         for (var i = 0; i < steps.Length; i++)
         {
-            steps[i] = new ExecutionStep(Steps[i].Partition, Steps[i].DependsOn);
+            steps[i] = new ExecutionStep(Steps[i].Partition, Steps[i].DependsOn) { Reason = Steps[i].Reason };
         }
 
         return steps;

@@ -1,8 +1,9 @@
 namespace Assets.Planning;
 
 /// <summary>
-/// Which partitions in the range a plan materializes (a backfill's reprocess mode). Whatever the mode, a partition
-/// another run is materializing is blocked, not planned.
+/// Which partitions in the range a plan materializes (a backfill's reprocess mode). Whatever the mode but
+/// <see cref="Eager"/>, a partition another run is materializing is planned: its step waits for that run, then runs unless
+/// the run published it; eager automation blocks it instead.
 /// </summary>
 public enum PlanMode
 {
@@ -26,8 +27,10 @@ public enum PlanMode
 
     /// <summary>
     /// What eager automation runs (<see cref="AutomationAttribute"/>): partitions that are missing, stale or waiting for
-    /// their source, but not failed or quarantined ones (a person decides when to retry those, so a broken input is not
-    /// retried every tick) unless their source was observed in a new version since, nor those whose source the latest
+    /// their source, and failed ones whose run died (<see cref="Metadata.Interruption"/>: not the asset's fault) fewer times
+    /// in a row than the asset's <see cref="RetryPolicy.MaxAttempts"/>; but not other failed or quarantined ones (a person
+    /// decides when to retry those, so a broken input is not retried every tick) unless their source was observed in a new
+    /// version since, nor those whose source the latest
     /// observation found absent; a partition whose last attempt found its source absent is tried again once
     /// <see cref="Planner.EagerWaitingRetry"/> has passed (at once when an observation says the source arrived). A partition that reads a stale upstream partition which is not a step of the plan is
     /// blocked: materialized now it would read data about to change, and be stale again.

@@ -14,9 +14,10 @@ namespace Assets.Planning;
 /// <item><description>Which of them run: in <see cref="PlanMode.MissingOrStale"/> those missing, stale, failed,
 /// quarantined or waiting; in <see cref="PlanMode.Force"/> all; in <see cref="PlanMode.Missing"/> the missing ones;
 /// in <see cref="PlanMode.FailedAndMissing"/> the missing, failed, quarantined and waiting ones; in
-/// <see cref="PlanMode.Eager"/> the missing, stale and waiting ones, none whose source is observed absent and none that reads a
-/// stale upstream outside the plan. A running partition
-/// (another run holds its lease) is blocked in every mode.</description></item>
+/// <see cref="PlanMode.Eager"/> the missing, stale and waiting ones and those whose run died within their retry budget, none whose source is observed absent and none that reads a
+/// stale upstream outside the plan. A running partition (another run holds its lease) is planned with that reason in
+/// every mode but <see cref="PlanMode.Eager"/>, which blocks it: its step waits for the other run, then runs unless that
+/// run published it.</description></item>
 /// <item><description>No silent reads of missing data: a partition that reads (through its mappings, as of the grid's
 /// <see cref="StatusGrid.AsOf"/>) an upstream partition that is not a step of the plan and has no published version
 /// (missing, or failed, quarantined, waiting or running with nothing published before), that does not exist yet,
@@ -32,6 +33,8 @@ public static class Planner
     /// saying it arrived since) before trying it again.
     /// </summary>
     public static readonly Duration EagerWaitingRetry = Duration.FromMinutes(5);
+
+    private const string RunningReason = "being materialized by another run: waits for it, then runs unless that run published it";
 
     private const sbyte Planned = 1;
     private const sbyte Blocked = 2;
@@ -348,13 +351,16 @@ public static class Planner
             foreach (var i in pick.Positions())
             {
                 var row = statuses.Rows[i];
-                if (row.Status == PartitionStatus.Running)
+                if (row.Status == PartitionStatus.Running && mode == PlanMode.Eager)
                 {
+                    // Automation leaves it to the run that has it, and sees what it did next tick.
                     Block(marks, i, row.Partition, "being materialized by another run", root: null);
                     continue;
                 }
 
-                var reason = mode == PlanMode.Force ? "forced" : ReasonFor(row, mode);
+                // Work someone asked for waits for the other run's lease, then plans again (ExecutionOptions.LeaseWait).
+                var reason = row.Status == PartitionStatus.Running ? (mode == PlanMode.Force ? "forced; " : string.Empty) + RunningReason
+                    : mode == PlanMode.Force ? "forced" : ReasonFor(row, mode, asset.Retry.MaxAttempts);
                 if (reason is null)
                 {
                     continue;
@@ -468,11 +474,13 @@ public static class Planner
             }
         }
 
-        private static string? ReasonFor(PartitionStatusRow row, PlanMode mode) => row.Status switch
+        private static string? ReasonFor(PartitionStatusRow row, PlanMode mode, int retryBudget) => row.Status switch
         {
             PartitionStatus.Missing => "missing",
             _ when mode == PlanMode.Missing => null,
             PartitionStatus.Stale when mode == PlanMode.FailedAndMissing => null,
+            PartitionStatus.Failed when mode == PlanMode.Eager && !row.SourceChangedSince && Interruption.TryRead(row.Cause, out var times)
+                => times < retryBudget ? Interrupted(times, retryBudget) : null,
             PartitionStatus.Failed or PartitionStatus.Quarantined when mode == PlanMode.Eager
                 => row.SourceChangedSince ? WithCause("its source changed since it " + (row.Status == PartitionStatus.Failed ? "failed" : "was quarantined"), row.Cause) : null,
             PartitionStatus.Stale => WithCause("stale", row.Cause),
@@ -481,6 +489,12 @@ public static class Planner
             PartitionStatus.Waiting => WithCause("waiting last time", row.Cause),
             _ => null,
         };
+
+        /// <summary>Why eager automation retries a partition whose run died: not its fault, so no person is needed until the budget is spent.</summary>
+        private static string Interrupted(int times, int retryBudget)
+            => times == 1
+                ? $"interrupted last time (its process died); retried, as its retry budget allows {retryBudget} attempts"
+                : $"interrupted {times} times in a row (its process died); retried, as its retry budget allows {retryBudget} attempts";
 
         private static string WithCause(string status, string? cause) => cause is null ? status : $"{status}: {cause}";
 

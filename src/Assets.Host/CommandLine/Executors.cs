@@ -3,6 +3,8 @@ using Assets.Graph;
 using Assets.Hosting.Configuration;
 using Assets.Hosting.Storage;
 using Assets.Metadata;
+using Assets.Planning;
+using Microsoft.Extensions.Configuration;
 using Assets.Storage.Publishing;
 using Assets.Storage.Reading;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +17,37 @@ namespace Assets.Hosting.CommandLine;
 /// <summary>The executor every running command builds the same way: the host's graph, storage, clock and loggers.</summary>
 internal static class Executors
 {
+    /// <summary>The configuration key of <see cref="ExecutionOptions.LeaseWait"/>: a duration such as <c>5m</c>; <c>0s</c> fails at once.</summary>
+    public const string LeaseWaitKey = "Assets:Execution:LeaseWait";
+
+    /// <summary>How long a step waits for another run's lease, from <see cref="LeaseWaitKey"/>; a bad value is a usage error naming the key.</summary>
+    public static Duration LeaseWait(IServiceProvider services)
+    {
+        var text = services.GetRequiredService<IConfiguration>()[LeaseWaitKey];
+        if (text is null)
+        {
+            return ExecutionOptions.DefaultLeaseWait;
+        }
+
+        return DurationText.TryParse(text, out var wait, out var error)
+            ? wait
+            : throw new CommandUsageException($"Invalid configuration: {LeaseWaitKey} '{text}': {error}");
+    }
+
+    /// <summary>
+    /// After a step of a <paramref name="mode"/> plan waited for another run's lease: whether its partition still needs running,
+    /// planned again against the store now: not when it is published and up to date (the other run did what was asked).
+    /// <c>null</c> for <see cref="PlanMode.Force"/>: a forced partition runs whatever the other run did.
+    /// </summary>
+    public static Func<AssetPartition, CancellationToken, Task<bool>>? StillNeeded(IServiceProvider services, PlanMode mode)
+        => mode == PlanMode.Force
+            ? null
+            : async (partition, cancellationToken) =>
+            {
+                var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
+                return !grid.TryGet(partition, out var row) || row.Status != PartitionStatus.Published;
+            };
+
     public static AssetExecutor Create(IServiceProvider services, IMetadataStore metadata, ExecutionOptions options)
         => Create(services, metadata, options, out _);
 

@@ -1,9 +1,6 @@
 using System.CommandLine;
-using Assets.Hosting.Storage;
+using Assets.Hosting.Rendering;
 using Assets.Storage.Maintenance;
-using Assets.Storage.Objects.Local;
-using Microsoft.Extensions.DependencyInjection;
-using NodaTime;
 
 namespace Assets.Hosting.CommandLine;
 
@@ -26,37 +23,32 @@ internal static class GcCommand
             }
         });
         var command = new Command("gc", "Remove data files and manifests that no pointer references and that are older than the retention period.") { dryRun, olderThan };
-        command.SetAction((parseResult, cancellationToken) => host.RunAsync(
+        command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,
-            (services, ct) => RunAsync(host.Terminal, services, parseResult.GetValue(dryRun), DurationText.Parse(parseResult.GetValue(olderThan)), ct),
+            async (queries, _, ct) =>
+            {
+                // Through the daemon while one runs: it knows which materializations are in flight.
+                var document = await queries.GcAsync(parseResult.GetValue(dryRun), DurationText.Parse(parseResult.GetValue(olderThan)), ct).ConfigureAwait(false);
+                await WriteAsync(host.Terminal, MaintenanceJson.ReadGc(document)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            },
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(Terminal terminal, IServiceProvider services, bool dryRun, Duration olderThan, CancellationToken cancellationToken)
+    private static async Task WriteAsync(Terminal terminal, MaintenanceJson.GcDocument report)
     {
-        var storage = services.GetRequiredService<AssetsStorage>();
-        var clock = services.GetRequiredService<AssetsClock>();
-        var report = await new GarbageCollector(storage.Store, clock).CollectAsync(olderThan, dryRun, cancellationToken).ConfigureAwait(false);
         foreach (var key in report.Removed)
         {
-            await terminal.Out.WriteLineAsync((dryRun ? "would remove " : "removed ") + key).ConfigureAwait(false);
+            await terminal.Out.WriteLineAsync((report.DryRun ? "would remove " : "removed ") + key).ConfigureAwait(false);
         }
 
-        var temp = string.Empty;
-        if (!dryRun && storage.Store is LocalObjectStore local)
-        {
-            var abandoned = await local.DeleteAbandonedTempFilesAsync(olderThan.ToTimeSpan(), cancellationToken).ConfigureAwait(false);
-            if (abandoned.Count > 0)
-            {
-                temp = $" Also removed {abandoned.Count} temporary files ({Sizes.Format(abandoned.Bytes)}) left by interrupted writes.";
-            }
-        }
-
+        var temp = report.TempFiles > 0
+            ? $" Also removed {report.TempFiles} temporary files ({Sizes.Format(report.TempBytes)}) left by interrupted writes."
+            : string.Empty;
         await terminal.Out.WriteLineAsync(
-            $"{(dryRun ? "Would remove" : "Removed")} {report.Objects} unreferenced objects ({Sizes.Format(report.Bytes)}) from {storage.Store.Location}; "
-            + $"kept {report.Kept} younger than {DurationText.Format(olderThan)}"
+            $"{(report.DryRun ? "Would remove" : "Removed")} {report.Objects} unreferenced objects ({Sizes.Format(report.Bytes)}) from {report.Location}; "
+            + $"kept {report.Kept} younger than {report.OlderThan}"
             + (report.InFlight > 0 ? $" and those of {report.InFlight} materializations in flight" : string.Empty) + $".{temp}").ConfigureAwait(false);
-        return ExitCodes.Success;
     }
 }

@@ -1,14 +1,12 @@
 using System.CommandLine;
-using Assets.Graph;
-using Assets.Hosting.Storage;
-using Assets.Selection;
-using Assets.Storage.Maintenance;
-using Microsoft.Extensions.DependencyInjection;
-using NodaTime;
+using Assets.Hosting.Rendering;
 
 namespace Assets.Hosting.CommandLine;
 
-/// <summary><c>rollback --select S --partition P [--to ID]</c>: re-point a partition at an earlier version.</summary>
+/// <summary>
+/// <c>rollback --select S --partition P [--to ID]</c>: re-point a partition at an earlier version (an id <c>history</c>
+/// lists), through the daemon while one runs, since it holds the store and the leases.
+/// </summary>
 internal static class RollbackCommand
 {
     public static Command Create(CommandHost host)
@@ -16,55 +14,31 @@ internal static class RollbackCommand
         var select = SelectOption.Create("The assets to roll back.");
         select.Required = true;
         var partition = new Option<string?>("--partition", "-p") { Description = "The partition key (leave out for an unpartitioned asset)." };
-        var to = new Option<string?>("--to") { Description = "The materialization id to point at (default: the version published before the current one)." };
+        var to = new Option<string?>("--to") { Description = "The materialization id to point at, as 'history' lists them (default: the version published before the current one)." };
         var command = new Command("rollback", "Re-point a partition at an earlier materialization: an instant return to a previous version.") { select, partition, to };
-        command.SetAction((parseResult, cancellationToken) => host.RunAsync(
+        command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,
-            (services, ct) => RunAsync(host.Terminal, services, parseResult.GetValue(select)!, parseResult.GetValue(partition), parseResult.GetValue(to), ct),
+            async (queries, _, ct) =>
+            {
+                var document = await queries.RollbackAsync(parseResult.GetValue(select)!, parseResult.GetValue(partition), parseResult.GetValue(to), ct).ConfigureAwait(false);
+                var failed = 0;
+                foreach (var item in MaintenanceJson.ReadRollback(document).Partitions)
+                {
+                    var name = item.Partition is null ? item.Asset : $"{item.Asset}[{item.Partition}]";
+                    if (item.Error is { } error)
+                    {
+                        failed++;
+                        await host.Terminal.Error.WriteLineAsync(error.StartsWith(name, StringComparison.Ordinal) ? error : $"{name}: {error}").ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await host.Terminal.Out.WriteLineAsync($"{name}: now materialization {item.MaterializationId} (data version {item.DataVersion}).").ConfigureAwait(false);
+                    }
+                }
+
+                return failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
+            },
             cancellationToken));
         return command;
-    }
-
-    private static async Task<int> RunAsync(Terminal terminal, IServiceProvider services, string select, string? partitionText, string? toText, CancellationToken cancellationToken)
-    {
-        var graph = services.GetRequiredService<AssetGraph>();
-        var assets = AssetSelection.Parse(select).Resolve(graph);
-        MaterializationId? to = null;
-        if (toText is not null)
-        {
-            if (!MaterializationId.TryParse(toText, out var id))
-            {
-                throw new CommandUsageException($"--to '{AssetKey.Printable(toText)}' is not a materialization id: expected 32 lower-case hex digits, as 'status' and the manifests show them.");
-            }
-
-            if (assets.Count != 1)
-            {
-                throw new CommandUsageException($"--to names one materialization, but '{select}' selects {assets.Count} assets: select exactly one.");
-            }
-
-            to = id;
-        }
-
-        var partitions = assets.Select(asset => new AssetPartition(asset.Key, AssetGraph.ParsePartition(asset, partitionText))).ToArray();
-        var storage = services.GetRequiredService<AssetsStorage>();
-        var metadata = await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
-        var rollback = new PartitionRollback(storage.Store, metadata, services.GetRequiredService<AssetsClock>(), storage.Publishing);
-        var run = RunId.New();
-        var failed = 0;
-        foreach (var partition in partitions)
-        {
-            try
-            {
-                var pointer = await rollback.RollbackAsync(partition, to, run, cancellationToken).ConfigureAwait(false);
-                await terminal.Out.WriteLineAsync($"{partition}: now materialization {pointer.MaterializationId} (data version {pointer.DataVersion}).").ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is InvalidOperationException or Assets.Storage.Publishing.CorruptObjectException or Assets.Storage.Publishing.PartitionLeasedException or Assets.Storage.Publishing.PublishConflictException)
-            {
-                failed++;
-                await terminal.Error.WriteLineAsync($"{partition}: {e.Message}").ConfigureAwait(false);
-            }
-        }
-
-        return failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

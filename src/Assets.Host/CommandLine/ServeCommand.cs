@@ -7,6 +7,7 @@ using Assets.Hosting.Storage;
 using Assets.Hosting.Web;
 using Assets.Partitions;
 using Assets.Selection;
+using Assets.Storage.Maintenance;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -137,9 +138,19 @@ internal static class ServeCommand
             => AnswerAsync(() => queries.PlanAsync(select ?? throw new CommandUsageException("select is required."), (partition, from, to), force ?? false, ct)));
         app.MapPost("/observe", (string? select, string? partition, string? from, string? to, CancellationToken ct)
             => AnswerAsync(() => queries.ObserveAsync(select, (partition, from, to), ct)));
+        app.MapGet("/history", (string? select, string? partition, CancellationToken ct)
+            => AnswerAsync(() => queries.HistoryAsync(select ?? throw new CommandUsageException("select is required."), partition, ct)));
+        app.MapPost("/rollback", (string? select, string? partition, string? to, CancellationToken ct)
+            => AnswerAsync(() => queries.RollbackAsync(select ?? throw new CommandUsageException("select is required."), partition, to, ct)));
+        app.MapPost("/gc", (bool? dryRun, string? olderThan, CancellationToken ct)
+            => AnswerAsync(() => queries.GcAsync(dryRun ?? false, OlderThan(olderThan), ct)));
         app.MapGet("/freshness", (string? asOf, CancellationToken ct)
             => AnswerAsync(() => queries.FreshnessAsync(asOf is null ? services.GetRequiredService<AssetsClock>().GetCurrentInstant() : InstantText.Parse(asOf, "asOf"), ct)));
     }
+
+    private static Duration OlderThan(string? text)
+        => text is null ? GarbageCollector.DefaultRetention
+            : DurationText.TryParse(text, out var duration, out var error) ? duration : throw new CommandUsageException($"olderThan: {error}");
 
     private static HealthCheckOptions Probe(Func<HealthCheckRegistration, bool> predicate) => new()
     {

@@ -25,6 +25,15 @@ internal sealed class DaemonClient(HttpClient http) : IAssetsQueries, IDisposabl
     public Task<string> ObserveAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Post, "observe" + Query(("select", select), ("partition", range.Partition), ("from", range.From), ("to", range.To)), null, cancellationToken);
 
+    public Task<string> HistoryAsync(string select, string? partition, CancellationToken cancellationToken)
+        => GetAsync("history" + Query(("select", select), ("partition", partition)), cancellationToken);
+
+    public Task<string> RollbackAsync(string select, string? partition, string? to, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, "rollback" + Query(("select", select), ("partition", partition), ("to", to)), null, cancellationToken);
+
+    public Task<string> GcAsync(bool dryRun, Duration olderThan, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, "gc" + Query(("dryRun", dryRun ? "true" : null), ("olderThan", DurationText.Format(olderThan))), null, cancellationToken);
+
     /// <summary>
     /// A client of the daemon <paramref name="daemon"/> advertises; no timeout, since a run streams as long as it takes.
     /// With <paramref name="token"/> (<c>Assets:Daemon:Token</c>) every request carries it as a bearer token.

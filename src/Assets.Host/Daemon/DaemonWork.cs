@@ -45,7 +45,7 @@ internal sealed partial class DaemonWork : IAsyncDisposable
             metadata,
             backfills,
             services.GetRequiredService<AssetsClock>(),
-            request => Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = request.MaxConcurrency, Slots = Slots, Priority = StepPriority.Backfill }));
+            request => Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = request.MaxConcurrency, Slots = Slots, Priority = StepPriority.Backfill, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, request.Reprocess) }));
     }
 
     /// <summary>The step slots every run of the daemon shares.</summary>
@@ -91,7 +91,7 @@ internal sealed partial class DaemonWork : IAsyncDisposable
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-            var executor = Executors.Create(_services, _metadata, new ExecutionOptions { MaxParallelism = maxParallelism, Slots = Slots, Priority = StepPriority.Current });
+            var executor = Executors.Create(_services, _metadata, new ExecutionOptions { MaxParallelism = maxParallelism, Slots = Slots, Priority = StepPriority.Current, LeaseWait = Executors.LeaseWait(_services), StillNeededAfterLeaseWait = Executors.StillNeeded(_services, plan.Mode) });
             LogRunStarted(run.Value, origin, plan.Steps.Count);
             var summary = await executor.RunAsync(plan.ToExecutionSteps(), run, progress, linked.Token).ConfigureAwait(false);
             if (_logger.IsEnabled(LogLevel.Information))

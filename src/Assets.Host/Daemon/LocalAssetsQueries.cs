@@ -34,6 +34,15 @@ internal sealed class LocalAssetsQueries(IServiceProvider services) : IAssetsQue
     public async Task<string> ObserveAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken)
         => ObservationJson.Write(await SourceObservations.ObserveAsync(services, select, PlanningCommands.Range(range), cancellationToken).ConfigureAwait(false));
 
+    public Task<string> HistoryAsync(string select, string? partition, CancellationToken cancellationToken)
+        => StorageMaintenance.HistoryAsync(services, select, partition, cancellationToken);
+
+    public Task<string> RollbackAsync(string select, string? partition, string? to, CancellationToken cancellationToken)
+        => StorageMaintenance.RollbackAsync(services, select, partition, to, cancellationToken);
+
+    public Task<string> GcAsync(bool dryRun, Duration olderThan, CancellationToken cancellationToken)
+        => StorageMaintenance.GcAsync(services, dryRun, olderThan, cancellationToken);
+
     public async Task<string> FreshnessAsync(Instant asOf, CancellationToken cancellationToken)
         => FreshnessJson.Write(await EvaluateFreshnessAsync(services, asOf, cancellationToken).ConfigureAwait(false));
 

@@ -14,6 +14,7 @@ namespace Assets.Hosting.Rendering;
 /// run in this process or by the daemon: one code path for the output. <see cref="Type"/> says which fields are set:
 /// <list type="bullet">
 /// <item><description><c>run</c> (first): <c>run</c> (the run id; null when nothing can run), <c>steps</c>, <c>parallel</c>, <c>blocked</c> (<c>{asset, partition, reason}</c>).</description></item>
+/// <item><description><c>waiting</c> (a step found its partition leased by another run and waits for it): <c>asset</c>, <c>partition</c>, <c>cause</c> (<c>waiting for run X, ...</c>).</description></item>
 /// <item><description><c>step</c> (one per finished step): <c>asset</c>, <c>partition</c>, <c>outcome</c> (published, failed, skipped, quarantined, waiting, cancelled), <c>attempts</c>, <c>seconds</c>, <c>cause</c>.</description></item>
 /// <item><description><c>summary</c> (last): <c>run</c>, <c>outcome</c> (completed, failed, cancelled; null when nothing ran), <c>counts</c> (steps by outcome), <c>outcomes</c> (<c>{outcome, steps, seconds}</c>), <c>description</c>, <c>exitCode</c> (what the command returns).</description></item>
 /// <item><description><c>error</c> (instead of the summary when the run could not go on): <c>error</c>, <c>exitCode</c>.</description></item>
@@ -75,6 +76,13 @@ internal sealed record MaterializeLine(string Type)
         Attempts = result.Attempts,
         Seconds = result.Duration.TotalSeconds,
         Cause = result.Cause,
+    };
+
+    public static MaterializeLine Waiting(StepUpdate update) => new("waiting")
+    {
+        Asset = update.Partition.Asset.Value,
+        Partition = update.Partition.Partition?.Value,
+        Cause = update.Message,
     };
 
     public static MaterializeLine Ended(RunSummary summary) => new("summary")
@@ -139,6 +147,10 @@ internal static class MaterializeRun
             {
                 report(MaterializeLine.Step(result));
             }
+            else if (update.Phase == StepPhase.WaitingForLease)
+            {
+                report(MaterializeLine.Waiting(update));
+            }
         });
         var summary = await execute(plan, run, parallel, progress, cancellationToken).ConfigureAwait(false);
         return MaterializeLine.Ended(summary);
@@ -170,6 +182,9 @@ internal sealed class MaterializeView(Terminal terminal) : IAsyncDisposable
                     _progress = RunProgressView.Start(terminal, $"run {run}", line.Steps ?? 0);
                 }
 
+                break;
+            case "waiting":
+                _progress?.Note($"waiting     {MaterializeLine.PartitionText(line.Asset, line.Partition)}  {line.Cause}");
                 break;
             case "step":
                 _progress?.Finished(

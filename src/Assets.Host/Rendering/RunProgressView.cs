@@ -106,6 +106,21 @@ internal sealed class RunProgressView : IAsyncDisposable
         _terminal.Out.WriteLine(line);
     }
 
+    /// <summary>Shows a line about a step that has not finished (one waiting for another run): above the bar, or as a line.</summary>
+    public void Note(string line)
+    {
+        lock (_gate)
+        {
+            if (_bar is not null)
+            {
+                _terminal.Console.MarkupLine(Markup.Escape(line));
+                return;
+            }
+        }
+
+        _terminal.Out.WriteLine(line);
+    }
+
     /// <summary>
     /// Sets the counts (a backfill followed by polling its record: the steps are not seen one by one) and shows them when
     /// they changed: the bar, or one line with the counts.

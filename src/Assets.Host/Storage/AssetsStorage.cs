@@ -106,6 +106,7 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
             var settled = await shared.SettleAbandonedAttemptsAsync(clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
             if (settled.Count > 0)
             {
+                await Interruptions.RecordSettledAsync(shared, settled, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
                 LogSettled(settled.Count);
             }
 

@@ -34,7 +34,7 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
             if (damaged is not null && to is null)
             {
                 throw new InvalidOperationException(
-                    $"{damaged} So the version before it is unknown: name the materialization to restore with --to (the ids are the manifests under {StorageLayout.ManifestPrefix(partition)}), or rebuild the partition with 'materialize --force'.");
+                    $"{damaged} So the version before it is unknown: name the materialization to restore with --to (`{HistoryCommandFor(partition)}` lists them), or rebuild the partition with 'materialize --force'.");
             }
 
             if (current is null && damaged is null)
@@ -46,6 +46,11 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
             if (target == current?.MaterializationId)
             {
                 throw new InvalidOperationException($"{partition} already points at materialization {target}.");
+            }
+
+            if (to is not null)
+            {
+                await EnsureRollbackTargetAsync(partition, target, cancellationToken).ConfigureAwait(false);
             }
 
             // Marked before its files are checked, so a gc that has not yet looked at them will leave them alone.
@@ -102,6 +107,34 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
         await metadata.AppendEventsAsync(events, cancellationToken).ConfigureAwait(false);
         return pointer;
     }
+
+    /// <summary>
+    /// A target the user named must be a complete materialization of this partition: an id that is not one is a mistake
+    /// (said so, with where to find the ids), not damage.
+    /// </summary>
+    private async Task EnsureRollbackTargetAsync(AssetPartition partition, MaterializationId target, CancellationToken cancellationToken)
+    {
+        if (await store.GetSizeAsync(StorageLayout.ManifestOf(partition, target), cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        var staged = false;
+        await foreach (var _ in store.ListAsync(StorageLayout.DataPrefix(partition, target), cancellationToken).ConfigureAwait(false))
+        {
+            staged = true;
+            break;
+        }
+
+        var history = $"`{HistoryCommandFor(partition)}` lists the materializations rollback can take.";
+        throw new InvalidOperationException(staged
+            ? $"Materialization {target} of {partition} has no manifest: it was quarantined or failed before it was complete, so it cannot be published. {history}"
+            : $"{partition} has no materialization {target} (gc may have removed it, or it belongs to another partition). {history}");
+    }
+
+    /// <summary>The <c>history</c> command line of a partition, for messages.</summary>
+    public static string HistoryCommandFor(AssetPartition partition)
+        => partition.Partition is { } key ? $"history --select {partition.Asset} --partition {key}" : $"history --select {partition.Asset}";
 
     /// <summary>
     /// The materialization published before <paramref name="current"/>: the newest one the metadata store

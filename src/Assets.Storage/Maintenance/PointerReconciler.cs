@@ -21,7 +21,9 @@ public sealed record ReconciliationReport(int Pointers, int Updated, IReadOnlyLi
 /// <para>
 /// Runs when the store is opened, when no run can be in flight (one process holds the store), so a
 /// partition still marked running belongs to a run that died: it becomes published if that run's
-/// pointer landed, and failed ("interrupted") otherwise, with the previous version still published.
+/// pointer landed, and failed ("interrupted", see <see cref="Interruption"/>) otherwise, with the previous version
+/// still published; each interruption is logged as <see cref="RunEventKind.StepInterrupted"/> on the partition,
+/// counted with the interruptions before it since the partition last ended a step for another reason.
 /// </para>
 /// <para>
 /// <see cref="ReconcileAsync"/> reads every pointer. <see cref="ReconcileChangesAsync"/>, what opening a store
@@ -105,7 +107,7 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
                 published.Add(recorded.Status is PartitionStatus.Published or PartitionStatus.Stale ? recorded : recorded with { Status = PartitionStatus.Published, Cause = null });
                 if (recorded.Status == PartitionStatus.Running)
                 {
-                    settled.Add(Interrupted(recorded, now));
+                    settled.Add(await InterruptedAsync(recorded, now, cancellationToken).ConfigureAwait(false));
                 }
 
                 continue;
@@ -136,7 +138,10 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
 
         // Runs that died before publishing anything, on partitions never published.
         var present = listed.Where(p => p.Partition is not null).Select(p => p.Partition!.Value).ToHashSet();
-        settled.AddRange(known.Values.Where(s => s.Status == PartitionStatus.Running && !present.Contains(s.Partition)).Select(s => Interrupted(s, now)));
+        foreach (var running in known.Values.Where(s => s.Status == PartitionStatus.Running && !present.Contains(s.Partition)))
+        {
+            settled.Add(await InterruptedAsync(running, now, cancellationToken).ConfigureAwait(false));
+        }
 
         var vanished = known.Values.Count(s => s.MaterializationId is not null && !present.Contains(s.Partition));
 
@@ -153,9 +158,13 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
 
         if (updated + vanished + settled.Count > 0 || problems.Count > 0)
         {
-            await metadata.AppendEventsAsync(
-                [new RunEvent(RunId.New(), now, RunEventKind.Reconciled, null, null, $"reconciled {listed.Count} pointers ({toRead.Count} read): {updated} records rewritten, {vanished} vanished, {settled.Count} interrupted runs settled, {problems.Count} unreadable")],
-                cancellationToken).ConfigureAwait(false);
+            var reconciliation = RunId.New();
+            var events = new List<RunEvent>(settled.Count + 1)
+            {
+                new(reconciliation, now, RunEventKind.Reconciled, null, null, $"reconciled {listed.Count} pointers ({toRead.Count} read): {updated} records rewritten, {vanished} vanished, {settled.Count} interrupted runs settled, {problems.Count} unreadable"),
+            };
+            events.AddRange(settled.Where(s => s.Status == PartitionStatus.Failed).Select(s => Interruptions.Event(reconciliation, s, now)));
+            await metadata.AppendEventsAsync(events, cancellationToken).ConfigureAwait(false);
         }
 
         if (marks is not null)
@@ -175,11 +184,6 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
             || state.Sequence is null
             || state.Status == PartitionStatus.Running;
 
-    private static PartitionState Interrupted(PartitionState running, Instant now)
-        => running with
-        {
-            Status = PartitionStatus.Failed,
-            Cause = "The run materializing this partition was interrupted (its process died) before it published; the previous version, if any, is still published.",
-            UpdatedAt = now,
-        };
+    private Task<PartitionState> InterruptedAsync(PartitionState running, Instant now, CancellationToken cancellationToken)
+        => Interruptions.SettledAsync(metadata, running, now, cancellationToken);
 }

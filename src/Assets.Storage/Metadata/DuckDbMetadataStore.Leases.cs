@@ -1,4 +1,5 @@
 using Assets.Graph;
+using Assets.Metadata;
 using DuckDB.NET.Data;
 using NodaTime;
 
@@ -51,6 +52,18 @@ public sealed partial class DuckDbMetadataStore
                 }
             },
             ct);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>From memory, which holds every lease of the file's only process (pending ones included).</remarks>
+    public async Task<PartitionLease?> GetLeaseAsync(AssetPartition partition, Instant now, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(partition.Asset);
+        return await RunWithoutFlushAsync(
+            _ => _leases.TryGetValue((partition.Asset.Value, StoredForm.Partition(partition.Partition)), out var lease) && lease.ExpiresAt > StoredForm.Ticks(now)
+                ? new PartitionLease(RunId.Parse(lease.Holder), StoredForm.Instant(lease.ExpiresAt))
+                : null,
+            ct).ConfigureAwait(false);
     }
 
     /// <summary>

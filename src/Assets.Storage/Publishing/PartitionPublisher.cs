@@ -61,7 +61,8 @@ public sealed class PartitionPublisher
 
         if (!acquired)
         {
-            throw new PartitionLeasedException(partition);
+            var lease = await _metadata.GetLeaseAsync(partition, _clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+            throw new PartitionLeasedException(partition, lease?.Holder);
         }
 
         try

@@ -30,6 +30,10 @@ public static class StorageLayout
 
     private const string ManifestSuffix = ".json";
 
+    /// <summary>The folder of every materialization's data files of one partition.</summary>
+    public static string DataPrefix(AssetPartition partition)
+        => $"{DataFolder}/{partition.Asset.Value}/{PartitionSegment.Encode(partition.Partition)}/";
+
     /// <summary>The folder a materialization's data files are staged in.</summary>
     public static string DataPrefix(AssetPartition partition, MaterializationId id)
         => $"{DataFolder}/{partition.Asset.Value}/{PartitionSegment.Encode(partition.Partition)}/{id.Value}/";

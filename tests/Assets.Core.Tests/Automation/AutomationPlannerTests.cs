@@ -151,6 +151,40 @@ public sealed class AutomationPlannerTests
     }
 
     [Fact]
+    public void PlanEager_RetriesAPartitionWhoseRunDied_UntilItsRetryBudgetIsSpent()
+    {
+        // source_orders has the default retry budget of 3 attempts.
+        var world = new StatusWorld(typeof(EagerProject)).PublishAll(AfterTheTenth)
+            .SetStatus(P("source_orders", "2026-01-04"), PartitionStatus.Failed, Interruption.Cause(1))
+            .SetStatus(P("source_orders", "2026-01-05"), PartitionStatus.Failed, Interruption.Cause(2))
+            .SetStatus(P("source_orders", "2026-01-06"), PartitionStatus.Failed, Interruption.Cause(3))
+            .SetStatus(P("source_orders", "2026-01-07"), PartitionStatus.Failed, "IOException: disk full");
+
+        var plan = AutomationPlanner.PlanEager(world.Graph, world.Evaluate(AfterTheTenth))!;
+        var everyMode = Planner.CreatePlan(world.Graph, world.Evaluate(AfterTheTenth), [world.Graph[AssetKey.Parse("source_orders")]], PartitionRange.All);
+
+        Assert.Equal(["source_orders[2026-01-04]", "source_orders[2026-01-05]"], Steps(plan));
+        Assert.Equal("interrupted last time (its process died); retried, as its retry budget allows 3 attempts", plan.Steps[0].Reason);
+        Assert.Equal("interrupted 2 times in a row (its process died); retried, as its retry budget allows 3 attempts", plan.Steps[1].Reason);
+        Assert.Empty(plan.Blocked);
+
+        // materialize without --force retries every failed partition, interrupted or not, as it always did.
+        Assert.Equal(["source_orders[2026-01-04]", "source_orders[2026-01-05]", "source_orders[2026-01-06]", "source_orders[2026-01-07]"], Steps(everyMode));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(12)]
+    public void Interruption_CauseReadsBackItsCount(int times)
+    {
+        Assert.True(Interruption.TryRead(Interruption.Cause(times), out var read));
+        Assert.Equal(times, read);
+        Assert.False(Interruption.TryRead("IOException: disk full", out _));
+        Assert.False(Interruption.TryRead(Interruption.Cause(2).Replace("2 times", "many times", StringComparison.Ordinal), out _));
+    }
+
+    [Fact]
     public void PlanEager_TriesAPartitionWaitingForItsSourceAgainOnlyEveryFewMinutes()
     {
         var world = new StatusWorld(typeof(EagerProject)).PublishAll(AfterTheTenth)

@@ -202,14 +202,19 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void CreatePlan_RunningPartition_IsBlockedAsBeingMaterializedByAnotherRun()
+    public void CreatePlan_RunningPartition_IsPlannedToWaitForTheOtherRun_ButEagerAutomationBlocksIt()
     {
         var world = new StatusWorld(typeof(SalesProject)).SetStatus(P("raw_orders", "2026-01-01"), PartitionStatus.Running);
 
-        var plan = CreatePlan(world, "raw_orders", PartitionRange.ForPartition("2026-01-01"), PlanMode.Force);
+        var forced = CreatePlan(world, "raw_orders", PartitionRange.ForPartition("2026-01-01"), PlanMode.Force);
+        var asked = CreatePlan(world, "raw_orders", PartitionRange.ForPartition("2026-01-01"), PlanMode.MissingOrStale);
+        var eager = CreatePlan(world, "raw_orders", PartitionRange.ForPartition("2026-01-01"), PlanMode.Eager);
 
-        Assert.Empty(plan.Steps);
-        Assert.Equal(new BlockedStep(P("raw_orders", "2026-01-01"), "being materialized by another run"), Assert.Single(plan.Blocked));
+        Assert.Empty(forced.Blocked);
+        Assert.Equal("forced; being materialized by another run: waits for it, then runs unless that run published it", Assert.Single(forced.Steps).Reason);
+        Assert.Equal("being materialized by another run: waits for it, then runs unless that run published it", Assert.Single(asked.Steps).Reason);
+        Assert.Empty(eager.Steps);
+        Assert.Equal(new BlockedStep(P("raw_orders", "2026-01-01"), "being materialized by another run"), Assert.Single(eager.Blocked));
     }
 
     [Fact]

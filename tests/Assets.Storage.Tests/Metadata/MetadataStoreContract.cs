@@ -78,6 +78,22 @@ public abstract class MetadataStoreContract<TStore>(IStoreUnderTest<TStore> unde
     }
 
     [Fact]
+    public async Task GetLeaseAsync_NamesTheHolderUntilItExpiresOrIsReleased()
+    {
+        var day = Daily("raw_orders", "2026-01-05");
+        var holder = RunId.New();
+        Assert.Null(await Store.GetLeaseAsync(day, T0));
+
+        Assert.True(await Store.TryAcquireLeaseAsync(day, holder, T0, Duration.FromMinutes(5)));
+
+        Assert.Equal(new PartitionLease(holder, T0 + Duration.FromMinutes(5)), await Store.GetLeaseAsync(day, T0 + Duration.FromMinutes(4)));
+        Assert.Null(await Store.GetLeaseAsync(day, T0 + Duration.FromMinutes(5)));
+        Assert.Null(await Store.GetLeaseAsync(Daily("raw_orders", "2026-01-06"), T0));
+        await Store.ReleaseLeaseAsync(day, holder);
+        Assert.Null(await Store.GetLeaseAsync(day, T0));
+    }
+
+    [Fact]
     public async Task TryAcquireLeaseAsync_ExpiredLease_IsTakenOver()
     {
         var day = Whole("all_time_summary");

@@ -28,6 +28,8 @@ public sealed class FailingRecordMetadataStore(IMetadataStore inner, bool failAf
 
     public Task ReleaseLeaseAsync(AssetPartition partition, RunId holder, CancellationToken ct = default) => inner.ReleaseLeaseAsync(partition, holder, ct);
 
+    public Task<PartitionLease?> GetLeaseAsync(AssetPartition partition, Instant now, CancellationToken ct = default) => inner.GetLeaseAsync(partition, now, ct);
+
     public Task<IReadOnlyList<MaterializationRecord>> GetMaterializationsAsync(AssetPartition partition, CancellationToken ct = default)
         => inner.GetMaterializationsAsync(partition, ct);
 

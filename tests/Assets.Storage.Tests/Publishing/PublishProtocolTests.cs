@@ -283,11 +283,13 @@ public sealed class PublishProtocolTests
     public async Task StoreWithoutConditionalWrites_TheLeaseKeepsASecondRunOut()
     {
         await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Memory, enforcesConditionalWrites: false);
-        await using var first = await harness.Publisher.BeginAsync(Day, RunId.New());
+        var holder = RunId.New();
+        await using var first = await harness.Publisher.BeginAsync(Day, holder);
 
         var refused = await Assert.ThrowsAsync<PartitionLeasedException>(() => harness.Publisher.BeginAsync(Day, RunId.New()));
 
-        Assert.Contains("sales/orders[2026-01-05] is being materialized by another run", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"sales/orders[2026-01-05] is being materialized by run {holder}", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(holder, refused.Holder);
     }
 
     [Fact]

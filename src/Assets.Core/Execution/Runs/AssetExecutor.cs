@@ -83,7 +83,7 @@ public sealed class AssetExecutor
         activity?.SetTag(AssetsTelemetry.RunTag, run.Value);
         activity?.SetTag("assets.steps", steps.Count);
         var events = new RunEvents(_metadata, _clock, run, _logger);
-        var env = new ExecutionEnvironment(_graph, _store, _services, _clock, _loggerFactory, _logger, _options, run, events, progress);
+        var env = new ExecutionEnvironment(_graph, _store, _metadata, _services, _clock, _loggerFactory, _logger, _options, run, events, progress);
         env = env with { RangeRuns = RangeRunsOf(steps, env), Observations = _metadata as Sources.ISourceObservationStore };
 
         await events.AppendAsync(RunEventKind.RunStarted, message: $"{steps.Count} steps, at most {_options.MaxParallelism} at once").ConfigureAwait(false);
@@ -101,7 +101,7 @@ public sealed class AssetExecutor
                 var index = ready.Min;
                 ready.Remove(index);
                 running++;
-                _ = RunStepAsync(env, index, steps[index].Partition, completions.Writer, cancellationToken);
+                _ = RunStepAsync(env, index, steps[index], completions.Writer, cancellationToken);
             }
 
             if (running == 0)
@@ -166,27 +166,25 @@ public sealed class AssetExecutor
         return summary;
     }
 
-    private static async Task RunStepAsync(ExecutionEnvironment env, int index, AssetPartition partition, ChannelWriter<(int, StepResult)> completions, CancellationToken cancellationToken)
+    private static async Task RunStepAsync(ExecutionEnvironment env, int index, ExecutionStep step, ChannelWriter<(int, StepResult)> completions, CancellationToken cancellationToken)
     {
+        var partition = step.Partition;
         StepResult result;
-        IDisposable? slot = null;
+        using var slot = new HeldSlot(env.Options.Slots, env.Options.Priority);
         try
         {
-            if (env.Options.Slots is { } slots)
+            try
             {
-                try
-                {
-                    slot = await slots.AcquireAsync(env.Options.Priority, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    completions.TryWrite((index, StepResult.NotRun(partition, StepOutcome.Cancelled, "the run was cancelled before this step started")));
-                    return;
-                }
+                await slot.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                completions.TryWrite((index, StepResult.NotRun(partition, StepOutcome.Cancelled, "the run was cancelled before this step started")));
+                return;
             }
 
             // Off the scheduling loop: a body may be synchronous and slow.
-            result = await Task.Run(() => new StepExecution(env, partition, cancellationToken).RunAsync(), CancellationToken.None).ConfigureAwait(false);
+            result = await Task.Run(() => new StepExecution(env, partition, step.Reason, slot, cancellationToken).RunAsync(), CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A bug here must end this step, not the scheduling loop that waits for it.
         catch (Exception e)
@@ -196,7 +194,7 @@ public sealed class AssetExecutor
         }
         finally
         {
-            slot?.Dispose();
+            slot.Release();
         }
 
         completions.TryWrite((index, result));

@@ -8,6 +8,7 @@ namespace Assets.Execution;
 internal sealed record ExecutionEnvironment(
     AssetGraph Graph,
     IMaterializationStore Store,
+    Metadata.IMetadataStore Metadata,
     IServiceProvider Services,
     IClock Clock,
     ILoggerFactory LoggerFactory,

@@ -5,6 +5,10 @@ public sealed class ExecutionOptions
 {
     private readonly int _maxParallelism = Environment.ProcessorCount;
     private readonly TimeProvider _timeProvider = TimeProvider.System;
+    private readonly NodaTime.Duration _leaseWait = DefaultLeaseWait;
+
+    /// <summary>The default of <see cref="LeaseWait"/>: 5 minutes.</summary>
+    public static NodaTime.Duration DefaultLeaseWait { get; } = NodaTime.Duration.FromMinutes(5);
 
     /// <summary>
     /// How many steps may run at once; at least 1. Default: <see cref="Environment.ProcessorCount"/>
@@ -32,6 +36,35 @@ public sealed class ExecutionOptions
 
     /// <summary>Whose work this run is, when it shares <see cref="Slots"/>; default <see cref="StepPriority.Current"/>.</summary>
     public StepPriority Priority { get; init; } = StepPriority.Current;
+
+    /// <summary>
+    /// How long a step whose partition another run is materializing (it holds the partition's lease) waits for that run
+    /// before it fails naming it; zero fails at once. While it waits the step reports <see cref="StepPhase.WaitingForLease"/>
+    /// and logs <see cref="Metadata.RunEventKind.StepWaitingForLease"/>; once the lease is free it asks
+    /// <see cref="StillNeededAfterLeaseWait"/> whether the other run already did the work. Default: <see cref="DefaultLeaseWait"/>
+    /// (configuration <c>Assets:Execution:LeaseWait</c>).
+    /// </summary>
+    public NodaTime.Duration LeaseWait
+    {
+        get => _leaseWait;
+        init
+        {
+            if (value < NodaTime.Duration.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(LeaseWait), value, $"LeaseWait cannot be negative ({value}): zero fails a step at once when another run holds its partition.");
+            }
+
+            _leaseWait = value;
+        }
+    }
+
+    /// <summary>
+    /// Asked, after a step waited for another run's lease, whether its partition still needs this run: its caller plans it
+    /// again against what is published now. <c>false</c>: the other run published what was asked, and the step ends
+    /// <see cref="StepOutcome.Published"/> without running (its cause says by whom). <c>null</c> (the default), or
+    /// <c>true</c>: the step runs as planned (what <c>--force</c> wants).
+    /// </summary>
+    public Func<Graph.AssetPartition, CancellationToken, Task<bool>>? StillNeededAfterLeaseWait { get; init; }
 
     /// <summary>
     /// The time source of retry delays and step durations. Default: <see cref="TimeProvider.System"/>;

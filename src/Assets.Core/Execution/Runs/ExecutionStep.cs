@@ -18,4 +18,11 @@ public sealed record ExecutionStep(AssetPartition Partition, IReadOnlyList<Asset
     /// <c>null</c> (the default): the body is called for this partition alone.
     /// </summary>
     public IReadOnlyList<AssetPartition>? RunsWith { get; init; }
+
+    /// <summary>
+    /// Why the step runs (the plan step's reason: <c>missing</c>, <c>stale: ...</c>, <c>interrupted last time ...</c>),
+    /// written with the first attempt's <see cref="Metadata.RunEventKind.StepStarted"/> event so the log says why a
+    /// partition was materialized; <c>null</c> (the default) when there is nothing to say.
+    /// </summary>
+    public string? Reason { get; init; }
 }

@@ -44,4 +44,10 @@ internal static partial class ExecutorLog
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "{Partition}: could not mark the materialization failed or release it")]
     public static partial void CleanupFailed(ILogger logger, Exception exception, AssetPartition partition);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "{Partition}: {Message}")]
+    public static partial void WaitingForLease(ILogger logger, AssetPartition partition, string message);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "{Partition}: {Message}")]
+    public static partial void DoneByAnotherRun(ILogger logger, AssetPartition partition, string message);
 }

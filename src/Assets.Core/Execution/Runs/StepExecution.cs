@@ -21,16 +21,21 @@ internal sealed class StepExecution
     private readonly ExecutionEnvironment _env;
     private readonly AssetDefinition _asset;
     private readonly AssetPartition _partition;
+    private readonly string? _reason;
+    private readonly HeldSlot _slot;
     private readonly CancellationToken _cancellationToken;
     private int _attempts;
     private long _startedAt;
     private IMaterialization? _open;
+    private LeaseWait? _leaseWait;
 
-    public StepExecution(ExecutionEnvironment env, AssetPartition partition, CancellationToken cancellationToken)
+    public StepExecution(ExecutionEnvironment env, AssetPartition partition, string? reason, HeldSlot slot, CancellationToken cancellationToken)
     {
         _env = env;
         _asset = env.Graph[partition.Asset];
         _partition = partition;
+        _reason = reason;
+        _slot = slot;
         _cancellationToken = cancellationToken;
     }
 
@@ -89,12 +94,17 @@ internal sealed class StepExecution
     private async Task<StepResult> AttemptCoreAsync(CancellationToken cancellationToken)
     {
         var attempt = ++_attempts;
-        await _env.Events.AppendAsync(RunEventKind.StepStarted, _partition, attempt).ConfigureAwait(false);
+        await _env.Events.AppendAsync(RunEventKind.StepStarted, _partition, attempt, attempt == 1 ? _reason : null).ConfigureAwait(false);
         _env.Progress?.Report(new StepUpdate(_partition, StepPhase.Started, attempt, null, null));
         ExecutorLog.AttemptStarted(_env.Logger, _partition, attempt);
 
-        // A lease held by another run fails here, at once: that error is not transient.
-        var materialization = await _env.Store.BeginAsync(_partition, _env.Run, cancellationToken).ConfigureAwait(false);
+        // A lease held by another run is waited for here (bounded); what that run published may leave nothing to do.
+        _leaseWait ??= new LeaseWait(_env, _partition);
+        if (await _leaseWait.BeginAsync(attempt, _slot, cancellationToken).ConfigureAwait(false) is not { } materialization)
+        {
+            return await DoneByAnotherRunAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         _open = materialization;
 
         var inputs = new UpstreamInputs(_env.Store, _env.Graph.GetUpstreamPartitions(_partition, _env.Clock.GetCurrentInstant()));
@@ -334,6 +344,15 @@ internal sealed class StepExecution
         await _env.Events.AppendAsync(RunEventKind.StepFailed, _partition, _attempts, message).ConfigureAwait(false);
         ExecutorLog.Failed(_env.Logger, error, _partition, _attempts, message);
         return Result(StepOutcome.Failed, message, error.GetType().FullName, null, null, null, [], []);
+    }
+
+    private async Task<StepResult> DoneByAnotherRunAsync(CancellationToken cancellationToken)
+    {
+        var message = $"{LeaseWait.Name(_leaseWait?.Holder)} published it while this run waited for its lease; nothing left to do";
+        await _env.Events.AppendAsync(RunEventKind.StepSkipped, _partition, _attempts, message).ConfigureAwait(false);
+        ExecutorLog.DoneByAnotherRun(_env.Logger, _partition, message);
+        var dataVersion = await _env.Store.GetDataVersionAsync(_partition, cancellationToken).ConfigureAwait(false);
+        return Result(StepOutcome.Published, message, null, null, null, dataVersion, [], []);
     }
 
     private async Task<StepResult> CancelledAsync()

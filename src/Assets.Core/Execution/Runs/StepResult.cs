@@ -11,7 +11,8 @@ namespace Assets.Execution;
 /// <param name="Duration">Time from the first attempt's start to the end of the step (zero for a step that never ran).</param>
 /// <param name="Cause">
 /// Why it ended so, as a sentence: the error of a failed step, the failed checks of a quarantined one,
-/// <c>upstream X failed</c> for a skipped one; <c>null</c> for a published step.
+/// <c>upstream X failed</c> for a skipped one; <c>null</c> for a published step, unless another run published the partition
+/// while this step waited for its lease (<see cref="ExecutionOptions.LeaseWait"/>): then who did, and no materialization of its own.
 /// </param>
 /// <param name="ErrorType">The full name of the exception that ended a failed or waiting step, or <c>null</c>.</param>
 /// <param name="MaterializationId">The materialization published or quarantined, or <c>null</c>.</param>

@@ -13,6 +13,12 @@ public enum StepPhase
 
     /// <summary>The step ended; <see cref="StepUpdate.Result"/> says how.</summary>
     Finished,
+
+    /// <summary>
+    /// Another run holds the partition's lease; the step waits for it (<see cref="ExecutionOptions.LeaseWait"/>).
+    /// <see cref="StepUpdate.Message"/> names the run: <c>waiting for run X, which is materializing it</c>.
+    /// </summary>
+    WaitingForLease,
 }
 
 /// <summary>A progress report of one step. Immutable.</summary>

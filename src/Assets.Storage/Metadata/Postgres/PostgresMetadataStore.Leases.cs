@@ -141,12 +141,19 @@ public sealed partial class PostgresMetadataStore : IFencedLeaseStore
             ct);
     }
 
+    /// <inheritdoc />
+    public async Task<PartitionLease?> GetLeaseAsync(AssetPartition partition, Instant now, CancellationToken ct = default)
+        => await GetLeaseAsync(partition, ct).ConfigureAwait(false) is { Holder: { } holder } lease && lease.ExpiresAt > now
+            ? new PartitionLease(holder, lease.ExpiresAt)
+            : null;
+
     /// <summary>
     /// Settles the attempts of processes that died: a partition recorded as running whose lease nobody holds any more
     /// (released, or expired at <paramref name="now"/>) becomes failed, saying its run was interrupted; its version fields
     /// stay (the previous version is still what readers get). A live attempt always holds its lease (it is claimed
     /// before the partition is marked running, renewed by the heartbeat, and released only after the outcome is
-    /// recorded), so no live attempt is touched. Returns the partitions settled.
+    /// recorded), so no live attempt is touched. The cause is <see cref="Interruption"/>'s, once: the caller counts
+    /// interruptions in a row (<see cref="Maintenance.Interruptions"/>). Returns the partitions settled.
     /// </summary>
     public Task<IReadOnlyList<AssetPartition>> SettleAbandonedAttemptsAsync(Instant now, CancellationToken ct = default)
         => RunAsync<IReadOnlyList<AssetPartition>>(
@@ -162,7 +169,7 @@ public sealed partial class PostgresMetadataStore : IFencedLeaseStore
                     """,
                     ("failed", (short)StoredForm.StatusCode(PartitionStatus.Failed)),
                     ("running", (short)StoredForm.StatusCode(PartitionStatus.Running)),
-                    ("cause", "The run materializing this partition was interrupted (its process died and its lease expired) before it published; the previous version, if any, is still published."),
+                    ("cause", Interruption.Cause(1)),
                     ("now", StoredForm.Ticks(now)));
                 return await ReadAllAsync(command, r => new AssetPartition(AssetKey.Parse(r.GetString(0)), StoredForm.Partition(r.GetString(1))), ct).ConfigureAwait(false);
             },
