@@ -60,8 +60,8 @@ for name in "${libraries[@]}"; do
     if output=$(dotnet build "src/$name/$name.csproj" --no-restore --verbosity quiet -nologo 2>&1); then
       break
     fi
-    added=$(echo "$output" | grep "error RS0016" | grep "src/$name/" | sed -n "s/.*Symbol '\(.*\)' is not part of the declared public API.*/\1/p" | sort -u)
-    removed=$(echo "$output" | grep "error RS0017" | grep "src/$name/" | sed -n "s/.*Symbol '\(.*\)' is part of the declared API.*/\1/p" | sort -u)
+    added=$(echo "$output" | grep "error RS0016" | grep "src/$name/" | sed -n "s/.*Symbol '\(.*\)' is not part of the declared public API.*/\1/p" | sort -u || true)
+    removed=$(echo "$output" | grep "error RS0017" | grep "src/$name/" | sed -n "s/.*Symbol '\(.*\)' is part of the declared API.*/\1/p" | sort -u || true)
     if [[ $pass == 3 || ( -z "$added" && -z "$removed" ) ]]; then
       echo "$output" | grep -E 'error' | sort -u >&2
       echo "src/$name does not build (above); fix that and run this script again." >&2
