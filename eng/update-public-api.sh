@@ -52,11 +52,26 @@ for name in "${libraries[@]}"; do
   echo "$name: public API recorded in src/$name/PublicAPI.Unshipped.txt"
 done
 
-# What remains unrecorded fails the build here rather than in CI.
+# dotnet format can leave a change behind when one file both adds and removes a symbol (a record whose positional
+# parameters changed): the build's own RS0016/RS0017 messages name the exact lines, so apply those, at most twice.
 for name in "${libraries[@]}"; do
-  if ! output=$(dotnet build "src/$name/$name.csproj" --no-restore --verbosity quiet -nologo 2>&1); then
-    echo "$output" | grep -E 'error' | sort -u >&2
-    echo "src/$name does not build (above); fix that and run this script again." >&2
-    exit 1
-  fi
+  unshipped="src/$name/PublicAPI.Unshipped.txt"
+  for pass in 1 2 3; do
+    if output=$(dotnet build "src/$name/$name.csproj" --no-restore --verbosity quiet -nologo 2>&1); then
+      break
+    fi
+    added=$(echo "$output" | grep "error RS0016" | grep "src/$name/" | sed -n "s/.*Symbol '\(.*\)' is not part of the declared public API.*/\1/p" | sort -u || true)
+    removed=$(echo "$output" | grep "error RS0017" | grep "src/$name/" | sed -n "s/.*Symbol '\(.*\)' is part of the declared API.*/\1/p" | sort -u || true)
+    if [[ $pass == 3 || ( -z "$added" && -z "$removed" ) ]]; then
+      echo "$output" | grep -E 'error' | sort -u >&2
+      echo "src/$name does not build (above); fix that and run this script again." >&2
+      exit 1
+    fi
+    { echo '#nullable enable'
+      { grep -v -e '^#nullable' -e '^$' "$unshipped" | grep -v -x -F -f <(printf '%s\n' "$removed") || true
+        if [[ -n "$added" ]]; then printf '%s\n' "$added"; fi
+      } | LC_ALL=C sort -u; } > "$unshipped.new"
+    mv "$unshipped.new" "$unshipped"
+  done
+  echo "$name: builds with its public API recorded"
 done
