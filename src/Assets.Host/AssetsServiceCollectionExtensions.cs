@@ -2,6 +2,7 @@ using Assets.Graph;
 using Assets.Hosting;
 using Assets.Hosting.Configuration;
 using Assets.Hosting.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -28,7 +29,9 @@ public static class AssetsServiceCollectionExtensions
             throw new ArgumentException("AddAssets needs at least one place to look for assets: call FromAssemblyContaining(typeof(SomeAssets)) or FromAssembly(...).", nameof(configure));
         }
 
-        services.AddOptions<AssetsOptions>().BindConfiguration(AssetsOptions.SectionName).ValidateOnStart();
+        services.AddOptions<AssetsOptions>()
+            .Configure<IConfiguration>((options, configuration) => ConfigurationValues.Bind(configuration.GetSection(AssetsOptions.SectionName), options))
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AssetsOptions>, AssetsOptionsValidator>());
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton<AssetsStorage>();

@@ -37,17 +37,16 @@ internal static class BackfillCommand
         var select = SelectOption.Create("The assets to backfill.");
         select.Required = true;
         var range = new PartitionRangeOptions();
-        var partitions = new Option<string?>("--partitions") { Description = "A selective backfill: these partition keys, comma-separated (2026-01-03,2026-01-09)." };
-        var reprocess = new Option<string>("--reprocess")
-        {
-            Description = "Which partitions in range run: missing-or-stale (default), missing, failed-and-missing, all.",
-            DefaultValueFactory = _ => "missing-or-stale",
-        };
-        reprocess.AcceptOnlyFromAmong("missing-or-stale", "missing", "failed-and-missing", "all");
-        var order = new Option<string>("--order") { Description = "newest-first (default: recent data recovers first) or oldest-first.", DefaultValueFactory = _ => "newest-first" };
-        order.AcceptOnlyFromAmong("newest-first", "oldest-first");
-        var concurrency = PositiveInt("--max-concurrency", "At most this many partitions of the backfill run at once (default: the number of cores).", Environment.ProcessorCount);
-        var perRun = PositiveInt("--max-partitions-per-run", "Run up to N consecutive partitions of assets marked [RangeRuns] in one call of their body (default 1: one step per partition).", 1);
+        var partitions = CommandOptions.Text("--partitions", "A selective backfill: these partition keys, comma-separated (2026-01-03,2026-01-09).");
+        var reprocess = CommandOptions.OneOf(
+            "--reprocess",
+            "Which partitions in range run: missing-or-stale (default), missing, failed-and-missing, all.",
+            "missing-or-stale",
+            "missing-or-stale", "missing", "failed-and-missing", "all");
+        var order = CommandOptions.OneOf(
+            "--order", "newest-first (default: recent data recovers first) or oldest-first.", "newest-first", "newest-first", "oldest-first");
+        var concurrency = CommandOptions.WholeNumber("--max-concurrency", "At most this many partitions of the backfill run at once (default: the number of cores).", Environment.ProcessorCount);
+        var perRun = CommandOptions.WholeNumber("--max-partitions-per-run", "Run up to N consecutive partitions of assets marked [RangeRuns] in one call of their body (default 1: one step per partition).", 1);
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the steps and runs without recording or running anything." };
         var json = new Option<bool>("--json") { Description = "With --dry-run, write the plan as plan --json does." };
         var command = new Command("start", "Record a backfill of the selected partitions and run it now, with live progress.")
@@ -57,7 +56,8 @@ internal static class BackfillCommand
         range.AddTo(command);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(partitions) is not null && (result.GetValue(range.Partition) is not null || result.GetValue(range.From) is not null || result.GetValue(range.To) is not null))
+            if (CommandOptions.IsGiven(result, partitions)
+                && (CommandOptions.IsGiven(result, range.Partition) || CommandOptions.IsGiven(result, range.From) || CommandOptions.IsGiven(result, range.To)))
             {
                 result.AddError("Give either --partitions or --partition/--from/--to, not both.");
             }
@@ -195,7 +195,7 @@ internal static class BackfillCommand
 
     private static Command List(CommandHost host)
     {
-        var json = new Option<bool>("--json") { Description = "Write {\"backfills\": [...]} as described in README." };
+        var json = new Option<bool>("--json") { Description = "Write {\"backfills\": [...]} as JSON: each backfill with its id, status, selection, range and counts." };
         var command = new Command("list", "The backfills of this metadata store, newest first.") { json };
         command.SetAction((parseResult, cancellationToken) => host.RunAsync(
             parseResult,
@@ -505,19 +505,6 @@ internal static class BackfillCommand
 
     private static CommandUsageException NotFound(BackfillId id)
         => new($"There is no backfill {id}: `backfill list` shows the backfills of this metadata store.");
-
-    private static Option<int> PositiveInt(string name, string description, int defaultValue)
-    {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError($"{name} must be at least 1.");
-            }
-        });
-        return option;
-    }
 
     private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -51,7 +51,7 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
             await Terminal.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
-        catch (Exception e) when (e is MetadataStoreLockedException or DaemonException or CorruptObjectException or S3StoreException or Backfills.BackfillStateException)
+        catch (Exception e) when (e is MetadataStoreLockedException or MetadataStoreUnavailableException or DaemonException or CorruptObjectException or S3StoreException or Backfills.BackfillStateException)
         {
             // Errors with a message that already says what is wrong and what to do.
             await Terminal.Error.WriteLineAsync(e.Message).ConfigureAwait(false);

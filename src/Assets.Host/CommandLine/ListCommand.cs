@@ -12,7 +12,7 @@ internal static class ListCommand
 {
     public static Command Create(CommandHost host)
     {
-        var json = new Option<bool>("--json") { Description = "Write the stable JSON document described in README instead of a table." };
+        var json = new Option<bool>("--json") { Description = "Write the assets as one JSON document {\"assets\": [...]} instead of a table." };
         var command = new Command("list", "List the assets with group, partitions, dependencies, checks, freshness policy and state, automation, source observer and code version.") { json };
         command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,

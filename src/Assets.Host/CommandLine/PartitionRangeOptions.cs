@@ -5,11 +5,11 @@ namespace Assets.Hosting.CommandLine;
 /// <summary><c>--partition P</c> or <c>--from A --to B</c> (inclusive), shared by plan, materialize and status.</summary>
 internal sealed class PartitionRangeOptions
 {
-    public Option<string?> Partition { get; } = new("--partition", "-p") { Description = "One partition key (for example 2026-01-05, or eu)." };
+    public Option<string?> Partition { get; } = CommandOptions.Text("--partition", "One partition key (for example 2026-01-05, or eu).", aliases: "-p");
 
-    public Option<string?> From { get; } = new("--from") { Description = "The first partition of a time range (inclusive)." };
+    public Option<string?> From { get; } = CommandOptions.Text("--from", "The first partition of a time range (inclusive).");
 
-    public Option<string?> To { get; } = new("--to") { Description = "The last partition of a time range (inclusive)." };
+    public Option<string?> To { get; } = CommandOptions.Text("--to", "The last partition of a time range (inclusive).");
 
     public void AddTo(Command command)
     {
@@ -18,7 +18,7 @@ internal sealed class PartitionRangeOptions
         command.Options.Add(To);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Partition) is not null && (result.GetValue(From) is not null || result.GetValue(To) is not null))
+            if (CommandOptions.IsGiven(result, Partition) && (CommandOptions.IsGiven(result, From) || CommandOptions.IsGiven(result, To)))
             {
                 result.AddError("Give either --partition or --from/--to, not both.");
             }

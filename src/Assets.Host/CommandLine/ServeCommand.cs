@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Assets.Execution;
 using Assets.Graph;
+using Assets.Hosting.Configuration;
 using Assets.Hosting.Daemon;
 using Assets.Hosting.Rendering;
 using Assets.Hosting.Storage;
@@ -14,6 +15,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Assets.Hosting.CommandLine;
@@ -28,17 +30,7 @@ internal static class ServeCommand
 
     public static Command Create(CommandHost host)
     {
-        var urls = new Option<string>("--urls") { Description = $"Where to listen (default {DefaultUrl}: loopback only).", DefaultValueFactory = _ => DefaultUrl };
-        urls.Validators.Add(result =>
-        {
-            foreach (var url in (result.GetValueOrDefault<string>() ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
-                {
-                    result.AddError($"--urls '{url}' is not an http(s) URL to listen on: give one such as {DefaultUrl} (several separated by ';').");
-                }
-            }
-        });
+        var urls = CommandOptions.TextWithDefault("--urls", $"Where to listen (default {DefaultUrl}: loopback only).", DefaultUrl, CheckUrls);
         var command = new Command("serve", "Run the daemon: an HTTP API over the metadata store, freshness checks every tick; the other commands go through it while it runs.") { urls };
         command.SetAction((parseResult, cancellationToken) => host.RunAsync(
             parseResult,
@@ -47,16 +39,30 @@ internal static class ServeCommand
         return command;
     }
 
+    private static string? CheckUrls(string text)
+    {
+        foreach (var url in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+            {
+                return $"--urls '{url}' is not an http(s) URL to listen on: give one such as {DefaultUrl} (several separated by ';').";
+            }
+        }
+
+        return null;
+    }
+
     private static async Task<int> ServeAsync(IServiceProvider services, string url, bool verbose, CancellationToken cancellationToken)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
         // Open first: a second daemon (or a running command) fails here with the store's lock message, before advertising.
         var metadata = await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
-        var configuration = services.GetRequiredService<IConfiguration>();
-        var tickSeconds = configuration.GetValue("Assets:Daemon:TickSeconds", 30);
+        // Validated at start (Assets:Daemon:TickSeconds and Slots at least 1).
+        var daemon = services.GetRequiredService<IOptions<AssetsOptions>>().Value.Daemon;
+        var tickSeconds = daemon.TickSeconds;
 
         // One set of step slots for every run the daemon starts: current work first, backfills never the last slot.
-        var work = new DaemonWork(services, metadata, new StepSlots(DaemonWork.ConfiguredSlots(configuration)), services.GetRequiredService<ILogger<DaemonWork>>());
+        var work = new DaemonWork(services, metadata, new StepSlots(daemon.Slots ?? Environment.ProcessorCount), services.GetRequiredService<ILogger<DaemonWork>>());
         var daemonServices = new DaemonServiceProvider(services, work);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -74,7 +80,7 @@ internal static class ServeCommand
         builder.Services.AddHostedService(sp => new DaemonService(
             daemonServices,
             state,
-            Duration.FromSeconds(Math.Max(1, tickSeconds)),
+            Duration.FromSeconds(tickSeconds),
             [new AutomationTickHandler(sp.GetRequiredService<ILogger<AutomationTickHandler>>()), .. services.GetServices<IDaemonTickHandler>()],
             sp.GetRequiredService<ILogger<DaemonService>>()));
         // Stopping waits for the loop and in-flight requests; a few seconds, well inside a scheduler's SIGTERM grace.

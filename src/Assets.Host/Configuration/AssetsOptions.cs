@@ -24,6 +24,9 @@ public sealed class AssetsOptions
 
     /// <summary>S3 settings, used when <see cref="Root"/> is an <c>s3://</c> location.</summary>
     public S3Options S3 { get; set; } = new();
+
+    /// <summary>Settings of the daemon (<c>serve</c>).</summary>
+    public DaemonOptions Daemon { get; set; } = new();
 }
 
 /// <summary>

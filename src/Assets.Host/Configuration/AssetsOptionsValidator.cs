@@ -9,9 +9,13 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
     public ValidateOptionsResult Validate(string? name, AssetsOptions options)
     {
         var failures = new List<string>();
-        if (!StorageRoot.TryParse(options.Root, Environment.CurrentDirectory, out _, out var rootError))
+        if (!StorageRoot.TryParse(options.Root, Environment.CurrentDirectory, out var root, out var rootError))
         {
             failures.Add($"Assets:Root: {rootError}");
+        }
+        else if (root is LocalStorageRoot local && FileOnPath(local.Path) is { } file)
+        {
+            failures.Add($"Assets:Root: '{StorageRoot.Printable(options.Root)}' is not a folder ({StorageRoot.Printable(file)} is a file): give --root or Assets:Root a folder, existing or not.");
         }
 
         if (options.Metadata is { } metadata && (string.IsNullOrWhiteSpace(metadata) || metadata.Any(char.IsControl) || metadata.Contains("://", StringComparison.Ordinal)))
@@ -30,6 +34,30 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
             failures.Add($"Assets:S3:Region: '{StorageRoot.Printable(region)}' is not a region name such as eu-central-1.");
         }
 
+        if (options.Daemon.TickSeconds < 1)
+        {
+            failures.Add($"Assets:Daemon:TickSeconds: {options.Daemon.TickSeconds} is not a number of seconds between ticks: give 1 or more (default 30).");
+        }
+
+        if (options.Daemon.Slots is { } slots && slots < 1)
+        {
+            failures.Add($"Assets:Daemon:Slots: {slots} is not a number of steps to run at once: give 1 or more, or leave it out for the number of cores.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The first file on <paramref name="path"/> or above it: a folder cannot be created below it.</summary>
+    private static string? FileOnPath(string path)
+    {
+        for (var current = path; !string.IsNullOrEmpty(current); current = Path.GetDirectoryName(current))
+        {
+            if (File.Exists(current))
+            {
+                return current;
+            }
+        }
+
+        return null;
     }
 }

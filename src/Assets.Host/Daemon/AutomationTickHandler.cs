@@ -7,9 +7,10 @@ using Assets.Graph;
 using Assets.Hosting.CommandLine;
 using Assets.Hosting.Storage;
 using Assets.Planning;
-using Microsoft.Extensions.Configuration;
+using Assets.Hosting.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Assets.Hosting.Daemon;
@@ -81,8 +82,8 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
 
     private async Task AutomateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var configuration = services.GetRequiredService<IConfiguration>();
-        if (!configuration.GetValue("Assets:Daemon:Automation", true))
+        var daemon = services.GetRequiredService<IOptions<AssetsOptions>>().Value.Daemon;
+        if (!daemon.Automation)
         {
             return;
         }
@@ -101,7 +102,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
             if (metadata is IAutomationCursorStore cursors)
             {
                 // A tick on time is one the daemon saw within two of its own ticks (and a minute's slack).
-                var tickSeconds = Math.Max(1, configuration.GetValue("Assets:Daemon:TickSeconds", 30));
+                var tickSeconds = daemon.TickSeconds;
                 var onTime = Duration.FromSeconds(2 * tickSeconds) + Duration.FromMinutes(1);
                 await RunSchedulesAsync(services, graph, scheduled, cursors, metadata, onTime, cancellationToken).ConfigureAwait(false);
             }

@@ -4,7 +4,6 @@ using Assets.Graph;
 using Assets.Hosting.CommandLine;
 using Assets.Metadata;
 using Assets.Planning;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodaTime;
@@ -22,7 +21,6 @@ namespace Assets.Hosting.Daemon;
 internal sealed partial class DaemonWork : IAsyncDisposable
 {
     /// <summary>The configuration key of the slot count.</summary>
-    public const string SlotsKey = "Assets:Daemon:Slots";
 
     private readonly IServiceProvider _services;
     private readonly IMetadataStore _metadata;
@@ -56,13 +54,6 @@ internal sealed partial class DaemonWork : IAsyncDisposable
 
     /// <summary>The daemon's backfills: list, get and steps read through it; runs go through this class.</summary>
     public BackfillRunner Backfills { get; }
-
-    /// <summary>The slot count configured under <see cref="SlotsKey"/>, default the core count; a value below 1 is a usage error naming the key.</summary>
-    public static int ConfiguredSlots(IConfiguration configuration)
-    {
-        var count = configuration.GetValue(SlotsKey, Environment.ProcessorCount);
-        return count >= 1 ? count : throw new CommandUsageException($"Invalid configuration: {SlotsKey} must be at least 1, not {count}.");
-    }
 
     /// <summary>
     /// Runs <paramref name="plan"/> now as current work (<see cref="StepPriority.Current"/>) on the shared slots, at most

@@ -46,7 +46,25 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, ICl
         {
             if (_metadata is null)
             {
-                var metadata = await DuckDbMetadataStore.OpenAsync(MetadataPath, clock, cancellationToken).ConfigureAwait(false);
+                // The root's own configuration errors (an S3 client without a region) come before anything is created.
+                _ = Store;
+                var created = MetadataFiles.NotYetThere(MetadataPath);
+                DuckDbMetadataStore metadata;
+                try
+                {
+                    metadata = await DuckDbMetadataStore.OpenAsync(MetadataPath, clock, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (MetadataFiles.Unavailable(MetadataPath, e) is { } unavailable)
+                {
+                    MetadataFiles.Remove(created);
+                    throw unavailable;
+                }
+                catch
+                {
+                    MetadataFiles.Remove(created);
+                    throw;
+                }
+
                 try
                 {
                     var report = await new PointerReconciler(Store, metadata, clock).ReconcileAsync(cancellationToken).ConfigureAwait(false);
@@ -58,7 +76,9 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, ICl
                 }
                 catch
                 {
+                    // A store created for this command and never filled is not left behind by its failure.
                     await metadata.DisposeAsync().ConfigureAwait(false);
+                    MetadataFiles.Remove(created);
                     throw;
                 }
 
@@ -87,16 +107,31 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, ICl
     private IObjectStore CreateStore() => Root switch
     {
         LocalStorageRoot local => new LocalObjectStore(local.Path),
-        S3StorageRoot s3 => S3ObjectStore.Create(s3, new S3ObjectStoreOptions
-        {
-            ServiceUrl = options.Value.S3.Endpoint,
-            Region = options.Value.S3.Region,
-            ForcePathStyle = options.Value.S3.ForcePathStyle,
-            CompatibilityMode = options.Value.S3.CompatibilityMode,
-            EnforcesConditionalWrites = options.Value.S3.ConditionalWrites,
-        }),
+        S3StorageRoot s3 => CreateS3Store(s3),
         _ => throw new InvalidOperationException($"Unknown root {Root}."),
     };
+
+    private S3ObjectStore CreateS3Store(S3StorageRoot root)
+    {
+        try
+        {
+            return S3ObjectStore.Create(root, new S3ObjectStoreOptions
+            {
+                ServiceUrl = options.Value.S3.Endpoint,
+                Region = options.Value.S3.Region,
+                ForcePathStyle = options.Value.S3.ForcePathStyle,
+                CompatibilityMode = options.Value.S3.CompatibilityMode,
+                EnforcesConditionalWrites = options.Value.S3.ConditionalWrites,
+            });
+        }
+        catch (ArgumentException e) when (e.ParamName == "options")
+        {
+            // The options were validated at start; what is left is the SDK finding neither a region nor an endpoint.
+            throw new OptionsValidationException(AssetsOptions.SectionName, typeof(AssetsOptions), [
+                $"Assets:S3:Region: the S3 client for {root} could not be created ({e.InnerException?.Message ?? e.Message}): "
+                + "set Assets:S3:Region (or AWS_REGION) to the bucket's region, or Assets:S3:Endpoint to the URL of an S3-compatible server."]);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled the metadata store with {Pointers} pointers: {Updated} records rewritten, {Problems} unreadable")]
     private partial void LogReconciled(int pointers, int updated, int problems);
