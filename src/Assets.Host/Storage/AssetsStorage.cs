@@ -46,9 +46,11 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, ICl
         {
             if (_metadata is null)
             {
+                // What opening creates, removed again when the command fails before anything is recorded.
+                IReadOnlyList<string> created = [.. MetadataFiles.NotYetThere(MetadataPath), .. Root is LocalStorageRoot local ? MetadataFiles.FoldersNotYetThere(local.Path) : []];
+
                 // The root's own configuration errors (an S3 client without a region) come before anything is created.
                 _ = Store;
-                var created = MetadataFiles.NotYetThere(MetadataPath);
                 DuckDbMetadataStore metadata;
                 try
                 {

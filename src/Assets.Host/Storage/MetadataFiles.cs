@@ -19,7 +19,15 @@ internal static class MetadataFiles
             missing.Add(path + ".wal");
         }
 
-        for (var folder = Path.GetDirectoryName(path); !string.IsNullOrEmpty(folder) && !Directory.Exists(folder) && !File.Exists(folder); folder = Path.GetDirectoryName(folder))
+        missing.AddRange(FoldersNotYetThere(Path.GetDirectoryName(path)));
+        return missing;
+    }
+
+    /// <summary><paramref name="folder"/> and the folders above it that do not exist yet, deepest first.</summary>
+    public static IReadOnlyList<string> FoldersNotYetThere(string? folder)
+    {
+        var missing = new List<string>();
+        for (; !string.IsNullOrEmpty(folder) && !Directory.Exists(folder) && !File.Exists(folder); folder = Path.GetDirectoryName(folder))
         {
             missing.Add(folder);
         }
