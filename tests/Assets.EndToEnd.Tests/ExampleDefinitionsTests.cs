@@ -307,17 +307,17 @@ public sealed class ExampleDefinitionsTests
     [InlineData("\"two\nlines\",y", new[] { "two\nlines", "y" })]
     [InlineData("ab\"c,d", new[] { "ab\"c", "d" })]
     [InlineData("a,", new[] { "a", "" })]
-    public void CsvReader_ReadsRfc4180Fields(string text, string[] fields)
+    public void CsvRecords_ReadsRfc4180Fields(string text, string[] fields)
     {
-        var record = Assert.Single(CsvReader.ReadAll(text));
+        var record = Assert.Single(CsvRecords.ReadAll(text));
 
         Assert.Equal(fields, record.Fields);
     }
 
     [Fact]
-    public void CsvReader_SplitsRecordsOnAnyLineBreak_SkipsEmptyLines_AndCountsLines()
+    public void CsvRecords_SplitsRecordsOnAnyLineBreak_SkipsEmptyLines_AndCountsLines()
     {
-        var records = CsvReader.ReadAll("h1,h2\r\n1,\"a\r\nb\"\n\n2,c\r3,d");
+        var records = CsvRecords.ReadAll("h1,h2\r\n1,\"a\r\nb\"\n\n2,c\r3,d");
 
         Assert.Equal([1, 2, 5, 6], records.Select(r => r.Line));
         Assert.Equal(["1", "a\r\nb"], records[1].Fields);
@@ -325,9 +325,9 @@ public sealed class ExampleDefinitionsTests
     }
 
     [Fact]
-    public void CsvReader_RejectsAQuotedFieldThatIsNeverClosed_NamingItsLine()
+    public void CsvRecords_RejectsAQuotedFieldThatIsNeverClosed_NamingItsLine()
     {
-        var error = Assert.Throws<CsvFormatException>(() => CsvReader.ReadAll("h\nok\n\"cut off,\n"));
+        var error = Assert.Throws<CsvFormatException>(() => CsvRecords.ReadAll("h\nok\n\"cut off,\n"));
 
         Assert.Equal(3, error.Line);
     }
@@ -348,7 +348,7 @@ public sealed class ExampleDefinitionsTests
     [InlineData("O-1,2026-01-05T10:00:00+01:00,C-1,eu,Mouse,2,24.50,24.50,EUR", DropReason.AmountMismatch)]
     public void OrderCleaning_JudgesARow(string line, DropReason? expected)
     {
-        var record = Assert.Single(CsvReader.ReadAll(line));
+        var record = Assert.Single(CsvRecords.ReadAll(line));
         string? Field(int i) => i < record.Fields.Count ? record.Fields[i] : null;
         var row = new RawOrder
         {
