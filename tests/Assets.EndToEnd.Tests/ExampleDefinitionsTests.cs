@@ -211,7 +211,31 @@ public sealed class ExampleDefinitionsTests
 
             Assert.InRange(Assert.IsType<int>(cleanContext.Metadata["rows_dropped"]), 4, 8);
             Assert.Equal(raw.Count - clean.Count, cleanContext.Metadata["rows_dropped"]);
+
+            // One warning for the partition, naming it, the counts and the reasons as the metadata does; not one per row or reason.
+            var (level, message) = Assert.Single(cleanContext.Logs, l => l.Level >= LogLevel.Warning);
+            Assert.Equal(LogLevel.Warning, level);
+            Assert.StartsWith($"clean_orders[{day}]: dropped {cleanContext.Metadata["rows_dropped"]} of {raw.Count} rows: ", message, StringComparison.Ordinal);
+            Assert.Contains("1 duplicate_order_id (line ", message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void DroppedRowsSummary_CountsEachReasonWithItsFirstLines_InTheNumberItNeeds()
+    {
+        var outcome = new CleaningOutcome(
+            [],
+            RowsIn: 8,
+            new Dictionary<DropReason, int> { [DropReason.DuplicateOrderId] = 7, [DropReason.UnparsableQuantity] = 1 },
+            [
+                new DroppedRow(13, "O-1", DropReason.UnparsableQuantity),
+                .. Enumerable.Range(0, OrderCleaning.ExamplesPerReason).Select(i => new DroppedRow(100 + i, "O-2", DropReason.DuplicateOrderId)),
+            ]);
+
+        Assert.Equal(
+            "dropped 8 of 8 rows: 1 unparsable_quantity (line 13), 7 duplicate_order_id (lines 100, 101, 102, 103, 104, …)",
+            DroppedRowsSummary.Describe(outcome));
+        Assert.Null(DroppedRowsSummary.Describe(new CleaningOutcome([], 0, new Dictionary<DropReason, int>(), [])));
     }
 
     [Fact]
@@ -409,7 +433,9 @@ public sealed class ExampleDefinitionsTests
 
         public override int Attempt => 1;
 
-        public override ILogger Logger => NullLogger.Instance;
+        public List<(LogLevel Level, string Message)> Logs { get; } = [];
+
+        public override ILogger Logger => new RecordingLogger(Logs);
 
         public override void AddMetadata(string key, object? value) => Metadata[key] = value;
 
@@ -417,5 +443,16 @@ public sealed class ExampleDefinitionsTests
 
         public override IAsyncEnumerable<T> LoadUpstreamAsync<T>(string upstreamAsset, CancellationToken cancellationToken = default)
             => throw new NotSupportedException("The tests pass upstream rows to the bodies directly.");
+    }
+
+    private sealed class RecordingLogger(List<(LogLevel Level, string Message)> logs) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => logs.Add((logLevel, formatter(state, exception)));
     }
 }
