@@ -132,7 +132,7 @@ internal static class BackfillCommand
         }
 
         await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Backfill {backfill.Id}: {backfill.Steps} steps in {started.Runs} runs ({started.Description}); resume it with `backfill resume {backfill.Id}` if it stops.")).ConfigureAwait(false);
+            $"Backfill {backfill.Id}: {Plural.Of(backfill.Steps, "step")} in {Plural.Of(started.Runs, "run")} ({started.Description}); resume it with `backfill resume {backfill.Id}` if it stops.")).ConfigureAwait(false);
         return backfill;
     }
 
@@ -262,7 +262,7 @@ internal static class BackfillCommand
                 {
                     $"Backfill {backfill.Id}: {backfill.Status}",
                     $"  {BackfillJson.Describe(backfill)}",
-                    string.Create(CultureInfo.InvariantCulture, $"  {backfill.Steps} steps: {backfill.Done} done, {backfill.Failed} failed, {backfill.Skipped} skipped or blocked, {backfill.Remaining} remaining"),
+                    string.Create(CultureInfo.InvariantCulture, $"  {Plural.Of(backfill.Steps, "step")}: {backfill.Done} done, {backfill.Failed} failed, {backfill.Skipped} skipped or blocked, {backfill.Remaining} remaining"),
                 };
                 if (backfill.Message is { } message)
                 {
@@ -466,7 +466,7 @@ internal static class BackfillCommand
         {
             var what = run.Partitions.Count == 1
                 ? $"{MaterializeLine.PartitionText(run.Asset, run.Partitions[0])}  ({run.Reason})"
-                : $"{run.Asset}[{run.Partitions[0]}..{run.Partitions[^1]}]  (one run of {run.Partitions.Count} partitions)";
+                : $"{run.Asset}[{run.Partitions[0]}..{run.Partitions[^1]}]  (one run of {Plural.Of(run.Partitions.Count, "partition")})";
             await terminal.Out.WriteLineAsync($"run      {what}").ConfigureAwait(false);
         }
 
@@ -477,7 +477,7 @@ internal static class BackfillCommand
 
         var runnable = plan.Runs.Sum(r => r.Partitions.Count);
         await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Dry run: {runnable} steps in {plan.Runs.Count} runs, {plan.BlockedSteps.Count} blocked ({plan.Description}). Nothing was recorded or run.")).ConfigureAwait(false);
+            $"Dry run: {Plural.Of(runnable, "step")} in {Plural.Of(plan.Runs.Count, "run")}, {plan.BlockedSteps.Count} blocked ({plan.Description}). Nothing was recorded or run.")).ConfigureAwait(false);
     }
 
     private static string Created(string? createdAt)

@@ -105,9 +105,7 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
-            o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        Rendering.CommandLogFormatter.Use(builder.Logging, verbose);
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
         configure(builder);
         if (root is not null)

@@ -24,7 +24,7 @@ namespace Assets.Hosting.CommandLine;
 /// <c>serve [--urls U]</c>: the daemon. Opens the metadata store (and so holds DuckDB's one-process lock), advertises
 /// itself in <c>daemon.json</c> next to it, answers the HTTP API, and evaluates freshness every tick until Ctrl+C or SIGTERM.
 /// </summary>
-internal static class ServeCommand
+internal static partial class ServeCommand
 {
     public const string DefaultUrl = "http://127.0.0.1:5088";
 
@@ -68,8 +68,7 @@ internal static class ServeCommand
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        CommandLogFormatter.Use(builder.Logging, verbose);
         // A daemon says what it does (freshness transitions, automation runs); --verbose adds the debug detail.
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -99,6 +98,11 @@ internal static class ServeCommand
             var path = DaemonAdvertisement.PathFor(storage.MetadataPath);
             var advertisement = DaemonAdvertisement.ForCurrentProcess(app.Urls.First());
             advertisement.Write(path);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Assets.Daemon");
+            var listening = string.Join(", ", app.Urls);
+            var tick = DurationText.Format(Duration.FromSeconds(tickSeconds));
+            var root = storage.Root.ToString();
+            LogListening(logger, listening, root, storage.MetadataPath, tick);
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -145,6 +149,9 @@ internal static class ServeCommand
     /// <summary>The document, or the error as <c>{"error": ...}</c> (see <see cref="DaemonApi.ErrorOf"/>).</summary>
     private static Task<IResult> AnswerAsync(Func<Task<string>> query)
         => DaemonApi.AnswerAsync(async () => Results.Content(await query().ConfigureAwait(false), "application/json"));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Urls}: the daemon serves {Root} (metadata {Metadata}) and ticks every {Tick}. Ctrl+C stops it.")]
+    private static partial void LogListening(ILogger logger, string urls, string root, string metadata, string tick);
 
     private sealed record Health(string Status, IReadOnlyList<string> Overdue);
 }

@@ -166,7 +166,7 @@ internal sealed class MaterializeView(Terminal terminal) : IAsyncDisposable
 
                 if (line.Run is { } run)
                 {
-                    await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Run {run}: {line.Steps} steps, up to {line.Parallel} at once.")).ConfigureAwait(false);
+                    await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Run {run}: {Plural.Of(line.Steps ?? 0, "step")}, up to {line.Parallel} at once.")).ConfigureAwait(false);
                     _progress = RunProgressView.Start(terminal, $"run {run}", line.Steps ?? 0);
                 }
 
