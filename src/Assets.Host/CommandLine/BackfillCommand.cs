@@ -168,7 +168,7 @@ internal static class BackfillCommand
                     view.Counted(current.Done, current.Failed, current.Skipped);
                 }
             }
-            catch (HttpRequestException)
+            catch (DaemonException)
             {
                 await view.DisposeAsync().ConfigureAwait(false);
                 await terminal.Error.WriteLineAsync($"The daemon stopped while backfill {id} ran: it was cancelled cleanly there; `backfill status {id}` shows how far it got, `backfill resume {id}` goes on.").ConfigureAwait(false);
@@ -176,8 +176,16 @@ internal static class BackfillCommand
             }
         }
 
-        return await WriteEndedAsync(terminal, current.Id, current.Status, current.Message, view.Describe()).ConfigureAwait(false);
+        return await WriteEndedAsync(
+            terminal, current.Id, current.Status, current.Message, Counts(current.Steps, current.Done, current.Failed, current.Skipped, current.Remaining)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A backfill's counts as its record has them, in the same words wherever they are shown (<c>backfill status</c>, the end
+    /// of <c>start</c> and <c>resume</c>), so the summaries agree with each other.
+    /// </summary>
+    private static string Counts(int steps, int done, int failed, int skipped, int remaining)
+        => string.Create(CultureInfo.InvariantCulture, $"{Plural.Of(steps, "step")}: {done} done, {failed} failed, {skipped} skipped or blocked, {remaining} remaining");
 
     private static TimeSpan FollowInterval { get; } = TimeSpan.FromMilliseconds(250);
 
@@ -262,7 +270,7 @@ internal static class BackfillCommand
                 {
                     $"Backfill {backfill.Id}: {backfill.Status}",
                     $"  {BackfillJson.Describe(backfill)}",
-                    string.Create(CultureInfo.InvariantCulture, $"  {Plural.Of(backfill.Steps, "step")}: {backfill.Done} done, {backfill.Failed} failed, {backfill.Skipped} skipped or blocked, {backfill.Remaining} remaining"),
+                    "  " + Counts(backfill.Steps, backfill.Done, backfill.Failed, backfill.Skipped, backfill.Remaining),
                 };
                 if (backfill.Message is { } message)
                 {
@@ -290,7 +298,7 @@ internal static class BackfillCommand
                 var backfill = BackfillJson.ParseStatus(document);
                 if (backfill.Status == BackfillJson.Name(BackfillStatus.Completed))
                 {
-                    await host.Terminal.Out.WriteLineAsync($"Backfill {backfill.Id} already completed: every one of its {backfill.Steps} partitions is published.").ConfigureAwait(false);
+                    await host.Terminal.Out.WriteLineAsync($"Backfill {backfill.Id} already completed: {(backfill.Steps == 1 ? "its one partition is" : $"every one of its {backfill.Steps} partitions is")} published.").ConfigureAwait(false);
                     return ExitCodes.Success;
                 }
 
@@ -435,7 +443,9 @@ internal static class BackfillCommand
 
         await view.DisposeAsync().ConfigureAwait(false);
         var result = ended.Backfill;
-        return await WriteEndedAsync(terminal, result.Id.Value, BackfillJson.Name(result.Status), result.Message, view.Describe()).ConfigureAwait(false);
+        var recorded = result.Counts;
+        return await WriteEndedAsync(
+            terminal, result.Id.Value, BackfillJson.Name(result.Status), result.Message, Counts(recorded.Steps, recorded.Published, recorded.Failed, recorded.Skipped, recorded.Remaining)).ConfigureAwait(false);
     }
 
     private static async Task<BackfillRunner> RunnerAsync(IServiceProvider services, CancellationToken cancellationToken)
