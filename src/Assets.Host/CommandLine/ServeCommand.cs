@@ -62,7 +62,14 @@ internal static partial class ServeCommand
         var tickSeconds = daemon.TickSeconds;
 
         // One set of step slots for every run the daemon starts: current work first, backfills never the last slot.
-        var work = new DaemonWork(services, metadata, new StepSlots(daemon.Slots ?? Environment.ProcessorCount), services.GetRequiredService<ILogger<DaemonWork>>());
+        // The daemon's own lines (runs, backfills) at information level, as the web host's below: the command's services log
+        // warnings only.
+        using var daemonLogging = LoggerFactory.Create(logging =>
+        {
+            CommandLogFormatter.Use(logging, verbose);
+            logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
+        });
+        var work = new DaemonWork(services, metadata, new StepSlots(daemon.Slots ?? Environment.ProcessorCount), daemonLogging.CreateLogger<DaemonWork>());
         var daemonServices = new DaemonServiceProvider(services, work);
 
         var builder = WebApplication.CreateSlimBuilder();

@@ -130,7 +130,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
             var runs = Plural.Of(round.Runs, "run");
             var steps = Plural.Of(round.Steps, "step");
             var blocked = Plural.Of(round.Blocked, "partition");
-            var elapsed = DurationText.Format(Duration.FromMilliseconds(round.Elapsed.ElapsedMilliseconds));
+            var elapsed = DurationText.Approximately(Duration.FromMilliseconds(round.Elapsed.ElapsedMilliseconds));
             LogRoundEnded(runs, steps, blocked, elapsed);
         }
     }

@@ -97,7 +97,7 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
         {
             if (!_previous.TryGetValue(result.Asset, out var before) || before != result.State)
             {
-                LogFreshnessChanged(result.Asset.Value, result.State, result.Lag is { } lag ? DurationText.Format(lag) : "unknown");
+                LogFreshnessChanged(result.Asset.Value, result.State, result.Lag is { } lag ? DurationText.Approximately(lag) : "unknown");
                 var transition = _previous.ContainsKey(result.Asset) ? $"{FreshnessJson.Name(before)} -> {FreshnessJson.Name(result.State)}" : $"{FreshnessJson.Name(result.State)} when the daemon started";
                 events.Add(new RunEvent(_session, now, RunEventKind.FreshnessChanged, new AssetPartition(result.Asset, null), null, $"{transition}: {result.Cause}"));
                 _previous[result.Asset] = result.State;

@@ -302,7 +302,7 @@ internal sealed partial class DaemonWork : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Backfill {Backfill} stopped with an error")]
     private partial void LogBackfillFailed(Exception exception, string backfill);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The daemon is stopping: cancelling {Count} and waiting for them to end cleanly")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The daemon is stopping: cancelling {Count}, and waiting until each has ended cleanly")]
     private partial void LogStopping(string count);
 }
 
