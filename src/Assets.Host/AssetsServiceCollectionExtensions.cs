@@ -2,6 +2,7 @@ using Assets.Graph;
 using Assets.Hosting;
 using Assets.Hosting.Configuration;
 using Assets.Hosting.Storage;
+using Assets.Storage.Parquet;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,8 @@ public static class AssetsServiceCollectionExtensions
     /// <summary>
     /// Adds Assets: the asset graph read from the assemblies <paramref name="configure"/> names (built on
     /// first use, with every definition error reported at once), <see cref="AssetsOptions"/> bound from
-    /// the configuration section <c>Assets</c> and validated at start, and the system clock.
+    /// the configuration section <c>Assets</c> and validated at start, and the framework's clock
+    /// (<see cref="AssetsClock.System"/>, unless an <see cref="AssetsClock"/> is registered already).
     /// </summary>
     public static IServiceCollection AddAssets(this IServiceCollection services, Action<AssetsBuilder> configure)
     {
@@ -33,13 +35,19 @@ public static class AssetsServiceCollectionExtensions
             .Configure<IConfiguration>((options, configuration) => ConfigurationValues.Bind(configuration.GetSection(AssetsOptions.SectionName), options))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AssetsOptions>, AssetsOptionsValidator>());
-        services.TryAddSingleton<IClock>(SystemClock.Instance);
+        // The framework's own clock, so a user's IClock registration (for their own code) never changes what Assets
+        // takes as now; tests fake time by registering an AssetsClock over a NodaTime FakeClock.
+        services.TryAddSingleton(AssetsClock.System);
         services.TryAddSingleton<AssetsStorage>();
         services.TryAddSingleton<Assets.Planning.StatusGridCache>();
         services.TryAddSingleton(provider =>
         {
             var isService = provider.GetRequiredService<IServiceProviderIsService>();
-            var graphBuilder = new AssetGraphBuilder().UseServices(isService.IsService);
+            var graphBuilder = new AssetGraphBuilder()
+                .UseServices(isService.IsService)
+                .UseRecordFormat(static type => ParquetRecordFormat.TrySupport(type, out var problems)
+                    ? null
+                    : problems?.ReplaceLineEndings(" "));
             foreach (var assembly in builder.Assemblies)
             {
                 graphBuilder.AddAssembly(assembly);

@@ -102,6 +102,25 @@ public sealed class ExampleRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AByteFlippedInAnUpstreamFile_FailsTheDownstreamStepOnceAndPublishesNothingFromIt()
+    {
+        var raw = Day("raw_orders", 9);
+        var clean = Day("clean_orders", 9);
+        await RunAsync([new ExecutionStep(raw, []), new ExecutionStep(clean, [raw])]);
+        var before = (await PublishedPartitions.ReadPointerAsync(_store, clean)).Current;
+        var file = (await PublishedPartitions.ReadCurrentManifestAsync(_store, raw))!.Files[0];
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(_root, file.Path));
+        bytes[20_000] ^= 0x01;
+        await File.WriteAllBytesAsync(Path.Combine(_root, file.Path), bytes);
+
+        var failed = Assert.Single((await RunAsync([new ExecutionStep(clean, [])])).Steps);
+
+        Assert.Equal((StepOutcome.Failed, 1), (failed.Outcome, failed.Attempts));
+        Assert.Contains($"raw_orders[2026-01-09]: the data file {file.Path} does not match its manifest", failed.Cause, StringComparison.Ordinal);
+        Assert.Equal(before, (await PublishedPartitions.ReadPointerAsync(_store, clean)).Current);
+    }
+
+    [Fact]
     public async Task TheSameDayTwice_PublishesTheSameDataVersion()
     {
         var first = await RunAsync([new ExecutionStep(Day("raw_orders", 2), [])]);

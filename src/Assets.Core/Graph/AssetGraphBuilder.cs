@@ -20,6 +20,7 @@ public sealed class AssetGraphBuilder
     private readonly List<Type> _types = [];
     private readonly HashSet<Assembly> _assemblies = [];
     private Func<Type, bool> _isService = static _ => false;
+    private Func<Type, string?> _recordProblems = static _ => null;
 
     /// <summary>Scans every type of <paramref name="assembly"/> for asset and check methods.</summary>
     public AssetGraphBuilder AddAssembly(Assembly assembly)
@@ -52,10 +53,22 @@ public sealed class AssetGraphBuilder
         return this;
     }
 
+    /// <summary>
+    /// Says which record types the storage can write and read back: <paramref name="problemsStoring"/> returns
+    /// <c>null</c> for a type it can store, otherwise a sentence naming what to change (for example a property of an
+    /// unsupported type). Every asset's declared record type is checked when the graph is built, so an unstorable
+    /// type is a definition error at start, not a failed step. Default: every record type is accepted.
+    /// </summary>
+    public AssetGraphBuilder UseRecordFormat(Func<Type, string?> problemsStoring)
+    {
+        _recordProblems = Preconditions.CheckNotNull(problemsStoring);
+        return this;
+    }
+
     /// <summary>Builds the graph, or throws <see cref="AssetDefinitionException"/> with every error found.</summary>
     public AssetGraph Build()
     {
-        var reading = new Reading(_isService);
+        var reading = new Reading(_isService, _recordProblems);
         var declared = reading.DeclareAssets(_types);
         var assets = declared.Select(reading.ReadAsset).OfType<AssetDefinition>().ToList();
         var byKey = assets.ToDictionary(a => a.Key);
@@ -86,9 +99,10 @@ public sealed class AssetGraphBuilder
     private sealed record DeclaredAsset(MethodInfo Method, AssetAttribute Attribute, AssetKey Key, string Group);
 
     /// <summary>The state of one build: the errors found so far and the keys declared.</summary>
-    private sealed class Reading(Func<Type, bool> isService)
+    private sealed class Reading(Func<Type, bool> isService, Func<Type, string?> recordProblems)
     {
         private readonly Dictionary<AssetKey, DeclaredAsset> _declared = [];
+        private readonly HashSet<Type> _instanceClassesChecked = [];
 
         public List<DefinitionError> Errors { get; } = [];
 
@@ -144,6 +158,7 @@ public sealed class AssetGraphBuilder
                 return null;
             }
 
+            CheckInstanceClass(method, Error);
             var partitions = ReadPartitions(method, Error);
             var freshness = Read(method.GetCustomAttribute<FreshnessAttribute>(), FreshnessPolicy.FromAttribute, Error);
             var automation = Read(method.GetCustomAttribute<AutomationAttribute>(), AutomationPolicy.FromAttribute, Error);
@@ -173,6 +188,11 @@ public sealed class AssetGraphBuilder
             }
 
             var output = ReadOutput(method, Error);
+            if (output?.RecordType is { } recordType && recordProblems(recordType) is { } storing)
+            {
+                Error($"returns {TypeName(recordType)} records, which the storage cannot hold: {storing}");
+            }
+
             var codeVersion = attribute.CodeVersion;
             if (codeVersion is not null && string.IsNullOrWhiteSpace(codeVersion))
             {
@@ -260,7 +280,7 @@ public sealed class AssetGraphBuilder
                     }
 
                     var location = Location(method);
-                    if (ResolveTarget(attribute.Asset, "AssetCheck", location) is not { } assetKey)
+                    if (ResolveTarget(attribute.Asset, "AssetCheck", method) is not { } assetKey)
                     {
                         continue;
                     }
@@ -278,6 +298,7 @@ public sealed class AssetGraphBuilder
                         continue;
                     }
 
+                    CheckInstanceClass(method, Error);
                     var returned = UnwrapAwaitable(method.ReturnType, out _);
                     if (returned != typeof(CheckResult))
                     {
@@ -285,7 +306,8 @@ public sealed class AssetGraphBuilder
                     }
 
                     var dependencies = new List<AssetDependency>();
-                    var parameters = ReadParameters(method, assetKey, prefix: null, dependencies, Error);
+                    // The checked asset's prefix, so a parameter named after it (countryDim for ref/country_dim) reads it.
+                    var parameters = ReadParameters(method, assetKey, _declared[assetKey].Attribute.KeyPrefix, dependencies, Error);
                     foreach (var dependency in dependencies.Where(d => d.Upstream != assetKey))
                     {
                         Error($"a check reads only the staged data of the asset it checks ('{assetKey}'), not '{dependency.Upstream}': remove that parameter.");
@@ -319,18 +341,55 @@ public sealed class AssetGraphBuilder
             }
         }
 
-        /// <summary>The declared asset an <c>[AssetCheck]</c> or <c>[SourceObserver]</c> names (a key, or a method name); <c>null</c> after reporting it names none.</summary>
-        private AssetKey? ResolveTarget(string asset, string attributeName, string location)
+        /// <summary>
+        /// The declared asset an <c>[AssetCheck]</c> or <c>[SourceObserver]</c> names: its key, or the name of its method
+        /// (<c>nameof(CountryDim)</c> for <c>ref/country_dim</c>, preferring a method of the same class); <c>null</c> after
+        /// reporting that it names none.
+        /// </summary>
+        private AssetKey? ResolveTarget(string asset, string attributeName, MethodInfo declaredAt)
         {
-            var target = asset.Any(char.IsUpper) ? AssetKey.ToSnakeCase(asset) : asset;
-            if (AssetKey.TryParse(target, out var key, out _) && _declared.ContainsKey(key))
+            if (AssetKey.TryParse(asset, out var key, out _) && _declared.ContainsKey(key))
             {
                 return key;
             }
 
+            var byMethod = _declared.Values.Where(d => string.Equals(d.Method.Name, asset, StringComparison.Ordinal)).ToList();
+            var sameClass = byMethod.Where(d => d.Method.DeclaringType == declaredAt.DeclaringType).ToList();
+            if ((sameClass.Count > 0 ? sameClass : byMethod) is [var single])
+            {
+                return single.Key;
+            }
+
+            var location = Location(declaredAt);
+            if (byMethod.Count > 1)
+            {
+                Errors.Add(new DefinitionError(null, location,
+                    $"[{attributeName}(\"{asset}\")] names methods of several assets ({string.Join(", ", byMethod.Select(d => d.Key.Value).Order(StringComparer.Ordinal))}): give the asset's key."));
+                return null;
+            }
+
+            var target = asset.Any(char.IsUpper) ? AssetKey.ToSnakeCase(asset) : asset;
             Errors.Add(new DefinitionError(null, location,
-                $"[{attributeName}(\"{asset}\")] names no asset{Suggestions.DidYouMean(target, DeclaredKeys)}: give the asset's key or nameof its method."));
+                $"[{attributeName}(\"{asset}\")] names no asset{DidYouMeanKey(target)}: give the asset's key or nameof its method."));
             return null;
+        }
+
+        /// <summary>" (did you mean 'x'?)" for a mistyped key; a name that is only missing its prefix suggests the prefixed key.</summary>
+        private string DidYouMeanKey(string text)
+        {
+            var prefixed = _declared.Keys.Where(k => k.Value.Contains('/', StringComparison.Ordinal) && string.Equals(k.Name, text, StringComparison.Ordinal))
+                .Select(k => k.Value).Order(StringComparer.Ordinal).ToList();
+            return prefixed.Count > 0 ? $" (did you mean {string.Join(" or ", prefixed.Select(k => $"'{k}'"))}?)" : Suggestions.DidYouMean(text, DeclaredKeys);
+        }
+
+        /// <summary>For an instance method: whether the host can build its class (reported once per class).</summary>
+        private void CheckInstanceClass(MethodInfo method, Action<string> error)
+        {
+            if (!method.IsStatic && _instanceClassesChecked.Add(method.DeclaringType!)
+                && InstanceTargets.ProblemBuilding(method.DeclaringType!, isService) is { } problem)
+            {
+                error(problem);
+            }
         }
 
         public void ReadObservers(IEnumerable<Type> types, Dictionary<AssetKey, AssetDefinition> assets)
@@ -346,7 +405,7 @@ public sealed class AssetGraphBuilder
                     }
 
                     var location = Location(method);
-                    if (ResolveTarget(attribute.Asset, "SourceObserver", location) is not { } assetKey)
+                    if (ResolveTarget(attribute.Asset, "SourceObserver", method) is not { } assetKey)
                     {
                         continue;
                     }
@@ -364,6 +423,7 @@ public sealed class AssetGraphBuilder
                         continue;
                     }
 
+                    CheckInstanceClass(method, Error);
                     if (UnwrapAwaitable(method.ReturnType, out _) != typeof(SourceObservation))
                     {
                         Error($"an observer must return SourceObservation, Task<SourceObservation> or ValueTask<SourceObservation>, not {TypeName(method.ReturnType)}.");
@@ -649,23 +709,41 @@ public sealed class AssetGraphBuilder
 
                 if (mappingAttribute is not null)
                 {
-                    error($"parameter '{name}' carries a partition mapping but names no asset{Suggestions.DidYouMean(AssetKey.ToSnakeCase(name), DeclaredKeys)}: name it after an asset or add [From(\"key\")].");
+                    error($"parameter '{name}' carries a partition mapping but names no asset{DidYouMeanKey(AssetKey.ToSnakeCase(name))}: name it after an asset or add [From(\"key\")].");
                     continue;
                 }
 
-                if (isService(type))
+                var guess = AssetKey.ToSnakeCase(name);
+                var prefixed = _declared.Keys.Where(k => k.Value.Contains('/', StringComparison.Ordinal) && string.Equals(k.Name, guess, StringComparison.Ordinal))
+                    .Select(k => k.Value).Order(StringComparer.Ordinal).ToList();
+                if (prefixed.Count > 0)
+                {
+                    // The asset exists under a key prefix, which a parameter name cannot carry.
+                    error($"parameter '{name}' ({TypeName(type)}) names no asset: there is no asset '{guess}'; "
+                        + string.Join(" or ", prefixed.Select(k => $"did you mean '{k}' (add [From(\"{k}\")])?")));
+                    continue;
+                }
+
+                if (IsRegisteredService(type))
                 {
                     bindings.Add(new ServiceBinding(parameter, type));
                     continue;
                 }
 
-                var guess = AssetKey.ToSnakeCase(name);
                 error($"parameter '{name}' ({TypeName(type)}) is neither an upstream asset (there is no asset '{guess}'{Suggestions.DidYouMean(guess, DeclaredKeys).Replace(" (", "; ", StringComparison.Ordinal).TrimEnd(')')}) "
                     + $"nor a service registered in the host: name the parameter after an asset, add [From(\"key\")], or register {TypeName(type)} with builder.Services.");
             }
 
             return bindings;
         }
+
+        /// <summary>
+        /// Whether the host resolves <paramref name="type"/>. The container resolves every IEnumerable&lt;T&gt; (empty when
+        /// nothing is registered), so a sequence counts only when T itself is registered: otherwise a misnamed upstream
+        /// parameter would silently read no rows.
+        /// </summary>
+        private bool IsRegisteredService(Type type)
+            => isService(type) && !(type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>) && !isService(type.GetGenericArguments()[0]));
 
         private AssetKey? AssetKeyForParameter(string parameterName, string? prefix)
         {
@@ -949,20 +1027,23 @@ public sealed class AssetGraphBuilder
             return parts[0] + string.Concat(parts.Skip(1).Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
         }
 
-        internal static string TypeName(Type type)
+        internal static string TypeName(Type type) => TypeNameOf(type);
+    }
+
+    /// <summary>A type as C# code writes it: <c>List&lt;Order&gt;</c>, <c>Order[]</c>.</summary>
+    internal static string TypeNameOf(Type type)
+    {
+        if (type.IsArray)
         {
-            if (type.IsArray)
-            {
-                return TypeName(type.GetElementType()!) + "[]";
-            }
-
-            if (!type.IsGenericType)
-            {
-                return type.Name;
-            }
-
-            var name = type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)];
-            return $"{name}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>";
+            return TypeNameOf(type.GetElementType()!) + "[]";
         }
+
+        if (!type.IsGenericType)
+        {
+            return type.Name;
+        }
+
+        var name = type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)];
+        return $"{name}<{string.Join(", ", type.GetGenericArguments().Select(TypeNameOf))}>";
     }
 }

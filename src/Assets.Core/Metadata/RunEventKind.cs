@@ -56,4 +56,7 @@ public enum RunEventKind
 
     /// <summary>The daemon noticed partitions of an asset become due (their time windows ended); the run is the daemon's session.</summary>
     PartitionsDue,
+
+    /// <summary>A materialization or rollback replaced a pointer that could not be read (damaged); the message says what it held.</summary>
+    PointerReplaced,
 }

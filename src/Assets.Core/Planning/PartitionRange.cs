@@ -1,18 +1,24 @@
+using Assets.Partitions;
+
 namespace Assets.Planning;
 
 /// <summary>
-/// The partitions a plan covers, as the user wrote them (each asset parses the text with its own definition):
+/// The partitions a plan covers, as the user wrote them (each selected asset reads the text with its own definition):
 /// <list type="bullet">
 /// <item><description><see cref="All"/>: every partition that exists.</description></item>
-/// <item><description><see cref="Between"/> (<c>--from A --to B</c>, inclusive, either end open): the time windows from
-/// A to B of each time-partitioned asset, or of the time dimension of a two-dimensional one (every static key of
-/// those windows). Static-partitioned and unpartitioned assets are planned whole. Windows after the last that
-/// exists are left out.</description></item>
-/// <item><description><see cref="ForPartition"/> (<c>--partition P</c>): P for every asset whose definition accepts it; a
-/// two-dimensional asset also accepts a key of its time dimension (every static key of that window) or of its
-/// static dimension (that key in every window). Static-partitioned assets that do not accept P and unpartitioned
-/// assets are planned whole, like for a time range; a time-partitioned asset that does not accept P is an
-/// error.</description></item>
+/// <item><description><see cref="Between"/> (<c>--from A --to B</c>, inclusive, either end open): for each time-partitioned
+/// asset (the time dimension of a two-dimensional one, with every static key of those windows), the partitions whose
+/// intervals lie in the range, in that asset's own zone and cadence. An end is a key of the asset's own form (that
+/// partition is the first or the last), or else a date (<c>2026-03-08</c>, the day in the asset's zone), a local date and
+/// time or an instant; so <c>--from 2026-03-08 --to 2026-03-08</c> picks that day of a daily asset, its 23 to 25 hours
+/// of an hourly one, and no week or month. Static-partitioned and unpartitioned assets are planned whole. Windows
+/// after the last that exists are left out.</description></item>
+/// <item><description><see cref="ForPartition"/> (<c>--partition P</c>) and <see cref="ForPartitions"/>: each key must be a
+/// partition of at least one selected asset, or the request fails listing what each takes. P is picked in every asset
+/// that has it (a two-dimensional asset also takes a key of its time dimension, meaning every static key of that
+/// window, or of its static dimension, meaning that key in every window); static-partitioned and unpartitioned assets
+/// that do not have it are planned whole, as for a time range (they aggregate the partitions named); a
+/// time-partitioned asset that does not have it is an error naming its key form.</description></item>
 /// </list>
 /// Immutable.
 /// </summary>
@@ -45,19 +51,28 @@ public sealed record PartitionRange
     public bool IsAll => Partition is null && From is null && To is null && Partitions is null;
 
     /// <summary>One partition, as key text (<c>2026-01-05</c>, <c>eu</c>, <c>2026-01-05|eu</c>).</summary>
-    public static PartitionRange ForPartition(string partition) => new(Preconditions.CheckNotBlank(partition), null, null);
+    /// <exception cref="PartitionKeyException">The key is empty or blank.</exception>
+    public static PartitionRange ForPartition(string partition) => new(CheckKey(partition), null, null);
 
     /// <summary>
     /// Several partitions, as key texts, each picked as <see cref="ForPartition"/> picks it; duplicates are dropped and
     /// the order does not matter. One key is the same as <see cref="ForPartition"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">No key, or a blank one.</exception>
+    /// <exception cref="PartitionKeyException">No key, or an empty or blank one.</exception>
     public static PartitionRange ForPartitions(IEnumerable<string> partitions)
     {
-        var keys = Preconditions.CheckNotNull(partitions).Select(k => Preconditions.CheckNotBlank(k, nameof(partitions)).Trim()).Distinct(StringComparer.Ordinal).ToArray();
-        Preconditions.CheckArgument(keys.Length > 0, "Name at least one partition.", nameof(partitions));
+        var keys = Preconditions.CheckNotNull(partitions).Select(k => CheckKey(k).Trim()).Distinct(StringComparer.Ordinal).ToArray();
+        if (keys.Length == 0)
+        {
+            throw new PartitionKeyException("No partition is named: give at least one key, such as 2026-01-05 or eu.");
+        }
+
         return keys.Length == 1 ? ForPartition(keys[0]) : new(null, null, null, keys);
     }
+
+    // A key is user input (--partition, --partitions, the daemon's API): blank is a usage error in plain words.
+    private static string CheckKey(string? key)
+        => string.IsNullOrWhiteSpace(key) ? throw new PartitionKeyException("A partition key is empty: give one, such as 2026-01-05 or eu (list shows each asset's partitions).") : key;
 
     /// <summary>The time windows from <paramref name="from"/> to <paramref name="to"/>, inclusive; <c>null</c> leaves that end open.</summary>
     public static PartitionRange Between(string? from, string? to)

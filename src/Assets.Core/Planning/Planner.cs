@@ -72,6 +72,7 @@ public static class Planner
         }
 
         // Every key is parsed before anything is planned, so a typo fails the whole request at once.
+        NamedPartitionKeys.CheckEachNamesAPartition(ordered.ConvertAll(s => s.Definition), range);
         var picks = new Pick[ordered.Count];
         for (var a = 0; a < picks.Length; a++)
         {
@@ -79,6 +80,21 @@ public static class Planner
         }
 
         return new Planning(grid, mode, ordered).Run(picks, range);
+    }
+
+    /// <summary>
+    /// The rows of every asset of <paramref name="assets"/> (in their order) that <paramref name="range"/> picks, exactly
+    /// as <see cref="CreatePlan"/> picks partitions for that selection, whatever their status: what
+    /// <c>status --partition P</c> shows.
+    /// </summary>
+    /// <exception cref="PartitionKeyException">A key of <paramref name="range"/> is a partition of no asset of
+    /// <paramref name="assets"/>, or not valid for one that must accept it; the message names the valid forms.</exception>
+    public static IReadOnlyList<PartitionStatusRow> RowsInRange(StatusGrid grid, IReadOnlyList<AssetDefinition> assets, PartitionRange range)
+    {
+        Preconditions.CheckNotNull(assets);
+        Preconditions.CheckNotNull(range);
+        NamedPartitionKeys.CheckEachNamesAPartition(assets, range);
+        return assets.SelectMany(asset => RowsInRange(grid, asset, range)).ToList();
     }
 
     /// <summary>
@@ -237,21 +253,31 @@ public static class Planner
                 return Whole(statuses);
             }
 
-            var from = range.From is null ? 0 : Locate(statuses.Definition.Key, time, range.From, "start");
-            var to = range.To is null ? int.MaxValue : Locate(statuses.Definition.Key, time, range.To, "end");
-            if (from > to)
+            var asset = statuses.Definition.Key;
+            long first = 0, last = long.MaxValue;
+            Instant? start = null, end = null;
+            if (range.From is { } from)
+            {
+                first = TimeRangeBound.TryFirst(time, from, out var index, out var at, out var error) ? index : throw new PartitionKeyException($"{asset}: the range start {error}");
+                start = at;
+            }
+
+            if (range.To is { } to)
+            {
+                last = TimeRangeBound.TryLast(time, to, out var index, out var at, out var error) ? index : throw new PartitionKeyException($"{asset}: the range end {error}");
+                end = at;
+            }
+
+            if (start >= end)
             {
                 throw new PartitionKeyException($"The range starts at {range.From} and ends at {range.To}, before it starts: swap them.");
             }
 
-            var last = Math.Min(to, (statuses.Space.Count / width) - 1);
-            return new(from * width, ((last + 1) * width) - 1, 1, []);
+            // Windows before the first partition or after the last that exists are left out.
+            first = Math.Max(first, 0);
+            last = Math.Min(last, (statuses.Space.Count / width) - 1L);
+            return first > last ? Nothing : new((int)first * width, ((int)(last + 1) * width) - 1, 1, []);
         }
-
-        private static int Locate(AssetKey asset, TimeWindowPartitionsDefinition time, string text, string end)
-            => time.TryParseKey(text, out var key, out var error)
-                ? time.IndexOf(key)
-                : throw new PartitionKeyException($"{asset}: the range {end} {error}");
 
         private static Pick At(int index) => index >= 0 ? new(index, index, 1, []) : Nothing;
     }

@@ -459,7 +459,7 @@ internal static class BackfillCommand
             services.GetRequiredService<AssetGraph>(),
             metadata,
             backfills,
-            services.GetRequiredService<IClock>(),
+            services.GetRequiredService<AssetsClock>(),
             request => Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = request.MaxConcurrency, Slots = slots, Priority = StepPriority.Backfill }));
     }
 

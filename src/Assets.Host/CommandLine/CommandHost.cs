@@ -51,7 +51,7 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
             await Terminal.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
-        catch (Exception e) when (e is MetadataStoreLockedException or MetadataStoreUnavailableException or DaemonException or CorruptObjectException or S3StoreException or Backfills.BackfillStateException)
+        catch (Exception e) when (e is MetadataStoreLockedException or MetadataStoreUnavailableException or MetadataFileUnusableException or DaemonException or CorruptObjectException or S3StoreException or Backfills.BackfillStateException)
         {
             // Errors with a message that already says what is wrong and what to do.
             await Terminal.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
@@ -92,7 +92,13 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
     public static DaemonClient? ConnectToDaemon(IServiceProvider services)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
-        return DaemonAdvertisement.ReadLive(DaemonAdvertisement.PathFor(storage.MetadataPath)) is { } daemon ? DaemonClient.For(daemon) : null;
+        if (storage.IsShared)
+        {
+            // A shared store admits every process at once: reading it directly is as current as asking a daemon.
+            return null;
+        }
+
+        return DaemonAdvertisement.ReadLive(DaemonAdvertisement.PathFor(storage.MetadataPath)) is { } daemon ? DaemonClient.For(daemon, services.GetRequiredService<IConfiguration>()[Web.WebSecurity.TokenKey]) : null;
     }
 
     private IHost BuildHost(string? root, bool verbose)

@@ -26,7 +26,7 @@ internal static class FreshnessCommand
             async (queries, services, ct) =>
             {
                 // The instant is fixed here, so the daemon judges at the moment the command was run.
-                var at = parseResult.GetValue(asOf) is { } text ? InstantText.Parse(text, "--as-of") : services.GetRequiredService<IClock>().GetCurrentInstant();
+                var at = parseResult.GetValue(asOf) is { } text ? InstantText.Parse(text, "--as-of") : services.GetRequiredService<AssetsClock>().GetCurrentInstant();
                 var document = await queries.FreshnessAsync(at, ct).ConfigureAwait(false);
                 var results = FreshnessJson.Read(document);
                 if (parseResult.GetValue(json))

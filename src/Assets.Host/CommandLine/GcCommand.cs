@@ -29,7 +29,7 @@ internal static class GcCommand
     private static async Task<int> RunAsync(Terminal terminal, IServiceProvider services, bool dryRun, Duration olderThan, CancellationToken cancellationToken)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
-        var clock = services.GetRequiredService<IClock>();
+        var clock = services.GetRequiredService<AssetsClock>();
         var report = await new GarbageCollector(storage.Store, clock).CollectAsync(olderThan, dryRun, cancellationToken).ConfigureAwait(false);
         foreach (var key in report.Removed)
         {
@@ -48,7 +48,8 @@ internal static class GcCommand
 
         await terminal.Out.WriteLineAsync(
             $"{(dryRun ? "Would remove" : "Removed")} {report.Objects} unreferenced objects ({Sizes.Format(report.Bytes)}) from {storage.Store.Location}; "
-            + $"kept {report.Kept} younger than {DurationText.Format(olderThan)}.{temp}").ConfigureAwait(false);
+            + $"kept {report.Kept} younger than {DurationText.Format(olderThan)}"
+            + (report.InFlight > 0 ? $" and those of {report.InFlight} materializations in flight" : string.Empty) + $".{temp}").ConfigureAwait(false);
         return ExitCodes.Success;
     }
 }

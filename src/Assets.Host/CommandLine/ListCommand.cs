@@ -20,7 +20,7 @@ internal static class ListCommand
             {
                 // Each policy with its state now, judged against what is published (through the daemon while it runs). The
                 // definitions do not need the store: when another command holds it, they are listed without the states.
-                var now = services.GetRequiredService<IClock>().GetCurrentInstant();
+                var now = services.GetRequiredService<AssetsClock>().GetCurrentInstant();
                 Dictionary<string, Rendering.FreshnessJson.Item> freshness;
                 try
                 {

@@ -63,8 +63,18 @@ internal static class MaterializeCommand
         async Task<RunSummary> ExecuteAsync(Plan plan, RunId run, int n, IProgress<StepUpdate> progress, CancellationToken ct)
         {
             var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(ct).ConfigureAwait(false);
-            var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = n });
-            return await executor.RunAsync(plan.ToExecutionSteps(), run, progress, ct).ConfigureAwait(false);
+            var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = n }, out var decodedRows);
+            var summary = await executor.RunAsync(plan.ToExecutionSteps(), run, progress, ct).ConfigureAwait(false);
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MaterializeCommand));
+            MaterializeLog.RowsRead(logger, run, decodedRows.RowsDecoded, decodedRows.RowsFromMemory);
+            return summary;
         }
     }
+}
+
+/// <summary>What <c>materialize</c> logs beside its output.</summary>
+internal static partial class MaterializeLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} read {Decoded} rows decoded from Parquet and {FromMemory} from its decoded-row cache")]
+    public static partial void RowsRead(ILogger logger, RunId run, long decoded, long fromMemory);
 }

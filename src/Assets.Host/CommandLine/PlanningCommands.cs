@@ -17,7 +17,7 @@ internal static class PlanningCommands
         // The cache pays off in a long-lived process (the daemon plans again and again); a one-shot command
         // evaluates once either way.
         var cache = services.GetService<StatusGridCache>() ?? new StatusGridCache();
-        return await cache.EvaluateAsync(graph, metadata, services.GetRequiredService<IClock>().GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        return await cache.EvaluateAsync(graph, metadata, services.GetRequiredService<AssetsClock>().GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
     }
 
     public static PartitionRange Range((string? Partition, string? From, string? To) range)

@@ -48,7 +48,7 @@ internal static class RollbackCommand
         var partitions = assets.Select(asset => new AssetPartition(asset.Key, AssetGraph.ParsePartition(asset, partitionText))).ToArray();
         var storage = services.GetRequiredService<AssetsStorage>();
         var metadata = await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
-        var rollback = new PartitionRollback(storage.Store, metadata, services.GetRequiredService<IClock>());
+        var rollback = new PartitionRollback(storage.Store, metadata, services.GetRequiredService<AssetsClock>(), storage.Publishing);
         var run = RunId.New();
         var failed = 0;
         foreach (var partition in partitions)

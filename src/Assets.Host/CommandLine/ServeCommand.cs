@@ -5,6 +5,7 @@ using Assets.Hosting.Configuration;
 using Assets.Hosting.Daemon;
 using Assets.Hosting.Rendering;
 using Assets.Hosting.Storage;
+using Assets.Hosting.Web;
 using Assets.Partitions;
 using Assets.Selection;
 using Microsoft.AspNetCore.Builder;
@@ -22,7 +23,7 @@ namespace Assets.Hosting.CommandLine;
 
 /// <summary>
 /// <c>serve [--urls U]</c>: the daemon. Opens the metadata store (and so holds DuckDB's one-process lock), advertises
-/// itself in <c>daemon.json</c> next to it, answers the HTTP API, and evaluates freshness every tick until Ctrl+C or SIGTERM.
+/// itself in <c>daemon.json</c> next to it, answers the HTTP API and the web UI (<see cref="WebUi"/>), and evaluates freshness every tick until Ctrl+C or SIGTERM.
 /// </summary>
 internal static partial class ServeCommand
 {
@@ -57,6 +58,8 @@ internal static partial class ServeCommand
         var storage = services.GetRequiredService<AssetsStorage>();
         // Open first: a second daemon (or a running command) fails here with the store's lock message, before advertising.
         var metadata = await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
+        var configuration = services.GetRequiredService<IConfiguration>();
+
         // Validated at start (Assets:Daemon:TickSeconds and Slots at least 1).
         var daemon = services.GetRequiredService<IOptions<AssetsOptions>>().Value.Daemon;
         var tickSeconds = daemon.TickSeconds;
@@ -81,14 +84,16 @@ internal static partial class ServeCommand
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var state = new DaemonState();
         builder.Services.AddSingleton(state);
-        builder.Services.AddHealthChecks().AddTypeActivatedCheck<FreshnessHealthCheck>("freshness", daemonServices, state, services.GetRequiredService<IClock>());
+        builder.Services.AddHealthChecks().AddTypeActivatedCheck<FreshnessHealthCheck>("freshness", daemonServices, state, services.GetRequiredService<AssetsClock>());
         builder.Services.AddSingleton(work);
         builder.Services.AddHostedService(sp => new DaemonService(
             daemonServices,
             state,
             Duration.FromSeconds(tickSeconds),
             [new AutomationTickHandler(sp.GetRequiredService<ILogger<AutomationTickHandler>>()), .. services.GetServices<IDaemonTickHandler>()],
-            sp.GetRequiredService<ILogger<DaemonService>>()));
+            sp.GetRequiredService<ILogger<DaemonService>>(),
+            // With the shared store many daemons may run: one coordinates (the leader lock), the others stand by.
+            new DaemonLeadership(storage.CreateLeaderLock(), sp.GetRequiredService<ILogger<DaemonLeadership>>())));
         // Stopping waits for the loop and in-flight requests; a few seconds, well inside a scheduler's SIGTERM grace.
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
@@ -99,8 +104,11 @@ internal static partial class ServeCommand
         await using (work.ConfigureAwait(false))
         {
             await using var app = builder.Build();
+            var security = WebSecurity.For(configuration, url.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            app.Use(security.GuardAsync);
             MapEndpoints(app, daemonServices);
             DaemonApi.Map(app, daemonServices, work);
+            WebUi.Map(app, daemonServices, work, security);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var path = DaemonAdvertisement.PathFor(storage.MetadataPath);
             var advertisement = DaemonAdvertisement.ForCurrentProcess(app.Urls.First());
@@ -150,7 +158,7 @@ internal static partial class ServeCommand
         app.MapPost("/observe", (string? select, string? partition, string? from, string? to, CancellationToken ct)
             => AnswerAsync(() => queries.ObserveAsync(select, (partition, from, to), ct)));
         app.MapGet("/freshness", (string? asOf, CancellationToken ct)
-            => AnswerAsync(() => queries.FreshnessAsync(asOf is null ? services.GetRequiredService<IClock>().GetCurrentInstant() : InstantText.Parse(asOf, "asOf"), ct)));
+            => AnswerAsync(() => queries.FreshnessAsync(asOf is null ? services.GetRequiredService<AssetsClock>().GetCurrentInstant() : InstantText.Parse(asOf, "asOf"), ct)));
     }
 
     /// <summary>The document, or the error as <c>{"error": ...}</c> (see <see cref="DaemonApi.ErrorOf"/>).</summary>

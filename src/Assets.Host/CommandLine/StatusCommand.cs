@@ -36,7 +36,7 @@ internal static class StatusCommand
 
                     // Freshness beside the grid: each shown asset with a policy, judged now against what is published.
                     var shown = rows.Select(r => r.Asset.Value).ToHashSet(StringComparer.Ordinal);
-                    var now = services.GetRequiredService<IClock>().GetCurrentInstant();
+                    var now = services.GetRequiredService<AssetsClock>().GetCurrentInstant();
                     var freshness = FreshnessJson.Read(await queries.FreshnessAsync(now, ct).ConfigureAwait(false)).Assets.Where(f => shown.Contains(f.Asset)).ToList();
                     if (freshness.Count > 0)
                     {

@@ -4,27 +4,46 @@ using Assets.Hosting.Storage;
 using Assets.Selection;
 using Assets.Storage.Maintenance;
 using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
 
 namespace Assets.Hosting.CommandLine;
 
-/// <summary><c>verify [--select S]</c>: every published partition's manifest and files exist with their sizes and checksums.</summary>
+/// <summary>
+/// <c>verify [--select S] [--reconcile]</c>: every published partition's manifest and files exist with their sizes and
+/// checksums; with <c>--reconcile</c>, first the metadata store is reconciled with every pointer (opening it reads only
+/// the pointers written since the last reconciliation).
+/// </summary>
 internal static class VerifyCommand
 {
     public static Command Create(CommandHost host)
     {
         var select = SelectOption.Create("Only the partitions of these assets (default: every pointer in the root).");
-        var command = new Command("verify", "Check that every published partition's manifest and files exist, with their sizes and SHA-256 checksums.") { select };
+        var reconcile = new Option<bool>("--reconcile")
+        {
+            Description = "First reconcile the metadata store with every pointer in the root (after restoring or copying a root with its modification times, or editing pointers by hand).",
+        };
+        var command = new Command("verify", "Check that every published partition's manifest and files exist, with their sizes and SHA-256 checksums.") { select, reconcile };
         command.SetAction((parseResult, cancellationToken) => host.RunAsync(
             parseResult,
-            (services, ct) => RunAsync(host.Terminal, services, parseResult.GetValue(select), ct),
+            (services, ct) => RunAsync(host.Terminal, services, parseResult.GetValue(select), parseResult.GetValue(reconcile), ct),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(Terminal terminal, IServiceProvider services, string? select, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(Terminal terminal, IServiceProvider services, string? select, bool reconcile, CancellationToken cancellationToken)
     {
         var graph = services.GetRequiredService<AssetGraph>();
         var storage = services.GetRequiredService<AssetsStorage>();
+        if (reconcile)
+        {
+            var metadata = await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
+            var reconciled = await new PointerReconciler(storage.Store, metadata, services.GetRequiredService<AssetsClock>(), SystemClock.Instance)
+                .ReconcileAsync(cancellationToken).ConfigureAwait(false);
+            await terminal.Out.WriteLineAsync(
+                $"Reconciled the metadata store with all {reconciled.Pointers} pointers: {reconciled.Updated} records rewritten"
+                + (reconciled.Problems.Count == 0 ? "." : $", {reconciled.Problems.Count} unreadable (listed below).")).ConfigureAwait(false);
+        }
+
         Func<AssetKey, bool>? include = null;
         if (select is not null)
         {

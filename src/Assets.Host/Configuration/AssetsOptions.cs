@@ -17,16 +17,43 @@ public sealed class AssetsOptions
     public string Root { get; set; } = "./.assets";
 
     /// <summary>
-    /// The metadata store's file. Default: <c>&lt;root&gt;/_meta/assets.duckdb</c> for a local root; for an S3
-    /// root, <c>./.assets-meta/assets.duckdb</c> in the current directory (a DuckDB file must be local).
+    /// The metadata store: a DuckDB file, or a PostgreSQL database for the shared mode, named by a URI
+    /// (<c>postgresql://user:password@host:5432/database?sslmode=require</c>) or Npgsql's key=value pairs
+    /// (<c>Host=db;Database=assets;Username=assets</c>), which any number of processes open at once. Default: the
+    /// DuckDB file <c>&lt;root&gt;/_meta/assets.duckdb</c> for a local root; for an S3 root,
+    /// <c>./.assets-meta/assets.duckdb</c> in the current directory (a DuckDB file must be local).
     /// </summary>
     public string? Metadata { get; set; }
+
+    /// <summary>
+    /// How many decoded rows a run keeps in memory so that a partition several steps (or a step's checks and
+    /// then its readers) read is decoded from Parquet once; the least recently read partitions make room, and a
+    /// partition larger than this is streamed. 0 turns it off. Default: 500,000.
+    /// </summary>
+    public long DecodedRowCacheRows { get; set; } = Assets.Storage.Reading.DecodedRowCacheOptions.DefaultMaxRows;
 
     /// <summary>S3 settings, used when <see cref="Root"/> is an <c>s3://</c> location.</summary>
     public S3Options S3 { get; set; } = new();
 
     /// <summary>Settings of the daemon (<c>serve</c>).</summary>
     public DaemonOptions Daemon { get; set; } = new();
+
+    /// <summary>How long a step's partition lease lasts and how often it is renewed.</summary>
+    public LeaseOptions Leases { get; set; } = new();
+}
+
+/// <summary>
+/// Partition leases (DESIGN.md, publish protocol step 1): a run that dies keeps others out of its partitions for at most
+/// <see cref="Duration"/>. With the shared PostgreSQL store, a running step renews its lease every <see cref="Heartbeat"/>,
+/// and a step whose lease expired and was taken by another run cannot publish.
+/// </summary>
+public sealed class LeaseOptions
+{
+    /// <summary>How long a lease lasts without renewal, as <c>30s</c>, <c>10m</c>, <c>1h</c>. Default: <c>10m</c>.</summary>
+    public string Duration { get; set; } = "10m";
+
+    /// <summary>How often a running step renews its lease with the shared store; shorter than <see cref="Duration"/>. Default: none, a third of it.</summary>
+    public string? Heartbeat { get; set; }
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Assets.Storage.Metadata.Postgres;
 using Assets.Storage.Roots;
 using Microsoft.Extensions.Options;
 
@@ -18,9 +19,22 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
             failures.Add($"Assets:Root: '{StorageRoot.Printable(options.Root)}' is not a folder ({StorageRoot.Printable(file)} is a file): give --root or Assets:Root a folder, existing or not.");
         }
 
-        if (options.Metadata is { } metadata && (string.IsNullOrWhiteSpace(metadata) || metadata.Any(char.IsControl) || metadata.Contains("://", StringComparison.Ordinal)))
+        if (PostgresConnectionString.IsPostgres(options.Metadata))
         {
-            failures.Add($"Assets:Metadata: '{StorageRoot.Printable(metadata)}' is not a local file path; leave it out for the default next to the root.");
+            try
+            {
+                PostgresConnectionString.Parse(options.Metadata!);
+            }
+            catch (FormatException e)
+            {
+                failures.Add($"Assets:Metadata: {e.Message}");
+            }
+        }
+        else if (options.Metadata is { } metadata && (string.IsNullOrWhiteSpace(metadata) || metadata.Any(char.IsControl) || metadata.Contains("://", StringComparison.Ordinal)))
+        {
+            failures.Add(
+                $"Assets:Metadata: '{StorageRoot.Printable(metadata)}' is neither a local file path nor a PostgreSQL connection string "
+                + "(postgresql://user@host:5432/database, or Host=...;Database=...); leave it out for the DuckDB file next to the root.");
         }
 
         if (options.S3.Endpoint is { } endpoint
@@ -42,6 +56,21 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
         if (options.Daemon.Slots is { } slots && slots < 1)
         {
             failures.Add($"Assets:Daemon:Slots: {slots} is not a number of steps to run at once: give 1 or more, or leave it out for the number of cores.");
+        }
+
+        if (!DurationText.TryParse(options.Leases.Duration, out var lease, out var leaseError) || lease <= NodaTime.Duration.Zero)
+        {
+            failures.Add($"Assets:Leases:Duration: '{StorageRoot.Printable(options.Leases.Duration ?? string.Empty)}' is not a positive duration such as 10m ({leaseError ?? "it must be positive"}).");
+        }
+        else if (options.Leases.Heartbeat is { } heartbeatText
+            && (!DurationText.TryParse(heartbeatText, out var heartbeat, out _) || heartbeat <= NodaTime.Duration.Zero || heartbeat >= lease))
+        {
+            failures.Add($"Assets:Leases:Heartbeat: '{StorageRoot.Printable(heartbeatText)}' is not a positive duration shorter than the lease ({options.Leases.Duration}), such as 1m.");
+        }
+
+        if (options.DecodedRowCacheRows < 0)
+        {
+            failures.Add($"Assets:DecodedRowCacheRows: {options.DecodedRowCacheRows} is negative; give a number of rows, or 0 to turn the cache off.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

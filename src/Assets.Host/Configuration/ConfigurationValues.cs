@@ -63,6 +63,26 @@ internal static class ConfigurationValues
             return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) ? null : "a whole number (for example 30)";
         }
 
-        throw new NotSupportedException($"Configuration values of type {type} are not checked; add them to {nameof(ConfigurationValues)}.");
+        if (type == typeof(long))
+        {
+            return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) ? null : "a whole number (for example 500000)";
+        }
+
+        if (type.IsEnum)
+        {
+            return Enum.TryParse(type, text, ignoreCase: true, out _) ? null : "one of " + string.Join(", ", Enum.GetNames(type));
+        }
+
+        // Any other type as the binder converts it.
+        var converter = System.ComponentModel.TypeDescriptor.GetConverter(type);
+        try
+        {
+            _ = converter.ConvertFromInvariantString(text);
+            return null;
+        }
+        catch (Exception e) when (e is FormatException or NotSupportedException or ArgumentException)
+        {
+            return $"a {type.Name}";
+        }
     }
 }

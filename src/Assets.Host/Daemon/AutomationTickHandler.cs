@@ -161,7 +161,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         foreach (var asset in scheduled)
         {
             var policy = asset.Automation!;
-            var now = services.GetRequiredService<IClock>().GetCurrentInstant();
+            var now = services.GetRequiredService<AssetsClock>().GetCurrentInstant();
             Instant? cursor = stored.TryGetValue(asset.Key, out var found) ? found : null;
             var due = AutomationPlanner.DueTicks(policy, cursor, now, onTime);
             foreach (var skipped in due.Skipped)

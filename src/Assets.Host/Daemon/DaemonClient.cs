@@ -25,9 +25,20 @@ internal sealed class DaemonClient(HttpClient http) : IAssetsQueries, IDisposabl
     public Task<string> ObserveAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Post, "observe" + Query(("select", select), ("partition", range.Partition), ("from", range.From), ("to", range.To)), null, cancellationToken);
 
-    /// <summary>A client of the daemon <paramref name="daemon"/> advertises; no timeout, since a run streams as long as it takes.</summary>
-    public static DaemonClient For(DaemonAdvertisement daemon)
-        => new(new HttpClient { BaseAddress = new Uri(daemon.Url.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan });
+    /// <summary>
+    /// A client of the daemon <paramref name="daemon"/> advertises; no timeout, since a run streams as long as it takes.
+    /// With <paramref name="token"/> (<c>Assets:Daemon:Token</c>) every request carries it as a bearer token.
+    /// </summary>
+    public static DaemonClient For(DaemonAdvertisement daemon, string? token = null)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(daemon.Url.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
+        if (!string.IsNullOrEmpty(token))
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return new DaemonClient(http);
+    }
 
     /// <summary>
     /// <c>POST /materialize</c>: runs in the daemon; every NDJSON line is handed to <paramref name="onLine"/> as it arrives.

@@ -14,9 +14,15 @@ namespace Assets.Hosting.Daemon;
 /// <summary>
 /// The daemon's loop: every tick observes sources, evaluates freshness, logs each asset whose state changed, keeps the latest result for
 /// <c>/health</c>, and calls <paramref name="handlers"/> in order (automation first, then those registered in the host's services).
+/// With a <paramref name="leadership"/> that another daemon holds, it stands by: it only keeps the freshness for
+/// <c>/health</c>, and asks for the lead every second, so it takes over within seconds of the leader's end.
 /// </summary>
-internal sealed partial class DaemonService(IServiceProvider services, DaemonState state, Duration tick, IReadOnlyList<IDaemonTickHandler> handlers, ILogger<DaemonService> logger) : BackgroundService
+internal sealed partial class DaemonService(
+    IServiceProvider services, DaemonState state, Duration tick, IReadOnlyList<IDaemonTickHandler> handlers, ILogger<DaemonService> logger, DaemonLeadership? leadership = null)
+    : BackgroundService
 {
+    private static readonly Duration StandbyPoll = Duration.FromSeconds(1);
+
     private readonly Dictionary<AssetKey, FreshnessState> _previous = [];
     private readonly Dictionary<AssetKey, int> _partitionCounts = [];
     private readonly RunId _session = RunId.New();
@@ -39,15 +45,30 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
             {
                 await automation.Completion.ConfigureAwait(false);
             }
+
+            // Only now give up the lead: a standby must not start automation while this one's last round still runs.
+            if (leadership is not null)
+            {
+                await leadership.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
     private async Task LoopAsync(PeriodicTimer timer, CancellationToken stoppingToken)
     {
-        do
+        Instant? standbyEvaluated = null;
+        while (true)
         {
             try
             {
+                if (leadership is not null && !await leadership.HoldAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    standbyEvaluated = await StandByAsync(standbyEvaluated, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(Duration.Min(tick, StandbyPoll).ToTimeSpan(), stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                standbyEvaluated = null;
                 await TickAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -60,8 +81,25 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
             {
                 LogTickFailed(e);
             }
+
+            if (!await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                return;
+            }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    /// <summary>A standby keeps the freshness for <c>/health</c> at the tick's pace, and records or runs nothing.</summary>
+    private async Task<Instant?> StandByAsync(Instant? evaluated, CancellationToken cancellationToken)
+    {
+        var now = services.GetRequiredService<IClock>().GetCurrentInstant();
+        if (evaluated is { } last && now - last < tick)
+        {
+            return evaluated;
+        }
+
+        state.Freshness = await LocalAssetsQueries.EvaluateFreshnessAsync(services, now, cancellationToken).ConfigureAwait(false);
+        return now;
     }
 
     /// <summary>One tick: observe sources, judge freshness, record transitions, run the handlers (the loop calls it; tests call it directly).</summary>
@@ -69,7 +107,7 @@ internal sealed partial class DaemonService(IServiceProvider services, DaemonSta
     {
         // Transitions are logged and recorded in the event log, under the daemon's session as their run.
         var events = new List<RunEvent>();
-        var clock = services.GetRequiredService<IClock>();
+        var clock = services.GetRequiredService<AssetsClock>();
 
         // Sources first: what arrived or changed since the last tick is what automation acts on below.
         foreach (var change in (await SourceObservations.ObserveAsync(services, null, Planning.PartitionRange.All, cancellationToken).ConfigureAwait(false)).Where(o => o.Changed || o.Error is not null))

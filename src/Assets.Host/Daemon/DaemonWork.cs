@@ -42,7 +42,7 @@ internal sealed partial class DaemonWork : IAsyncDisposable
             services.GetRequiredService<AssetGraph>(),
             metadata,
             backfills,
-            services.GetRequiredService<IClock>(),
+            services.GetRequiredService<AssetsClock>(),
             request => Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = request.MaxConcurrency, Slots = Slots, Priority = StepPriority.Backfill }));
     }
 

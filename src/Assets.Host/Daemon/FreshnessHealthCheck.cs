@@ -9,7 +9,7 @@ namespace Assets.Hosting.Daemon;
 /// (the data is late; the daemon itself works), healthy otherwise. Judged from the daemon's last tick, or now before
 /// the first one. <c>serve</c> maps it at <c>GET /health</c>.
 /// </summary>
-internal sealed class FreshnessHealthCheck(IServiceProvider services, DaemonState state, IClock clock) : IHealthCheck
+internal sealed class FreshnessHealthCheck(IServiceProvider services, DaemonState state, AssetsClock clock) : IHealthCheck
 {
     /// <summary>The key of <see cref="HealthCheckResult.Data"/> that lists the overdue assets.</summary>
     public const string OverdueKey = "overdue";

@@ -19,7 +19,7 @@ internal sealed class LocalAssetsQueries(IServiceProvider services) : IAssetsQue
         var selected = (select is { } s ? AssetSelection.Parse(s) : AssetSelection.All).Resolve(graph);
         var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
         var picked = PlanningCommands.Range(range);
-        return CommandJson.Status(selected.SelectMany(asset => Planner.RowsInRange(grid, asset, picked)).Select(r =>
+        return CommandJson.Status(Planner.RowsInRange(grid, selected, picked).Select(r =>
             (r.Partition, StatusGridView.Name(r.Status), r.Cause, r.Stored?.DataVersion, r.Stored?.PublishedAt)));
     }
 

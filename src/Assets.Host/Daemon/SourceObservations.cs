@@ -47,9 +47,10 @@ internal static class SourceObservations
         }
 
         var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
-        var partitions = observed.SelectMany(asset => Planner.RowsInRange(grid, asset, range).Select(r => (Asset: asset, r.Partition))).ToList();
+        var byKey = observed.ToDictionary(a => a.Key);
+        var partitions = Planner.RowsInRange(grid, observed, range).Select(r => (Asset: byKey[r.Partition.Asset], r.Partition)).ToList();
         var before = await store.GetObservationsAsync([.. observed.Select(a => a.Key)], cancellationToken).ConfigureAwait(false);
-        var clock = services.GetRequiredService<IClock>();
+        var clock = services.GetRequiredService<AssetsClock>();
         var outcomes = new ConcurrentDictionary<int, Outcome>();
         await Parallel.ForEachAsync(
             Enumerable.Range(0, partitions.Count),

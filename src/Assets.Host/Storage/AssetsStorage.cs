@@ -2,9 +2,11 @@ using Assets.Hosting.Configuration;
 using Assets.Metadata;
 using Assets.Storage.Maintenance;
 using Assets.Storage.Metadata;
+using Assets.Storage.Metadata.Postgres;
 using Assets.Storage.Objects;
 using Assets.Storage.Objects.Local;
 using Assets.Storage.Objects.S3;
+using Assets.Storage.Publishing;
 using Assets.Storage.Roots;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,30 +16,48 @@ namespace Assets.Hosting.Storage;
 
 /// <summary>
 /// The configured root and metadata store of a host: the object store is created on first use; the
-/// metadata store is opened once, and reconciled with the root's pointers right after it opens
-/// (DESIGN.md, step 6), so a crash between a publish and its record, or a deleted store, costs nothing.
+/// metadata store is opened once. The DuckDB store is reconciled with the root's pointers right after it opens
+/// (DESIGN.md, step 6), so a crash between a publish and its record, or a deleted store, costs nothing; the
+/// reconciliation reads only the pointers written since the previous one
+/// (<see cref="PointerReconciler.ReconcileChangesAsync"/>), so opening costs about the same on any size of root. The shared
+/// PostgreSQL store is not (see <see cref="ReconcileOnOpenAsync"/>): many processes open it, and a team's root has
+/// millions of pointers.
 /// </summary>
-internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, IClock clock, ILogger<AssetsStorage> logger) : IAsyncDisposable
+internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, AssetsClock clock, ILogger<AssetsStorage> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IObjectStore? _store;
-    private DuckDbMetadataStore? _metadata;
+    private IMetadataStore? _metadata;
 
     public StorageRoot Root { get; } = StorageRoot.Parse(options.Value.Root, Environment.CurrentDirectory);
 
     public IObjectStore Store => _store ??= CreateStore();
 
+    /// <summary>The publish protocol's settings: the configured lease duration and heartbeat (validated at start-up).</summary>
+    public PublisherOptions Publishing { get; } = new()
+    {
+        LeaseDuration = DurationText.Parse(options.Value.Leases.Duration),
+        HeartbeatInterval = options.Value.Leases.Heartbeat is { } heartbeat ? DurationText.Parse(heartbeat) : null,
+    };
+
+    /// <summary>Whether the metadata store is a PostgreSQL database shared by many processes (the shared mode).</summary>
+    public bool IsShared { get; } = PostgresConnectionString.IsPostgres(options.Value.Metadata);
+
     /// <summary>
     /// The metadata store's file: configured, or <c>&lt;root&gt;/_meta/assets.duckdb</c> for a local root and
     /// <c>./.assets-meta/assets.duckdb</c> for an S3 root (DuckDB needs a local file).
+    /// With a shared store, the file the DuckDB default would be: its folder holds the daemon's advertisement.
     /// </summary>
-    public string MetadataPath => options.Value.Metadata is { } configured
+    public string MetadataPath => options.Value.Metadata is { } configured && !IsShared
         ? Path.GetFullPath(configured)
         : Root switch
         {
             LocalStorageRoot local => Path.Combine(local.Path, "_meta", "assets.duckdb"),
             _ => Path.GetFullPath(Path.Combine(".assets-meta", "assets.duckdb")),
         };
+
+    /// <summary>The shared store's leader lock (one coordinating daemon among many); <c>null</c> with the embedded store.</summary>
+    public PostgresLeaderLock? CreateLeaderLock() => IsShared ? new PostgresLeaderLock(options.Value.Metadata!) : null;
 
     public async Task<IMetadataStore> OpenMetadataAsync(CancellationToken cancellationToken)
     {
@@ -46,17 +66,21 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, ICl
         {
             if (_metadata is null)
             {
-                // What opening creates, removed again when the command fails before anything is recorded.
-                IReadOnlyList<string> created = [.. MetadataFiles.NotYetThere(MetadataPath), .. Root is LocalStorageRoot local ? MetadataFiles.FoldersNotYetThere(local.Path) : []];
+                // What opening the embedded store creates, removed again when the command fails before anything is recorded.
+                IReadOnlyList<string> created = IsShared
+                    ? []
+                    : [.. MetadataFiles.NotYetThere(MetadataPath), .. Root is LocalStorageRoot local ? MetadataFiles.FoldersNotYetThere(local.Path) : []];
 
                 // The root's own configuration errors (an S3 client without a region) come before anything is created.
                 _ = Store;
-                DuckDbMetadataStore metadata;
+                IMetadataStore metadata;
                 try
                 {
-                    metadata = await DuckDbMetadataStore.OpenAsync(MetadataPath, clock, cancellationToken).ConfigureAwait(false);
+                    metadata = IsShared
+                        ? await PostgresMetadataStore.OpenAsync(options.Value.Metadata!, clock, cancellationToken).ConfigureAwait(false)
+                        : await DuckDbMetadataStore.OpenAsync(MetadataPath, clock, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (MetadataFiles.Unavailable(MetadataPath, e) is { } unavailable)
+                catch (Exception e) when (!IsShared && MetadataFiles.Unavailable(MetadataPath, e) is { } unavailable)
                 {
                     MetadataFiles.Remove(created);
                     throw unavailable;
@@ -69,12 +93,7 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, ICl
 
                 try
                 {
-                    var report = await new PointerReconciler(Store, metadata, clock).ReconcileAsync(cancellationToken).ConfigureAwait(false);
-                    LogReconciled(report.Pointers, report.Updated, report.Problems.Count);
-                    foreach (var problem in report.Problems)
-                    {
-                        LogUnreadablePointer(problem);
-                    }
+                    await ReconcileOnOpenAsync(metadata, cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -92,6 +111,36 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, ICl
         finally
         {
             _opening.Release();
+        }
+    }
+
+    /// <summary>
+    /// Reconciles a store that was just opened with the root's pointers. The embedded store is reconciled in full (its
+    /// only process opens it once). The shared store is reconciled in full only while it holds no state at all (a new
+    /// or deleted database is rebuilt from the root): reading every pointer on each open of each process would not
+    /// scale. An incremental reconciliation that is safe when several processes run it at once belongs here (the
+    /// store's <see cref="IMetadataStore.ReplacePublishedStatesAsync"/> already serializes concurrent ones).
+    /// </summary>
+    private async Task ReconcileOnOpenAsync(IMetadataStore metadata, CancellationToken cancellationToken)
+    {
+        if (metadata is PostgresMetadataStore shared && !await shared.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // What a full reconciliation settles, the store can tell by itself: attempts of processes that died.
+            var settled = await shared.SettleAbandonedAttemptsAsync(clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+            if (settled.Count > 0)
+            {
+                LogSettled(settled.Count);
+            }
+
+            return;
+        }
+
+        // Local and S3 roots stamp pointers with real time, whatever clock the host injects for its domain.
+        var report = await new PointerReconciler(Store, metadata, clock, SystemClock.Instance).ReconcileChangesAsync(cancellationToken).ConfigureAwait(false);
+        LogReconciled(report.Pointers, report.Read, report.Updated, report.Problems.Count);
+        foreach (var problem in report.Problems)
+        {
+            LogUnreadablePointer(problem);
         }
     }
 
@@ -135,8 +184,11 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, ICl
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled the metadata store with {Pointers} pointers: {Updated} records rewritten, {Problems} unreadable")]
-    private partial void LogReconciled(int pointers, int updated, int problems);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled the metadata store with {Pointers} pointers ({Read} read, the others unchanged since the last reconciliation): {Updated} records rewritten, {Problems} unreadable")]
+    private partial void LogReconciled(int pointers, int read, int updated, int problems);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Settled {Count} partitions whose runs died (their leases expired) as failed")]
+    private partial void LogSettled(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable pointer or manifest left out of the status: {Problem}")]
     private partial void LogUnreadablePointer(string problem);

@@ -59,17 +59,17 @@ internal static class MetadataFiles
     }
 
     /// <summary>The error to report when opening the store at <paramref name="path"/> failed with <paramref name="error"/> for a reason the user can remedy; null otherwise.</summary>
-    public static MetadataStoreUnavailableException? Unavailable(string path, Exception error) => error switch
+    public static MetadataFileUnusableException? Unavailable(string path, Exception error) => error switch
     {
         MetadataStoreLockedException => null,
-        DuckDBException duckDb => new MetadataStoreUnavailableException(
+        DuckDBException duckDb => new MetadataFileUnusableException(
             $"The metadata store {path} cannot be opened ({FirstLine(duckDb.Message)}). It is an index of the root: move it aside "
             + "or delete it and run again to rebuild it from the root's pointers (run history and backfill records start afresh), "
             + "or set Assets:Metadata to another file.",
             error),
-        UnauthorizedAccessException or IOException when Path.GetDirectoryName(path) is { } folder && FirstFileAbove(folder) is { } file => new MetadataStoreUnavailableException(
+        UnauthorizedAccessException or IOException when Path.GetDirectoryName(path) is { } folder && FirstFileAbove(folder) is { } file => new MetadataFileUnusableException(
             $"The root cannot hold the metadata store {path}: {file} is a file, not a folder. Give --root (or Assets:Root) a folder.", error),
-        UnauthorizedAccessException or IOException => new MetadataStoreUnavailableException(
+        UnauthorizedAccessException or IOException => new MetadataFileUnusableException(
             $"The metadata store {path} cannot be written ({error.Message}). Make its folder writable, or set Assets:Metadata "
             + "to a file in a writable folder.",
             error),

@@ -8,8 +8,10 @@ namespace Assets.Storage.Maintenance;
 
 /// <summary>
 /// <c>rollback</c>: re-points a partition at an earlier materialization, an instant return to a previous
-/// version. The target's manifest and files are checked first, the pointer is replaced by
-/// compare-and-swap under the partition's lease, and the status and event log record it.
+/// version. The target is marked in flight (so gc leaves it alone, see <see cref="StagingMarkers"/>), its
+/// manifest and files are checked whole (sizes and SHA-256), the pointer is replaced by compare-and-swap under
+/// the partition's lease, and the status and event log record it. A damaged pointer (not a pointer at all) is
+/// replaced when the target is named, and the event log says what it held.
 /// </summary>
 public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadata, IClock clock, PublisherOptions? options = null)
 {
@@ -28,48 +30,77 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
 
         try
         {
-            var (current, version) = await PublishedPartitions.ReadPointerAsync(store, partition, cancellationToken).ConfigureAwait(false);
-            if (current is null)
+            var (current, version, damaged) = await PublishedPartitions.ReadPointerToReplaceAsync(store, partition, cancellationToken).ConfigureAwait(false);
+            if (damaged is not null && to is null)
+            {
+                throw new InvalidOperationException(
+                    $"{damaged} So the version before it is unknown: name the materialization to restore with --to (the ids are the manifests under {StorageLayout.ManifestPrefix(partition)}), or rebuild the partition with 'materialize --force'.");
+            }
+
+            if (current is null && damaged is null)
             {
                 throw new InvalidOperationException($"{partition} was never published, so there is nothing to roll back.");
             }
 
-            var target = to ?? await PreviousAsync(partition, current, cancellationToken).ConfigureAwait(false);
-            if (target == current.MaterializationId)
+            var target = to ?? await PreviousAsync(partition, current!, cancellationToken).ConfigureAwait(false);
+            if (target == current?.MaterializationId)
             {
                 throw new InvalidOperationException($"{partition} already points at materialization {target}.");
             }
 
-            var manifest = await PublishedPartitions.ReadManifestAsync(store, partition, target, cancellationToken).ConfigureAwait(false);
-            foreach (var file in manifest.Files)
+            // Marked before its files are checked, so a gc that has not yet looked at them will leave them alone.
+            var marked = await StagingMarkers.TryCreateAsync(store, partition, target, run, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+            try
             {
-                var size = await store.GetSizeAsync(ObjectKey.Parse(file.Path), cancellationToken).ConfigureAwait(false);
-                if (size != file.Size)
+                return await RepointAsync(partition, current, version, damaged, target, run, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (marked)
                 {
-                    throw new CorruptObjectException(ObjectKey.Parse(file.Path),
-                        size is null ? "a data file of the rollback target is missing (removed by gc?)." : $"a data file of the rollback target has {size} bytes, its manifest says {file.Size}.");
+                    await StagingMarkers.RemoveQuietlyAsync(store, partition, target).ConfigureAwait(false);
                 }
             }
-
-            var now = clock.GetCurrentInstant();
-            var pointer = new PartitionPointer(StorageLayout.ManifestOf(partition, target).Value, target, manifest.DataVersion, current.Sequence + 1, now);
-            var written = await store.ReplaceIfMatchAsync(StorageLayout.PointerOf(partition), ManifestJson.WritePointer(pointer), version, cancellationToken).ConfigureAwait(false);
-            if (!written.Succeeded)
-            {
-                var (winner, _) = await PublishedPartitions.ReadPointerAsync(store, partition, CancellationToken.None).ConfigureAwait(false);
-                throw new PublishConflictException(partition, target, winner?.MaterializationId);
-            }
-
-            await PublishRecorder.RecordAsync(metadata, manifest, pointer, now, cancellationToken).ConfigureAwait(false);
-            await metadata.AppendEventsAsync(
-                [new RunEvent(run, now, RunEventKind.RolledBack, partition, null, $"rolled back from materialization {current.MaterializationId} to {target}")],
-                cancellationToken).ConfigureAwait(false);
-            return pointer;
         }
         finally
         {
             await metadata.ReleaseLeaseAsync(partition, run, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    private async Task<PartitionPointer> RepointAsync(AssetPartition partition, PartitionPointer? current, ObjectVersion? version, string? damaged, MaterializationId target, RunId run, CancellationToken cancellationToken)
+    {
+        var manifest = await PublishedPartitions.ReadManifestAsync(store, partition, target, cancellationToken).ConfigureAwait(false);
+        foreach (var file in manifest.Files)
+        {
+            if (await RootVerifier.CheckFileAsync(store, file, cancellationToken).ConfigureAwait(false) is { } problem)
+            {
+                throw new CorruptObjectException(ObjectKey.Parse(file.Path), $"materialization {target} cannot be restored: {problem}");
+            }
+        }
+
+        var now = clock.GetCurrentInstant();
+        var sequence = current?.Sequence ?? (await metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false))?.Sequence ?? 0;
+        var pointer = new PartitionPointer(StorageLayout.ManifestOf(partition, target).Value, target, manifest.DataVersion, sequence + 1, now);
+        var written = await store.ReplaceIfMatchAsync(StorageLayout.PointerOf(partition), ManifestJson.WritePointer(pointer), version, cancellationToken).ConfigureAwait(false);
+        if (!written.Succeeded)
+        {
+            var (winner, _) = await PublishedPartitions.ReadPointerAsync(store, partition, CancellationToken.None).ConfigureAwait(false);
+            throw new PublishConflictException(partition, target, winner?.MaterializationId);
+        }
+
+        await PublishRecorder.RecordAsync(metadata, manifest, pointer, now, cancellationToken).ConfigureAwait(false);
+        var events = new List<RunEvent>();
+        if (damaged is not null)
+        {
+            events.Add(new RunEvent(run, now, RunEventKind.PointerReplaced, partition, null, $"replaced a damaged pointer with materialization {target}: {damaged}"));
+        }
+
+        events.Add(new RunEvent(run, now, RunEventKind.RolledBack, partition, null, current is null
+            ? $"rolled back to {target} (the pointer was damaged)"
+            : $"rolled back from materialization {current.MaterializationId} to {target}"));
+        await metadata.AppendEventsAsync(events, cancellationToken).ConfigureAwait(false);
+        return pointer;
     }
 
     /// <summary>

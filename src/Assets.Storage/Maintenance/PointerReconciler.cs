@@ -1,3 +1,4 @@
+using Assets.Graph;
 using Assets.Metadata;
 using Assets.Storage.Objects;
 using Assets.Storage.Publishing;
@@ -5,11 +6,12 @@ using NodaTime;
 
 namespace Assets.Storage.Maintenance;
 
-/// <summary>What <see cref="PointerReconciler.ReconcileAsync"/> found.</summary>
+/// <summary>What a reconciliation found.</summary>
 /// <param name="Pointers">Pointers in the root.</param>
 /// <param name="Updated">Partitions whose record in the metadata store did not match their pointer and were rewritten.</param>
 /// <param name="Problems">Pointers or manifests that could not be read (left out of the published set).</param>
-public sealed record ReconciliationReport(int Pointers, int Updated, IReadOnlyList<string> Problems);
+/// <param name="Read">Pointers read (all of them for a full reconciliation; those written since the last one otherwise).</param>
+public sealed record ReconciliationReport(int Pointers, int Updated, IReadOnlyList<string> Problems, int Read = 0);
 
 /// <summary>
 /// Makes the metadata store agree with the pointers, which are the truth (DESIGN.md, step 6): a publish
@@ -21,34 +23,89 @@ public sealed record ReconciliationReport(int Pointers, int Updated, IReadOnlyLi
 /// partition still marked running belongs to a run that died: it becomes published if that run's
 /// pointer landed, and failed ("interrupted") otherwise, with the previous version still published.
 /// </para>
+/// <para>
+/// <see cref="ReconcileAsync"/> reads every pointer. <see cref="ReconcileChangesAsync"/>, what opening a store
+/// does, lists them (keys and modification times, no reads) and reads only those that can disagree with the
+/// store: written since the last reconciliation's mark (<see cref="IReconciliationMarkStore"/>, less
+/// <see cref="ClockTolerance"/>), of a partition the store does not record as published, or of a partition
+/// the store records as running. A publish whose record a crash lost wrote its pointer after the mark, so it
+/// is found; so is a pointer replaced or removed behind the store's back (another tool, a restored backup).
+/// </para>
 /// </summary>
-public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadata, IClock clock)
+/// <param name="store">The root.</param>
+/// <param name="metadata">The metadata store.</param>
+/// <param name="clock">Stamps the states the reconciliation writes.</param>
+/// <param name="storeClock">
+/// The clock of the object store's modification times, for the mark; the system clock by default (local files,
+/// S3, whose clock may differ from this machine's by less than <see cref="ClockTolerance"/>).
+/// </param>
+public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadata, IClock clock, IClock? storeClock = null)
 {
-    /// <summary>Reconciles the whole root.</summary>
-    public async Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// How long before the mark a pointer's modification time still counts as possibly unseen: covers the gap
+    /// between a pointer's time stamp and its rename or upload landing, coarse (one second) S3 times and a
+    /// skew between this machine's clock and the object store's.
+    /// </summary>
+    public static Duration ClockTolerance { get; } = Duration.FromMinutes(1);
+
+    private readonly IClock _storeClock = storeClock ?? SystemClock.Instance;
+
+    /// <summary>Reconciles the whole root, reading every pointer (<c>verify --reconcile</c>).</summary>
+    public Task<ReconciliationReport> ReconcileAsync(CancellationToken cancellationToken = default)
+        => RunAsync(full: true, cancellationToken);
+
+    /// <summary>
+    /// Reconciles what can have changed since the last reconciliation, reading only those pointers; the whole
+    /// root when the store has no mark (new, deleted, or one that keeps none).
+    /// </summary>
+    public Task<ReconciliationReport> ReconcileChangesAsync(CancellationToken cancellationToken = default)
+        => RunAsync(full: false, cancellationToken);
+
+    private async Task<ReconciliationReport> RunAsync(bool full, CancellationToken cancellationToken)
     {
+        // Taken before the listing: every pointer written before it is in the listing (none is in flight,
+        // since this process holds the store), so the next reconciliation needs only those modified after it.
+        var mark = _storeClock.GetCurrentInstant();
+        var marks = metadata as IReconciliationMarkStore;
+        var since = full || marks is null ? null : await marks.GetReconciledThroughAsync(cancellationToken).ConfigureAwait(false) - ClockTolerance;
         var known = (await metadata.GetStatesAsync(null, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Partition);
-        var pointers = await PointerScan.ReadAllAsync(store, null, cancellationToken).ConfigureAwait(false);
-        var published = new List<PartitionState>(pointers.Count);
+        var listed = await PointerScan.ListAsync(store, null, cancellationToken).ConfigureAwait(false);
+        var toRead = since is not { } after ? listed : listed.Where(p => MayDisagree(p, after, known)).ToList();
+        var read = (await PointerScan.ReadAsync(store, toRead, cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Key);
+        var published = new List<PartitionState>(listed.Count);
         var settled = new List<PartitionState>();
         var problems = new List<string>();
         var updated = 0;
         var now = clock.GetCurrentInstant();
-        foreach (var entry in pointers)
+        foreach (var item in listed)
         {
-            if (entry.Current is not { } pointer || entry.Partition is not { } partition)
+            PartitionPointer pointer;
+            AssetPartition partition;
+            if (read.TryGetValue(item.Key, out var entry))
             {
-                problems.Add($"{entry.Key}: {entry.Problem}");
+                if (entry.Current is not { } current || entry.Partition is not { } readPartition)
+                {
+                    problems.Add($"{entry.Key}: {entry.Problem}");
+                    continue;
+                }
+
+                (pointer, partition) = (current, readPartition);
+            }
+            else
+            {
+                // Not read: the store's record is as current as the pointer (MayDisagree said so).
+                var state = known[item.Partition!.Value];
+                published.Add(state.Status is PartitionStatus.Published or PartitionStatus.Stale ? state : state with { Status = PartitionStatus.Published, Cause = null });
                 continue;
             }
 
-            if (known.TryGetValue(partition, out var state) && state.MaterializationId == pointer.MaterializationId && state.Sequence == pointer.Sequence)
+            if (known.TryGetValue(partition, out var recorded) && recorded.MaterializationId == pointer.MaterializationId && recorded.Sequence == pointer.Sequence)
             {
                 // The store keeps a failed or quarantined row's own status; it only takes the pointer's version.
-                published.Add(state.Status is PartitionStatus.Published or PartitionStatus.Stale ? state : state with { Status = PartitionStatus.Published, Cause = null });
-                if (state.Status == PartitionStatus.Running)
+                published.Add(recorded.Status is PartitionStatus.Published or PartitionStatus.Stale ? recorded : recorded with { Status = PartitionStatus.Published, Cause = null });
+                if (recorded.Status == PartitionStatus.Running)
                 {
-                    settled.Add(Interrupted(state, now));
+                    settled.Add(Interrupted(recorded, now));
                 }
 
                 continue;
@@ -68,7 +125,7 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
             await metadata.RecordMaterializationAsync(PublishRecorder.ToRecord(manifest, pointer), cancellationToken).ConfigureAwait(false);
             var publishedState = PublishRecorder.PublishedState(manifest, pointer, now);
             published.Add(publishedState);
-            if (state?.Status == PartitionStatus.Running)
+            if (recorded?.Status == PartitionStatus.Running)
             {
                 // The run died after its pointer landed: its publish counts.
                 settled.Add(publishedState);
@@ -78,11 +135,17 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
         }
 
         // Runs that died before publishing anything, on partitions never published.
-        var present = pointers.Where(p => p.Partition is not null).Select(p => p.Partition!.Value).ToHashSet();
+        var present = listed.Where(p => p.Partition is not null).Select(p => p.Partition!.Value).ToHashSet();
         settled.AddRange(known.Values.Where(s => s.Status == PartitionStatus.Running && !present.Contains(s.Partition)).Select(s => Interrupted(s, now)));
 
         var vanished = known.Values.Count(s => s.MaterializationId is not null && !present.Contains(s.Partition));
-        await metadata.ReplacePublishedStatesAsync(published, cancellationToken).ConfigureAwait(false);
+
+        // Nothing to change: rewriting every published state would only cost time in proportion to the root.
+        if (full || updated + vanished + settled.Count + problems.Count > 0)
+        {
+            await metadata.ReplacePublishedStatesAsync(published, cancellationToken).ConfigureAwait(false);
+        }
+
         if (settled.Count > 0)
         {
             await metadata.SetStatesAsync(settled, cancellationToken).ConfigureAwait(false);
@@ -91,12 +154,26 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
         if (updated + vanished + settled.Count > 0 || problems.Count > 0)
         {
             await metadata.AppendEventsAsync(
-                [new RunEvent(RunId.New(), now, RunEventKind.Reconciled, null, null, $"reconciled {pointers.Count} pointers: {updated} records rewritten, {vanished} vanished, {settled.Count} interrupted runs settled, {problems.Count} unreadable")],
+                [new RunEvent(RunId.New(), now, RunEventKind.Reconciled, null, null, $"reconciled {listed.Count} pointers ({toRead.Count} read): {updated} records rewritten, {vanished} vanished, {settled.Count} interrupted runs settled, {problems.Count} unreadable")],
                 cancellationToken).ConfigureAwait(false);
         }
 
-        return new ReconciliationReport(pointers.Count, updated + vanished, problems);
+        if (marks is not null)
+        {
+            await marks.SetReconciledThroughAsync(mark, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ReconciliationReport(listed.Count, updated + vanished, problems, toRead.Count);
     }
+
+    /// <summary>Whether a listed pointer must be read: written after the mark, or its partition's record cannot be trusted to match it.</summary>
+    private static bool MayDisagree(PointerScan.Listed pointer, Instant since, Dictionary<AssetPartition, PartitionState> known)
+        => pointer.Partition is not { } partition
+            || pointer.LastModified >= since
+            || !known.TryGetValue(partition, out var state)
+            || state.MaterializationId is null
+            || state.Sequence is null
+            || state.Status == PartitionStatus.Running;
 
     private static PartitionState Interrupted(PartitionState running, Instant now)
         => running with

@@ -1,32 +1,47 @@
 using Assets.Graph;
 using Assets.Storage.Objects;
 using Assets.Storage.Publishing;
+using NodaTime;
 
 namespace Assets.Storage.Maintenance;
 
-/// <summary>Every pointer of a root, read once; shared by reconciliation, verify and gc.</summary>
+/// <summary>The pointers of a root: listed (keys and modification times only), then read; shared by reconciliation, verify and gc.</summary>
 internal static class PointerScan
 {
     /// <summary>A pointer found in the root, or the problem that kept it from being read.</summary>
     public sealed record Entry(ObjectKey Key, AssetPartition? Partition, PartitionPointer? Current, string? Problem);
 
+    /// <summary>A pointer as a listing shows it: no read, so cheap even on S3 (a thousand keys per request).</summary>
+    /// <param name="Key">The pointer's key.</param>
+    /// <param name="Partition">Its partition; <c>null</c> when the key is not the pointer of a valid asset partition.</param>
+    /// <param name="LastModified">When it was last written, in the object store's clock.</param>
+    public sealed record Listed(ObjectKey Key, AssetPartition? Partition, Instant LastModified);
+
     public static async Task<IReadOnlyList<Entry>> ReadAllAsync(IObjectStore store, Func<AssetKey, bool>? include, CancellationToken cancellationToken)
+        => await ReadAsync(store, await ListAsync(store, include, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    public static async Task<IReadOnlyList<Listed>> ListAsync(IObjectStore store, Func<AssetKey, bool>? include, CancellationToken cancellationToken)
     {
-        var keys = new List<(ObjectKey Key, AssetPartition? Partition)>();
+        var listed = new List<Listed>();
         await foreach (var entry in store.ListAsync(StorageLayout.CurrentFolder + "/", cancellationToken).ConfigureAwait(false))
         {
             var partition = StorageLayout.PartitionOfPointer(entry.Key);
             if (partition is null || include is null || include(partition.Value.Asset))
             {
-                keys.Add((entry.Key, partition));
+                listed.Add(new Listed(entry.Key, partition, entry.LastModified));
             }
         }
 
+        return listed;
+    }
+
+    public static async Task<IReadOnlyList<Entry>> ReadAsync(IObjectStore store, IReadOnlyList<Listed> keys, CancellationToken cancellationToken)
+    {
         // Pointers are small objects; read them concurrently, bounded, since an S3 root may hold many thousands.
         var results = new Entry[keys.Count];
         await Parallel.ForAsync(0, keys.Count, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            var (key, partition) = keys[i];
+            var (key, partition, _) = keys[i];
             if (partition is not { } p)
             {
                 results[i] = new Entry(key, null, null, "the key is not the pointer of any valid asset partition.");

@@ -64,7 +64,7 @@ public sealed class RootVerifier(IObjectStore store)
             foreach (var file in manifest.Files)
             {
                 files++;
-                var problem = await CheckFileAsync(file, cancellationToken).ConfigureAwait(false);
+                var problem = await CheckFileAsync(store, file, cancellationToken).ConfigureAwait(false);
                 if (problem is null)
                 {
                     bytes += file.Size;
@@ -79,7 +79,8 @@ public sealed class RootVerifier(IObjectStore store)
         return new VerificationReport(partitions, files, bytes, problems);
     }
 
-    private async Task<string?> CheckFileAsync(ManifestFile file, CancellationToken cancellationToken)
+    /// <summary>What is wrong with one listed file (missing, size, SHA-256), read whole; <c>null</c> when it is intact.</summary>
+    internal static async Task<string?> CheckFileAsync(IObjectStore store, ManifestFile file, CancellationToken cancellationToken)
     {
         var key = ObjectKey.Parse(file.Path);
         var size = await store.GetSizeAsync(key, cancellationToken).ConfigureAwait(false);

@@ -141,6 +141,9 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
     private void Initialize(MetadataStoreOptions options)
     {
         var connection = _connection!;
+
+        // SET takes no parameters; the value is a validated integer, never text from a user.
+        Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET threads = {options.Threads}"));
         ReleaseLeasesOfGoneProcesses(connection);
         InitializeWriteBehind(connection, options);
         using var command = connection.CreateCommand();

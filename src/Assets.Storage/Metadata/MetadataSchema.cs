@@ -170,8 +170,19 @@ internal static class MetadataSchema
         );
         """;
 
+    /// <summary>
+    /// Version 5: how far the store agrees with the root's pointers (one row), so an open reads only the pointers
+    /// written since (see <see cref="Maintenance.IReconciliationMarkStore"/>).
+    /// </summary>
+    private const string Version5 = """
+        CREATE TABLE reconciliation_mark (
+            id INTEGER NOT NULL PRIMARY KEY,  -- always 1
+            reconciled_through BIGINT NOT NULL -- unix ticks, in the object store's clock
+        );
+        """;
+
     /// <summary>Every migration, in order; index i builds version i + 1. Append only: never edit a shipped one.</summary>
-    private static readonly string[] Migrations = [Version1, Version2, Version3, Version4];
+    private static readonly string[] Migrations = [Version1, Version2, Version3, Version4, Version5];
 
     /// <summary>The version this build writes.</summary>
     public static int CurrentVersion => Migrations.Length;

@@ -181,8 +181,17 @@ public static class ManifestJson
 
     /// <summary>Reads a pointer of <paramref name="partition"/>, checking it names one of that partition's manifests.</summary>
     public static bool TryReadPointer(ReadOnlySpan<byte> utf8, AssetPartition partition, [NotNullWhen(true)] out PartitionPointer? result, [NotNullWhen(false)] out string? error)
+        => TryReadPointer(utf8, partition, out result, out error, out _);
+
+    /// <summary>
+    /// Reads a pointer of <paramref name="partition"/>; on failure <paramref name="malformed"/> says whether the bytes are
+    /// not a pointer at all (damaged: a new publish may replace them) rather than a well-formed pointer naming a
+    /// manifest that is not this partition's (never replaced without a person looking).
+    /// </summary>
+    public static bool TryReadPointer(ReadOnlySpan<byte> utf8, AssetPartition partition, [NotNullWhen(true)] out PartitionPointer? result, [NotNullWhen(false)] out string? error, out bool malformed)
     {
         result = null;
+        malformed = false;
         try
         {
             using var document = JsonDocument.Parse(utf8.ToArray());
@@ -202,6 +211,7 @@ public static class ManifestJson
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or UnparsableValueException)
         {
             error = $"the pointer is not valid JSON of the expected shape ({e.Message}).";
+            malformed = true;
             return false;
         }
     }

@@ -8,7 +8,7 @@ namespace Assets.Storage.Publishing;
 /// <summary>
 /// The publish protocol of DESIGN.md ("Storage and the publish protocol"), one partition at a time:
 /// <see cref="BeginAsync"/> claims the partition (takes its lease and reads the pointer's version as the
-/// fencing token), and the returned <see cref="Publication"/> stages data files, writes the manifest,
+/// fencing token; a damaged pointer is replaced), and the returned <see cref="Publication"/> stages data files, writes the manifest,
 /// and publishes by compare-and-swap of the pointer, or records a quarantine or a failure. At every
 /// instant before the pointer is replaced, readers get the previous version whole; after it, the new one.
 /// </summary>
@@ -26,6 +26,7 @@ public sealed class PartitionPublisher
         _metadata = metadata ?? throw new ArgumentNullException(nameof(metadata));
         _clock = clock ?? throw new ArgumentNullException(nameof(clock));
         _options = options ?? new PublisherOptions();
+        _options.Validate();
     }
 
     /// <summary>
@@ -36,9 +37,19 @@ public sealed class PartitionPublisher
     public async Task<Publication> BeginAsync(AssetPartition partition, RunId run, CancellationToken cancellationToken = default)
     {
         bool acquired;
+        LeaseClaim? claim = null;
         try
         {
-            acquired = await _metadata.TryAcquireLeaseAsync(partition, run, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            if (_metadata is IFencedLeaseStore fenced)
+            {
+                // The epoch read with the lease fences every later step of this attempt (see Publication).
+                claim = await fenced.TryClaimLeaseAsync(partition, run, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                acquired = claim is not null;
+            }
+            else
+            {
+                acquired = await _metadata.TryAcquireLeaseAsync(partition, run, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -55,10 +66,12 @@ public sealed class PartitionPublisher
 
         try
         {
-            var fencing = await PublishedPartitions.ReadPointerAsync(_store, partition, cancellationToken).ConfigureAwait(false);
+            // A damaged pointer (not a pointer at all) is the fencing token like any other: the publish replaces it,
+            // and says so in the event log. One that names another partition's manifest still stops the claim.
+            var fencing = await PublishedPartitions.ReadPointerToReplaceAsync(_store, partition, cancellationToken).ConfigureAwait(false);
             var previousState = await _metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false);
             await _metadata.SetStatesAsync([RunningState(partition, previousState, fencing.Current)], cancellationToken).ConfigureAwait(false);
-            return new Publication(this, partition, run, MaterializationId.New(), fencing.Current, fencing.Version, previousState);
+            return new Publication(this, partition, run, MaterializationId.New(), fencing.Current, fencing.Version, previousState, fencing.Damaged, claim);
         }
         catch
         {

@@ -16,6 +16,11 @@ namespace Assets.Storage.Publishing;
 /// <see cref="WriteManifestAsync"/> (step 4), then <see cref="PublishAsync"/> (steps 5 and 6); or
 /// <see cref="FailAsync"/> when the body failed. Disposing releases the lease; a publication disposed
 /// before it finished leaves the previous version published and its staged files for <c>gc</c>.
+/// With a metadata store whose leases are fenced (<see cref="IFencedLeaseStore"/>), a heartbeat renews the lease while
+/// the publication is open, each step checks the lease was not lost, the publish confirms it with the store before it
+/// writes the pointer, and the publish record is refused unless the lease is still this claim's epoch; once the lease
+/// is lost, the publication stops with <see cref="LeaseLostException"/> and writes no state (the partition is the new
+/// holder's).
 /// Not thread-safe: one materialization is one sequence of steps.
 /// </summary>
 public sealed class Publication : IAsyncDisposable
@@ -27,9 +32,15 @@ public sealed class Publication : IAsyncDisposable
     private bool _finished;
     private bool _leaseReleased;
     private Instant _leaseRenewedAt;
+    private bool _marked;
+    private ObjectVersion? _markerVersion;
+    private Instant _markerWrittenAt;
+    private readonly LeaseClaim? _claim;
+    private readonly LeaseHeartbeat? _heartbeat;
 
-    internal Publication(PartitionPublisher publisher, AssetPartition partition, RunId runId, MaterializationId id, PartitionPointer? previous, ObjectVersion? fencingToken, PartitionState? previousState)
+    internal Publication(PartitionPublisher publisher, AssetPartition partition, RunId runId, MaterializationId id, PartitionPointer? previous, ObjectVersion? fencingToken, PartitionState? previousState, string? damagedPointer = null, LeaseClaim? claim = null)
     {
+        DamagedPointer = damagedPointer;
         _publisher = publisher;
         Partition = partition;
         RunId = runId;
@@ -38,7 +49,18 @@ public sealed class Publication : IAsyncDisposable
         FencingToken = fencingToken;
         _previousState = previousState;
         _leaseRenewedAt = publisher.Clock.GetCurrentInstant();
+        if (claim is not null && publisher.Metadata is IFencedLeaseStore fenced)
+        {
+            _claim = claim;
+            _heartbeat = new LeaseHeartbeat(fenced, claim, publisher.Clock, publisher.Options.LeaseDuration, publisher.Options.EffectiveHeartbeat);
+        }
     }
+
+    /// <summary>The fenced lease this publication holds, with its epoch; <c>null</c> with a store whose leases are not fenced.</summary>
+    public LeaseClaim? Lease => _claim;
+
+    /// <summary>Whether the lease was found in another holder's hands: nothing more is written for this attempt.</summary>
+    private bool LeaseLost => _heartbeat?.Lost == true;
 
     /// <summary>The partition.</summary>
     public AssetPartition Partition { get; }
@@ -54,6 +76,9 @@ public sealed class Publication : IAsyncDisposable
 
     /// <summary>The version of that pointer: the publish replaces it only if it is still this one.</summary>
     public ObjectVersion? FencingToken { get; }
+
+    /// <summary>What the pointer held when it was claimed, when that was not a pointer at all: the publish replaces it.</summary>
+    public string? DamagedPointer { get; }
 
     /// <summary>The files staged so far.</summary>
     public IReadOnlyList<ManifestFile> StagedFiles => _files;
@@ -82,6 +107,7 @@ public sealed class Publication : IAsyncDisposable
         }
 
         await RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
+        await MarkInFlightAsync(cancellationToken).ConfigureAwait(false);
         var key = StorageLayout.DataFile(Partition, Id, _files.Count);
         Directory.CreateDirectory(_publisher.Options.StagingDirectory);
         var temp = Path.Combine(_publisher.Options.StagingDirectory, $"{Id.Value}-{_files.Count:D5}-{Guid.NewGuid():N}.tmp");
@@ -159,6 +185,7 @@ public sealed class Publication : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(checkResults);
         EnsureOpen();
         var fullCause = $"{cause} Staged data kept for triage at {StagedLocation}";
+        await ThrowIfLeaseLostAsync(cancellationToken).ConfigureAwait(false);
         await Metadata.RecordCheckResultsAsync(checkResults, cancellationToken).ConfigureAwait(false);
         await Metadata.SetStatesAsync([SettledState(PartitionStatus.Quarantined, fullCause)], cancellationToken).ConfigureAwait(false);
         await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.StepQuarantined, Partition, null, fullCause)], cancellationToken).ConfigureAwait(false);
@@ -188,6 +215,7 @@ public sealed class Publication : IAsyncDisposable
         }
 
         await RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
+        await MarkInFlightAsync(cancellationToken).ConfigureAwait(false);
         var manifest = new Manifest
         {
             Partition = Partition,
@@ -224,9 +252,12 @@ public sealed class Publication : IAsyncDisposable
     {
         EnsureOpen();
         var manifest = _manifest ?? throw new InvalidOperationException("Write the manifest before publishing.");
-        await RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
+        await RenewLeaseAsync(cancellationToken, confirm: true).ConfigureAwait(false);
+        await MarkInFlightAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureStagedFilesExistAsync(cancellationToken).ConfigureAwait(false);
         var publishedAt = Now;
-        var pointer = new PartitionPointer(StorageLayout.ManifestOf(Partition, Id).Value, Id, manifest.DataVersion, (Previous?.Sequence ?? 0) + 1, publishedAt);
+        var previousSequence = Previous?.Sequence ?? (DamagedPointer is null ? 0 : _previousState?.Sequence ?? 0);
+        var pointer = new PartitionPointer(StorageLayout.ManifestOf(Partition, Id).Value, Id, manifest.DataVersion, previousSequence + 1, publishedAt);
         var key = StorageLayout.PointerOf(Partition);
         var written = await Store.ReplaceIfMatchAsync(key, ManifestJson.WritePointer(pointer), FencingToken, cancellationToken).ConfigureAwait(false);
         if (!written.Succeeded)
@@ -240,7 +271,29 @@ public sealed class Publication : IAsyncDisposable
 
         // From here the new version is what readers get. A crash before the records below loses
         // nothing: start-up reconciliation rebuilds them from the pointer.
-        await PublishRecorder.RecordAsync(Metadata, manifest, pointer, Now, cancellationToken).ConfigureAwait(false);
+        if (_claim is { } claim)
+        {
+            var fenced = (IFencedLeaseStore)Metadata;
+            if (!await fenced.TryRecordFencedPublishAsync(claim, PublishRecorder.ToRecord(manifest, pointer), PublishRecorder.PublishedState(manifest, pointer, Now), cancellationToken).ConfigureAwait(false))
+            {
+                // The lease changed hands between the confirmation and the pointer write: the pointer (the truth) names
+                // this materialization, but the new holder owns the partition's record; its own publish will meet a
+                // changed pointer and report the conflict, and reconciliation indexes whichever pointer stands.
+                _heartbeat!.MarkLost();
+                await FinishAsync().ConfigureAwait(false);
+                throw new LeaseLostException(Partition, claim.Epoch, pointerWritten: true);
+            }
+        }
+        else
+        {
+            await PublishRecorder.RecordAsync(Metadata, manifest, pointer, Now, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (DamagedPointer is not null)
+        {
+            await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.PointerReplaced, Partition, null, $"replaced a damaged pointer with materialization {Id}: {DamagedPointer}")], cancellationToken).ConfigureAwait(false);
+        }
+
         await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.StepPublished, Partition, null, $"published materialization {Id} ({manifest.RowCount} rows, data version {manifest.DataVersion})")], cancellationToken).ConfigureAwait(false);
         await FinishAsync().ConfigureAwait(false);
         return pointer;
@@ -255,7 +308,11 @@ public sealed class Publication : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(error);
         EnsureOpen();
-        await Metadata.SetStatesAsync([SettledState(PartitionStatus.Failed, error)], cancellationToken).ConfigureAwait(false);
+        if (!LeaseLost)
+        {
+            await Metadata.SetStatesAsync([SettledState(PartitionStatus.Failed, error)], cancellationToken).ConfigureAwait(false);
+        }
+
         await FinishAsync().ConfigureAwait(false);
     }
 
@@ -267,7 +324,11 @@ public sealed class Publication : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         EnsureOpen();
-        await Metadata.SetStatesAsync([SettledState(PartitionStatus.Waiting, reason)], cancellationToken).ConfigureAwait(false);
+        if (!LeaseLost)
+        {
+            await Metadata.SetStatesAsync([SettledState(PartitionStatus.Waiting, reason)], cancellationToken).ConfigureAwait(false);
+        }
+
         await FinishAsync().ConfigureAwait(false);
     }
 
@@ -277,13 +338,52 @@ public sealed class Publication : IAsyncDisposable
         if (!_finished)
         {
             // Abandoned (cancelled, or an error the caller did not record): put the status back the way it
-            // was, so the partition does not look running forever.
+            // was, so the partition does not look running forever; unless the lease was lost, and the status is the
+            // new holder's.
             _finished = true;
-            var restored = _previousState ?? new PartitionState(Partition, PartitionStatus.Missing, null, null, null, null, null, null, Now);
-            await Metadata.SetStatesAsync([restored with { UpdatedAt = Now }], CancellationToken.None).ConfigureAwait(false);
+            if (!LeaseLost)
+            {
+                var restored = _previousState ?? new PartitionState(Partition, PartitionStatus.Missing, null, null, null, null, null, null, Now);
+                await Metadata.SetStatesAsync([restored with { UpdatedAt = Now }], CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         await ReleaseLeaseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes this materialization's staging marker before its first object, and rewrites it when it is getting old,
+    /// so gc in any process sharing the root leaves its objects alone (<see cref="StagingMarkers"/>).
+    /// </summary>
+    private async Task MarkInFlightAsync(CancellationToken cancellationToken)
+    {
+        var now = Now;
+        if (_marked && now - _markerWrittenAt < StagingMarkers.RefreshAfter)
+        {
+            return;
+        }
+
+        _markerVersion = await StagingMarkers.WriteAsync(Store, Partition, Id, RunId, now, _markerVersion, cancellationToken).ConfigureAwait(false);
+        _marked = true;
+        _markerWrittenAt = now;
+    }
+
+    /// <summary>
+    /// The last look before the swap: a publication stalled past its marker's lifetime may have had its files
+    /// collected, and a pointer must never name a manifest whose files are gone.
+    /// </summary>
+    private async Task EnsureStagedFilesExistAsync(CancellationToken cancellationToken)
+    {
+        foreach (var file in _files)
+        {
+            var size = await Store.GetSizeAsync(ObjectKey.Parse(file.Path), cancellationToken).ConfigureAwait(false);
+            if (size != file.Size)
+            {
+                throw new InvalidOperationException(
+                    $"{Partition}: the staged file {file.Path} of materialization {Id} is {(size is null ? "gone" : $"{size} bytes, not {file.Size}")} "
+                    + $"(removed by gc after this materialization stalled for more than {StagingMarkers.Lifetime.TotalMinutes:0} minutes, or by hand), so nothing was published. Run it again.");
+            }
+        }
     }
 
     /// <summary>
@@ -327,9 +427,24 @@ public sealed class Publication : IAsyncDisposable
     /// Renews the lease once half of it has passed: often enough that it never lapses between steps, and
     /// rarely enough that a quick materialization pays for one lease write, not one per step.
     /// </summary>
-    private async Task RenewLeaseAsync(CancellationToken cancellationToken)
+    private async Task RenewLeaseAsync(CancellationToken cancellationToken, bool confirm = false)
     {
         var now = Now;
+        if (_claim is { } claim)
+        {
+            // The heartbeat keeps a fenced lease; the steps only check it was not lost, and the publish confirms it
+            // with the store, so a process that stalled past its lease (SIGSTOP, a long pause) learns it before it
+            // touches the pointer.
+            if (confirm && !LeaseLost
+                && !await ((IFencedLeaseStore)Metadata).TryRenewLeaseAsync(claim, now, _publisher.Options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+            {
+                _heartbeat!.MarkLost();
+            }
+
+            await ThrowIfLeaseLostAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (now - _leaseRenewedAt < _publisher.Options.LeaseDuration / 2)
         {
             return;
@@ -346,11 +461,39 @@ public sealed class Publication : IAsyncDisposable
     private async Task FinishAsync()
     {
         _finished = true;
+        await StopHeartbeatAsync().ConfigureAwait(false);
         await ReleaseLeaseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Throws <see cref="LeaseLostException"/> once the lease is lost; the caller records the failure, this writes no state.</summary>
+    private Task ThrowIfLeaseLostAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return LeaseLost ? throw new LeaseLostException(Partition, _claim!.Epoch) : Task.CompletedTask;
+    }
+
+    private async Task StopHeartbeatAsync()
+    {
+        if (_heartbeat is not null)
+        {
+            await _heartbeat.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The marker goes after what it guarded is settled: the pointer swapped, or the outcome recorded.</summary>
+    private async Task RemoveMarkerAsync()
+    {
+        if (_marked)
+        {
+            _marked = false;
+            await StagingMarkers.RemoveQuietlyAsync(Store, Partition, Id).ConfigureAwait(false);
+        }
     }
 
     private async Task ReleaseLeaseAsync()
     {
+        await StopHeartbeatAsync().ConfigureAwait(false);
+        await RemoveMarkerAsync().ConfigureAwait(false);
         if (!_leaseReleased)
         {
             _leaseReleased = true;

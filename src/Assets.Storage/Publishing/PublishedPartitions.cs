@@ -25,6 +25,32 @@ public static class PublishedPartitions
             : throw new CorruptObjectException(key, error);
     }
 
+    /// <summary>
+    /// The pointer of a partition for a writer about to replace it (<c>materialize</c>, <c>rollback</c>): like
+    /// <see cref="ReadPointerAsync"/>, except that a damaged pointer (bytes that are not a pointer at all) is
+    /// returned as <paramref name="partition"/>'s <c>Damaged</c> problem with its version, so the writer can replace
+    /// it by compare-and-swap. A well-formed pointer naming another partition's manifest still throws.
+    /// </summary>
+    public static async Task<(PartitionPointer? Current, ObjectVersion? Version, string? Damaged)> ReadPointerToReplaceAsync(IObjectStore store, AssetPartition partition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var key = StorageLayout.PointerOf(partition);
+        var stored = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return (null, null, null);
+        }
+
+        if (ManifestJson.TryReadPointer(stored.Content.Span, partition, out var pointer, out var error, out var malformed))
+        {
+            return (pointer, stored.Version, null);
+        }
+
+        return malformed
+            ? (null, stored.Version, $"{key} held {stored.Content.Length} bytes that are not a pointer: {error}")
+            : throw new CorruptObjectException(key, error);
+    }
+
     /// <summary>The manifest of one materialization of a partition; throws <see cref="CorruptObjectException"/> when it is missing or malformed.</summary>
     public static async Task<Manifest> ReadManifestAsync(IObjectStore store, AssetPartition partition, MaterializationId id, CancellationToken cancellationToken = default)
     {

@@ -9,6 +9,7 @@ namespace Assets.Storage.Publishing;
 /// data/&lt;asset&gt;/&lt;partition&gt;/&lt;materialization_id&gt;/part-00000.parquet   immutable, written once
 /// manifests/&lt;asset&gt;/&lt;partition&gt;/&lt;materialization_id&gt;.json            immutable, written once
 /// current/&lt;asset&gt;/&lt;partition&gt;.json                                   the pointer: the only object ever replaced
+/// staging/&lt;asset&gt;/&lt;partition&gt;/&lt;materialization_id&gt;.json              marker of a materialization in flight
 /// </code>
 /// The asset key's segments become folders; the partition is one <see cref="PartitionSegment"/>. Both
 /// are validated types, so every key built here is inside the root.
@@ -23,6 +24,9 @@ public static class StorageLayout
 
     /// <summary>The folder of pointers.</summary>
     public const string CurrentFolder = "current";
+
+    /// <summary>The folder of staging markers (<see cref="StagingMarkers"/>).</summary>
+    public const string StagingFolder = "staging";
 
     private const string ManifestSuffix = ".json";
 
@@ -45,6 +49,27 @@ public static class StorageLayout
     /// <summary>The key of a partition's pointer.</summary>
     public static ObjectKey PointerOf(AssetPartition partition)
         => ObjectKey.Parse($"{CurrentFolder}/{partition.Asset.Value}/{PartitionSegment.Encode(partition.Partition)}{ManifestSuffix}");
+
+    /// <summary>The key of the marker that says a materialization is in flight (see <see cref="StagingMarkers"/>).</summary>
+    public static ObjectKey StagingMarkerOf(AssetPartition partition, MaterializationId id)
+        => ObjectKey.Parse($"{StagingFolder}/{partition.Asset.Value}/{PartitionSegment.Encode(partition.Partition)}/{id.Value}{ManifestSuffix}");
+
+    /// <summary>Reads the (asset, partition) and materialization back from a staging marker's key; <c>null</c> for any other key.</summary>
+    public static (AssetPartition Partition, MaterializationId Id)? OwnerOfStagingMarker(ObjectKey key)
+    {
+        var segments = key.Segments;
+        if (segments.Count < 4 || segments[0] != StagingFolder || !segments[^1].EndsWith(ManifestSuffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // staging/<asset...>/<partition>/<id>.json
+        return AssetKey.TryParse(string.Join('/', segments.Skip(1).Take(segments.Count - 3)), out var asset, out _)
+            && PartitionSegment.TryDecode(segments[^2], out var partition, out _)
+            && MaterializationId.TryParse(segments[^1][..^ManifestSuffix.Length], out var id)
+            ? (new AssetPartition(asset, partition), id)
+            : null;
+    }
 
     /// <summary>Reads the (asset, partition) back from a pointer's key; <c>null</c> for a key that is not a pointer.</summary>
     public static AssetPartition? PartitionOfPointer(ObjectKey key)

@@ -3,6 +3,7 @@ using Assets.Graph;
 using Assets.Metadata;
 using Assets.Storage.Objects;
 using Assets.Storage.Parquet;
+using Assets.Storage.Reading;
 using NodaTime;
 
 namespace Assets.Storage.Publishing;
@@ -10,7 +11,8 @@ namespace Assets.Storage.Publishing;
 /// <summary>
 /// The executor's <see cref="IMaterializationStore"/> over a root: materializations go through the publish
 /// protocol (<see cref="PartitionPublisher"/>) with their rows written as Parquet; upstream data is read
-/// through pointers (<see cref="PartitionReader"/>).
+/// through pointers (<see cref="PartitionReader"/>). Create one per run: it keeps the rows the run decodes
+/// (<see cref="DecodedRows"/>), so a partition several steps or checks read is decoded once.
 /// </summary>
 public sealed class StorageMaterializationStore : IMaterializationStore
 {
@@ -20,13 +22,22 @@ public sealed class StorageMaterializationStore : IMaterializationStore
     private readonly PartitionReader _reader;
 
     /// <summary>Creates the store.</summary>
-    public StorageMaterializationStore(IObjectStore store, IMetadataStore metadata, IClock clock, PublisherOptions? options = null)
+    /// <param name="store">The root.</param>
+    /// <param name="metadata">The metadata store.</param>
+    /// <param name="clock">Stamps states and records.</param>
+    /// <param name="options">How partitions are published.</param>
+    /// <param name="cacheOptions">How many decoded rows the run keeps (<see cref="DecodedRowCacheOptions.Default"/> when <c>null</c>).</param>
+    public StorageMaterializationStore(IObjectStore store, IMetadataStore metadata, IClock clock, PublisherOptions? options = null, DecodedRowCacheOptions? cacheOptions = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _metadata = metadata ?? throw new ArgumentNullException(nameof(metadata));
         _publisher = new PartitionPublisher(store, metadata, clock, options);
         _reader = new PartitionReader(store);
+        DecodedRows = new DecodedRowCache(cacheOptions);
     }
+
+    /// <summary>The rows this store's runs decoded, and how many readers got from memory instead.</summary>
+    public DecodedRowCache DecodedRows { get; }
 
     /// <inheritdoc />
     public async Task<IMaterialization> BeginAsync(AssetPartition partition, RunId run, CancellationToken cancellationToken = default)
@@ -37,8 +48,20 @@ public sealed class StorageMaterializationStore : IMaterializationStore
         => (await PublishedPartitions.ReadPointerAsync(_store, partition, cancellationToken).ConfigureAwait(false)).Current?.DataVersion;
 
     /// <inheritdoc />
-    public IAsyncEnumerable<object> ReadAsync(Type recordType, AssetPartition partition, CancellationToken cancellationToken = default)
-        => _reader.ReadAsync(recordType, partition, cancellationToken);
+    public async IAsyncEnumerable<object> ReadAsync(Type recordType, AssetPartition partition, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recordType);
+        var manifest = await PublishedPartitions.ReadCurrentManifestAsync(_store, partition, cancellationToken).ConfigureAwait(false);
+        if (manifest is null)
+        {
+            yield break;
+        }
+
+        await foreach (var row in DecodedRows.ReadAsync(manifest.MaterializationId, recordType, () => _reader.ReadFilesAsync(recordType, partition, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
+        {
+            yield return row;
+        }
+    }
 
     private sealed class Materialization(StorageMaterializationStore owner, Publication publication) : IMaterialization
     {
@@ -61,9 +84,13 @@ public sealed class StorageMaterializationStore : IMaterializationStore
             return staged.Rows;
         }
 
+        /// <remarks>
+        /// Decoded once for all the checks, and kept under the materialization's id, which it keeps when published: the
+        /// steps of the run that read it next get the same rows without decoding them again.
+        /// </remarks>
         public async IAsyncEnumerable<object> ReadStagedAsync(Type recordType, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            await foreach (var row in owner._reader.ReadFilesAsync(recordType, publication.StagedFiles, cancellationToken).ConfigureAwait(false))
+            await foreach (var row in owner.DecodedRows.ReadAsync(publication.Id, recordType, () => owner._reader.ReadFilesAsync(recordType, publication.Partition, publication.StagedFiles, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 yield return row;
             }

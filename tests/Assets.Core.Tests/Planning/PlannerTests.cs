@@ -110,7 +110,7 @@ public sealed class PlannerTests
 
         Assert.Contains("raw_orders", error.Message, StringComparison.Ordinal);
         Assert.Contains("2026-01-32", error.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => PartitionRange.ForPartitions([]));
+        Assert.Throws<PartitionKeyException>(() => PartitionRange.ForPartitions([]));
     }
 
     [Fact]

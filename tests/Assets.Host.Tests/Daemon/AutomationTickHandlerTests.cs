@@ -1,4 +1,5 @@
 using Assets.Automation;
+using Assets.Hosting;
 using Assets.Hosting.Daemon;
 using Assets.Hosting.Storage;
 using Assets.Metadata;
@@ -60,7 +61,7 @@ public sealed class AutomationTickHandlerTests : IDisposable
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection([new("Assets:Root", root), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))]);
-        builder.Services.AddSingleton<IClock>(_clock);
+        builder.Services.AddSingleton(new AssetsClock(_clock));
         builder.Services.AddAssets(a => a.FromTypes(typeof(ScheduledExports)));
         return builder.Build();
     }

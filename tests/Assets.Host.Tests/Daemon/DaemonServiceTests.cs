@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Assets.Hosting;
 using Assets.Hosting.Daemon;
 using Assets.Hosting.Storage;
 using Assets.Metadata;
@@ -49,7 +50,7 @@ public sealed class DaemonServiceTests : IDisposable
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection([new("Assets:Root", _root)]);
-        builder.Services.AddSingleton<IClock>(_clock);
+        builder.Services.AddSingleton(new AssetsClock(_clock));
         builder.Services.AddSingleton(_files);
         builder.Services.AddAssets(a => a.FromTypes(typeof(ObservedDrop)));
         _host = builder.Build();

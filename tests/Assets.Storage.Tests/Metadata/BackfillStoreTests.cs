@@ -1,12 +1,19 @@
+using Assets.Automation;
 using Assets.Backfills;
 using Assets.Graph;
+using Assets.Metadata;
 using Assets.Planning;
+using Assets.Sources;
+using Assets.Storage.Metadata.Postgres;
+using Assets.Storage.Metadata;
+using Assets.Storage.Tests.Postgres;
 using NodaTime;
 using static Assets.Storage.Tests.Metadata.StoreFolder;
 
 namespace Assets.Storage.Tests.Metadata;
 
-public sealed class BackfillStoreTests : OpenStoreTests
+public abstract class BackfillStoreContract<TStore>(IStoreUnderTest<TStore> underTest) : OpenStoreTests<TStore>(underTest)
+    where TStore : class, IMetadataStore, IBackfillStore, IAutomationCursorStore, ISourceObservationStore
 {
     private static readonly BackfillOwner Owner = new(4242, T0 - Duration.FromHours(1));
 
@@ -102,3 +109,8 @@ public sealed class BackfillStoreTests : OpenStoreTests
         Assert.Single(await Store.GetBackfillStepsAsync(backfill.Id));
     }
 }
+
+public sealed class DuckDbBackfillStoreTests() : BackfillStoreContract<DuckDbMetadataStore>(new DuckDbStoreUnderTest());
+
+[Collection(PostgresTests.Name)]
+public sealed class PostgresBackfillStoreTests(PostgresCluster cluster) : BackfillStoreContract<PostgresMetadataStore>(new PostgresStoreUnderTest(cluster));

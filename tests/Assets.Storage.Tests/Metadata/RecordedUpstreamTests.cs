@@ -1,11 +1,17 @@
+using Assets.Automation;
+using Assets.Backfills;
 using Assets.Graph;
 using Assets.Metadata;
+using Assets.Sources;
+using Assets.Storage.Metadata.Postgres;
 using Assets.Storage.Metadata;
+using Assets.Storage.Tests.Postgres;
 using static Assets.Storage.Tests.Metadata.StoreFolder;
 
 namespace Assets.Storage.Tests.Metadata;
 
-public sealed class RecordedUpstreamTests : OpenStoreTests
+public abstract class RecordedUpstreamContract<TStore>(IStoreUnderTest<TStore> underTest) : OpenStoreTests<TStore>(underTest)
+    where TStore : class, IMetadataStore, IBackfillStore, IAutomationCursorStore, ISourceObservationStore
 {
     private async Task<MaterializationId> PublishAsync(AssetPartition partition, params UpstreamVersion[] upstream)
     {
@@ -35,3 +41,8 @@ public sealed class RecordedUpstreamTests : OpenStoreTests
         Assert.Empty(await Store.GetRecordedUpstreamAsync([]));
     }
 }
+
+public sealed class DuckDbRecordedUpstreamTests() : RecordedUpstreamContract<DuckDbMetadataStore>(new DuckDbStoreUnderTest());
+
+[Collection(PostgresTests.Name)]
+public sealed class PostgresRecordedUpstreamTests(PostgresCluster cluster) : RecordedUpstreamContract<PostgresMetadataStore>(new PostgresStoreUnderTest(cluster));

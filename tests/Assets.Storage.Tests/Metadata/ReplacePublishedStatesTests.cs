@@ -1,11 +1,17 @@
+using Assets.Automation;
+using Assets.Backfills;
 using Assets.Metadata;
+using Assets.Sources;
+using Assets.Storage.Metadata.Postgres;
 using Assets.Storage.Metadata;
+using Assets.Storage.Tests.Postgres;
 using NodaTime;
 using static Assets.Storage.Tests.Metadata.StoreFolder;
 
 namespace Assets.Storage.Tests.Metadata;
 
-public sealed class ReplacePublishedStatesTests : OpenStoreTests
+public abstract class ReplacePublishedStatesContract<TStore>(IStoreUnderTest<TStore> underTest) : OpenStoreTests<TStore>(underTest)
+    where TStore : class, IMetadataStore, IBackfillStore, IAutomationCursorStore, ISourceObservationStore
 {
     [Fact]
     public async Task ReplacePublishedStatesAsync_VanishedPointer_BecomesMissing()
@@ -14,7 +20,7 @@ public sealed class ReplacePublishedStatesTests : OpenStoreTests
         var vanished = Published(Daily("raw_orders", "2026-01-06"));
         var vanishedStale = Published(Daily("raw_orders", "2026-01-07")) with { Status = PartitionStatus.Stale, Cause = "upstream changed" };
         await Store.SetStatesAsync([kept, vanished, vanishedStale]);
-        Folder.Clock.Now = T0 + Duration.FromHours(1);
+        Clock.Now = T0 + Duration.FromHours(1);
 
         await Store.ReplacePublishedStatesAsync([kept]);
 
@@ -55,7 +61,7 @@ public sealed class ReplacePublishedStatesTests : OpenStoreTests
         var running = Published(Daily("raw_orders", "2026-01-06")) with { Status = PartitionStatus.Running };
         await Store.SetStatesAsync([failed, quarantined, running]);
         var failedPointer = Published(failed.Partition, "f", 4, T0 - Duration.FromDays(1));
-        Folder.Clock.Now = T0 + Duration.FromHours(1);
+        Clock.Now = T0 + Duration.FromHours(1);
 
         // The running partition's pointer is gone: it stays running but nothing is published.
         await Store.ReplacePublishedStatesAsync([failedPointer]);
@@ -96,3 +102,8 @@ public sealed class ReplacePublishedStatesTests : OpenStoreTests
         Assert.Contains("raw_orders[2026-01-05] is Failed", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class DuckDbReplacePublishedStatesTests() : ReplacePublishedStatesContract<DuckDbMetadataStore>(new DuckDbStoreUnderTest());
+
+[Collection(PostgresTests.Name)]
+public sealed class PostgresReplacePublishedStatesTests(PostgresCluster cluster) : ReplacePublishedStatesContract<PostgresMetadataStore>(new PostgresStoreUnderTest(cluster));

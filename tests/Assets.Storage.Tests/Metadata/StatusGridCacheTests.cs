@@ -1,17 +1,21 @@
+using Assets.Automation;
+using Assets.Backfills;
 using Assets.Graph;
 using Assets.Metadata;
 using Assets.Partitions;
 using Assets.Planning;
+using Assets.Sources;
+using Assets.Storage.Metadata.Postgres;
+using Assets.Storage.Metadata;
+using Assets.Storage.Tests.Postgres;
 using NodaTime;
+using static Assets.Storage.Tests.Metadata.StatusGridPipelines;
 using static Assets.Storage.Tests.Metadata.StoreFolder;
 
 namespace Assets.Storage.Tests.Metadata;
 
-/// <summary>
-/// The status grid cache against the DuckDB store: reused only while the store's contents, the graph's code
-/// versions and the existing partitions are unchanged, and then equal to a fresh evaluation.
-/// </summary>
-public sealed class StatusGridCacheTests : OpenStoreTests
+/// <summary>The pipelines the status grid cache tests evaluate.</summary>
+public static class StatusGridPipelines
 {
     /// <summary>A row type the assets return.</summary>
     public sealed record Row(int X);
@@ -50,7 +54,15 @@ public sealed class StatusGridCacheTests : OpenStoreTests
         [SourceObserver("up", LateAfter = "12h")]
         public static SourceObservation UpFile(SourceContext context) => SourceObservation.Absent($"up/{context.PartitionKey}");
     }
+}
 
+/// <summary>
+/// The status grid cache against each metadata store: reused only while the store's contents, the graph's code
+/// versions and the existing partitions are unchanged, and then equal to a fresh evaluation.
+/// </summary>
+public abstract class StatusGridCacheContract<TStore>(IStoreUnderTest<TStore> underTest) : OpenStoreTests<TStore>(underTest)
+    where TStore : class, IMetadataStore, IBackfillStore, IAutomationCursorStore, ISourceObservationStore
+{
     private readonly AssetGraph _graph = new AssetGraphBuilder().AddTypes(typeof(Pipeline)).Build();
     private readonly StatusGridCache _cache = new();
 
@@ -158,7 +170,7 @@ public sealed class StatusGridCacheTests : OpenStoreTests
         Assert.Equal(fingerprint, await Store.GetStatusFingerprintAsync());
 
         await Store.DisposeAsync();
-        Store = await Folder.OpenAsync();
+        Store = await OpenAsync();
         Assert.Equal(fingerprint, await Store.GetStatusFingerprintAsync());
 
         // Only the update time differs: still a write the grid could depend on, so the fingerprint moves.
@@ -202,3 +214,8 @@ public sealed class StatusGridCacheTests : OpenStoreTests
         await Store.SetStatesAsync([new PartitionState(partition, PartitionStatus.Published, null, id, dataVersion, codeVersion, 1, T0, T0)]);
     }
 }
+
+public sealed class DuckDbStatusGridCacheTests() : StatusGridCacheContract<DuckDbMetadataStore>(new DuckDbStoreUnderTest());
+
+[Collection(PostgresTests.Name)]
+public sealed class PostgresStatusGridCacheTests(PostgresCluster cluster) : StatusGridCacheContract<PostgresMetadataStore>(new PostgresStoreUnderTest(cluster));

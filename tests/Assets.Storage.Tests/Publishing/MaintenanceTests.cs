@@ -208,7 +208,7 @@ public sealed class MaintenanceTests
         var error = await Assert.ThrowsAsync<CorruptObjectException>(
             () => new PartitionRollback(harness.Store, harness.Metadata, harness.Clock).RollbackAsync(Day, v1.MaterializationId, RunId.New()));
 
-        Assert.Contains("a data file of the rollback target is missing", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"materialization {v1.MaterializationId} cannot be restored: the data file is missing.", error.Message, StringComparison.Ordinal);
         Assert.Equal(v2, (await PublishedPartitions.ReadPointerAsync(harness.Store, Day)).Current);
     }
 

@@ -43,6 +43,29 @@ public sealed class StorageMaterializationStoreTests
     }
 
     [Fact]
+    public async Task StagedRows_AreDecodedOnceForTheChecksAndTheReadersOfThePublish_AndANewVersionIsDecodedAfresh()
+    {
+        await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);
+        var store = new StorageMaterializationStore(harness.Store, harness.Metadata, harness.Clock, harness.Options);
+        var rows = ProtocolHarness.Rows(250);
+        await using (var materialization = await store.BeginAsync(ProtocolHarness.Day, RunId.New()))
+        {
+            await materialization.WriteRowsAsync(typeof(Sale), AsRows(rows));
+            Assert.Equal(rows, await materialization.ReadStagedAsync(typeof(Sale)).Cast<Sale>().ToListAsync());
+            Assert.Equal(rows, await materialization.ReadStagedAsync(typeof(Sale)).Cast<Sale>().ToListAsync());
+            await materialization.PublishAsync("7", [], null, new Dictionary<string, object?>(), null, []);
+        }
+
+        Assert.Equal(rows, await store.ReadAsync(typeof(Sale), ProtocolHarness.Day).Cast<Sale>().ToListAsync());
+        Assert.Equal((250L, 500L), (store.DecodedRows.RowsDecoded, store.DecodedRows.RowsFromMemory));
+
+        var republished = ProtocolHarness.Rows(250, seed: 1);
+        await harness.PublishAsync(republished);
+        Assert.Equal(republished, await store.ReadAsync(typeof(Sale), ProtocolHarness.Day).Cast<Sale>().ToListAsync());
+        Assert.Equal((500L, 500L), (store.DecodedRows.RowsDecoded, store.DecodedRows.RowsFromMemory));
+    }
+
+    [Fact]
     public async Task AnAbandonedMaterialization_PublishesNothingAndReleasesTheLease()
     {
         await using var harness = await ProtocolHarness.CreateAsync();

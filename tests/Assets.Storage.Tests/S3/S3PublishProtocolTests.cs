@@ -34,6 +34,19 @@ public sealed class S3PublishProtocolTests(S3ServerFixture server)
     }
 
     [Fact]
+    public async Task Read_AByteFlippedInAnS3Object_FailsAsTheDownloadIsHashed()
+    {
+        await using var harness = await CreateAsync();
+        var pointer = await harness.PublishAsync(ProtocolHarness.Rows(1000));
+        var key = StorageLayout.DataFile(ProtocolHarness.Day, pointer.MaterializationId, 0);
+        var actual = await ReadVerificationTests.CorruptAsync(harness.Store, key, offset: 300);
+
+        var error = await Assert.ThrowsAsync<CorruptDataFileException>(() => harness.ReadAsync());
+
+        Assert.Equal(actual, error.ActualSha256);
+    }
+
+    [Fact]
     public async Task SameInputTwice_GivesTheSameDataVersionAndBytes()
     {
         await using var harness = await CreateAsync();

@@ -59,6 +59,13 @@ internal static class LocalFiles
     /// <summary>Opens a file for reading without taking part in writers' locks; <c>null</c> when there is no such file.</summary>
     public static FileStream? OpenReadOrNull(string path)
     {
+        // An absent pointer is the normal case for a partition's first publish: a stat costs far less than the
+        // exception an open would throw. The catch below still covers a file deleted between the two.
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
@@ -99,7 +106,15 @@ internal static class LocalFiles
     {
         try
         {
-            Directory.CreateDirectory(folder);
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // gc pruned an ancestor it had just emptied between two of the mkdir calls: create the chain again.
+                Directory.CreateDirectory(folder);
+            }
         }
         catch (IOException e)
         {

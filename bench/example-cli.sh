@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The example through its command line, as a user runs it: CPU of a fresh `materialize --select '*'` beside the
+# CPU of `list` on the same root (issue 14, target 1), the rows decoded against the distinct rows read, `plan`
+# on the populated root, and cold start with and without ReadyToRun (target 5). Medians of 3, side by side.
+#
+#   bash bench/example-cli.sh [NAME=PROGRAM.dll ...]
+#
+# Without arguments it builds the example (JIT) and publishes it ReadyToRun into a temp folder and compares the two.
+# Each PROGRAM.dll is run with `dotnet`; give an older build as another NAME=... to compare before and after.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export Example__SourceDir="$here/example-assets/source"
+programs=("$@")
+if [ ${#programs[@]} -eq 0 ]; then
+  dotnet build -c Release "$here/example-assets" -v q -nologo >/dev/null
+  dotnet publish -c Release -r linux-x64 "$here/example-assets" -o "$work/r2r" -v q -nologo >/dev/null
+  programs=("jit=$here/example-assets/bin/Release/net10.0/ExampleAssets.dll" "r2r=$work/r2r/ExampleAssets.dll")
+fi
+echo "# $(nproc) cores, $(uptime | sed 's/.*load/load/')"
+cpu() { /usr/bin/time -f "%U %S %e" -o "$work/t" "$@" >"$work/out" 2>&1 || true; awk '{printf "%.2f %.2f\n", $1+$2, $3}' "$work/t"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+for round in 1 2 3; do
+  for entry in "${programs[@]}"; do
+    name=${entry%%=*}; dll=${entry#*=}; root="$work/root-$name-$round"
+    read -r c w < <(cpu dotnet "$dll" materialize --select '*' --root "$root" --verbose)
+    decoded=$(grep -o 'read [0-9]* rows decoded from Parquet and [0-9]*' "$work/out" | awk '{print $2 " " $8}' || true)
+    echo "$name materialize $c $w" >>"$work/m"; [ -n "$decoded" ] && echo "$name $decoded" >>"$work/d"
+    read -r c w < <(cpu dotnet "$dll" list --root "$root"); echo "$name list $c $w" >>"$work/m"
+    read -r c w < <(cpu dotnet "$dll" plan --select '*' --root "$root"); echo "$name plan $c $w" >>"$work/m"
+  done
+done
+for entry in "${programs[@]}"; do
+  name=${entry%%=*}
+  for command in materialize list plan; do
+    echo "example_${name}_${command}_cpu: $(awk -v n="$name" -v c="$command" '$1==n && $2==c {print $3}' "$work/m" | median) s"
+    echo "example_${name}_${command}_wall: $(awk -v n="$name" -v c="$command" '$1==n && $2==c {print $4}' "$work/m" | median) s"
+  done
+  m=$(awk -v n="$name" '$1==n && $2=="materialize" {print $3}' "$work/m" | median); l=$(awk -v n="$name" '$1==n && $2=="list" {print $3}' "$work/m" | median)
+  echo "example_${name}_materialize_over_list_cpu: $(awk -v m="$m" -v l="$l" 'BEGIN {printf "%.2f", m/l}') x"
+  if [ -f "$work/d" ] && grep -q "^$name " "$work/d"; then
+    echo "example_${name}_rows_decoded: $(awk -v n="$name" '$1==n {print $2; exit}' "$work/d") rows ($(awk -v n="$name" '$1==n {print $3; exit}' "$work/d") more read from memory)"
+  fi
+done
+# Distinct rows read: every row of raw_orders (read by clean_orders) and of clean_orders (read by the others).
+root=$(ls -d "$work"/root-* | head -1)
+echo "example_distinct_rows_read: $(find "$root/manifests/raw_orders" "$root/manifests/clean_orders" -name '*.json' -exec grep -ho '"rowCount": *[0-9]*' {} + | awk '{s+=$2} END {print s}') rows"

@@ -1,0 +1,250 @@
+using System.Text.Json;
+using Assets.Backfills;
+using Assets.Graph;
+using Assets.Planning;
+using Npgsql;
+using NodaTime;
+
+namespace Assets.Storage.Metadata.Postgres;
+
+public sealed partial class PostgresMetadataStore : IBackfillStore
+{
+    private const string BackfillColumns = """
+        b.id, b.selection, b.range_from, b.range_to, b.partitions, b.reprocess, b.step_order, b.max_concurrency,
+        b.max_partitions_per_run, b.status, b.owner_pid, b.owner_started_at, b.message, b.created_at, b.updated_at,
+        count(s.asset), count(s.asset) FILTER (WHERE s.state = 'published'),
+        count(s.asset) FILTER (WHERE s.state IN ('failed', 'quarantined', 'waiting')),
+        count(s.asset) FILTER (WHERE s.state IN ('skipped', 'blocked'))
+        """;
+
+    /// <inheritdoc />
+    public Task CreateBackfillAsync(Backfill backfill, IReadOnlyList<BackfillStep> steps, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(backfill);
+        ArgumentNullException.ThrowIfNull(steps);
+        var request = backfill.Request;
+        return RunInTransactionAsync(
+            async connection =>
+            {
+                var range = request.Range;
+                var named = range.Partitions ?? (range.Partition is { } one ? [one] : null);
+                var inserted = await ExecuteAsync(
+                    connection,
+                    """
+                    INSERT INTO backfills VALUES (@id, @selection, @from, @to, @partitions, @reprocess, @order, @concurrency,
+                        @perRun, @status, @pid, @pidStarted, @message, @created, @updated)
+                    ON CONFLICT (id) DO NOTHING
+                    """,
+                    ct,
+                    ("id", backfill.Id.Value),
+                    ("selection", request.Selection),
+                    ("from", range.From),
+                    ("to", range.To),
+                    ("partitions", named is null ? null : JsonSerializer.Serialize(named)),
+                    ("reprocess", BackfillRequest.Describe(request.Reprocess)),
+                    ("order", BackfillRequest.Describe(request.Order)),
+                    ("concurrency", request.MaxConcurrency),
+                    ("perRun", request.MaxPartitionsPerRun),
+                    ("status", StatusText(backfill.Status)),
+                    ("pid", backfill.Owner?.ProcessId),
+                    ("pidStarted", StoredForm.Ticks(backfill.Owner?.ProcessStartedAt)),
+                    ("message", backfill.Message),
+                    ("created", StoredForm.Ticks(backfill.CreatedAt)),
+                    ("updated", StoredForm.Ticks(backfill.UpdatedAt))).ConfigureAwait(false);
+                if (inserted == 0)
+                {
+                    throw new InvalidOperationException($"A backfill {backfill.Id} is already recorded.");
+                }
+
+                if (steps.Count > 0)
+                {
+                    await ExecuteAsync(
+                        connection,
+                        """
+                        INSERT INTO backfill_steps
+                        SELECT @id, * FROM unnest(@position::int[], @asset::text[], @partition::text[], @chunk::int[], @state::text[],
+                                                  @attempts::int[], @error::text[], @updated::bigint[])
+                        """,
+                        ct,
+                        ("id", backfill.Id.Value),
+                        ("position", steps.Select(s => s.Position).ToArray()),
+                        ("asset", steps.Select(s => s.Partition.Asset.Value).ToArray()),
+                        ("partition", steps.Select(s => StoredForm.Partition(s.Partition.Partition)).ToArray()),
+                        ("chunk", steps.Select(s => s.Chunk).ToArray()),
+                        ("state", steps.Select(s => StateText(s.State)).ToArray()),
+                        ("attempts", steps.Select(s => s.Attempts).ToArray()),
+                        ("error", steps.Select(s => s.Error).ToArray()),
+                        ("updated", steps.Select(s => StoredForm.Ticks(s.UpdatedAt)).ToArray())).ConfigureAwait(false);
+                }
+            },
+            ct);
+    }
+
+    /// <inheritdoc />
+    public async Task<Backfill?> GetBackfillAsync(BackfillId id, CancellationToken ct = default)
+        => (await ReadBackfillsAsync("WHERE b.id = @id", ("id", id.Value), ct).ConfigureAwait(false)).SingleOrDefault();
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Backfill>> ListBackfillsAsync(CancellationToken ct = default)
+        => ReadBackfillsAsync(string.Empty, null, ct);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<BackfillStep>> GetBackfillStepsAsync(BackfillId id, CancellationToken ct = default)
+        => RunAsync<IReadOnlyList<BackfillStep>>(
+            async connection =>
+            {
+                await using var command = Command(
+                    connection,
+                    "SELECT position, asset, partition, chunk, state, attempts, error, updated_at FROM backfill_steps WHERE backfill_id = @id ORDER BY position",
+                    ("id", id.Value));
+                var keys = new AssetKeyCache();
+                return await ReadAllAsync(
+                    command,
+                    reader => new BackfillStep(
+                        reader.GetInt32(0),
+                        new AssetPartition(keys.Get(reader.GetString(1)), StoredForm.Partition(reader.GetString(2))),
+                        reader.GetInt32(3),
+                        ParseState(reader.GetString(4)),
+                        reader.GetInt32(5),
+                        NullableString(reader, 6),
+                        StoredForm.Instant(reader.GetInt64(7))),
+                    ct).ConfigureAwait(false);
+            },
+            ct);
+
+    /// <inheritdoc />
+    public Task SetBackfillStatusAsync(BackfillId id, BackfillStatus status, BackfillOwner? owner, string? message, Instant at, CancellationToken ct = default)
+        => RunAsync(
+            connection => ExecuteAsync(
+                connection,
+                "UPDATE backfills SET status = @status, owner_pid = @pid, owner_started_at = @pidStarted, message = @message, updated_at = @at WHERE id = @id",
+                ct,
+                ("status", StatusText(status)),
+                ("pid", owner?.ProcessId),
+                ("pidStarted", StoredForm.Ticks(owner?.ProcessStartedAt)),
+                ("message", message),
+                ("at", StoredForm.Ticks(at)),
+                ("id", id.Value)),
+            ct);
+
+    /// <inheritdoc />
+    public Task UpdateBackfillStepsAsync(BackfillId id, IReadOnlyList<BackfillStepUpdate> updates, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        if (updates.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // The last change of a step wins: one UPDATE may change a row only once.
+        var last = new Dictionary<AssetPartition, BackfillStepUpdate>();
+        foreach (var update in updates)
+        {
+            ArgumentNullException.ThrowIfNull(update, nameof(updates));
+            last[update.Partition] = update;
+        }
+
+        var rows = last.Values.ToArray();
+        return RunInTransactionAsync(
+            async connection =>
+            {
+                (string, object?)[] parameters =
+                [
+                    ("id", id.Value),
+                    ("asset", rows.Select(u => u.Partition.Asset.Value).ToArray()),
+                    ("partition", rows.Select(u => StoredForm.Partition(u.Partition.Partition)).ToArray()),
+                    ("state", rows.Select(u => StateText(u.State)).ToArray()),
+                    ("attempts", rows.Select(u => u.Attempts).ToArray()),
+                    ("error", rows.Select(u => u.Error).ToArray()),
+                    ("at", rows.Select(u => StoredForm.Ticks(u.At)).ToArray()),
+                ];
+                const string Updates = "unnest(@asset::text[], @partition::text[], @state::text[], @attempts::int[], @error::text[], @at::bigint[]) AS u(asset, partition, state, attempts, error, updated_at)";
+                await using (var unknown = Command(
+                    connection,
+                    $"SELECT u.asset, u.partition FROM {Updates} WHERE NOT EXISTS (SELECT 1 FROM backfill_steps s WHERE s.backfill_id = @id AND s.asset = u.asset AND s.partition = u.partition) LIMIT 1",
+                    parameters))
+                {
+                    var missing = await ReadAllAsync(unknown, r => new AssetPartition(AssetKey.Parse(r.GetString(0)), StoredForm.Partition(r.GetString(1))), ct).ConfigureAwait(false);
+                    if (missing.Count > 0)
+                    {
+                        throw new ArgumentException($"Backfill {id} has no step {missing[0]}.", nameof(updates));
+                    }
+                }
+
+                await ExecuteAsync(
+                    connection,
+                    $"""
+                    UPDATE backfill_steps s SET state = u.state, attempts = u.attempts, error = u.error, updated_at = u.updated_at
+                    FROM {Updates}
+                    WHERE s.backfill_id = @id AND s.asset = u.asset AND s.partition = u.partition
+                    """,
+                    ct,
+                    parameters).ConfigureAwait(false);
+            },
+            ct);
+    }
+
+    private Task<IReadOnlyList<Backfill>> ReadBackfillsAsync(string where, (string Name, object? Value)? parameter, CancellationToken ct)
+        => RunAsync<IReadOnlyList<Backfill>>(
+            async connection =>
+            {
+                var sql = $"""
+                    SELECT {BackfillColumns}
+                    FROM backfills b LEFT JOIN backfill_steps s ON s.backfill_id = b.id
+                    {where}
+                    GROUP BY b.id
+                    ORDER BY b.created_at DESC, b.id
+                    """;
+                await using var command = parameter is { } p ? Command(connection, sql, p) : Command(connection, sql);
+                return await ReadAllAsync(command, ReadBackfill, ct).ConfigureAwait(false);
+            },
+            ct);
+
+    private static Backfill ReadBackfill(NpgsqlDataReader reader)
+    {
+        var from = NullableString(reader, 2);
+        var to = NullableString(reader, 3);
+        var named = NullableString(reader, 4) is { } json ? JsonSerializer.Deserialize<string[]>(json) : null;
+        var range = named is { Length: > 0 } ? PartitionRange.ForPartitions(named)
+            : from is null && to is null ? PartitionRange.All
+            : PartitionRange.Between(from, to);
+        if (!BackfillRequest.TryParseReprocess(reader.GetString(5), out var reprocess) || !BackfillRequest.TryParseOrder(reader.GetString(6), out var order))
+        {
+            throw new InvalidDataException($"Backfill {reader.GetString(0)} has an unknown reprocess mode or order ('{reader.GetString(5)}', '{reader.GetString(6)}') in the metadata store.");
+        }
+
+        var request = new BackfillRequest
+        {
+            Selection = reader.GetString(1),
+            Range = range,
+            Reprocess = reprocess,
+            Order = order,
+            MaxConcurrency = reader.GetInt32(7),
+            MaxPartitionsPerRun = reader.GetInt32(8),
+        };
+        var owner = reader.IsDBNull(10) ? null : new BackfillOwner(reader.GetInt32(10), StoredForm.Instant(reader.GetInt64(11)));
+        var steps = (int)reader.GetInt64(15);
+        var published = (int)reader.GetInt64(16);
+        var failed = (int)reader.GetInt64(17);
+        var skipped = (int)reader.GetInt64(18);
+        return new Backfill(
+            BackfillId.Parse(reader.GetString(0)),
+            request,
+            ParseStatus(reader.GetString(9)),
+            StoredForm.Instant(reader.GetInt64(13)),
+            StoredForm.Instant(reader.GetInt64(14)),
+            owner,
+            new BackfillCounts(steps, published, failed, skipped, steps - published - failed - skipped),
+            NullableString(reader, 12));
+    }
+
+    private static string StatusText(BackfillStatus status) => status.ToString().ToLowerInvariant();
+
+    private static BackfillStatus ParseStatus(string text)
+        => Enum.TryParse<BackfillStatus>(text, ignoreCase: true, out var status) ? status : throw new InvalidDataException($"Unknown backfill status '{text}' in the metadata store.");
+
+    private static string StateText(BackfillStepState state) => state.ToString().ToLowerInvariant();
+
+    private static BackfillStepState ParseState(string text)
+        => Enum.TryParse<BackfillStepState>(text, ignoreCase: true, out var state) ? state : throw new InvalidDataException($"Unknown backfill step state '{text}' in the metadata store.");
+}

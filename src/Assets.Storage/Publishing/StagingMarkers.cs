@@ -1,0 +1,118 @@
+using System.Buffers;
+using System.Text.Json;
+using Assets.Graph;
+using Assets.Storage.Objects;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Assets.Storage.Publishing;
+
+/// <summary>
+/// Staging markers: how <c>gc</c>, in this process, another one or on another machine sharing the root, knows that
+/// a materialization is in flight. The rule, in order of the objects' lives:
+/// <list type="number">
+/// <item>A publication writes its marker (<c>staging/&lt;asset&gt;/&lt;partition&gt;/&lt;id&gt;.json</c>) before its
+/// first data file, rewrites it whenever it is older than a quarter of <see cref="Lifetime"/> at a protocol step,
+/// and removes it only after the pointer swap (or the failure, quarantine or abandonment is recorded).</item>
+/// <item>A rollback writes a marker for its target before it verifies the target's files, and removes it after the
+/// swap.</item>
+/// <item><c>gc</c> skips every materialization whose marker is younger than <see cref="Lifetime"/>, whatever the
+/// retention, removes markers older than that (their process died), and right before deleting an object
+/// looks again: first for a marker, then at the pointer. Since the marker precedes the files and outlives the
+/// swap, an object gc sees unmarked and unreferenced belongs to a materialization that is finished and not
+/// published, or whose marker died.</item>
+/// <item>A publication re-checks that its files exist right before the swap, so one stalled past its marker's
+/// lifetime (and collected) fails instead of publishing a manifest whose files are gone.</item>
+/// </list>
+/// </summary>
+public static class StagingMarkers
+{
+    /// <summary>How long a marker protects its materialization without being rewritten: 1 hour.</summary>
+    public static Duration Lifetime { get; } = Duration.FromHours(1);
+
+    /// <summary>A marker older than this is rewritten at the next protocol step.</summary>
+    internal static Duration RefreshAfter { get; } = Lifetime / 4;
+
+    /// <summary>
+    /// Writes (or rewrites) the marker of <paramref name="id"/>; <paramref name="known"/> is the version this
+    /// writer wrote last, if any. Returns the new version.
+    /// </summary>
+    internal static async Task<ObjectVersion?> WriteAsync(IObjectStore store, AssetPartition partition, MaterializationId id, RunId run, Instant now, ObjectVersion? known, CancellationToken cancellationToken)
+    {
+        var key = StorageLayout.StagingMarkerOf(partition, id);
+        var content = Describe(partition, id, run, now);
+        if (known is null)
+        {
+            // The first write creates (no lock needed: the id is new); only a long materialization ever replaces its marker.
+            using var created = new MemoryStream(content, writable: false);
+            var first = await store.CreateIfAbsentAsync(key, created, cancellationToken).ConfigureAwait(false);
+            if (first.Succeeded)
+            {
+                return first.Version;
+            }
+
+            known = first.Version;
+        }
+
+        var written = await store.ReplaceIfMatchAsync(key, content, known, cancellationToken).ConfigureAwait(false);
+        if (!written.Succeeded)
+        {
+            // gc removed a marker it judged dead, or this writer lost track of its version: the marker is ours
+            // (its id is unique), so write it against what is there now.
+            written = await store.ReplaceIfMatchAsync(key, content, written.Version, cancellationToken).ConfigureAwait(false);
+        }
+
+        return written.Succeeded
+            ? written.Version
+            : throw new InvalidOperationException($"{key}: the staging marker could not be written (changed while it was written); the materialization stops so gc cannot mistake it for abandoned.");
+    }
+
+    /// <summary>
+    /// Writes the marker of <paramref name="id"/> if there is none; returns whether this call wrote it (and so
+    /// should remove it). One already there protects the materialization just as well.
+    /// </summary>
+    internal static async Task<bool> TryCreateAsync(IObjectStore store, AssetPartition partition, MaterializationId id, RunId run, Instant now, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(Describe(partition, id, run, now), writable: false);
+        var written = await store.CreateIfAbsentAsync(StorageLayout.StagingMarkerOf(partition, id), content, cancellationToken).ConfigureAwait(false);
+        return written.Succeeded;
+    }
+
+    /// <summary>Whether a marker of <paramref name="id"/> exists now.</summary>
+    internal static async Task<bool> ExistsAsync(IObjectStore store, AssetPartition partition, MaterializationId id, CancellationToken cancellationToken)
+        => await store.GetSizeAsync(StorageLayout.StagingMarkerOf(partition, id), cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>
+    /// Removes the marker of <paramref name="id"/>. A failure is swallowed: what the marker guarded is settled (published
+    /// or recorded), and a marker left behind only delays gc by <see cref="Lifetime"/>.
+    /// </summary>
+    internal static async Task RemoveQuietlyAsync(IObjectStore store, AssetPartition partition, MaterializationId id)
+    {
+        try
+        {
+            await store.DeleteAsync(StorageLayout.StagingMarkerOf(partition, id), CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // See the summary: nothing the caller could do, and its outcome is already decided.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private static byte[] Describe(AssetPartition partition, MaterializationId id, RunId run, Instant now)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("asset", partition.Asset.Value);
+            json.WriteString("partition", partition.Partition?.Value);
+            json.WriteString("materializationId", id.Value);
+            json.WriteString("runId", run.ToString());
+            json.WriteString("writtenAt", InstantPattern.ExtendedIso.Format(now));
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Assets.Execution;
+using Assets.Metadata;
+
+namespace Assets.Storage.Reading;
+
+/// <summary>
+/// The rows of partitions a run has decoded, keyed by materialization id and record type, so each is decoded
+/// once per run however many steps and checks read it. A materialization id names immutable files (staged or
+/// published), so an entry can never be stale; it sits above the byte streams, so whatever a stream verifies
+/// (sizes, checksums) is verified on the one decode. Bounded by <see cref="DecodedRowCacheOptions.MaxRows"/>,
+/// least recently read first out; a partition too large for it is streamed as if there were no cache.
+/// <para>
+/// Rows are handed to several readers as the same objects, so only record types whose instances cannot be
+/// changed after construction (every public property get-only or <c>init</c>, every public field read-only)
+/// are kept; others are decoded for every reader. Thread-safe.
+/// </para>
+/// </summary>
+public sealed class DecodedRowCache
+{
+    private static readonly Counter<long> RowsRead = AssetsTelemetry.Meter.CreateCounter<long>(
+        "assets.rows.read", "{row}", "Rows of upstream and staged partitions handed to asset bodies and checks, by source: decoded from a file or from the run's cache.");
+
+    private static readonly ConcurrentDictionary<Type, bool> Immutable = new();
+
+    private readonly long _maxRows;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(MaterializationId Id, Type Type), LinkedListNode<Entry>> _entries = [];
+    private readonly LinkedList<Entry> _recency = new();
+    private long _heldRows;
+    private long _decoded;
+    private long _fromMemory;
+
+    /// <summary>Creates a cache with <paramref name="options"/> (<see cref="DecodedRowCacheOptions.Default"/> when <c>null</c>).</summary>
+    public DecodedRowCache(DecodedRowCacheOptions? options = null)
+    {
+        options ??= DecodedRowCacheOptions.Default;
+        options.Validate();
+        _maxRows = options.MaxRows;
+    }
+
+    /// <summary>Rows decoded from files so far.</summary>
+    public long RowsDecoded => Interlocked.Read(ref _decoded);
+
+    /// <summary>Rows handed out from memory so far, without decoding.</summary>
+    public long RowsFromMemory => Interlocked.Read(ref _fromMemory);
+
+    /// <summary>
+    /// The rows of materialization <paramref name="id"/> as <paramref name="recordType"/>: from memory when held,
+    /// otherwise from <paramref name="decode"/>, streamed, and kept when they fit.
+    /// </summary>
+    public async IAsyncEnumerable<object> ReadAsync(
+        MaterializationId id, Type recordType, Func<IAsyncEnumerable<object>> decode, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recordType);
+        ArgumentNullException.ThrowIfNull(decode);
+        if (TryGet((id, recordType), out var held))
+        {
+            Interlocked.Add(ref _fromMemory, held.Count);
+            RowsRead.Add(held.Count, new KeyValuePair<string, object?>("source", "memory"));
+            foreach (var row in held)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return row;
+            }
+
+            yield break;
+        }
+
+        List<object>? kept = _maxRows > 0 && IsImmutable(recordType) ? [] : null;
+        long count = 0;
+        try
+        {
+            await foreach (var row in decode().WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                count++;
+                if (kept is not null)
+                {
+                    if (kept.Count < _maxRows)
+                    {
+                        kept.Add(row);
+                    }
+                    else
+                    {
+                        kept = null;
+                    }
+                }
+
+                yield return row;
+            }
+        }
+        finally
+        {
+            Interlocked.Add(ref _decoded, count);
+            RowsRead.Add(count, new KeyValuePair<string, object?>("source", "decoded"));
+        }
+
+        // Only a whole partition is kept: a reader that stopped early never gets here.
+        if (kept is not null)
+        {
+            Add((id, recordType), kept);
+        }
+    }
+
+    private bool TryGet((MaterializationId, Type) key, out List<object> rows)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(key, out var node))
+            {
+                _recency.Remove(node);
+                _recency.AddFirst(node);
+                rows = node.Value.Rows;
+                return true;
+            }
+        }
+
+        rows = [];
+        return false;
+    }
+
+    private void Add((MaterializationId, Type) key, List<object> rows)
+    {
+        lock (_gate)
+        {
+            if (_entries.ContainsKey(key))
+            {
+                return;
+            }
+
+            while (_heldRows + rows.Count > _maxRows && _recency.Last is { } oldest)
+            {
+                _recency.RemoveLast();
+                _entries.Remove(oldest.Value.Key);
+                _heldRows -= oldest.Value.Rows.Count;
+            }
+
+            _entries[key] = _recency.AddFirst(new Entry(key, rows));
+            _heldRows += rows.Count;
+        }
+    }
+
+    /// <summary>Whether instances of <paramref name="type"/> cannot change after construction, so one can be shared by several readers.</summary>
+    internal static bool IsImmutable(Type type) => Immutable.GetOrAdd(type, static t =>
+        t.IsClass
+        && t.GetProperties(BindingFlags.Public | BindingFlags.Instance).All(p => p.SetMethod is not { IsPublic: true } setter || IsInitOnly(setter))
+        && t.GetFields(BindingFlags.Public | BindingFlags.Instance).All(f => f.IsInitOnly));
+
+    private static bool IsInitOnly(MethodInfo setter)
+        => setter.ReturnParameter.GetRequiredCustomModifiers().Any(m => m == typeof(IsExternalInit));
+
+    private sealed record Entry((MaterializationId Id, Type Type) Key, List<object> Rows);
+}

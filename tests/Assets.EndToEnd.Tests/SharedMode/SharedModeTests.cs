@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Assets.Metadata;
+using Assets.Storage.Metadata.Postgres;
+using Assets.Storage.Tests.Postgres;
+using NodaTime;
+
+namespace Assets.EndToEnd.Tests.SharedMode;
+
+/// <summary>
+/// The shared mode with real processes against a real PostgreSQL server: a process killed mid-run leaves leases that
+/// expire (never dropped by the next opener) and the next run completes; a killed leader's standby takes over.
+/// </summary>
+[Collection(PostgresTests.Name)]
+public sealed class SharedModeTests(PostgresCluster cluster) : TempRoot("shared"), IAsyncLifetime
+{
+    private string _metadata = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        _metadata = await cluster.CreateSchemaAsync();
+        Settings["Assets__Metadata"] = _metadata;
+        Settings["Assets__Leases__Duration"] = "3s";
+        Settings["Assets__Leases__Heartbeat"] = "1s";
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task MaterializeKilledMidRun_ItsLeasesExpire_TheNextRunPublishesTheRestOnce_AndVerifyIsClean()
+    {
+        var environment = Environment;
+        await using (var store = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance))
+        {
+            List<LeaseInfo> held = [];
+            await ExampleProgram.RunUntilPublishedAsync(environment, ["materialize", "--select", "raw_orders"], published: 5, async (process, _) =>
+            {
+                // Kill it mid-step: once a step holds its lease and the partition is marked running.
+                for (var tries = 0; tries < 500 && held.Count == 0; tries++)
+                {
+                    foreach (var state in (await store.GetStatesAsync()).Where(s => s.Status == PartitionStatus.Running))
+                    {
+                        if (await store.GetLeaseAsync(state.Partition) is { Holder: not null } lease)
+                        {
+                            held.Add(lease);
+                        }
+                    }
+                }
+
+                process.Kill(); // SIGKILL: its leases stay in the store with their holder until they expire.
+            });
+
+            // The dead process's lease is still held: an opener of the shared store never drops it.
+            Assert.NotEmpty(held);
+            Assert.Equal(held[0], await store.GetLeaseAsync(held[0].Partition));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var rerun = await ExampleProgram.RunAsync(environment, "materialize", "--select", "raw_orders");
+        var verify = await ExampleProgram.RunAsync(environment, "verify");
+
+        Assert.True(rerun.ExitCode == 0, rerun.Error + rerun.Out);
+        Assert.True(verify.ExitCode == 0, verify.Error + verify.Out);
+        await using var metadata = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+        var states = await metadata.GetStatesAsync([AssetKey.Parse("raw_orders")]);
+        Assert.Equal(31, states.Count);
+        Assert.All(states, s => Assert.Equal((PartitionStatus.Published, 1L), (s.Status, s.Sequence ?? 0)));
+    }
+
+    [Fact]
+    public async Task LeaderServeKilled_TheStandbyTakesOverWithinSeconds()
+    {
+        var environment = new Dictionary<string, string>(Environment) { ["Assets__Daemon__TickSeconds"] = "1", ["Assets__Daemon__Automation"] = "false" };
+        using var leader = Serve(environment, out var leaderLog);
+        await WaitForAsync(leaderLog, "holds the leader lock");
+        using var standby = Serve(environment, out var standbyLog);
+        await WaitForAsync(standbyLog, "stands by");
+
+        leader.Kill();
+        var killedAt = Stopwatch.StartNew();
+        await WaitForAsync(standbyLog, "holds the leader lock");
+
+        Assert.InRange(killedAt.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+        standby.Kill();
+    }
+
+    private Process Serve(Dictionary<string, string> environment, out List<string> log)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ExampleProgram.RepositoryRoot() };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "ExampleAssets.dll"), "serve", "--urls", "http://127.0.0.1:0" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        var lines = new List<string>();
+        void Collect(object? sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is { } line)
+            {
+                lock (lines)
+                {
+                    lines.Add(line);
+                }
+            }
+        }
+
+        process.OutputDataReceived += Collect;
+        process.ErrorDataReceived += Collect;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        log = lines;
+        return process;
+    }
+
+    private static async Task WaitForAsync(List<string> log, string text)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            lock (log)
+            {
+                if (log.Any(l => l.Contains(text, StringComparison.Ordinal)))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        lock (log)
+        {
+            Assert.Fail($"'{text}' did not appear within a minute:\n{string.Join('\n', log)}");
+        }
+    }
+}

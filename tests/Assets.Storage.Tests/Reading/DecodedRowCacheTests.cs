@@ -1,0 +1,118 @@
+using Assets.Metadata;
+using Assets.Storage.Reading;
+
+namespace Assets.Storage.Tests.Reading;
+
+public sealed class DecodedRowCacheTests
+{
+    private static readonly MaterializationId First = MaterializationId.New();
+    private static readonly MaterializationId Second = MaterializationId.New();
+
+    [Fact]
+    public async Task ReadTwice_DecodesOnce_AndTheSecondReaderGetsTheSameRows()
+    {
+        var cache = new DecodedRowCache();
+        var decodes = 0;
+
+        var first = await cache.ReadAsync(First, typeof(Line), () => Decode(3, () => decodes++)).ToListAsync();
+        var second = await cache.ReadAsync(First, typeof(Line), () => Decode(3, () => decodes++)).ToListAsync();
+
+        Assert.Equal(1, decodes);
+        Assert.Equal(first, second);
+        Assert.Equal((3, 3), (cache.RowsDecoded, cache.RowsFromMemory));
+    }
+
+    [Fact]
+    public async Task APartitionLargerThanTheBudget_IsStreamedEveryTimeAndNeverHeld()
+    {
+        var cache = new DecodedRowCache(new DecodedRowCacheOptions { MaxRows = 2 });
+        var decodes = 0;
+
+        Assert.Equal(3, (await cache.ReadAsync(First, typeof(Line), () => Decode(3, () => decodes++)).ToListAsync()).Count);
+        Assert.Equal(3, (await cache.ReadAsync(First, typeof(Line), () => Decode(3, () => decodes++)).ToListAsync()).Count);
+
+        Assert.Equal((2, 6L, 0L), (decodes, cache.RowsDecoded, cache.RowsFromMemory));
+    }
+
+    [Fact]
+    public async Task WhenFull_TheLeastRecentlyReadPartitionMakesRoom()
+    {
+        var cache = new DecodedRowCache(new DecodedRowCacheOptions { MaxRows = 4 });
+        var third = MaterializationId.New();
+        var decodes = new Dictionary<MaterializationId, int> { [First] = 0, [Second] = 0, [third] = 0 };
+        Task<List<object>> Read(MaterializationId id) => cache.ReadAsync(id, typeof(Line), () => Decode(2, () => decodes[id]++)).ToListAsync().AsTask();
+
+        await Read(First);
+        await Read(Second);
+        await Read(First);
+        await Read(third);
+        await Read(First);
+        await Read(Second);
+
+        Assert.Equal((1, 2, 1), (decodes[First], decodes[Second], decodes[third]));
+    }
+
+    [Fact]
+    public async Task RowsOfAMutableType_AreDecodedForEveryReader()
+    {
+        var cache = new DecodedRowCache();
+        var decodes = 0;
+
+        await cache.ReadAsync(First, typeof(MutableLine), () => Decode(2, () => decodes++, i => new MutableLine { Id = i })).ToListAsync();
+        await cache.ReadAsync(First, typeof(MutableLine), () => Decode(2, () => decodes++, i => new MutableLine { Id = i })).ToListAsync();
+
+        Assert.Equal(2, decodes);
+        Assert.False(DecodedRowCache.IsImmutable(typeof(MutableLine)));
+        Assert.True(DecodedRowCache.IsImmutable(typeof(Line)));
+        Assert.True(DecodedRowCache.IsImmutable(typeof(PositionalLine)));
+    }
+
+    [Fact]
+    public async Task AReaderThatStopsEarly_LeavesNothingHeld()
+    {
+        var cache = new DecodedRowCache();
+        var decodes = 0;
+
+        await foreach (var _ in cache.ReadAsync(First, typeof(Line), () => Decode(5, () => decodes++)))
+        {
+            break;
+        }
+
+        Assert.Equal(5, (await cache.ReadAsync(First, typeof(Line), () => Decode(5, () => decodes++)).ToListAsync()).Count);
+        Assert.Equal(2, decodes);
+    }
+
+    [Fact]
+    public async Task TheSameMaterializationAsAnotherType_IsDecodedSeparately()
+    {
+        var cache = new DecodedRowCache();
+        var decodes = 0;
+
+        await cache.ReadAsync(First, typeof(Line), () => Decode(2, () => decodes++)).ToListAsync();
+        await cache.ReadAsync(First, typeof(PositionalLine), () => Decode(2, () => decodes++, i => new PositionalLine(i))).ToListAsync();
+
+        Assert.Equal(2, decodes);
+    }
+
+    private static async IAsyncEnumerable<object> Decode(int rows, Action started, Func<int, object>? create = null)
+    {
+        started();
+        for (var i = 0; i < rows; i++)
+        {
+            await Task.Yield();
+            yield return create?.Invoke(i) ?? new Line { Id = i };
+        }
+    }
+
+    public sealed record Line
+    {
+        public int Id { get; init; }
+    }
+
+    public sealed record PositionalLine(int Id);
+
+    public sealed class MutableLine
+    {
+        public int Id { get; set; }
+    }
+}
