@@ -125,7 +125,7 @@ public sealed class PlanningBenchmark : IBenchmark
     /// Writes what each published partition's materialization read straight into the store's tables (setup, not
     /// measured): recording 730,000 materializations through the store would take minutes.
     /// </summary>
-    private static void WriteRecordedUpstream(string path, List<PartitionState> states, Dictionary<AssetPartition, IReadOnlyList<UpstreamVersion>> recorded)
+    internal static void WriteRecordedUpstream(string path, List<PartitionState> states, Dictionary<AssetPartition, IReadOnlyList<UpstreamVersion>> recorded)
     {
         using var connection = new DuckDBConnection($"Data Source={path}");
         connection.Open();

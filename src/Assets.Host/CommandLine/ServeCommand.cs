@@ -35,7 +35,7 @@ internal static partial class ServeCommand
         var command = new Command("serve", "Run the daemon: an HTTP API over the metadata store, freshness checks every tick; the other commands go through it while it runs.") { urls };
         command.SetAction((parseResult, cancellationToken) => host.RunAsync(
             parseResult,
-            (services, ct) => ServeAsync(services, parseResult.GetValue(urls)!, parseResult.GetValue(host.Globals.Verbose), ct),
+            (services, ct) => ServeAsync(services, host.Terminal, parseResult.GetValue(urls)!, parseResult.GetValue(host.Globals.Verbose), ct),
             cancellationToken));
         return command;
     }
@@ -53,7 +53,7 @@ internal static partial class ServeCommand
         return null;
     }
 
-    private static async Task<int> ServeAsync(IServiceProvider services, string url, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(IServiceProvider services, Terminal terminal, string url, bool verbose, CancellationToken cancellationToken)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
         // Open first: a second daemon (or a running command) fails here with the store's lock message, before advertising.
@@ -113,6 +113,7 @@ internal static partial class ServeCommand
             var path = DaemonAdvertisement.PathFor(storage.MetadataPath);
             var advertisement = DaemonAdvertisement.ForCurrentProcess(app.Urls.First());
             advertisement.Write(path);
+            await WebUi.AnnounceAsync(terminal.Out, app.Urls, security).ConfigureAwait(false);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Assets.Daemon");
             var listening = string.Join(", ", app.Urls);
             var tick = DurationText.Format(Duration.FromSeconds(tickSeconds));
@@ -165,7 +166,7 @@ internal static partial class ServeCommand
     private static Task<IResult> AnswerAsync(Func<Task<string>> query)
         => DaemonApi.AnswerAsync(async () => Results.Content(await query().ConfigureAwait(false), "application/json"));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Urls}: the daemon serves {Root} (metadata {Metadata}) and ticks every {Tick}. Ctrl+C stops it.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Urls}: the daemon serves {Root} (metadata {Metadata}) and ticks every {Tick}")]
     private static partial void LogListening(ILogger logger, string urls, string root, string metadata, string tick);
 
     private sealed record Health(string Status, IReadOnlyList<string> Overdue);

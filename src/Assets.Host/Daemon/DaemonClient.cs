@@ -147,7 +147,8 @@ internal sealed class DaemonClient(HttpClient http) : IAssetsQueries, IDisposabl
         var message = error?.Error ?? $"The daemon answered {(int)response.StatusCode}.";
         throw response.StatusCode switch
         {
-            HttpStatusCode.BadRequest => new CommandUsageException(message),
+            // A missing or wrong Assets:Daemon:Token is the caller's configuration to fix: exit 2, like a bad option.
+            HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new CommandUsageException(message),
             HttpStatusCode.Conflict => new BackfillStateException(message),
             _ => new DaemonException(message),
         };

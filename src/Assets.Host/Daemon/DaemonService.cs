@@ -92,7 +92,7 @@ internal sealed partial class DaemonService(
     /// <summary>A standby keeps the freshness for <c>/health</c> at the tick's pace, and records or runs nothing.</summary>
     private async Task<Instant?> StandByAsync(Instant? evaluated, CancellationToken cancellationToken)
     {
-        var now = services.GetRequiredService<IClock>().GetCurrentInstant();
+        var now = services.GetRequiredService<AssetsClock>().GetCurrentInstant();
         if (evaluated is { } last && now - last < tick)
         {
             return evaluated;

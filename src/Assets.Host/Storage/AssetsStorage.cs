@@ -115,10 +115,11 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
     }
 
     /// <summary>
-    /// Reconciles a store that was just opened with the root's pointers. The embedded store is reconciled in full (its
-    /// only process opens it once). The shared store is reconciled in full only while it holds no state at all (a new
-    /// or deleted database is rebuilt from the root): reading every pointer on each open of each process would not
-    /// scale. An incremental reconciliation that is safe when several processes run it at once belongs here (the
+    /// Reconciles a store that was just opened with the root's pointers. The embedded store is reconciled incrementally
+    /// (<see cref="PointerReconciler.ReconcileChangesAsync"/>: only the pointers written since its previous
+    /// reconciliation are read, so opening costs about the same on any size of root). The shared store is reconciled
+    /// in full only while it holds no state at all (a new or deleted database is rebuilt from the root): reading every
+    /// pointer on each open of each process would not scale. An incremental reconciliation that is safe when several processes run it at once belongs here (the
     /// store's <see cref="IMetadataStore.ReplacePublishedStatesAsync"/> already serializes concurrent ones).
     /// </summary>
     private async Task ReconcileOnOpenAsync(IMetadataStore metadata, CancellationToken cancellationToken)

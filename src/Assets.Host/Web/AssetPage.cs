@@ -23,7 +23,7 @@ internal static class AssetPage
     {
         var asset = data.Asset(key);
         var grid = await data.GridAsync(cancellationToken).ConfigureAwait(false);
-        var freshness = (await data.FreshnessAsync(cancellationToken).ConfigureAwait(false)).GetValueOrDefault(asset.Key);
+        var freshness = data.Freshness(grid, asset).GetValueOrDefault(asset.Key);
         var b = new HtmlBuilder();
         b.Add($"<h1>{asset.Key.Value} <span class=\"muted small\">{asset.Group}</span></h1>");
         if (asset.Description is { } description)

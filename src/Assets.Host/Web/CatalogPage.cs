@@ -28,7 +28,7 @@ internal static class CatalogPage
         var graph = data.Graph;
         var assets = (string.IsNullOrWhiteSpace(select) ? AssetSelection.All : AssetSelection.Parse(select)).Resolve(graph);
         var grid = await data.GridAsync(cancellationToken).ConfigureAwait(false);
-        var freshness = await data.FreshnessAsync(cancellationToken).ConfigureAwait(false);
+        var freshness = data.Freshness(grid);
 
         var b = new HtmlBuilder();
         b.Add($"<h1>Catalog</h1><form class=\"filters\" method=\"get\" action=\"/\">");

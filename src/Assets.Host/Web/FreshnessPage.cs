@@ -10,7 +10,7 @@ internal static class FreshnessPage
 
     public static async Task<Html> RenderAsync(WebData data, CancellationToken cancellationToken)
     {
-        var results = (await data.FreshnessAsync(cancellationToken).ConfigureAwait(false)).Values
+        var results = data.Freshness(await data.GridAsync(cancellationToken).ConfigureAwait(false)).Values
             .OrderBy(f => f.State switch { FreshnessState.Overdue => 0, FreshnessState.Warn => 1, FreshnessState.Unknown => 2, _ => 3 })
             .ThenBy(f => f.Asset.Value, StringComparer.Ordinal).ToList();
         var b = new HtmlBuilder();

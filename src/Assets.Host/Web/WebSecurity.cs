@@ -42,6 +42,9 @@ internal sealed class WebSecurity
     /// <summary>Whether every address listened on is a loopback address.</summary>
     public bool LoopbackOnly { get; }
 
+    /// <summary>Whether a token is set.</summary>
+    public bool HasToken => _token is not null;
+
     /// <summary>Whether mutating requests need the token.</summary>
     public bool TokenRequired => _token is not null || !LoopbackOnly;
 
@@ -59,7 +62,7 @@ internal sealed class WebSecurity
         return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
     }
 
-    /// <summary>Whether the request carries the token (bearer header or sign-in cookie).</summary>
+    /// <summary>Whether the request carries the token (bearer header or sign-in cookie); true when none is set.</summary>
     public bool IsSignedIn(HttpContext http)
     {
         if (_token is null)
@@ -111,13 +114,18 @@ internal sealed class WebSecurity
             return (StatusCodes.Status403Forbidden, "Refused: a request from another site cannot change anything here. Use the daemon's own pages or the commands.");
         }
 
-        if (http.Request.Path.Equals(SignInPath, StringComparison.Ordinal) || !TokenRequired || IsSignedIn(http))
+        if (http.Request.Path.Equals(SignInPath, StringComparison.Ordinal) || !TokenRequired)
         {
             return null;
         }
 
-        return _token is null
-            ? (StatusCodes.Status403Forbidden, $"This daemon listens beyond loopback, so changes need a token, and none is set: set {TokenKey} (environment Assets__Daemon__Token) for serve and the commands, and sign in on the UI with it.")
+        if (_token is null)
+        {
+            return (StatusCodes.Status403Forbidden, $"This daemon listens beyond loopback, so changes need a token, and none is set: set {TokenKey} (environment Assets__Daemon__Token) for serve and the commands, and sign in on the UI with it.");
+        }
+
+        return IsSignedIn(http)
+            ? null
             : (StatusCodes.Status401Unauthorized, $"This request changes things and needs the daemon's token: send 'Authorization: Bearer <{TokenKey}>', or sign in on the UI at {SignInPath}.");
     }
 

@@ -114,6 +114,24 @@ internal static class WebUi
         }));
     }
 
+    /// <summary>What <c>serve</c> prints once it listens: where to open the UI, and what the token setting means for it.</summary>
+    public static async Task AnnounceAsync(TextWriter output, IEnumerable<string> urls, WebSecurity security)
+    {
+        foreach (var url in urls)
+        {
+            await output.WriteLineAsync($"Web UI and API on {url.TrimEnd('/')}/ (Ctrl+C stops the daemon).").ConfigureAwait(false);
+        }
+
+        if (!security.TokenRequired)
+        {
+            return;
+        }
+
+        await output.WriteLineAsync(!security.LoopbackOnly && !security.HasToken
+            ? $"Listening beyond loopback without {WebSecurity.TokenKey}: pages answer, but every change (UI or API) is refused until the token is set."
+            : $"Changes (UI or API) need {WebSecurity.TokenKey}: sign in on the UI, or send it as a bearer token (the commands do).").ConfigureAwait(false);
+    }
+
     private static Html SignInForm(string? error)
     {
         var b = new HtmlBuilder().Add($"<h1>Sign in</h1><p>This daemon needs its token ({WebSecurity.TokenKey}) for actions: materialize, backfills, rollback, observe.</p>");
@@ -136,7 +154,7 @@ internal static class WebUi
 
         var storage = data.Services.GetRequiredService<AssetsStorage>();
         var metadata = await data.MetadataAsync(cancellationToken).ConfigureAwait(false);
-        var rollback = new PartitionRollback(storage.Store, metadata, data.Services.GetRequiredService<IClock>());
+        var rollback = new PartitionRollback(storage.Store, metadata, data.Services.GetRequiredService<AssetsClock>());
         try
         {
             var pointer = await rollback.RollbackAsync(partition, id, RunId.New(), cancellationToken).ConfigureAwait(false);

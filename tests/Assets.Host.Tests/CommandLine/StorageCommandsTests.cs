@@ -70,6 +70,25 @@ public sealed class StorageCommandsTests : IDisposable
         => (await new PartitionReader(new LocalObjectStore(_root)).ReadAsync<OrderRow>(Day).ToListAsync()).Count;
 
     [Fact]
+    public async Task VerifyReconcile_FindsAPointerRestoredWithAnOldModificationTime_WhichOpeningDoesNotRead()
+    {
+        var pointers = await PublishAsync(10, 20);
+        Assert.Equal(ExitCodes.Success, (await RunAsync("status", "--json")).ExitCode);
+
+        // A backup of the first version's pointer copied back with its modification time (cp -p, rsync -a).
+        var pointerFile = Path.Combine(_root, StorageLayout.PointerOf(Day).Value);
+        File.WriteAllBytes(pointerFile, ManifestJson.WritePointer(pointers[0]));
+        File.SetLastWriteTimeUtc(pointerFile, DateTime.UtcNow.AddHours(-1));
+        Assert.Contains(pointers[1].DataVersion, (await RunAsync("status", "--json")).Out, StringComparison.Ordinal);
+
+        var reconciled = await RunAsync("verify", "--reconcile");
+
+        Assert.Equal(ExitCodes.Success, reconciled.ExitCode);
+        Assert.StartsWith("Reconciled the metadata store with all 1 pointers: 1 records rewritten.", reconciled.Out, StringComparison.Ordinal);
+        Assert.Contains(pointers[0].DataVersion, (await RunAsync("status", "--json")).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_IntactRoot_ExitsZero()
     {
         await PublishAsync(10);
