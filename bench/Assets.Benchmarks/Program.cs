@@ -5,7 +5,18 @@ using Assets.Benchmarks;
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 Console.WriteLine($"# machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; quick={quick}");
-foreach (var benchmark in new IBenchmark[] { new PlanningBenchmark(), new StoreOpenBenchmark(), new WebPagesBenchmark(), new SmallPartitionPublishBenchmark(), new S3SmallPartitionPublishBenchmark(), new LargePartitionBenchmark(), new LargePartitionReadBenchmark() })
+IBenchmark[] benchmarks =
+[
+    new PlanningBenchmark(),
+    new StoreOpenBenchmark(),
+    new WebPagesBenchmark(),
+    new SharedStoreReadBenchmark(),
+    new SmallPartitionPublishBenchmark(),
+    new S3SmallPartitionPublishBenchmark(),
+    new LargePartitionBenchmark(),
+    new LargePartitionReadBenchmark(),
+];
+foreach (var benchmark in benchmarks)
 {
     if (only is null || benchmark.Name == only)
     {

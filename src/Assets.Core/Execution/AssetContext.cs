@@ -24,6 +24,22 @@ public abstract class AssetContext
     public abstract PartitionTimeWindow? TimeWindow { get; }
 
     /// <summary>
+    /// The partition's key as text, as Dagster's <c>context.partition_key</c>: <c>2026-01-05</c>, or
+    /// <c>2026-01-05|eu</c> for a time x static asset (whose pieces are <see cref="TimeWindow"/> and <see cref="StaticKey"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The asset is not partitioned.</exception>
+    public string PartitionValue => Partition is { } key
+        ? key.Value
+        : throw new InvalidOperationException($"{Asset} is not partitioned, so it has no partition key: read PartitionValue only in a partitioned asset (or test Partition for null).");
+
+    /// <summary>
+    /// The static key of the partition: for a time x static asset its static dimension (<c>eu</c> of <c>2026-01-05|eu</c>,
+    /// without splitting <see cref="PartitionValue"/>), for a statically partitioned asset the key itself; <c>null</c> for
+    /// time-partitioned and unpartitioned assets. The time dimension of a time x static key is <see cref="TimeWindow"/>.
+    /// </summary>
+    public virtual string? StaticKey => null;
+
+    /// <summary>
     /// Every partition this call of the body materializes, with their combined interval: for a range run of an asset
     /// with <see cref="RangeRunsAttribute"/>, the consecutive partitions of the range (then <see cref="Partition"/> and
     /// <see cref="TimeWindow"/> are the range's first); otherwise just <see cref="Partition"/>. <c>null</c> for an
@@ -43,12 +59,15 @@ public abstract class AssetContext
     /// <summary>Attaches a fact to the materialization's manifest (strings, numbers, booleans).</summary>
     public abstract void AddMetadata(string key, object? value);
 
-    /// <summary>The partitions of <paramref name="upstreamAsset"/> this materialization reads, through its mapping.</summary>
+    /// <summary>
+    /// The partitions of <paramref name="upstreamAsset"/> this materialization reads, through its mapping. The upstream
+    /// is named by its key (<c>"clean_orders"</c>) or by the name of its method (<c>nameof(CleanOrders)</c>).
+    /// </summary>
     public abstract IReadOnlyList<PartitionKey?> GetUpstreamPartitions(string upstreamAsset);
 
     /// <summary>
     /// Streams the rows of every upstream partition this materialization reads from
-    /// <paramref name="upstreamAsset"/>, partition by partition in upstream order.
+    /// <paramref name="upstreamAsset"/> (its key or <c>nameof</c> its method), partition by partition in upstream order.
     /// </summary>
     public abstract IAsyncEnumerable<T> LoadUpstreamAsync<T>(string upstreamAsset, CancellationToken cancellationToken = default);
 }

@@ -41,6 +41,12 @@ public sealed class Plan
     /// <summary>The partitions that cannot run, with their reasons.</summary>
     public IReadOnlyList<BlockedStep> Blocked { get; }
 
+    /// <summary>
+    /// For a <c>--from/--to</c> range: what it picked in each selected time-partitioned asset, in topological order;
+    /// empty for other ranges.
+    /// </summary>
+    public IReadOnlyList<RangePick> Picked { get; init; } = [];
+
     /// <summary>Whether there is nothing to run.</summary>
     public bool IsEmpty => Steps.Count == 0;
 

@@ -79,7 +79,28 @@ public static class Planner
             picks[a] = Pick.Of(ordered[a], range);
         }
 
-        return new Planning(grid, mode, ordered).Run(picks, range);
+        return new Planning(grid, mode, ordered).Run(picks, range, RangePicks(ordered, picks, range));
+    }
+
+    private static List<RangePick> RangePicks(List<AssetStatuses> ordered, Pick[] picks, PartitionRange range)
+    {
+        var result = new List<RangePick>();
+        if (range.From is null && range.To is null)
+        {
+            return result;
+        }
+
+        for (var a = 0; a < ordered.Count; a++)
+        {
+            if (ordered[a].Definition.Partitions is TimeWindowPartitionsDefinition or MultiPartitionsDefinition)
+            {
+                var positions = picks[a].Positions().ToList();
+                var keys = ordered[a].Space.Keys;
+                result.Add(new RangePick(ordered[a].Definition.Key, positions.Count, positions.Count > 0 ? keys[positions[0]] : null, positions.Count > 0 ? keys[positions[^1]] : null));
+            }
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -290,7 +311,7 @@ public static class Planner
         private readonly List<BlockedStep> _blocked = [];
         private readonly UpstreamReads _reads = new();
 
-        public Plan Run(Pick[] picks, PartitionRange range)
+        public Plan Run(Pick[] picks, PartitionRange range, IReadOnlyList<RangePick> picked)
         {
             foreach (var statuses in ordered)
             {
@@ -302,7 +323,7 @@ public static class Planner
                 PlanAsset(ordered[a], picks[a]);
             }
 
-            return new Plan(mode, range, grid.AsOf, _steps, _blocked);
+            return new Plan(mode, range, grid.AsOf, _steps, _blocked) { Picked = picked };
         }
 
         private void PlanAsset(AssetStatuses statuses, Pick pick)

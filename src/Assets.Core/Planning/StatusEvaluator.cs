@@ -9,8 +9,11 @@ namespace Assets.Planning;
 /// Evaluates the status of every (asset, partition) from what the metadata store holds: the stored states
 /// and, for each published partition, the upstream data versions its materialization read.
 /// <list type="bullet">
-/// <item><description>No stored state: <see cref="PartitionStatus.Missing"/> with no cause (never materialized).
-/// A stored missing, running, waiting, failed or quarantined state keeps its status and cause.</description></item>
+/// <item><description>No stored state: <see cref="PartitionStatus.Missing"/>, with the reason it cannot be made when an
+/// upstream partition it reads has nothing published because it failed, was quarantined or waits for its source
+/// (transitively: the root cause), else with no cause (never materialized). A stored missing, running, waiting, failed or
+/// quarantined state keeps its status and cause (a stored missing state without one gets the same upstream
+/// reason).</description></item>
 /// <item><description>Published (or stored as stale): <see cref="PartitionStatus.Stale"/> when the asset's code version
 /// differs from the one the data was made with; or when an upstream partition it reads now (through its mapping,
 /// as of <c>asOf</c>) has another data version than the one read, has no published version any more, or was not
@@ -146,7 +149,8 @@ public static class StatusEvaluator
                                 : new PartitionStatusRow(partition, PartitionStatus.Published, null, state),
                         { Status: PartitionStatus.Missing or PartitionStatus.Waiting } or null when observed is { Arrived: false }
                             => NotArrived(asset, partition, observer!, observed, assetStates[i]),
-                        null => new PartitionStatusRow(partition, PartitionStatus.Missing, null, null),
+                        null => new PartitionStatusRow(partition, PartitionStatus.Missing, UnavailableUpstream(i, edges), null),
+                        { Status: PartitionStatus.Missing, Cause: null } state => new PartitionStatusRow(partition, PartitionStatus.Missing, UnavailableUpstream(i, edges), state),
                         { Status: PartitionStatus.Failed or PartitionStatus.Quarantined or PartitionStatus.Waiting } state
                             when observed is { Arrived: true } && observed.ObservedAt > state.UpdatedAt
                             => new PartitionStatusRow(partition, state.Status, state.Cause, state) { SourceChangedSince = true },
@@ -159,6 +163,42 @@ public static class StatusEvaluator
             }
 
             return new StatusGrid(asOf, order, byAsset);
+        }
+
+        /// <summary>
+        /// Why a missing partition cannot be made now: the first upstream partition it reads that has nothing published
+        /// because it failed, was quarantined or waits for its source (in the executor's words for a skipped step), or the
+        /// root cause of a missing upstream; <c>null</c> when everything it reads is available (it was never materialized).
+        /// </summary>
+        private string? UnavailableUpstream(int index, (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] edges)
+        {
+            foreach (var (edge, upstreamRows) in edges)
+            {
+                edge.Read(index, _reads);
+                foreach (var j in _reads.Existing)
+                {
+                    var upstream = upstreamRows[j];
+                    if (upstream.Stored?.DataVersion is not null)
+                    {
+                        continue;
+                    }
+
+                    var cause = upstream.Status switch
+                    {
+                        PartitionStatus.Failed => $"upstream {upstream.Partition} failed",
+                        PartitionStatus.Quarantined => $"upstream {upstream.Partition} was quarantined",
+                        PartitionStatus.Waiting => $"upstream {upstream.Partition} is waiting for its source",
+                        PartitionStatus.Missing => upstream.Cause,
+                        _ => null,
+                    };
+                    if (cause is not null)
+                    {
+                        return cause;
+                    }
+                }
+            }
+
+            return null;
         }
 
         /// <summary>A partition with nothing published whose source is observed absent: waiting until its late-data deadline, failed after.</summary>

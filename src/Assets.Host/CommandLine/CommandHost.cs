@@ -34,6 +34,7 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
             using var host = BuildHost(parseResult.GetValue(Globals.Root), verbose);
             host.Services.GetRequiredService<IStartupValidator>().Validate();
             _ = host.Services.GetRequiredService<AssetGraph>();
+            AssetsTelemetryExtensions.StartTelemetry(host.Services);
             return await body(host.Services, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (UsageError(e) is { } message)
@@ -114,6 +115,12 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
         Rendering.CommandLogFormatter.Use(builder.Logging, verbose);
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
         configure(builder);
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[AssetsTelemetryExtensions.OtlpEndpointKey]))
+        {
+            // Configuration alone exports: a project need not call AddAssetsTelemetry (a second call does nothing).
+            builder.AddAssetsTelemetry();
+        }
+
         if (root is not null)
         {
             builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("Assets:Root", root)]);

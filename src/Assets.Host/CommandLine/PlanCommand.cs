@@ -27,6 +27,7 @@ internal static class PlanCommand
                 else
                 {
                     using var plan = JsonDocument.Parse(document);
+                    await WriteRangeAsync(host.Terminal, plan).ConfigureAwait(false);
                     await PlanningCommands.WritePlanAsync(host.Terminal, Items(plan, "steps"), Items(plan, "blocked")).ConfigureAwait(false);
                 }
 
@@ -34,6 +35,28 @@ internal static class PlanCommand
             },
             cancellationToken));
         return command;
+    }
+
+    /// <summary>What a --from/--to range picked in each time-partitioned asset, in its own zone and cadence.</summary>
+    private static async Task WriteRangeAsync(Terminal terminal, JsonDocument plan)
+    {
+        if (!plan.RootElement.TryGetProperty("range", out var range))
+        {
+            return;
+        }
+
+        foreach (var pick in range.EnumerateArray())
+        {
+            var asset = pick.GetProperty("asset").GetString();
+            var count = pick.GetProperty("count").GetInt32();
+            var (first, last) = (pick.GetProperty("first").GetString(), pick.GetProperty("last").GetString());
+            await terminal.Out.WriteLineAsync(count switch
+            {
+                0 => $"range    {asset}: no partition lies in the range",
+                1 => $"range    {asset}[{first}]",
+                _ => $"range    {asset}[{first}..{last}] ({count} partitions)",
+            }).ConfigureAwait(false);
+        }
     }
 
     private static (string Partition, string Reason)[] Items(JsonDocument plan, string name)

@@ -84,7 +84,10 @@ internal static partial class ServeCommand
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var state = new DaemonState();
         builder.Services.AddSingleton(state);
-        builder.Services.AddHealthChecks().AddTypeActivatedCheck<FreshnessHealthCheck>("freshness", daemonServices, state, services.GetRequiredService<AssetsClock>());
+        builder.Services.AddHealthChecks()
+            .AddTypeActivatedCheck<DaemonProbes.LoopCheck>("loop", failureStatus: null, tags: [DaemonProbes.Live], state)
+            .AddTypeActivatedCheck<DaemonProbes.StoreCheck>("store", failureStatus: null, tags: [DaemonProbes.Ready], state)
+            .AddTypeActivatedCheck<FreshnessHealthCheck>("freshness", failureStatus: null, tags: [DaemonProbes.Ready], daemonServices, state, services.GetRequiredService<AssetsClock>());
         builder.Services.AddSingleton(work);
         builder.Services.AddHostedService(sp => new DaemonService(
             daemonServices,
@@ -143,15 +146,10 @@ internal static partial class ServeCommand
     {
         var queries = new LocalAssetsQueries(services);
         // Degraded (late data) still answers 200: the daemon works; a probe that restarts it would not make data arrive.
-        app.MapHealthChecks("/health", new HealthCheckOptions
-        {
-            ResultStatusCodes = { [HealthStatus.Healthy] = StatusCodes.Status200OK, [HealthStatus.Degraded] = StatusCodes.Status200OK, [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
-            ResponseWriter = (context, report) =>
-            {
-                var overdue = report.Entries.Values.SelectMany(e => e.Data.TryGetValue(FreshnessHealthCheck.OverdueKey, out var value) ? (string[])value : []).ToArray();
-                return context.Response.WriteAsJsonAsync(new Health(report.Status == HealthStatus.Healthy ? "healthy" : report.Status == HealthStatus.Degraded ? "degraded" : "unhealthy", overdue), JsonOutput.Options);
-            },
-        });
+        // /health/live and /health/ready are the Kubernetes probes (DaemonProbes); /health is every check at once.
+        app.MapHealthChecks("/health", Probe(_ => true));
+        app.MapHealthChecks("/health/live", Probe(check => check.Tags.Contains(DaemonProbes.Live)));
+        app.MapHealthChecks("/health/ready", Probe(check => check.Tags.Contains(DaemonProbes.Ready)));
         app.MapGet("/status", (string? select, string? partition, string? from, string? to, CancellationToken ct)
             => AnswerAsync(() => queries.StatusAsync(select, (partition, from, to), ct)));
         app.MapGet("/plan", (string? select, string? partition, string? from, string? to, bool? force, CancellationToken ct)
@@ -162,6 +160,25 @@ internal static partial class ServeCommand
             => AnswerAsync(() => queries.FreshnessAsync(asOf is null ? services.GetRequiredService<AssetsClock>().GetCurrentInstant() : InstantText.Parse(asOf, "asOf"), ct)));
     }
 
+    private static HealthCheckOptions Probe(Func<HealthCheckRegistration, bool> predicate) => new()
+    {
+        Predicate = predicate,
+        ResultStatusCodes = { [HealthStatus.Healthy] = StatusCodes.Status200OK, [HealthStatus.Degraded] = StatusCodes.Status200OK, [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
+        ResponseWriter = (context, report) =>
+        {
+            var overdue = report.Entries.Values.SelectMany(e => e.Data.TryGetValue(FreshnessHealthCheck.OverdueKey, out var value) ? (string[])value : []).ToArray();
+            var checks = report.Entries.ToDictionary(e => e.Key, e => new HealthEntry(Word(e.Value.Status), e.Value.Description));
+            return context.Response.WriteAsJsonAsync(new Health(Word(report.Status), overdue, checks), JsonOutput.Options);
+        },
+    };
+
+    private static string Word(HealthStatus status) => status switch
+    {
+        HealthStatus.Healthy => "healthy",
+        HealthStatus.Degraded => "degraded",
+        _ => "unhealthy",
+    };
+
     /// <summary>The document, or the error as <c>{"error": ...}</c> (see <see cref="DaemonApi.ErrorOf"/>).</summary>
     private static Task<IResult> AnswerAsync(Func<Task<string>> query)
         => DaemonApi.AnswerAsync(async () => Results.Content(await query().ConfigureAwait(false), "application/json"));
@@ -169,5 +186,7 @@ internal static partial class ServeCommand
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Urls}: the daemon serves {Root} (metadata {Metadata}) and ticks every {Tick}")]
     private static partial void LogListening(ILogger logger, string urls, string root, string metadata, string tick);
 
-    private sealed record Health(string Status, IReadOnlyList<string> Overdue);
+    private sealed record Health(string Status, IReadOnlyList<string> Overdue, IReadOnlyDictionary<string, HealthEntry> Checks);
+
+    private sealed record HealthEntry(string Status, string? Description);
 }

@@ -33,12 +33,14 @@ internal sealed partial class DaemonService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(tick.ToTimeSpan());
+        state.LoopStarted(tick);
         try
         {
             await LoopAsync(timer, stoppingToken).ConfigureAwait(false);
         }
         finally
         {
+            state.LoopStopped();
             // Automation runs in the background: let it end (its runs are cancelled by now) before the store is closed.
             // A round never faults: the handler logs its errors.
             foreach (var automation in handlers.OfType<AutomationTickHandler>())
@@ -70,6 +72,7 @@ internal sealed partial class DaemonService(
 
                 standbyEvaluated = null;
                 await TickAsync(stoppingToken).ConfigureAwait(false);
+                state.TickEnded(succeeded: true);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -79,6 +82,7 @@ internal sealed partial class DaemonService(
             catch (Exception e)
 #pragma warning restore CA1031
             {
+                state.TickEnded(succeeded: false);
                 LogTickFailed(e);
             }
 
@@ -202,11 +206,46 @@ internal sealed partial class DaemonService(
     private partial void LogTickFailed(Exception exception);
 }
 
-/// <summary>What the daemon's loop last found, for the HTTP API.</summary>
+/// <summary>What the daemon's loop last found, and whether it goes on, for the HTTP API and the health probes.</summary>
 internal sealed class DaemonState
 {
     private volatile IReadOnlyList<AssetFreshness>? _freshness;
+    private long _tickMilliseconds;
+    private long _loopStartedAt;
+    private long _lastTickEndedAt;
+    private volatile bool _running;
+    private volatile bool _ready;
 
     /// <summary>The last freshness evaluation, or null before the first tick.</summary>
     public IReadOnlyList<AssetFreshness>? Freshness { get => _freshness; set => _freshness = value; }
+
+    /// <summary>Whether a tick has succeeded: the metadata store is open and reconciled, so the API answers from it.</summary>
+    public bool Ready => _ready;
+
+    /// <summary>Whether the loop runs (started and not ended).</summary>
+    public bool Running => _running;
+
+    /// <summary>
+    /// How long since the loop last showed progress (a tick ended, or the loop started), by the monotonic clock; a loop
+    /// that makes none for many ticks is stuck, and only a restart helps.
+    /// </summary>
+    public TimeSpan SinceProgress => TimeSpan.FromMilliseconds(Environment.TickCount64 - Math.Max(Interlocked.Read(ref _lastTickEndedAt), Interlocked.Read(ref _loopStartedAt)));
+
+    /// <summary>The tick interval of the loop.</summary>
+    public TimeSpan Tick => TimeSpan.FromMilliseconds(Interlocked.Read(ref _tickMilliseconds));
+
+    public void LoopStarted(Duration tick)
+    {
+        Interlocked.Exchange(ref _tickMilliseconds, (long)tick.TotalMilliseconds);
+        Interlocked.Exchange(ref _loopStartedAt, Environment.TickCount64);
+        _running = true;
+    }
+
+    public void TickEnded(bool succeeded)
+    {
+        Interlocked.Exchange(ref _lastTickEndedAt, Environment.TickCount64);
+        _ready |= succeeded;
+    }
+
+    public void LoopStopped() => _running = false;
 }

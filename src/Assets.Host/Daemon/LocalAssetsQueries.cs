@@ -26,7 +26,9 @@ internal sealed class LocalAssetsQueries(IServiceProvider services) : IAssetsQue
     public async Task<string> PlanAsync(string select, (string? Partition, string? From, string? To) range, bool force, CancellationToken cancellationToken)
     {
         var plan = await PlanningCommands.PlanAsync(services, select, range, force, cancellationToken).ConfigureAwait(false);
-        return CommandJson.Plan(plan.Steps.Select(s => (s.Partition, s.Reason)), plan.Blocked.Select(b => (b.Partition, b.Reason)));
+        return plan.Range.From is null && plan.Range.To is null
+            ? CommandJson.Plan(plan.Steps.Select(s => (s.Partition, s.Reason)), plan.Blocked.Select(b => (b.Partition, b.Reason)))
+            : CommandJson.Plan(plan);
     }
 
     public async Task<string> ObserveAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken)

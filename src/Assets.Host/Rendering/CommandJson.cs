@@ -31,6 +31,18 @@ internal static class CommandJson
                 blocked.Select(s => new PlanItemJson(s.Partition.Asset.Value, s.Partition.Partition?.Value, s.Reason)).ToArray()),
             JsonOutput.Options);
 
+    /// <summary>
+    /// The plan document of a plan made for a <c>--from/--to</c> range, with <c>"range": [{"asset", "count", "first",
+    /// "last"}]</c>: what the range picked in each time-partitioned asset.
+    /// </summary>
+    public static string Plan(Planning.Plan plan)
+        => JsonSerializer.Serialize(
+            new RangePlanDocument(
+                plan.Steps.Select(s => new PlanItemJson(s.Partition.Asset.Value, s.Partition.Partition?.Value, s.Reason)).ToArray(),
+                plan.Blocked.Select(s => new PlanItemJson(s.Partition.Asset.Value, s.Partition.Partition?.Value, s.Reason)).ToArray(),
+                plan.Picked.Select(p => new RangePickJson(p.Asset.Value, p.Count, p.First?.Value, p.Last?.Value)).ToArray()),
+            JsonOutput.Options);
+
     /// <summary>The same document from items already read (a daemon's answer).</summary>
     public static string Plan(IReadOnlyList<PlanLineItem> steps, IReadOnlyList<PlanLineItem> blocked)
         => JsonSerializer.Serialize(
@@ -46,4 +58,8 @@ internal static class CommandJson
     private sealed record PlanDocument(IReadOnlyList<PlanItemJson> Steps, IReadOnlyList<PlanItemJson> Blocked);
 
     private sealed record PlanItemJson(string Asset, string? Partition, string Reason);
+
+    private sealed record RangePlanDocument(IReadOnlyList<PlanItemJson> Steps, IReadOnlyList<PlanItemJson> Blocked, IReadOnlyList<RangePickJson> Range);
+
+    private sealed record RangePickJson(string Asset, int Count, string? First, string? Last);
 }

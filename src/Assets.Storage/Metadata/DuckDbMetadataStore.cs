@@ -29,7 +29,10 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         _clock = clock;
     }
 
-    /// <summary>The full path of the DuckDB file.</summary>
+    /// <summary>The DuckDB database's name in an in-memory store (<see cref="OpenInMemoryAsync"/>), in place of a path.</summary>
+    public const string InMemory = ":memory:";
+
+    /// <summary>The full path of the DuckDB file, or <see cref="InMemory"/>.</summary>
     public string Path { get; }
 
     /// <summary>
@@ -88,6 +91,32 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
             MetadataSchema.Migrate(connection, () => StoredForm.Ticks(clock.GetCurrentInstant()));
             var store = new DuckDbMetadataStore(fullPath, connection, clock);
             store.Initialize(options);
+            return Task.FromResult(store);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a store held in memory by an in-process DuckDB database: no file, nothing left behind when it is disposed,
+    /// the same schema and semantics as a file-backed store. For tests (Assets.Testing builds on it) and throwaway runs.
+    /// Index writes are committed at once (<see cref="MetadataStoreOptions.IndexWriteDelay"/> zero): there is no crash
+    /// to group them against.
+    /// </summary>
+    public static Task<DuckDbMetadataStore> OpenInMemoryAsync(IClock clock, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        ct.ThrowIfCancellationRequested();
+        var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = InMemory }.ConnectionString);
+        try
+        {
+            connection.Open();
+            MetadataSchema.Migrate(connection, () => StoredForm.Ticks(clock.GetCurrentInstant()));
+            var store = new DuckDbMetadataStore(InMemory, connection, clock);
+            store.Initialize(new MetadataStoreOptions { IndexWriteDelay = Duration.Zero });
             return Task.FromResult(store);
         }
         catch

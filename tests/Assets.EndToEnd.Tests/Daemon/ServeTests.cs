@@ -44,6 +44,25 @@ public sealed class ServeTests : TempRoot
             Assert.Contains("raw_orders", health.RootElement.GetProperty("overdue").EnumerateArray().Select(e => e.GetString()));
         }
 
+        // The Kubernetes probes: alive from the start, ready once the first tick has opened and reconciled the store.
+        using (var live = await http.GetAsync(new Uri(url + "/health/live")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode);
+        }
+
+        var readiness = System.Net.HttpStatusCode.ServiceUnavailable;
+        for (var i = 0; i < 120 && readiness != System.Net.HttpStatusCode.OK; i++)
+        {
+            using var ready = await http.GetAsync(new Uri(url + "/health/ready"));
+            readiness = ready.StatusCode;
+            if (readiness != System.Net.HttpStatusCode.OK)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, readiness);
+
         // With the daemon holding the store, these could not open it themselves: they succeed only through its API.
         var status = await ExampleProgram.RunAsync(Environment, "status", "--json");
         var freshness = await ExampleProgram.RunAsync(Environment, "freshness", "--json", "--as-of", "2026-01-04T01:00:00Z");

@@ -221,4 +221,24 @@ public sealed class CommandLineTests
         Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
         Assert.Contains("Assets:S3:Endpoint: 'localhost:9000' is not an http(s) URL", outcome.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Assets:Metadata", "postgresql://assets:secret@db/assets?colour=blue", "Assets:Metadata: The PostgreSQL URI's parameter 'colour'")]
+    [InlineData("Assets:Metadata", "https://db/assets", "is neither a local file path nor a PostgreSQL connection string")]
+    [InlineData("Assets:Leases:Duration", "soon", "Assets:Leases:Duration: 'soon' is not a positive duration")]
+    [InlineData("Assets:Leases:Heartbeat", "20m", "Assets:Leases:Heartbeat: '20m' is not a positive duration shorter than the lease (10m)")]
+    public async Task InvalidSharedModeSetting_FromConfiguration_NamesTheKey_WithoutThePassword(string key, string value, string expected)
+    {
+        var outcome = await RunAsync(
+            b =>
+            {
+                b.Configuration.AddInMemoryCollection([new(key, value)]);
+                b.Services.AddAssets(a => a.FromTypes(typeof(ShopAssets)));
+            },
+            "list");
+
+        Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
+        Assert.Contains(expected, outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", outcome.Error, StringComparison.Ordinal);
+    }
 }

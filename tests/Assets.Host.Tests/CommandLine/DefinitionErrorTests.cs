@@ -102,6 +102,24 @@ public sealed class DefinitionErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_PartitionsSkippedBehindAQuarantinedUpstream_ShowMissingWithTheRootCause()
+    {
+        Action<HostApplicationBuilder> configure = b => b.Services.AddAssets(a => a.FromTypes(typeof(ReferenceAssets), typeof(CountryReports)));
+        var materialize = await RunAsync(configure, "materialize", "--select", "*");
+        Assert.Equal(ExitCodes.Failure, materialize.ExitCode);
+
+        var status = await RunAsync(configure, "status", "--json");
+
+        using var grid = JsonDocument.Parse(status.Out);
+        var rows = grid.RootElement.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("asset").GetString()!);
+        Assert.Equal("quarantined", rows["ref/country_dim"].GetProperty("status").GetString());
+        foreach (var skipped in new[] { "named_countries", "sorted_countries" })
+        {
+            Assert.Equal(("missing", "upstream ref/country_dim was quarantined"), (rows[skipped].GetProperty("status").GetString(), rows[skipped].GetProperty("cause").GetString()));
+        }
+    }
+
+    [Fact]
     public async Task UsersOwnClock_DoesNotChangeTheFrameworksNow_AnAssetsClockDoes()
     {
         var userClock = new FakeClock(Instant.FromUtc(2026, 1, 3, 12, 0));

@@ -1,6 +1,6 @@
 using Assets.Partitions;
 
-// Projects with definition mistakes a new user makes, loaded by DefinitionErrorTests as a user's program would.
+// Projects a new user writes (with their mistakes), loaded by DefinitionErrorTests and PartitionKeyCommandTests as a user's program would.
 namespace Assets.Host.Tests.CommandLine.DefinitionProjects;
 
 public sealed record Country(string Code, string Name);
@@ -43,4 +43,26 @@ public static class OpenEndedAssets
     [Asset]
     [DailyPartitions("2026-01-01")]
     public static IEnumerable<Country> DailyCountries() => [];
+}
+
+/// <summary>Reads ref/country_dim, whose check quarantines it, and is read in turn: both are skipped by a run.</summary>
+public static class CountryReports
+{
+    [Asset]
+    public static IEnumerable<Country> NamedCountries([From("ref/country_dim")] IEnumerable<Country> countries) => countries.Where(c => c.Name.Length > 0);
+
+    [Asset]
+    public static IEnumerable<Country> SortedCountries(IEnumerable<Country> namedCountries) => namedCountries.OrderBy(c => c.Code);
+}
+
+/// <summary>An hourly and a daily asset in different zones, for one date range across cadences.</summary>
+public static class ClickAssets
+{
+    [Asset]
+    [HourlyPartitions("2026-03-01-00:00", End = "2026-03-31-23:00", Timezone = "America/New_York")]
+    public static IEnumerable<Country> HourlyClicks() => [];
+
+    [Asset]
+    [DailyPartitions("2026-03-01", End = "2026-03-31", Timezone = "Europe/Berlin")]
+    public static IEnumerable<Country> DailyClicks() => [];
 }

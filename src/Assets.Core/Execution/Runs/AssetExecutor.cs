@@ -79,6 +79,9 @@ public sealed class AssetExecutor
         var time = _options.TimeProvider;
         var startedAt = _clock.GetCurrentInstant();
         var started = time.GetTimestamp();
+        using var activity = AssetsTelemetry.ActivitySource.StartActivity(AssetsTelemetry.RunSpan);
+        activity?.SetTag(AssetsTelemetry.RunTag, run.Value);
+        activity?.SetTag("assets.steps", steps.Count);
         var events = new RunEvents(_metadata, _clock, run, _logger);
         var env = new ExecutionEnvironment(_graph, _store, _services, _clock, _loggerFactory, _logger, _options, run, events, progress);
         env = env with { RangeRuns = RangeRunsOf(steps, env), Observations = _metadata as Sources.ISourceObservationStore };
@@ -153,6 +156,13 @@ public sealed class AssetExecutor
         var description = summary.Describe();
         await events.AppendAsync(kind, message: description).ConfigureAwait(false);
         ExecutorLog.RunFinished(_logger, run, outcome, description);
+        ExecutionMetrics.RunFinished(outcome, summary.Duration);
+        activity?.SetTag(AssetsTelemetry.OutcomeTag, outcome.ToString());
+        if (outcome == RunOutcome.Failed)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, description);
+        }
+
         return summary;
     }
 

@@ -62,7 +62,7 @@ internal sealed class RangeRun
         var inputs = new UpstreamInputs(_env.Store, MergeUpstream(now));
         var first = _partitions[0];
         var logger = new StepLogger(_env.LoggerFactory.CreateLogger(_asset.Method.DeclaringType?.FullName ?? "Assets"), first, _env.Run, attempt);
-        var context = new StepContext(first, _definition.GetWindow(first.Partition!.Value), _env.Run, attempt, logger, inputs) { RangeOverride = Range };
+        var context = new StepContext(first, _definition.GetWindow(first.Partition!.Value), null, _env.Run, attempt, logger, inputs) { RangeOverride = Range };
         var scope = (_env.Services.GetService(typeof(IServiceScopeFactory)) as IServiceScopeFactory)?.CreateAsyncScope();
         var owned = new List<object>();
         try

@@ -13,11 +13,12 @@ internal sealed class StepContext : AssetContext
     private readonly Lock _metadataLock = new();
     private readonly PartitionKeyRange? _keyRange;
 
-    public StepContext(AssetPartition partition, PartitionTimeWindow? timeWindow, RunId runId, int attempt, ILogger logger, UpstreamInputs inputs)
+    public StepContext(AssetPartition partition, PartitionTimeWindow? timeWindow, string? staticKey, RunId runId, int attempt, ILogger logger, UpstreamInputs inputs)
     {
         Asset = partition.Asset;
         Partition = partition.Partition;
         TimeWindow = timeWindow;
+        StaticKey = staticKey;
         RunId = runId;
         Attempt = attempt;
         Logger = logger;
@@ -29,6 +30,8 @@ internal sealed class StepContext : AssetContext
     public override PartitionKey? Partition { get; }
 
     public override PartitionTimeWindow? TimeWindow { get; }
+
+    public override string? StaticKey { get; }
 
     /// <summary>The range of a range run; otherwise the one partition.</summary>
     public override PartitionKeyRange? KeyRange => _keyRange ?? base.KeyRange;
@@ -64,6 +67,15 @@ internal sealed class StepContext : AssetContext
         {
             (TimeWindowPartitionsDefinition time, { } key) => time.GetWindow(key),
             (MultiPartitionsDefinition multi, { } key) => multi.Time.GetWindow(multi.Split(key).Time),
+            _ => null,
+        };
+
+    /// <summary>The static key of <paramref name="partition"/> of <paramref name="definition"/> (its static dimension for time x static).</summary>
+    public static string? StaticKeyOf(PartitionsDefinition? definition, PartitionKey? partition)
+        => (definition, partition) switch
+        {
+            (StaticPartitionsDefinition, { } key) => key.Value,
+            (MultiPartitionsDefinition multi, { } key) => multi.Split(key).Static.Value,
             _ => null,
         };
 

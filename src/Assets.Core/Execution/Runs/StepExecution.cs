@@ -34,14 +34,15 @@ internal sealed class StepExecution
         _cancellationToken = cancellationToken;
     }
 
+    /// <summary>The step's span while it runs (retries are events on it).</summary>
+    private Activity? _activity;
+
     public async Task<StepResult> RunAsync()
     {
         _startedAt = _env.Options.TimeProvider.GetTimestamp();
         ExecutionMetrics.Started(_partition);
-        using var activity = AssetsTelemetry.ActivitySource.StartActivity("materialize");
-        activity?.SetTag("assets.asset", _partition.Asset.Value);
-        activity?.SetTag("assets.partition", _partition.Partition?.Value);
-        activity?.SetTag("assets.run_id", _env.Run.Value);
+        using var activity = AssetsTelemetry.StartActivity(AssetsTelemetry.StepSpan, _partition, _env.Run);
+        _activity = activity;
 
         var pipeline = RetryPipelines.Create<StepResult>(_asset.Retry, _env.Options.TimeProvider, OnRetryAsync, _cancellationToken);
         StepResult result;
@@ -61,7 +62,7 @@ internal sealed class StepExecution
             result = await FailedAsync(MethodCalls.Unwrap(e)).ConfigureAwait(false);
         }
 
-        activity?.SetTag("assets.outcome", result.Outcome.ToString());
+        activity?.SetTag(AssetsTelemetry.OutcomeTag, result.Outcome.ToString());
         activity?.SetTag("assets.attempts", result.Attempts);
         if (result.Outcome is StepOutcome.Failed or StepOutcome.Quarantined)
         {
@@ -100,7 +101,7 @@ internal sealed class StepExecution
         IReadOnlyList<UpstreamVersion> upstreamVersions = await inputs.ReadVersionsAsync(cancellationToken).ConfigureAwait(false);
         var window = StepContext.WindowOf(_asset.Partitions, _partition.Partition);
         var logger = new StepLogger(_env.LoggerFactory.CreateLogger(_asset.Method.DeclaringType?.FullName ?? "Assets"), _partition, _env.Run, attempt);
-        var context = new StepContext(_partition, window, _env.Run, attempt, logger, inputs);
+        var context = new StepContext(_partition, window, StepContext.StaticKeyOf(_asset.Partitions, _partition.Partition), _env.Run, attempt, logger, inputs);
 
         var scope = (_env.Services.GetService(typeof(IServiceScopeFactory)) as IServiceScopeFactory)?.CreateAsyncScope();
         var owned = new List<object>();
@@ -155,8 +156,15 @@ internal sealed class StepExecution
                 return Result(StepOutcome.Quarantined, cause, null, materialization.Id, rows, null, checks, warnings);
             }
 
-            var dataVersion = await materialization.PublishAsync(
-                _asset.CodeVersion, upstreamVersions, window?.Interval, metadata, reported?.DataVersion, checks, cancellationToken).ConfigureAwait(false);
+            string dataVersion;
+            using (AssetsTelemetry.StartActivity(AssetsTelemetry.PublishSpan, _partition, _env.Run))
+            {
+                dataVersion = await materialization.PublishAsync(
+                    _asset.CodeVersion, upstreamVersions, window?.Interval, metadata, reported?.DataVersion, checks, cancellationToken).ConfigureAwait(false);
+            }
+
+            ExecutionMetrics.Published(_partition, rows);
+
             await CloseAsync(materialization).ConfigureAwait(false);
             await _env.Events.AppendAsync(
                 RunEventKind.StepPublished, _partition, attempt, rows is { } count ? $"{count} rows, data version {dataVersion}" : $"data version {dataVersion}").ConfigureAwait(false);
@@ -232,6 +240,8 @@ internal sealed class StepExecution
         foreach (var check in _asset.Checks)
         {
             CheckResult result;
+            using var activity = AssetsTelemetry.StartActivity(AssetsTelemetry.CheckSpan, _partition, _env.Run);
+            activity?.SetTag(AssetsTelemetry.CheckTag, check.Name);
             try
             {
                 var arguments = await ParameterBinder.BindAsync(
@@ -245,6 +255,8 @@ internal sealed class StepExecution
                 result = CheckResult.Fail($"the check could not be evaluated: {error.GetType().Name}: {error.Message}");
             }
 
+            activity?.SetTag(AssetsTelemetry.PassedTag, result.Passed);
+            ExecutionMetrics.CheckEvaluated(_partition, check.Name, result.Passed);
             var record = new CheckRecord(_partition, materialization.Id, check.Name, result.Passed, check.Blocking, result.Description, _env.Clock.GetCurrentInstant());
             records.Add(record);
             await _env.Events.AppendAsync(
@@ -271,6 +283,12 @@ internal sealed class StepExecution
         await _env.Events.AppendAsync(RunEventKind.StepRetrying, _partition, attempt, message).ConfigureAwait(false);
         _env.Progress?.Report(new StepUpdate(_partition, StepPhase.Retrying, attempt, message, null));
         ExecutionMetrics.Retried(_partition);
+        _activity?.AddEvent(new ActivityEvent(AssetsTelemetry.RetryEvent, tags: new ActivityTagsCollection
+        {
+            [AssetsTelemetry.AttemptTag] = attempt,
+            ["exception.type"] = error.GetType().FullName,
+            ["assets.retry_delay_s"] = args.RetryDelay.TotalSeconds,
+        }));
         ExecutorLog.Retrying(_env.Logger, error, _partition, attempt, delay, Describe(error));
     }
 

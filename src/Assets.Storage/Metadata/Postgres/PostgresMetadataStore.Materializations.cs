@@ -16,6 +16,10 @@ public sealed partial class PostgresMetadataStore
         return RunInTransactionAsync(connection => WriteMaterializationsAsync(connection, [record], ct), ct);
     }
 
+    /// <summary>Records many materializations in one transaction: benchmark setup (a publish records one at a time).</summary>
+    internal Task RecordMaterializationsForBenchmarkAsync(IReadOnlyList<MaterializationRecord> records, CancellationToken ct = default)
+        => RunInTransactionAsync(connection => WriteMaterializationsAsync(connection, records, ct), ct);
+
     /// <inheritdoc />
     public Task<IReadOnlyList<MaterializationRecord>> GetMaterializationsAsync(AssetPartition partition, CancellationToken ct = default)
     {
