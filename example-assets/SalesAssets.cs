@@ -27,7 +27,7 @@ public static partial class SalesAssets
     /// <summary>How many offending ids a failed check names; the count says how many there are in all.</summary>
     private const int NamedInFailure = 5;
 
-    // The parsing lives in CsvReader, which a code version derived from this body would not see: bump
+    // The parsing lives in CsvRecords (CsvHelper), which a code version derived from this body would not see: bump
     // CodeVersion when it or the row mapping below changes, so published days are re-read.
     [Asset(
         Description = "Orders exported by the shop, one CSV file per day, every row as written.",
@@ -60,15 +60,25 @@ public static partial class SalesAssets
         var rows = new List<RawOrder>();
         using (var reader = new StreamReader(new MemoryStream(content, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
         {
-            var csv = new CsvReader(reader);
             try
             {
-                var header = csv.Read() ?? throw new NonRetryableException($"{path} is empty: expected the header '{string.Join(',', RawOrder.Columns)}' and a row per order.");
-                CheckHeader(path, header);
-                while (csv.Read() is { } record)
+                CsvRecord? header = null;
+                foreach (var record in CsvRecords.Read(reader))
                 {
+                    if (header is null)
+                    {
+                        header = record;
+                        CheckHeader(path, header);
+                        continue;
+                    }
+
                     cancellationToken.ThrowIfCancellationRequested();
                     rows.Add(ToRawOrder(record));
+                }
+
+                if (header is null)
+                {
+                    throw new NonRetryableException($"{path} is empty: expected the header '{string.Join(',', RawOrder.Columns)}' and a row per order.");
                 }
             }
             catch (CsvFormatException e)
@@ -121,10 +131,10 @@ public static partial class SalesAssets
             context.AddMetadata("dropped_" + reason.Name(), count);
         }
 
-        foreach (var group in outcome.Examples.GroupBy(e => e.Reason))
+        // One line per partition, not per reason or row: the counts by reason are in the metadata above.
+        if (DroppedRowsSummary.Describe(outcome) is { } dropped)
         {
-            var lines = string.Join(", ", group.Select(e => e.Line.ToString(CultureInfo.InvariantCulture)));
-            LogDropped(context.Logger, outcome.Dropped[group.Key], group.Key.Name(), lines);
+            LogDropped(context.Logger, $"{context.Asset}[{context.Partition}]", dropped);
         }
 
         return outcome.Orders;
@@ -358,6 +368,6 @@ public static partial class SalesAssets
     [LoggerMessage(Level = LogLevel.Information, Message = "Read {Rows} rows from {Path} ({Bytes} bytes)")]
     private static partial void LogRead(ILogger logger, int rows, string path, long bytes);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} rows as {Reason}; the first on lines {Lines}")]
-    private static partial void LogDropped(ILogger logger, int count, string reason, string lines);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Partition}: {Dropped}")]
+    private static partial void LogDropped(ILogger logger, string partition, string dropped);
 }

@@ -24,9 +24,48 @@ public static class AssetsApplication
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configure);
-        var globals = new GlobalOptions();
-        var host = new CommandHost(configure, terminal, globals);
-        var root = new RootCommand("Assets: partitioned, software-defined assets for .NET.")
+        var root = CreateCommands(new CommandHost(configure, terminal, new GlobalOptions()));
+        ParseResult parseResult;
+        try
+        {
+            parseResult = root.Parse(args);
+        }
+#pragma warning disable CA1031 // No input may end in an unhandled exception: whatever the parser could not take is a usage error.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await terminal.Error.WriteLineAsync($"The command line could not be read: {e.Message}").ConfigureAwait(false);
+            await terminal.Error.WriteLineAsync("Run with --help to see the commands and options.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var message in ParseErrors.Describe(parseResult))
+            {
+                await terminal.Error.WriteLineAsync(message).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Usage;
+        }
+
+        return await parseResult.InvokeAsync(new InvocationConfiguration
+        {
+            Output = terminal.Out,
+            Error = terminal.Error,
+
+            // Ctrl+C and SIGTERM cancel the command's token; a run then abandons its in-flight steps (nothing partial is
+            // published), releases its leases and records itself cancelled. That takes a moment: System.CommandLine's
+            // default of two seconds would end the process in the middle of it.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every command and option of the program (the tests sweep them with malformed values).</summary>
+    internal static RootCommand CreateCommands(CommandHost host)
+    {
+        var globals = host.Globals;
+        return new RootCommand("Assets: partitioned, software-defined assets for .NET.")
         {
             globals.Root,
             globals.Verbose,
@@ -44,28 +83,5 @@ public static class AssetsApplication
             GcCommand.Create(host),
             ServeCommand.Create(host),
         };
-
-        var parseResult = root.Parse(args);
-        if (parseResult.Errors.Count > 0)
-        {
-            foreach (var error in parseResult.Errors)
-            {
-                await terminal.Error.WriteLineAsync(error.Message).ConfigureAwait(false);
-            }
-
-            await terminal.Error.WriteLineAsync("Run with --help to see the commands and options.").ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-
-        return await parseResult.InvokeAsync(new InvocationConfiguration
-        {
-            Output = terminal.Out,
-            Error = terminal.Error,
-
-            // Ctrl+C and SIGTERM cancel the command's token; a run then abandons its in-flight steps (nothing partial is
-            // published), releases its leases and records itself cancelled. That takes a moment: System.CommandLine's
-            // default of two seconds would end the process in the middle of it.
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
-        }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -3,6 +3,7 @@ using Assets.Hosting;
 using Assets.Hosting.Configuration;
 using Assets.Hosting.Storage;
 using Assets.Storage.Parquet;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -30,7 +31,9 @@ public static class AssetsServiceCollectionExtensions
             throw new ArgumentException("AddAssets needs at least one place to look for assets: call FromAssemblyContaining(typeof(SomeAssets)) or FromAssembly(...).", nameof(configure));
         }
 
-        services.AddOptions<AssetsOptions>().BindConfiguration(AssetsOptions.SectionName).ValidateOnStart();
+        services.AddOptions<AssetsOptions>()
+            .Configure<IConfiguration>((options, configuration) => ConfigurationValues.Bind(configuration.GetSection(AssetsOptions.SectionName), options))
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AssetsOptions>, AssetsOptionsValidator>());
         // The framework's own clock, so a user's IClock registration (for their own code) never changes what Assets
         // takes as now; tests fake time by registering an AssetsClock over a NodaTime FakeClock.

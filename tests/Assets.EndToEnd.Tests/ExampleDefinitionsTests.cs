@@ -211,7 +211,31 @@ public sealed class ExampleDefinitionsTests
 
             Assert.InRange(Assert.IsType<int>(cleanContext.Metadata["rows_dropped"]), 4, 8);
             Assert.Equal(raw.Count - clean.Count, cleanContext.Metadata["rows_dropped"]);
+
+            // One warning for the partition, naming it, the counts and the reasons as the metadata does; not one per row or reason.
+            var (level, message) = Assert.Single(cleanContext.Logs, l => l.Level >= LogLevel.Warning);
+            Assert.Equal(LogLevel.Warning, level);
+            Assert.StartsWith($"clean_orders[{day}]: dropped {cleanContext.Metadata["rows_dropped"]} of {raw.Count} rows: ", message, StringComparison.Ordinal);
+            Assert.Contains("1 duplicate_order_id (line ", message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void DroppedRowsSummary_CountsEachReasonWithItsFirstLines_InTheNumberItNeeds()
+    {
+        var outcome = new CleaningOutcome(
+            [],
+            RowsIn: 8,
+            new Dictionary<DropReason, int> { [DropReason.DuplicateOrderId] = 7, [DropReason.UnparsableQuantity] = 1 },
+            [
+                new DroppedRow(13, "O-1", DropReason.UnparsableQuantity),
+                .. Enumerable.Range(0, OrderCleaning.ExamplesPerReason).Select(i => new DroppedRow(100 + i, "O-2", DropReason.DuplicateOrderId)),
+            ]);
+
+        Assert.Equal(
+            "dropped 8 of 8 rows: 1 unparsable_quantity (line 13), 7 duplicate_order_id (lines 100, 101, 102, 103, 104, …)",
+            DroppedRowsSummary.Describe(outcome));
+        Assert.Null(DroppedRowsSummary.Describe(new CleaningOutcome([], 0, new Dictionary<DropReason, int>(), [])));
     }
 
     [Fact]
@@ -307,17 +331,17 @@ public sealed class ExampleDefinitionsTests
     [InlineData("\"two\nlines\",y", new[] { "two\nlines", "y" })]
     [InlineData("ab\"c,d", new[] { "ab\"c", "d" })]
     [InlineData("a,", new[] { "a", "" })]
-    public void CsvReader_ReadsRfc4180Fields(string text, string[] fields)
+    public void CsvRecords_ReadsRfc4180Fields(string text, string[] fields)
     {
-        var record = Assert.Single(CsvReader.ReadAll(text));
+        var record = Assert.Single(CsvRecords.ReadAll(text));
 
         Assert.Equal(fields, record.Fields);
     }
 
     [Fact]
-    public void CsvReader_SplitsRecordsOnAnyLineBreak_SkipsEmptyLines_AndCountsLines()
+    public void CsvRecords_SplitsRecordsOnAnyLineBreak_SkipsEmptyLines_AndCountsLines()
     {
-        var records = CsvReader.ReadAll("h1,h2\r\n1,\"a\r\nb\"\n\n2,c\r3,d");
+        var records = CsvRecords.ReadAll("h1,h2\r\n1,\"a\r\nb\"\n\n2,c\r3,d");
 
         Assert.Equal([1, 2, 5, 6], records.Select(r => r.Line));
         Assert.Equal(["1", "a\r\nb"], records[1].Fields);
@@ -325,9 +349,9 @@ public sealed class ExampleDefinitionsTests
     }
 
     [Fact]
-    public void CsvReader_RejectsAQuotedFieldThatIsNeverClosed_NamingItsLine()
+    public void CsvRecords_RejectsAQuotedFieldThatIsNeverClosed_NamingItsLine()
     {
-        var error = Assert.Throws<CsvFormatException>(() => CsvReader.ReadAll("h\nok\n\"cut off,\n"));
+        var error = Assert.Throws<CsvFormatException>(() => CsvRecords.ReadAll("h\nok\n\"cut off,\n"));
 
         Assert.Equal(3, error.Line);
     }
@@ -348,7 +372,7 @@ public sealed class ExampleDefinitionsTests
     [InlineData("O-1,2026-01-05T10:00:00+01:00,C-1,eu,Mouse,2,24.50,24.50,EUR", DropReason.AmountMismatch)]
     public void OrderCleaning_JudgesARow(string line, DropReason? expected)
     {
-        var record = Assert.Single(CsvReader.ReadAll(line));
+        var record = Assert.Single(CsvRecords.ReadAll(line));
         string? Field(int i) => i < record.Fields.Count ? record.Fields[i] : null;
         var row = new RawOrder
         {
@@ -409,7 +433,9 @@ public sealed class ExampleDefinitionsTests
 
         public override int Attempt => 1;
 
-        public override ILogger Logger => NullLogger.Instance;
+        public List<(LogLevel Level, string Message)> Logs { get; } = [];
+
+        public override ILogger Logger => new RecordingLogger(Logs);
 
         public override void AddMetadata(string key, object? value) => Metadata[key] = value;
 
@@ -417,5 +443,16 @@ public sealed class ExampleDefinitionsTests
 
         public override IAsyncEnumerable<T> LoadUpstreamAsync<T>(string upstreamAsset, CancellationToken cancellationToken = default)
             => throw new NotSupportedException("The tests pass upstream rows to the bodies directly.");
+    }
+
+    private sealed class RecordingLogger(List<(LogLevel Level, string Message)> logs) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => logs.Add((logLevel, formatter(state, exception)));
     }
 }

@@ -192,7 +192,7 @@ public sealed class BackfillRunner
         var (status, message) = summary?.Outcome == RunOutcome.Cancelled || (summary is null && cancellationToken.IsCancellationRequested)
             ? (BackfillStatus.Cancelled, $"cancelled: {counts.Published} of {counts.Steps} published; resume goes on from there")
             : counts.Published == counts.Steps
-                ? (BackfillStatus.Completed, $"every one of {counts.Steps} partitions published")
+                ? (BackfillStatus.Completed, counts.Steps == 1 ? "its one partition published" : $"every one of {counts.Steps} partitions published")
                 : (BackfillStatus.Failed, $"{counts.Published} of {counts.Steps} published, {counts.Failed} failed, {counts.Skipped} skipped or blocked");
         var ended = _clock.GetCurrentInstant();
         await _backfills.SetBackfillStatusAsync(id, status, BackfillOwner.Current, message, ended, CancellationToken.None).ConfigureAwait(false);

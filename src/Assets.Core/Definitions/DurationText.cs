@@ -56,6 +56,15 @@ public static class DurationText
     public static Duration Parse(string? text)
         => TryParse(text, out var duration, out var error) ? duration : throw new FormatException(error);
 
+    /// <summary>
+    /// <paramref name="duration"/> as <see cref="Format"/> writes it, rounded as people say it: to the millisecond under
+    /// ten seconds, else to the second (<c>21s</c>, <c>334d20h9m45s</c>).
+    /// </summary>
+    public static string Approximately(Duration duration)
+        => Format(Math.Abs(duration.TotalSeconds) < 10
+            ? Duration.FromMilliseconds(Math.Round(duration.TotalMilliseconds))
+            : Duration.FromSeconds(Math.Round(duration.TotalSeconds)));
+
     /// <summary>Formats a duration in the same short form (<c>1h30m</c>); the inverse of <see cref="Parse"/>.</summary>
     public static string Format(Duration duration)
     {

@@ -37,17 +37,16 @@ internal static class BackfillCommand
         var select = SelectOption.Create("The assets to backfill.");
         select.Required = true;
         var range = new PartitionRangeOptions();
-        var partitions = new Option<string?>("--partitions") { Description = "A selective backfill: these partition keys, comma-separated (2026-01-03,2026-01-09)." };
-        var reprocess = new Option<string>("--reprocess")
-        {
-            Description = "Which partitions in range run: missing-or-stale (default), missing, failed-and-missing, all.",
-            DefaultValueFactory = _ => "missing-or-stale",
-        };
-        reprocess.AcceptOnlyFromAmong("missing-or-stale", "missing", "failed-and-missing", "all");
-        var order = new Option<string>("--order") { Description = "newest-first (default: recent data recovers first) or oldest-first.", DefaultValueFactory = _ => "newest-first" };
-        order.AcceptOnlyFromAmong("newest-first", "oldest-first");
-        var concurrency = PositiveInt("--max-concurrency", "At most this many partitions of the backfill run at once (default: the number of cores).", Environment.ProcessorCount);
-        var perRun = PositiveInt("--max-partitions-per-run", "Run up to N consecutive partitions of assets marked [RangeRuns] in one call of their body (default 1: one step per partition).", 1);
+        var partitions = CommandOptions.Text("--partitions", "A selective backfill: these partition keys, comma-separated (2026-01-03,2026-01-09).");
+        var reprocess = CommandOptions.OneOf(
+            "--reprocess",
+            "Which partitions in range run: missing-or-stale (default), missing, failed-and-missing, all.",
+            "missing-or-stale",
+            "missing-or-stale", "missing", "failed-and-missing", "all");
+        var order = CommandOptions.OneOf(
+            "--order", "newest-first (default: recent data recovers first) or oldest-first.", "newest-first", "newest-first", "oldest-first");
+        var concurrency = CommandOptions.WholeNumber("--max-concurrency", "At most this many partitions of the backfill run at once (default: the number of cores).", Environment.ProcessorCount);
+        var perRun = CommandOptions.WholeNumber("--max-partitions-per-run", "Run up to N consecutive partitions of assets marked [RangeRuns] in one call of their body (default 1: one step per partition).", 1);
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the steps and runs without recording or running anything." };
         var json = new Option<bool>("--json") { Description = "With --dry-run, write the plan as plan --json does." };
         var command = new Command("start", "Record a backfill of the selected partitions and run it now, with live progress.")
@@ -57,7 +56,8 @@ internal static class BackfillCommand
         range.AddTo(command);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(partitions) is not null && (result.GetValue(range.Partition) is not null || result.GetValue(range.From) is not null || result.GetValue(range.To) is not null))
+            if (CommandOptions.IsGiven(result, partitions)
+                && (CommandOptions.IsGiven(result, range.Partition) || CommandOptions.IsGiven(result, range.From) || CommandOptions.IsGiven(result, range.To)))
             {
                 result.AddError("Give either --partitions or --partition/--from/--to, not both.");
             }
@@ -132,7 +132,7 @@ internal static class BackfillCommand
         }
 
         await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Backfill {backfill.Id}: {backfill.Steps} steps in {started.Runs} runs ({started.Description}); resume it with `backfill resume {backfill.Id}` if it stops.")).ConfigureAwait(false);
+            $"Backfill {backfill.Id}: {Plural.Of(backfill.Steps, "step")} in {Plural.Of(started.Runs, "run")} ({started.Description}); resume it with `backfill resume {backfill.Id}` if it stops.")).ConfigureAwait(false);
         return backfill;
     }
 
@@ -168,7 +168,7 @@ internal static class BackfillCommand
                     view.Counted(current.Done, current.Failed, current.Skipped);
                 }
             }
-            catch (HttpRequestException)
+            catch (DaemonException)
             {
                 await view.DisposeAsync().ConfigureAwait(false);
                 await terminal.Error.WriteLineAsync($"The daemon stopped while backfill {id} ran: it was cancelled cleanly there; `backfill status {id}` shows how far it got, `backfill resume {id}` goes on.").ConfigureAwait(false);
@@ -176,8 +176,16 @@ internal static class BackfillCommand
             }
         }
 
-        return await WriteEndedAsync(terminal, current.Id, current.Status, current.Message, view.Describe()).ConfigureAwait(false);
+        return await WriteEndedAsync(
+            terminal, current.Id, current.Status, current.Message, Counts(current.Steps, current.Done, current.Failed, current.Skipped, current.Remaining)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A backfill's counts as its record has them, in the same words wherever they are shown (<c>backfill status</c>, the end
+    /// of <c>start</c> and <c>resume</c>), so the summaries agree with each other.
+    /// </summary>
+    private static string Counts(int steps, int done, int failed, int skipped, int remaining)
+        => string.Create(CultureInfo.InvariantCulture, $"{Plural.Of(steps, "step")}: {done} done, {failed} failed, {skipped} skipped or blocked, {remaining} remaining");
 
     private static TimeSpan FollowInterval { get; } = TimeSpan.FromMilliseconds(250);
 
@@ -195,7 +203,7 @@ internal static class BackfillCommand
 
     private static Command List(CommandHost host)
     {
-        var json = new Option<bool>("--json") { Description = "Write {\"backfills\": [...]} as described in README." };
+        var json = new Option<bool>("--json") { Description = "Write {\"backfills\": [...]} as JSON: each backfill with its id, status, selection, range and counts." };
         var command = new Command("list", "The backfills of this metadata store, newest first.") { json };
         command.SetAction((parseResult, cancellationToken) => host.RunAsync(
             parseResult,
@@ -262,7 +270,7 @@ internal static class BackfillCommand
                 {
                     $"Backfill {backfill.Id}: {backfill.Status}",
                     $"  {BackfillJson.Describe(backfill)}",
-                    string.Create(CultureInfo.InvariantCulture, $"  {backfill.Steps} steps: {backfill.Done} done, {backfill.Failed} failed, {backfill.Skipped} skipped or blocked, {backfill.Remaining} remaining"),
+                    "  " + Counts(backfill.Steps, backfill.Done, backfill.Failed, backfill.Skipped, backfill.Remaining),
                 };
                 if (backfill.Message is { } message)
                 {
@@ -290,7 +298,7 @@ internal static class BackfillCommand
                 var backfill = BackfillJson.ParseStatus(document);
                 if (backfill.Status == BackfillJson.Name(BackfillStatus.Completed))
                 {
-                    await host.Terminal.Out.WriteLineAsync($"Backfill {backfill.Id} already completed: every one of its {backfill.Steps} partitions is published.").ConfigureAwait(false);
+                    await host.Terminal.Out.WriteLineAsync($"Backfill {backfill.Id} already completed: {(backfill.Steps == 1 ? "its one partition is" : $"every one of its {backfill.Steps} partitions is")} published.").ConfigureAwait(false);
                     return ExitCodes.Success;
                 }
 
@@ -435,7 +443,9 @@ internal static class BackfillCommand
 
         await view.DisposeAsync().ConfigureAwait(false);
         var result = ended.Backfill;
-        return await WriteEndedAsync(terminal, result.Id.Value, BackfillJson.Name(result.Status), result.Message, view.Describe()).ConfigureAwait(false);
+        var recorded = result.Counts;
+        return await WriteEndedAsync(
+            terminal, result.Id.Value, BackfillJson.Name(result.Status), result.Message, Counts(recorded.Steps, recorded.Published, recorded.Failed, recorded.Skipped, recorded.Remaining)).ConfigureAwait(false);
     }
 
     private static async Task<BackfillRunner> RunnerAsync(IServiceProvider services, CancellationToken cancellationToken)
@@ -466,7 +476,7 @@ internal static class BackfillCommand
         {
             var what = run.Partitions.Count == 1
                 ? $"{MaterializeLine.PartitionText(run.Asset, run.Partitions[0])}  ({run.Reason})"
-                : $"{run.Asset}[{run.Partitions[0]}..{run.Partitions[^1]}]  (one run of {run.Partitions.Count} partitions)";
+                : $"{run.Asset}[{run.Partitions[0]}..{run.Partitions[^1]}]  (one run of {Plural.Of(run.Partitions.Count, "partition")})";
             await terminal.Out.WriteLineAsync($"run      {what}").ConfigureAwait(false);
         }
 
@@ -477,7 +487,7 @@ internal static class BackfillCommand
 
         var runnable = plan.Runs.Sum(r => r.Partitions.Count);
         await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Dry run: {runnable} steps in {plan.Runs.Count} runs, {plan.BlockedSteps.Count} blocked ({plan.Description}). Nothing was recorded or run.")).ConfigureAwait(false);
+            $"Dry run: {Plural.Of(runnable, "step")} in {Plural.Of(plan.Runs.Count, "run")}, {plan.BlockedSteps.Count} blocked ({plan.Description}). Nothing was recorded or run.")).ConfigureAwait(false);
     }
 
     private static string Created(string? createdAt)
@@ -505,19 +515,6 @@ internal static class BackfillCommand
 
     private static CommandUsageException NotFound(BackfillId id)
         => new($"There is no backfill {id}: `backfill list` shows the backfills of this metadata store.");
-
-    private static Option<int> PositiveInt(string name, string description, int defaultValue)
-    {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError($"{name} must be at least 1.");
-            }
-        });
-        return option;
-    }
 
     private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

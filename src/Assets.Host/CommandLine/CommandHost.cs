@@ -52,7 +52,7 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
             await Terminal.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
-        catch (Exception e) when (e is MetadataStoreLockedException or MetadataStoreUnavailableException or DaemonException or CorruptObjectException or S3StoreException or Backfills.BackfillStateException)
+        catch (Exception e) when (e is MetadataStoreLockedException or MetadataStoreUnavailableException or MetadataFileUnusableException or DaemonException or CorruptObjectException or S3StoreException or Backfills.BackfillStateException)
         {
             // Errors with a message that already says what is wrong and what to do.
             await Terminal.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
@@ -112,9 +112,7 @@ internal sealed class CommandHost(Action<HostApplicationBuilder> configure, Term
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
-            o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        Rendering.CommandLogFormatter.Use(builder.Logging, verbose);
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
         configure(builder);
         if (!string.IsNullOrWhiteSpace(builder.Configuration[AssetsTelemetryExtensions.OtlpEndpointKey]))

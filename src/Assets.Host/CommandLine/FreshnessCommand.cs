@@ -17,8 +17,9 @@ internal static class FreshnessCommand
 {
     public static Command Create(CommandHost host)
     {
-        var json = new Option<bool>("--json") { Description = "Write {\"assets\": [...]} as described in README." };
-        var asOf = new Option<string?>("--as-of") { Description = "Judge at this instant (ISO-8601, e.g. 2026-02-01T02:00:00Z) against what is published now." };
+        var json = new Option<bool>("--json") { Description = "Write {\"assets\": [...]} as JSON: each asset with its state, lag and late partitions." };
+        var asOf = CommandOptions.Text(
+            "--as-of", "Judge at this instant (ISO-8601, e.g. 2026-02-01T02:00:00Z) against what is published now.", text => InstantText.Check(text, "--as-of"));
         var command = new Command("freshness", "The freshness of every asset with a policy: fresh, warn, overdue or unknown, with the lag and the late partitions. Exit 1 when one is overdue.") { json, asOf };
         command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,

@@ -10,18 +10,11 @@ internal static class GcCommand
     public static Command Create(CommandHost host)
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Only report what would be removed." };
-        var olderThan = new Option<string>("--older-than")
-        {
-            Description = "The retention period: unreferenced objects younger than this are kept (default 7d).",
-            DefaultValueFactory = _ => DurationText.Format(GarbageCollector.DefaultRetention),
-        };
-        olderThan.Validators.Add(result =>
-        {
-            if (!DurationText.TryParse(result.GetValueOrDefault<string>(), out _, out var error))
-            {
-                result.AddError($"--older-than: {error}");
-            }
-        });
+        var olderThan = CommandOptions.TextWithDefault(
+            "--older-than",
+            "The retention period: unreferenced objects younger than this are kept (default 7d).",
+            DurationText.Format(GarbageCollector.DefaultRetention),
+            text => DurationText.TryParse(text, out _, out var error) ? null : $"--older-than: {error}");
         var command = new Command("gc", "Remove data files and manifests that no pointer references and that are older than the retention period.") { dryRun, olderThan };
         command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,

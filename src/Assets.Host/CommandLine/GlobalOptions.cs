@@ -5,11 +5,14 @@ namespace Assets.Hosting.CommandLine;
 /// <summary>Options every command accepts.</summary>
 internal sealed class GlobalOptions
 {
-    public Option<string?> Root { get; } = new("--root")
+    public Option<string?> Root { get; } = RootOption();
+
+    private static Option<string?> RootOption()
     {
-        Description = "Where data lives: a folder or s3://bucket/prefix (overrides Assets:Root).",
-        Recursive = true,
-    };
+        var root = CommandOptions.Text("--root", "Where data lives: a folder or s3://bucket/prefix (overrides Assets:Root).");
+        root.Recursive = true;
+        return root;
+    }
 
     public Option<bool> Verbose { get; } = new("--verbose")
     {

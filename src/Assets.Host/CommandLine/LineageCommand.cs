@@ -12,12 +12,7 @@ internal static class LineageCommand
     public static Command Create(CommandHost host)
     {
         var select = SelectOption.Create("Only these assets and the edges among them (default: every asset).");
-        var format = new Option<string>("--format")
-        {
-            Description = "text, mermaid (paste into Markdown) or dot (Graphviz).",
-            DefaultValueFactory = _ => LineageFormat.Text,
-        };
-        format.AcceptOnlyFromAmong(LineageFormat.All);
+        var format = CommandOptions.OneOf("--format", "text, mermaid (paste into Markdown) or dot (Graphviz).", LineageFormat.Text, LineageFormat.All);
         var command = new Command("lineage", "Show the asset graph: which asset reads which, through which partition mapping.") { select, format };
         command.SetAction((parseResult, cancellationToken) => host.RunAsync(
             parseResult,

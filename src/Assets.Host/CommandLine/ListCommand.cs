@@ -12,7 +12,7 @@ internal static class ListCommand
 {
     public static Command Create(CommandHost host)
     {
-        var json = new Option<bool>("--json") { Description = "Write the stable JSON document described in README instead of a table." };
+        var json = new Option<bool>("--json") { Description = "Write the assets as one JSON document {\"assets\": [...]} instead of a table." };
         var command = new Command("list", "List the assets with group, partitions, dependencies, checks, freshness policy and state, automation, source observer and code version.") { json };
         command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,
@@ -57,7 +57,7 @@ internal static class ListCommand
             }
 
             terminal.Console.MarkupLine(header);
-            Field(terminal, "partitions", asset.Partitions is { } p ? $"{p.Describe()}, {p.GetKeys(now).Count} partitions" : "unpartitioned");
+            Field(terminal, "partitions", asset.Partitions is { } p ? $"{p.Describe()}, {Plural.Of(p.GetKeys(now).Count, "partition")}" : "unpartitioned");
             Field(terminal, "reads", asset.Dependencies.Count == 0 ? "-" : string.Join(", ", asset.Dependencies.Select(AssetDescriptions.Dependency)));
             Field(terminal, "checks", asset.Checks.Count == 0 ? "-" : string.Join(", ", asset.Checks.Select(c => c.Name + (c.Blocking ? " (blocking)" : string.Empty))));
             Field(terminal, "freshness", AssetDescriptions.Freshness(asset.Freshness) + (freshness.TryGetValue(asset.Key.Value, out var state) ? $": {state.State} ({state.Cause})" : string.Empty));

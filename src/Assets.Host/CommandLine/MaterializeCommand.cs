@@ -24,18 +24,7 @@ internal static class MaterializeCommand
         select.Required = true;
         var range = new PartitionRangeOptions();
         var force = new Option<bool>("--force") { Description = "Materialize every partition in range, not only the missing, stale and failed ones." };
-        var parallel = new Option<int>("--parallel")
-        {
-            Description = "How many partitions run at once (default: the number of cores).",
-            DefaultValueFactory = _ => Environment.ProcessorCount,
-        };
-        parallel.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--parallel must be at least 1.");
-            }
-        });
+        var parallel = CommandOptions.WholeNumber("--parallel", "How many partitions run at once (default: the number of cores).", Environment.ProcessorCount);
         var command = new Command("materialize", "Plan the selected partitions and run them now: stage, check, publish atomically.") { select, force, parallel };
         range.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => host.RunAsync(

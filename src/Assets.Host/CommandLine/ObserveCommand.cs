@@ -14,7 +14,7 @@ internal static class ObserveCommand
     {
         var select = SelectOption.Create("Only these assets (default: every asset with a [SourceObserver]).");
         var range = new PartitionRangeOptions();
-        var json = new Option<bool>("--json") { Description = "Write {\"observations\": [...]} as described in README." };
+        var json = new Option<bool>("--json") { Description = "Write {\"observations\": [...]} as JSON: what each observer saw per partition." };
         var command = new Command("observe", "Observe the sources of observed assets: which partitions' sources arrived or changed. A changed source makes its partitions stale.") { select, json };
         range.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(

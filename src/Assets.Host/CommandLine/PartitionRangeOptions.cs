@@ -5,11 +5,13 @@ namespace Assets.Hosting.CommandLine;
 /// <summary><c>--partition P</c> or <c>--from A --to B</c> (inclusive), shared by plan, materialize and status.</summary>
 internal sealed class PartitionRangeOptions
 {
-    public Option<string?> Partition { get; } = new("--partition", "-p") { Description = "One partition key (for example 2026-01-05, or eu); it must be a partition of a selected asset." };
+    public Option<string?> Partition { get; } = CommandOptions.Text("--partition", "One partition key (for example 2026-01-05, or eu); it must be a partition of a selected asset.", aliases: "-p");
 
-    public Option<string?> From { get; } = new("--from") { Description = "Start of a time range: a partition key, or a date (yyyy-MM-dd, in each asset's zone) or instant; picks the partitions inside the range." };
+    public Option<string?> From { get; } = CommandOptions.Text(
+        "--from", "Start of a time range: a partition key, or a date (yyyy-MM-dd, in each asset's zone) or instant; picks the partitions inside the range.");
 
-    public Option<string?> To { get; } = new("--to") { Description = "End of a time range (inclusive): a partition key, or a date (to the end of that day) or instant." };
+    public Option<string?> To { get; } = CommandOptions.Text(
+        "--to", "End of a time range (inclusive): a partition key, or a date (to the end of that day) or instant.");
 
     public void AddTo(Command command)
     {
@@ -18,7 +20,7 @@ internal sealed class PartitionRangeOptions
         command.Options.Add(To);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Partition) is not null && (result.GetValue(From) is not null || result.GetValue(To) is not null))
+            if (CommandOptions.IsGiven(result, Partition) && (CommandOptions.IsGiven(result, From) || CommandOptions.IsGiven(result, To)))
             {
                 result.AddError("Give either --partition or --from/--to, not both.");
             }

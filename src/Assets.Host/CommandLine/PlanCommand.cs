@@ -12,7 +12,7 @@ internal static class PlanCommand
         select.Required = true;
         var range = new PartitionRangeOptions();
         var force = new Option<bool>("--force") { Description = "Plan every partition in range, not only the missing, stale and failed ones." };
-        var json = new Option<bool>("--json") { Description = "Write {\"steps\": [...], \"blocked\": [...]} as described in README." };
+        var json = new Option<bool>("--json") { Description = "Write the plan as JSON: {\"steps\": [...], \"blocked\": [...]}, each step with its asset, partition and reason." };
         var command = new Command("plan", "Show which partitions would be materialized and why, and which are blocked, without running anything.") { select, force, json };
         range.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(

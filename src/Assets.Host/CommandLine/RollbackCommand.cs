@@ -13,8 +13,8 @@ internal static class RollbackCommand
     {
         var select = SelectOption.Create("The assets to roll back.");
         select.Required = true;
-        var partition = new Option<string?>("--partition", "-p") { Description = "The partition key (leave out for an unpartitioned asset)." };
-        var to = new Option<string?>("--to") { Description = "The materialization id to point at, as 'history' lists them (default: the version published before the current one)." };
+        var partition = CommandOptions.Text("--partition", "The partition key (leave out for an unpartitioned asset).", aliases: "-p");
+        var to = CommandOptions.Text("--to", "The materialization id to point at, as 'history' lists them (default: the version published before the current one).");
         var command = new Command("rollback", "Re-point a partition at an earlier materialization: an instant return to a previous version.") { select, partition, to };
         command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(
             parseResult,

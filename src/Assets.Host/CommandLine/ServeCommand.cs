@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Assets.Execution;
 using Assets.Graph;
+using Assets.Hosting.Configuration;
 using Assets.Hosting.Daemon;
 using Assets.Hosting.Rendering;
 using Assets.Hosting.Storage;
@@ -16,6 +17,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Assets.Hosting.CommandLine;
@@ -24,23 +26,13 @@ namespace Assets.Hosting.CommandLine;
 /// <c>serve [--urls U]</c>: the daemon. Opens the metadata store (and so holds DuckDB's one-process lock), advertises
 /// itself in <c>daemon.json</c> next to it, answers the HTTP API and the web UI (<see cref="WebUi"/>), and evaluates freshness every tick until Ctrl+C or SIGTERM.
 /// </summary>
-internal static class ServeCommand
+internal static partial class ServeCommand
 {
     public const string DefaultUrl = "http://127.0.0.1:5088";
 
     public static Command Create(CommandHost host)
     {
-        var urls = new Option<string>("--urls") { Description = $"Where to listen (default {DefaultUrl}: loopback only).", DefaultValueFactory = _ => DefaultUrl };
-        urls.Validators.Add(result =>
-        {
-            foreach (var url in (result.GetValueOrDefault<string>() ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
-                {
-                    result.AddError($"--urls '{url}' is not an http(s) URL to listen on: give one such as {DefaultUrl} (several separated by ';').");
-                }
-            }
-        });
+        var urls = CommandOptions.TextWithDefault("--urls", $"Where to listen (default {DefaultUrl}: loopback only).", DefaultUrl, CheckUrls);
         var command = new Command("serve", "Run the daemon: an HTTP API over the metadata store, freshness checks every tick; the other commands go through it while it runs.") { urls };
         command.SetAction((parseResult, cancellationToken) => host.RunAsync(
             parseResult,
@@ -49,23 +41,45 @@ internal static class ServeCommand
         return command;
     }
 
+    private static string? CheckUrls(string text)
+    {
+        foreach (var url in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+            {
+                return $"--urls '{url}' is not an http(s) URL to listen on: give one such as {DefaultUrl} (several separated by ';').";
+            }
+        }
+
+        return null;
+    }
+
     private static async Task<int> ServeAsync(IServiceProvider services, Terminal terminal, string url, bool verbose, CancellationToken cancellationToken)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
         // Open first: a second daemon (or a running command) fails here with the store's lock message, before advertising.
         var metadata = await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
         var configuration = services.GetRequiredService<IConfiguration>();
-        var tickSeconds = configuration.GetValue("Assets:Daemon:TickSeconds", 30);
+
+        // Validated at start (Assets:Daemon:TickSeconds and Slots at least 1).
+        var daemon = services.GetRequiredService<IOptions<AssetsOptions>>().Value.Daemon;
+        var tickSeconds = daemon.TickSeconds;
 
         // One set of step slots for every run the daemon starts: current work first, backfills never the last slot.
-        var work = new DaemonWork(services, metadata, new StepSlots(DaemonWork.ConfiguredSlots(configuration)), services.GetRequiredService<ILogger<DaemonWork>>());
+        // The daemon's own lines (runs, backfills) at information level, as the web host's below: the command's services log
+        // warnings only.
+        using var daemonLogging = LoggerFactory.Create(logging =>
+        {
+            CommandLogFormatter.Use(logging, verbose);
+            logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
+        });
+        var work = new DaemonWork(services, metadata, new StepSlots(daemon.Slots ?? Environment.ProcessorCount), daemonLogging.CreateLogger<DaemonWork>());
         var daemonServices = new DaemonServiceProvider(services, work);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        CommandLogFormatter.Use(builder.Logging, verbose);
         // A daemon says what it does (freshness transitions, automation runs); --verbose adds the debug detail.
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -79,7 +93,7 @@ internal static class ServeCommand
         builder.Services.AddHostedService(sp => new DaemonService(
             daemonServices,
             state,
-            Duration.FromSeconds(Math.Max(1, tickSeconds)),
+            Duration.FromSeconds(tickSeconds),
             [new AutomationTickHandler(sp.GetRequiredService<ILogger<AutomationTickHandler>>()), .. services.GetServices<IDaemonTickHandler>()],
             sp.GetRequiredService<ILogger<DaemonService>>(),
             // With the shared store many daemons may run: one coordinates (the leader lock), the others stand by.
@@ -104,6 +118,11 @@ internal static class ServeCommand
             var advertisement = DaemonAdvertisement.ForCurrentProcess(app.Urls.First());
             advertisement.Write(path);
             await WebUi.AnnounceAsync(terminal.Out, app.Urls, security).ConfigureAwait(false);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Assets.Daemon");
+            var listening = string.Join(", ", app.Urls);
+            var tick = DurationText.Format(Duration.FromSeconds(tickSeconds));
+            var root = storage.Root.ToString();
+            LogListening(logger, listening, root, storage.MetadataPath, tick);
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -174,6 +193,9 @@ internal static class ServeCommand
     /// <summary>The document, or the error as <c>{"error": ...}</c> (see <see cref="DaemonApi.ErrorOf"/>).</summary>
     private static Task<IResult> AnswerAsync(Func<Task<string>> query)
         => DaemonApi.AnswerAsync(async () => Results.Content(await query().ConfigureAwait(false), "application/json"));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Urls}: the daemon serves {Root} (metadata {Metadata}) and ticks every {Tick}")]
+    private static partial void LogListening(ILogger logger, string urls, string root, string metadata, string tick);
 
     private sealed record Health(string Status, IReadOnlyList<string> Overdue, IReadOnlyDictionary<string, HealthEntry> Checks);
 

@@ -16,7 +16,7 @@ internal static class StatusCommand
     {
         var select = SelectOption.Create("Only these assets (default: every asset).");
         var range = new PartitionRangeOptions();
-        var json = new Option<bool>("--json") { Description = "Write {\"rows\": [...]} as described in README." };
+        var json = new Option<bool>("--json") { Description = "Write {\"rows\": [...]} as JSON: one row per asset and partition with its status and cause." };
         var command = new Command("status", "Show the partition status grid: missing, running, published, stale, waiting, failed, quarantined, each with its cause.") { select, json };
         range.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => host.RunQueriesAsync(

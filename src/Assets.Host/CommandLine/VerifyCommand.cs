@@ -57,14 +57,14 @@ internal static class VerifyCommand
             await terminal.Out.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
         }
 
-        var summary = $"Checked {report.Partitions} partitions and {report.Files} files ({Sizes.Format(report.Bytes)}) in {storage.Store.Location}: ";
+        var summary = $"Checked {Plural.Of(report.Partitions, "partition")} and {Plural.Of(report.Files, "file")} ({Sizes.Format(report.Bytes)}) in {storage.Store.Location}: ";
         if (report.IsIntact)
         {
             await terminal.Out.WriteLineAsync(summary + "all intact.").ConfigureAwait(false);
             return ExitCodes.Success;
         }
 
-        await terminal.Out.WriteLineAsync(summary + $"{report.Problems.Count} problem{(report.Problems.Count == 1 ? string.Empty : "s")}. "
+        await terminal.Out.WriteLineAsync(summary + $"{Plural.Of(report.Problems.Count, "problem")}. "
             + "Re-materialize the damaged partitions (materialize --force) or point them at an intact version (rollback).").ConfigureAwait(false);
         return ExitCodes.Failure;
     }

@@ -35,6 +35,9 @@ public sealed class AssetsOptions
     /// <summary>S3 settings, used when <see cref="Root"/> is an <c>s3://</c> location.</summary>
     public S3Options S3 { get; set; } = new();
 
+    /// <summary>Settings of the daemon (<c>serve</c>).</summary>
+    public DaemonOptions Daemon { get; set; } = new();
+
     /// <summary>How long a step's partition lease lasts and how often it is renewed.</summary>
     public LeaseOptions Leases { get; set; } = new();
 }

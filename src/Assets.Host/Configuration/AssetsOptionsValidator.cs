@@ -10,9 +10,13 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
     public ValidateOptionsResult Validate(string? name, AssetsOptions options)
     {
         var failures = new List<string>();
-        if (!StorageRoot.TryParse(options.Root, Environment.CurrentDirectory, out _, out var rootError))
+        if (!StorageRoot.TryParse(options.Root, Environment.CurrentDirectory, out var root, out var rootError))
         {
             failures.Add($"Assets:Root: {rootError}");
+        }
+        else if (root is LocalStorageRoot local && FileOnPath(local.Path) is { } file)
+        {
+            failures.Add($"Assets:Root: '{StorageRoot.Printable(options.Root)}' is not a folder ({StorageRoot.Printable(file)} is a file): give --root or Assets:Root a folder, existing or not.");
         }
 
         if (PostgresConnectionString.IsPostgres(options.Metadata))
@@ -44,6 +48,16 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
             failures.Add($"Assets:S3:Region: '{StorageRoot.Printable(region)}' is not a region name such as eu-central-1.");
         }
 
+        if (options.Daemon.TickSeconds < 1)
+        {
+            failures.Add($"Assets:Daemon:TickSeconds: {options.Daemon.TickSeconds} is not a number of seconds between ticks: give 1 or more (default 30).");
+        }
+
+        if (options.Daemon.Slots is { } slots && slots < 1)
+        {
+            failures.Add($"Assets:Daemon:Slots: {slots} is not a number of steps to run at once: give 1 or more, or leave it out for the number of cores.");
+        }
+
         if (!DurationText.TryParse(options.Leases.Duration, out var lease, out var leaseError) || lease <= NodaTime.Duration.Zero)
         {
             failures.Add($"Assets:Leases:Duration: '{StorageRoot.Printable(options.Leases.Duration ?? string.Empty)}' is not a positive duration such as 10m ({leaseError ?? "it must be positive"}).");
@@ -60,5 +74,19 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The first file on <paramref name="path"/> or above it: a folder cannot be created below it.</summary>
+    private static string? FileOnPath(string path)
+    {
+        for (var current = path; !string.IsNullOrEmpty(current); current = Path.GetDirectoryName(current))
+        {
+            if (File.Exists(current))
+            {
+                return current;
+            }
+        }
+
+        return null;
     }
 }

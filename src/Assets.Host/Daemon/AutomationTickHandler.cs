@@ -7,9 +7,10 @@ using Assets.Graph;
 using Assets.Hosting.CommandLine;
 using Assets.Hosting.Storage;
 using Assets.Planning;
-using Microsoft.Extensions.Configuration;
+using Assets.Hosting.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Assets.Hosting.Daemon;
@@ -81,8 +82,8 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
 
     private async Task AutomateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var configuration = services.GetRequiredService<IConfiguration>();
-        if (!configuration.GetValue("Assets:Daemon:Automation", true))
+        var daemon = services.GetRequiredService<IOptions<AssetsOptions>>().Value.Daemon;
+        if (!daemon.Automation)
         {
             return;
         }
@@ -96,14 +97,16 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         }
 
         var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
+        var round = new Round(Stopwatch.StartNew());
+        LogRoundStarted(scheduled.Count, eager.Count);
         if (scheduled.Count > 0)
         {
             if (metadata is IAutomationCursorStore cursors)
             {
                 // A tick on time is one the daemon saw within two of its own ticks (and a minute's slack).
-                var tickSeconds = Math.Max(1, configuration.GetValue("Assets:Daemon:TickSeconds", 30));
+                var tickSeconds = daemon.TickSeconds;
                 var onTime = Duration.FromSeconds(2 * tickSeconds) + Duration.FromMinutes(1);
-                await RunSchedulesAsync(services, graph, scheduled, cursors, metadata, onTime, cancellationToken).ConfigureAwait(false);
+                await RunSchedulesAsync(services, graph, scheduled, cursors, metadata, onTime, round, cancellationToken).ConfigureAwait(false);
             }
             else if (!_warnedNoCursors)
             {
@@ -117,9 +120,31 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
             var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
             if (AutomationPlanner.PlanEager(graph, grid) is { IsEmpty: false } plan)
             {
-                await RunAsync(services, metadata, plan, "eager", schedule: null, cancellationToken).ConfigureAwait(false);
+                await RunAsync(services, metadata, plan, "eager", schedule: null, round, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        // Said when the round did something (the runs log themselves too); a quiet round is only a debug line.
+        if (round.Runs > 0 || round.Blocked > 0)
+        {
+            var runs = Plural.Of(round.Runs, "run");
+            var steps = Plural.Of(round.Steps, "step");
+            var blocked = Plural.Of(round.Blocked, "partition");
+            var elapsed = DurationText.Approximately(Duration.FromMilliseconds(round.Elapsed.ElapsedMilliseconds));
+            LogRoundEnded(runs, steps, blocked, elapsed);
+        }
+    }
+
+    /// <summary>What one round of automation started and could not start, for its closing log line.</summary>
+    private sealed class Round(Stopwatch elapsed)
+    {
+        public Stopwatch Elapsed { get; } = elapsed;
+
+        public int Runs { get; set; }
+
+        public int Steps { get; set; }
+
+        public int Blocked { get; set; }
     }
 
     private async Task RunSchedulesAsync(
@@ -129,6 +154,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         IAutomationCursorStore cursors,
         Metadata.IMetadataStore metadata,
         Duration onTime,
+        Round round,
         CancellationToken cancellationToken)
     {
         var stored = await cursors.GetAutomationCursorsAsync(cancellationToken).ConfigureAwait(false);
@@ -150,7 +176,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
                 {
                     var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
                     var plan = Planner.CreatePlan(graph, grid, [asset], range, PlanMode.Force);
-                    await RunAsync(services, metadata, plan, $"schedule of {asset.Key} at {tick}", asset, cancellationToken).ConfigureAwait(false);
+                    await RunAsync(services, metadata, plan, $"schedule of {asset.Key} at {tick}", asset, round, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -171,8 +197,9 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
     /// Runs <paramref name="plan"/> for eager automation or for <paramref name="schedule"/>'s tick. The executor logs the
     /// run and each step's outcome; this says what it could not run.
     /// </summary>
-    private async Task RunAsync(IServiceProvider services, Metadata.IMetadataStore metadata, Plan plan, string origin, AssetDefinition? schedule, CancellationToken cancellationToken)
+    private async Task RunAsync(IServiceProvider services, Metadata.IMetadataStore metadata, Plan plan, string origin, AssetDefinition? schedule, Round round, CancellationToken cancellationToken)
     {
+        round.Blocked += plan.Blocked.Count;
         foreach (var blocked in plan.Blocked)
         {
             // An eager partition that cannot run yet is tried again next tick; a scheduled tick is not, so say it loudly.
@@ -191,6 +218,8 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
             return;
         }
 
+        round.Runs++;
+        round.Steps += plan.Steps.Count;
         Runs.Add(1, schedule is null ? new TagList { { "trigger", "eager" } } : new TagList { { "trigger", "cron" }, { "asset", schedule.Key.Value } });
         using var activity = AssetsTelemetry.ActivitySource.StartActivity("automate");
         activity?.SetTag("assets.automation.origin", origin);
@@ -227,6 +256,12 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Automation from an earlier tick is still running; this tick starts none")]
     private partial void LogStillRunning();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Automation round started: {Scheduled} scheduled and {Eager} eager assets")]
+    private partial void LogRoundStarted(int scheduled, int eager);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Automation round ended: {Runs} with {Steps} started, {Blocked} blocked, in {Elapsed}")]
+    private partial void LogRoundEnded(string runs, string steps, string blocked, string elapsed);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Automation failed; the next tick tries again")]
     private partial void LogAutomationFailed(Exception exception);

@@ -56,6 +56,18 @@ internal sealed class DaemonClient(HttpClient http) : IAssetsQueries, IDisposabl
     public async Task MaterializeAsync(MaterializeRequest request, Func<MaterializeLine, Task> onLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onLine);
+        try
+        {
+            await StreamAsync(request, onLine, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (StoppedAnswering(e, cancellationToken) is { } stopped)
+        {
+            throw stopped;
+        }
+    }
+
+    private async Task StreamAsync(MaterializeRequest request, Func<MaterializeLine, Task> onLine, CancellationToken cancellationToken)
+    {
         using var message = new HttpRequestMessage(HttpMethod.Post, new Uri("materialize", UriKind.Relative)) { Content = Json(request) };
         using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         await ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
@@ -97,11 +109,29 @@ internal sealed class DaemonClient(HttpClient http) : IAssetsQueries, IDisposabl
 
     private async Task<string> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
-        using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        await ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
-        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var message = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
+            using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            await ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
+            return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (StoppedAnswering(e, cancellationToken) is { } stopped)
+        {
+            throw stopped;
+        }
     }
+
+    /// <summary>
+    /// The daemon was advertised as live, but the connection failed or its answer broke off: it stopped (or was killed)
+    /// while the command talked to it. Said as such, instead of the socket's "The response ended prematurely".
+    /// </summary>
+    private DaemonException? StoppedAnswering(Exception error, CancellationToken cancellationToken)
+        => !cancellationToken.IsCancellationRequested && error is HttpRequestException or HttpIOException or IOException
+            ? new DaemonException(
+                $"The daemon at {http.BaseAddress} stopped answering ({error.Message}). If it was stopped, run the command again: "
+                + "it then opens the store itself; `status` shows what was published.")
+            : null;
 
     private static StringContent Json<T>(T body) => new(JsonSerializer.Serialize(body, JsonOutput.Options), Encoding.UTF8, "application/json");
 

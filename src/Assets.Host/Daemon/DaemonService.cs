@@ -139,7 +139,7 @@ internal sealed partial class DaemonService(
         {
             if (!_previous.TryGetValue(result.Asset, out var before) || before != result.State)
             {
-                LogFreshnessChanged(result.Asset.Value, result.State, result.Lag);
+                LogFreshnessChanged(result.Asset.Value, result.State, result.Lag is { } lag ? DurationText.Approximately(lag) : "unknown");
                 var transition = _previous.ContainsKey(result.Asset) ? $"{FreshnessJson.Name(before)} -> {FreshnessJson.Name(result.State)}" : $"{FreshnessJson.Name(result.State)} when the daemon started";
                 events.Add(new RunEvent(_session, now, RunEventKind.FreshnessChanged, new AssetPartition(result.Asset, null), null, $"{transition}: {result.Cause}"));
                 _previous[result.Asset] = result.State;
@@ -178,19 +178,20 @@ internal sealed partial class DaemonService(
             if (_partitionCounts.TryGetValue(asset.Key, out var before) && count > before)
             {
                 var newest = keys[^1];
-                LogPartitionsDue(asset.Key.Value, count - before, newest.Value);
-                events.Add(new RunEvent(_session, now, RunEventKind.PartitionsDue, new AssetPartition(asset.Key, newest), null, $"{count - before} new partition(s) due, the newest {newest}"));
+                var due = Plural.Of(count - before, "new partition");
+                LogPartitionsDue(asset.Key.Value, due, newest.Value);
+                events.Add(new RunEvent(_session, now, RunEventKind.PartitionsDue, new AssetPartition(asset.Key, newest), null, $"{due} due, the newest {newest}"));
             }
 
             _partitionCounts[asset.Key] = count;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Asset}: {Count} new partition(s) due, the newest {Newest}")]
-    private partial void LogPartitionsDue(string asset, int count, string newest);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Asset}: {Count} due, the newest {Newest}")]
+    private partial void LogPartitionsDue(string asset, string count, string newest);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Freshness of {Asset} is now {State} (lag {Lag})")]
-    private partial void LogFreshnessChanged(string asset, FreshnessState state, Duration? lag);
+    private partial void LogFreshnessChanged(string asset, FreshnessState state, string lag);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source of {Partition} is there in a new version: {Source} ({Version})")]
     private partial void LogSourceVersion(AssetPartition partition, string source, string? version);

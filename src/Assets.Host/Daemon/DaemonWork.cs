@@ -4,7 +4,6 @@ using Assets.Graph;
 using Assets.Hosting.CommandLine;
 using Assets.Metadata;
 using Assets.Planning;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodaTime;
@@ -22,7 +21,6 @@ namespace Assets.Hosting.Daemon;
 internal sealed partial class DaemonWork : IAsyncDisposable
 {
     /// <summary>The configuration key of the slot count.</summary>
-    public const string SlotsKey = "Assets:Daemon:Slots";
 
     private readonly IServiceProvider _services;
     private readonly IMetadataStore _metadata;
@@ -57,13 +55,6 @@ internal sealed partial class DaemonWork : IAsyncDisposable
     /// <summary>The daemon's backfills: list, get and steps read through it; runs go through this class.</summary>
     public BackfillRunner Backfills { get; }
 
-    /// <summary>The slot count configured under <see cref="SlotsKey"/>, default the core count; a value below 1 is a usage error naming the key.</summary>
-    public static int ConfiguredSlots(IConfiguration configuration)
-    {
-        var count = configuration.GetValue(SlotsKey, Environment.ProcessorCount);
-        return count >= 1 ? count : throw new CommandUsageException($"Invalid configuration: {SlotsKey} must be at least 1, not {count}.");
-    }
-
     /// <summary>
     /// Runs <paramref name="plan"/> now as current work (<see cref="StepPriority.Current"/>) on the shared slots, at most
     /// <see cref="StepSlots.Count"/> steps at once. Cancelling <paramref name="cancellationToken"/>, or the daemon stopping,
@@ -92,7 +83,8 @@ internal sealed partial class DaemonWork : IAsyncDisposable
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
             var executor = Executors.Create(_services, _metadata, new ExecutionOptions { MaxParallelism = maxParallelism, Slots = Slots, Priority = StepPriority.Current, LeaseWait = Executors.LeaseWait(_services), StillNeededAfterLeaseWait = Executors.StillNeeded(_services, plan.Mode) });
-            LogRunStarted(run.Value, origin, plan.Steps.Count);
+            var steps = Plural.Of(plan.Steps.Count, "step");
+            LogRunStarted(run.Value, origin, steps);
             var summary = await executor.RunAsync(plan.ToExecutionSteps(), run, progress, linked.Token).ConfigureAwait(false);
             if (_logger.IsEnabled(LogLevel.Information))
             {
@@ -193,7 +185,7 @@ internal sealed partial class DaemonWork : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (pending.Length > 0)
         {
-            LogStopping(pending.Length);
+            LogStopping(Plural.Of(pending.Length, "run or backfill", "runs and backfills"));
             try
             {
                 await Task.WhenAll(pending).ConfigureAwait(false);
@@ -245,10 +237,19 @@ internal sealed partial class DaemonWork : IAsyncDisposable
         await Task.Yield();
         try
         {
-            LogBackfillStarted(id.Value);
-            var progress = new SynchronousProgress<BackfillProgress>(_ => started.TrySetResult());
+            var progress = new SynchronousProgress<BackfillProgress>(update =>
+            {
+                if (started.TrySetResult())
+                {
+                    var steps = Plural.Of(update.Counts.Steps, "step");
+                    LogBackfillStarted(id.Value, steps, update.Counts.Remaining);
+                }
+            });
             var (ended, _) = await Backfills.RunAsync(id, progress, cancellation.Token).ConfigureAwait(false);
-            LogBackfillEnded(id.Value, ended.Status, ended.Message);
+            var counts = ended.Counts;
+            var tally = $"{Plural.Of(counts.Steps, "step")}: {counts.Published} done, {counts.Failed} failed, {counts.Skipped} skipped, {counts.Remaining} remaining";
+            var message = ended.Message is { } said ? "; " + said : string.Empty;
+            LogBackfillEnded(id.Value, ended.Status, tally, message);
         }
 #pragma warning disable CA1031 // A backfill's failure is recorded and logged; the daemon goes on.
         catch (Exception e)
@@ -286,23 +287,23 @@ internal sealed partial class DaemonWork : IAsyncDisposable
 
     private sealed record RunningBackfill(Task Task, CancellationTokenSource Cancellation);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} ({Origin}) started: {Steps} steps")]
-    private partial void LogRunStarted(string run, string origin, int steps);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} ({Origin}) started: {Steps}")]
+    private partial void LogRunStarted(string run, string origin, string steps);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} ({Origin}) ended: {Summary}")]
     private partial void LogRunEnded(string run, string origin, string summary);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Backfill {Backfill} runs in the daemon")]
-    private partial void LogBackfillStarted(string backfill);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backfill {Backfill} runs in the daemon: {Steps}, {Remaining} remaining")]
+    private partial void LogBackfillStarted(string backfill, string steps, int remaining);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Backfill {Backfill} ended {Status}: {Message}")]
-    private partial void LogBackfillEnded(string backfill, BackfillStatus status, string? message);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backfill {Backfill} ended {Status}: {Counts}{Message}")]
+    private partial void LogBackfillEnded(string backfill, BackfillStatus status, string counts, string message);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Backfill {Backfill} stopped with an error")]
     private partial void LogBackfillFailed(Exception exception, string backfill);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The daemon is stopping: cancelling {Count} runs and backfills and waiting for them to end cleanly")]
-    private partial void LogStopping(int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The daemon is stopping: cancelling {Count}, and waiting until each has ended cleanly")]
+    private partial void LogStopping(string count);
 }
 
 /// <summary>The daemon is stopping and takes no new work.</summary>

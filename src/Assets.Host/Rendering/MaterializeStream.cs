@@ -178,7 +178,7 @@ internal sealed class MaterializeView(Terminal terminal) : IAsyncDisposable
 
                 if (line.Run is { } run)
                 {
-                    await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Run {run}: {line.Steps} steps, up to {line.Parallel} at once.")).ConfigureAwait(false);
+                    await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Run {run}: {Plural.Of(line.Steps ?? 0, "step")}, up to {line.Parallel} at once.")).ConfigureAwait(false);
                     _progress = RunProgressView.Start(terminal, $"run {run}", line.Steps ?? 0);
                 }
 
@@ -202,7 +202,9 @@ internal sealed class MaterializeView(Terminal terminal) : IAsyncDisposable
                     break;
                 }
 
-                var table = new Table().Border(TableBorder.Simple).AddColumn("outcome").AddColumn(new TableColumn("steps").RightAligned()).AddColumn(new TableColumn("time").RightAligned());
+                // Steps run side by side, so their time summed is not the run's: the last line says how long it took.
+                var table = new Table().Border(TableBorder.Simple)
+                    .AddColumn("outcome").AddColumn(new TableColumn("steps").RightAligned()).AddColumn(new TableColumn("step time, summed").RightAligned());
                 foreach (var group in line.Outcomes ?? [])
                 {
                     table.AddRow(group.Outcome, group.Steps.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture, $"{group.Seconds:0.0}s"));

@@ -19,12 +19,18 @@ internal sealed class RunProgressView : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task? _live;
+    private readonly IDisposable? _logsAbove;
     private ProgressTask? _bar;
     private int _total;
     private int _done;
     private int _failed;
     private int _skipped;
     private int _finishedThisRun;
+    private readonly int _barWidth;
+    private readonly int _descriptionWidth;
+
+    /// <summary>The percentage (" 100%") and remaining-time ("00:00:44") columns with the spaces between the four columns.</summary>
+    private const int FixedColumnsWidth = 5 + 8 + 4;
 
     private RunProgressView(Terminal terminal, string title, int total, int alreadyDone, int alreadyFailed, int alreadySkipped, TimeProvider time)
     {
@@ -36,17 +42,26 @@ internal sealed class RunProgressView : IAsyncDisposable
         _skipped = alreadySkipped;
         _time = time;
         _started = time.GetTimestamp();
-        if (terminal.Console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+        if (terminal.Live)
         {
+            // Every column within the terminal's width: the description is cut to what is left beside the bar, so the bar
+            // never collapses and the time column never wraps. Log lines are written above the view meanwhile.
+            _barWidth = Math.Clamp(terminal.Console.Profile.Width / 5, 10, 40);
+            _descriptionWidth = Math.Max(10, terminal.Console.Profile.Width - _barWidth - FixedColumnsWidth);
+            _logsAbove = terminal.Logs.BeginLiveView();
             var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _live = terminal.Console.Progress()
                 .AutoClear(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Columns(
+                    new TaskDescriptionColumn { Alignment = Justify.Left },
+                    new ProgressBarColumn { Width = _barWidth },
+                    new PercentageColumn(),
+                    new RemainingTimeColumn())
                 .StartAsync(async context =>
                 {
                     lock (_gate)
                     {
-                        _bar = context.AddTask(Markup.Escape(Describe()), maxValue: Math.Max(1, _total));
+                        _bar = context.AddTask(BarDescription(), maxValue: Math.Max(1, _total));
                         _bar.Value = _done + _failed + _skipped;
                     }
 
@@ -54,7 +69,7 @@ internal sealed class RunProgressView : IAsyncDisposable
                     await _stop.Task.ConfigureAwait(false);
                     lock (_gate)
                     {
-                        _bar.Description = Markup.Escape(Describe());
+                        _bar.Description = BarDescription();
                         _bar.StopTask();
                     }
                 });
@@ -93,7 +108,7 @@ internal sealed class RunProgressView : IAsyncDisposable
             if (_bar is { } bar)
             {
                 bar.Value = _done + _failed + _skipped;
-                bar.Description = Markup.Escape(Describe());
+                bar.Description = BarDescription();
                 return;
             }
 
@@ -141,7 +156,7 @@ internal sealed class RunProgressView : IAsyncDisposable
             if (_bar is { } bar)
             {
                 bar.Value = _done + _failed + _skipped;
-                bar.Description = Markup.Escape(Describe());
+                bar.Description = BarDescription();
                 return;
             }
 
@@ -169,6 +184,31 @@ internal sealed class RunProgressView : IAsyncDisposable
         {
             await live.ConfigureAwait(false);
         }
+
+        _logsAbove?.Dispose();
+    }
+
+    /// <summary>
+    /// The bar's text, at most <see cref="_descriptionWidth"/> characters: the counts first (what a glance needs), then the
+    /// title as far as it fits; the rate and ETA are left to the bar's own columns.
+    /// </summary>
+    private string BarDescription()
+    {
+        var remaining = Math.Max(0, _total - _done - _failed - _skipped);
+        var counts = string.Create(CultureInfo.InvariantCulture, $"{_done} done, {_failed} failed, {_skipped} skipped, {remaining} left");
+        var text = _title + ": " + counts;
+        if (text.Length > _descriptionWidth)
+        {
+            var room = _descriptionWidth - counts.Length - 3;
+            text = room >= 4 ? _title[..Math.Min(_title.Length, room)] + "…: " + counts : counts;
+        }
+
+        if (text.Length > _descriptionWidth)
+        {
+            text = text[..(_descriptionWidth - 1)] + "…";
+        }
+
+        return Markup.Escape(text);
     }
 
     private string Rate()

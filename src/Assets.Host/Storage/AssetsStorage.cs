@@ -66,16 +66,40 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
         {
             if (_metadata is null)
             {
-                IMetadataStore metadata = IsShared
-                    ? await PostgresMetadataStore.OpenAsync(options.Value.Metadata!, clock, cancellationToken).ConfigureAwait(false)
-                    : await DuckDbMetadataStore.OpenAsync(MetadataPath, clock, cancellationToken).ConfigureAwait(false);
+                // What opening the embedded store creates, removed again when the command fails before anything is recorded.
+                IReadOnlyList<string> created = IsShared
+                    ? []
+                    : [.. MetadataFiles.NotYetThere(MetadataPath), .. Root is LocalStorageRoot local ? MetadataFiles.FoldersNotYetThere(local.Path) : []];
+
+                // The root's own configuration errors (an S3 client without a region) come before anything is created.
+                _ = Store;
+                IMetadataStore metadata;
+                try
+                {
+                    metadata = IsShared
+                        ? await PostgresMetadataStore.OpenAsync(options.Value.Metadata!, clock, cancellationToken).ConfigureAwait(false)
+                        : await DuckDbMetadataStore.OpenAsync(MetadataPath, clock, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!IsShared && MetadataFiles.Unavailable(MetadataPath, e) is { } unavailable)
+                {
+                    MetadataFiles.Remove(created);
+                    throw unavailable;
+                }
+                catch
+                {
+                    MetadataFiles.Remove(created);
+                    throw;
+                }
+
                 try
                 {
                     await ReconcileOnOpenAsync(metadata, cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {
+                    // A store created for this command and never filled is not left behind by its failure.
                     await metadata.DisposeAsync().ConfigureAwait(false);
+                    MetadataFiles.Remove(created);
                     throw;
                 }
 
@@ -136,16 +160,31 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
     private IObjectStore CreateStore() => Root switch
     {
         LocalStorageRoot local => new LocalObjectStore(local.Path),
-        S3StorageRoot s3 => S3ObjectStore.Create(s3, new S3ObjectStoreOptions
-        {
-            ServiceUrl = options.Value.S3.Endpoint,
-            Region = options.Value.S3.Region,
-            ForcePathStyle = options.Value.S3.ForcePathStyle,
-            CompatibilityMode = options.Value.S3.CompatibilityMode,
-            EnforcesConditionalWrites = options.Value.S3.ConditionalWrites,
-        }),
+        S3StorageRoot s3 => CreateS3Store(s3),
         _ => throw new InvalidOperationException($"Unknown root {Root}."),
     };
+
+    private S3ObjectStore CreateS3Store(S3StorageRoot root)
+    {
+        try
+        {
+            return S3ObjectStore.Create(root, new S3ObjectStoreOptions
+            {
+                ServiceUrl = options.Value.S3.Endpoint,
+                Region = options.Value.S3.Region,
+                ForcePathStyle = options.Value.S3.ForcePathStyle,
+                CompatibilityMode = options.Value.S3.CompatibilityMode,
+                EnforcesConditionalWrites = options.Value.S3.ConditionalWrites,
+            });
+        }
+        catch (ArgumentException e) when (e.ParamName == "options")
+        {
+            // The options were validated at start; what is left is the SDK finding neither a region nor an endpoint.
+            throw new OptionsValidationException(AssetsOptions.SectionName, typeof(AssetsOptions), [
+                $"Assets:S3:Region: the S3 client for {root} could not be created ({e.InnerException?.Message ?? e.Message}): "
+                + "set Assets:S3:Region (or AWS_REGION) to the bucket's region, or Assets:S3:Endpoint to the URL of an S3-compatible server."]);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled the metadata store with {Pointers} pointers ({Read} read, the others unchanged since the last reconciliation): {Updated} records rewritten, {Problems} unreadable")]
     private partial void LogReconciled(int pointers, int read, int updated, int problems);

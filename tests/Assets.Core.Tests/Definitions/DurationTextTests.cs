@@ -37,4 +37,12 @@ public sealed class DurationTextTests
     [InlineData("2d3h4m5s6ms")]
     [InlineData("45s")]
     public void Format_IsTheInverseOfParse(string text) => Assert.Equal(text, DurationText.Format(DurationText.Parse(text)));
+
+    [Theory]
+    [InlineData(100.4, "100ms")]
+    [InlineData(2_500, "2s500ms")]
+    [InlineData(21_326, "21s")]
+    [InlineData(28_930_185_348, "334d20h9m45s")]
+    public void Approximately_RoundsAsPeopleSayIt(double milliseconds, string expected)
+        => Assert.Equal(expected, DurationText.Approximately(Duration.FromMilliseconds(milliseconds)));
 }

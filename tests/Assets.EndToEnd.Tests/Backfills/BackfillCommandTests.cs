@@ -52,6 +52,18 @@ public sealed class BackfillCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task StartsSummary_AgreesWithItselfAndWithBackfillStatus()
+    {
+        var started = await SucceedAsync("backfill", "start", "--select", "raw_orders", "--from", "2026-01-01", "--to", "2026-01-03");
+
+        var id = started.Out.Split(' ', ':')[1];
+        var counts = "3 steps: 3 done, 0 failed, 0 skipped or blocked, 0 remaining";
+        Assert.EndsWith($"Backfill {id} completed: every one of 3 partitions published. {counts}.", started.Out.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains("  " + counts + Environment.NewLine, (await SucceedAsync("backfill", "status", id)).Out, StringComparison.Ordinal);
+        Assert.Equal($"Backfill {id} already completed: every one of its 3 partitions is published.", (await SucceedAsync("backfill", "resume", id)).Out.Trim());
+    }
+
+    [Fact]
     public async Task RangeRunsOfTheExample_PublishExactlyTheDataOfOneRunPerPartition()
     {
         await SucceedAsync("backfill", "start", "--select", "*", "--from", "2026-01-01", "--to", "2026-01-31");

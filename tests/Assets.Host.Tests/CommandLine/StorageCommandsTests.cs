@@ -96,7 +96,7 @@ public sealed class StorageCommandsTests : IDisposable
         var outcome = await RunAsync("verify");
 
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
-        Assert.Matches(@"^Checked 1 partitions and 1 files \(.+\) in .+: all intact\.", outcome.Out);
+        Assert.Matches(@"^Checked 1 partition and 1 file \(.+\) in .+: all intact\.", outcome.Out);
     }
 
     [Fact]

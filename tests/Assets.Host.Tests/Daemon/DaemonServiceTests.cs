@@ -108,6 +108,6 @@ public sealed class DaemonServiceTests : IDisposable
         await daemon.TickAsync(CancellationToken.None);
 
         var due = Assert.Single((await EventsAsync()).Skip(before), e => e.Kind == RunEventKind.PartitionsDue);
-        Assert.Equal(("ticker[2026-01-05]", "1 new partition(s) due, the newest 2026-01-05"), (due.Partition.ToString(), due.Message));
+        Assert.Equal(("ticker[2026-01-05]", "1 new partition due, the newest 2026-01-05"), (due.Partition.ToString(), due.Message));
     }
 }

@@ -16,13 +16,13 @@ internal static partial class ExecutorLog
     public static partial void AttemptStarted(ILogger logger, AssetPartition partition, int attempt);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{Partition} attempt {Attempt} failed with a transient error; retrying in {Delay}: {Error}")]
-    public static partial void Retrying(ILogger logger, Exception exception, AssetPartition partition, int attempt, TimeSpan delay, string error);
+    public static partial void Retrying(ILogger logger, Exception exception, AssetPartition partition, int attempt, string delay, string error);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "{Partition} published after {Attempts} attempt(s): {Rows} rows, data version {DataVersion}")]
-    public static partial void Published(ILogger logger, AssetPartition partition, int attempts, long? rows, string dataVersion);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "{Partition} published on attempt {Attempt}: {Rows} rows, data version {DataVersion}")]
+    public static partial void Published(ILogger logger, AssetPartition partition, int attempt, long? rows, string dataVersion);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "{Partition} failed after {Attempts} attempt(s): {Error}")]
-    public static partial void Failed(ILogger logger, Exception exception, AssetPartition partition, int attempts, string error);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "{Partition} failed on attempt {Attempt}, with no retry left: {Error}")]
+    public static partial void Failed(ILogger logger, Exception exception, AssetPartition partition, int attempt, string error);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{Partition} skipped: {Cause}")]
     public static partial void Skipped(ILogger logger, AssetPartition partition, string cause);

@@ -288,7 +288,8 @@ internal sealed class StepExecution
         await AbandonAsync().ConfigureAwait(false);
         var error = MethodCalls.Unwrap(args.Outcome.Exception!);
         var attempt = args.AttemptNumber + 1;
-        var message = $"{Describe(error)}; retrying in {args.RetryDelay.TotalSeconds:0.###}s";
+        var delay = DurationText.Format(NodaTime.Duration.FromTimeSpan(args.RetryDelay));
+        var message = $"{Describe(error)}; retrying in {delay}";
         await _env.Events.AppendAsync(RunEventKind.StepRetrying, _partition, attempt, message).ConfigureAwait(false);
         _env.Progress?.Report(new StepUpdate(_partition, StepPhase.Retrying, attempt, message, null));
         ExecutionMetrics.Retried(_partition);
@@ -298,7 +299,7 @@ internal sealed class StepExecution
             ["exception.type"] = error.GetType().FullName,
             ["assets.retry_delay_s"] = args.RetryDelay.TotalSeconds,
         }));
-        ExecutorLog.Retrying(_env.Logger, error, _partition, attempt, args.RetryDelay, Describe(error));
+        ExecutorLog.Retrying(_env.Logger, error, _partition, attempt, delay, Describe(error));
     }
 
     private async Task<StepResult> FailedAsync(Exception error)

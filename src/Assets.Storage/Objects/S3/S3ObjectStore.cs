@@ -111,7 +111,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         catch (AmazonClientException e)
         {
             throw new ArgumentException(
-                $"The S3 client for {root} could not be created ({e.Message}): set the region (S3 Region option or AWS_REGION) or the endpoint (S3 ServiceUrl option).",
+                $"The S3 client for {root} could not be created ({e.Message}): set the region ({nameof(S3ObjectStoreOptions.Region)}, or AWS_REGION) or the URL of an S3-compatible server ({nameof(S3ObjectStoreOptions.ServiceUrl)}).",
                 nameof(options), e);
         }
 
