@@ -32,7 +32,7 @@ public sealed class GcInFlightTests
         {
             while (!publishing.IsCancellationRequested)
             {
-                removed += (await collector.CollectAsync(Duration.Zero, dryRun: false)).Objects;
+                Interlocked.Add(ref removed, (await collector.CollectAsync(Duration.Zero, dryRun: false)).Objects);
                 collections++;
                 looping.TrySetResult();
             }
@@ -40,15 +40,20 @@ public sealed class GcInFlightTests
         await looping.Task;
 
         var published = new Dictionary<AssetPartition, PartitionPointer>();
+        var lastRound = 0;
         try
         {
-            // materialize --force, over and over: every round replaces each partition's version.
-            for (var round = 0; round < rounds; round++)
+            // materialize --force, over and over: every round replaces each partition's version. On a quiet machine
+            // the publishes can outrun the loop's timing; more rounds (bounded) until gc has removed something while
+            // they run, so the test always exercises the race it is about.
+            for (var round = 0; round < rounds || (Volatile.Read(ref removed) == 0 && round < rounds * 20); round++)
             {
                 foreach (var partition in partitions)
                 {
                     published[partition] = await harness.PublishAsync(ProtocolHarness.Rows(20 + round, round), partition);
                 }
+
+                lastRound = round;
             }
         }
         finally
@@ -63,7 +68,7 @@ public sealed class GcInFlightTests
         foreach (var (partition, pointer) in published)
         {
             Assert.Equal(pointer, (await PublishedPartitions.ReadPointerAsync(harness.Store, partition)).Current);
-            Assert.Equal(ProtocolHarness.Rows(20 + rounds - 1, rounds - 1), await harness.ReadAsync(partition));
+            Assert.Equal(ProtocolHarness.Rows(20 + lastRound, lastRound), await harness.ReadAsync(partition));
         }
 
         Assert.True(collections > 1 && removed > 0, $"gc ran {collections} times and removed {removed} objects: the loop did not overlap the publishes.");

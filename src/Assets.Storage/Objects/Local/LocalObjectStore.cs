@@ -418,6 +418,23 @@ public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
             return entries;
         }
 
+        try
+        {
+            CollectFrom(folder, prefix, entries, cancellationToken);
+        }
+        catch (DirectoryNotFoundException) when (!Directory.Exists(folder))
+        {
+            // Pruned by a concurrent delete of its last object (a publish removing its staging marker while gc lists
+            // the markers): nothing is under it any more.
+            entries.Clear();
+        }
+
+        entries.Sort((a, b) => string.CompareOrdinal(a.Key.Value, b.Key.Value));
+        return entries;
+    }
+
+    private void CollectFrom(string folder, string prefix, List<ObjectEntry> entries, CancellationToken cancellationToken)
+    {
         foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", AllFiles))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -446,9 +463,6 @@ public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
                 // Deleted while listing.
             }
         }
-
-        entries.Sort((a, b) => string.CompareOrdinal(a.Key.Value, b.Key.Value));
-        return entries;
     }
 
     private void PruneEmptyFolders(string folder)
