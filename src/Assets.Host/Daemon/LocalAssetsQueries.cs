@@ -20,7 +20,7 @@ internal sealed class LocalAssetsQueries(IServiceProvider services) : IAssetsQue
         var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
         var picked = PlanningCommands.Range(range);
         return CommandJson.Status(Planner.RowsInRange(grid, selected, picked).Select(r =>
-            (r.Partition, StatusGridView.Name(r.Status), r.Cause, r.Stored?.DataVersion, r.Stored?.PublishedAt)));
+            (r.Partition, StatusStyle.Name(r.Status), r.Cause, r.Stored?.DataVersion, r.Stored?.PublishedAt)));
     }
 
     public async Task<string> PlanAsync(string select, (string? Partition, string? From, string? To) range, bool force, CancellationToken cancellationToken)

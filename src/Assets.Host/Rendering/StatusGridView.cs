@@ -42,7 +42,7 @@ internal static class StatusGridView
         }
 
         console.WriteLine();
-        console.MarkupLine(string.Join("  ", Enum.GetValues<PartitionStatus>().Select(s => $"[{Colour(s)}]{Glyph(s)}[/] {Name(s)}")));
+        console.MarkupLine(string.Join("  ", Enum.GetValues<PartitionStatus>().Select(s => $"[{Colour(s)}]{Glyph(s)}[/] {StatusStyle.Name(s)}")));
         var causes = rows.SelectMany(r => r.Cells.Where(c => c.Cause is not null).Select(c => (r.Asset, Cell: c))).ToList();
         if (causes.Count > 0)
         {
@@ -50,7 +50,7 @@ internal static class StatusGridView
             foreach (var (asset, cell) in causes.Take(MaxCauses))
             {
                 var name = cell.Partition is { } p ? $"{asset}[{p}]" : asset.Value;
-                console.MarkupLine($"[{Colour(cell.Status)}]{Name(cell.Status)}[/] {Markup.Escape(name)}: {Markup.Escape(cell.Cause!)}");
+                console.MarkupLine($"[{Colour(cell.Status)}]{StatusStyle.Name(cell.Status)}[/] {Markup.Escape(name)}: {Markup.Escape(cell.Cause!)}");
             }
 
             if (causes.Count > MaxCauses)
@@ -73,7 +73,7 @@ internal static class StatusGridView
                 var last = cells[i - 1].Partition?.Value;
                 var range = first is null ? string.Empty : (i - 1 == start ? first : $"{first}..{last}") + " ";
                 var count = i - start > 1 ? $" ({i - start})" : string.Empty;
-                runs.Add(range + Name(cells[start].Status) + count);
+                runs.Add(range + StatusStyle.Name(cells[start].Status) + count);
                 start = i;
             }
         }
@@ -92,7 +92,7 @@ internal static class StatusGridView
             var worst = cells[from].Status;
             for (var i = from + 1; i < to; i++)
             {
-                if (Severity(cells[i].Status) > Severity(worst))
+                if (StatusStyle.Severity(cells[i].Status) > StatusStyle.Severity(worst))
                 {
                     worst = cells[i].Status;
                 }
@@ -101,19 +101,6 @@ internal static class StatusGridView
             yield return worst;
         }
     }
-
-    public static string Name(PartitionStatus status) => status.ToString().ToLowerInvariant();
-
-    private static int Severity(PartitionStatus status) => status switch
-    {
-        PartitionStatus.Published => 0,
-        PartitionStatus.Running => 1,
-        PartitionStatus.Waiting => 2,
-        PartitionStatus.Stale => 3,
-        PartitionStatus.Missing => 4,
-        PartitionStatus.Quarantined => 5,
-        _ => 6,
-    };
 
     private static string Glyph(PartitionStatus status) => status switch
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Assets.Metadata;
 using Assets.Selection;
+using Assets.Hosting.Rendering;
 
 namespace Assets.Hosting.Web;
 

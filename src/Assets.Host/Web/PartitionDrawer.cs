@@ -1,6 +1,7 @@
 using Assets.Graph;
 using Assets.Metadata;
 using Assets.Planning;
+using Assets.Hosting.Rendering;
 
 namespace Assets.Hosting.Web;
 

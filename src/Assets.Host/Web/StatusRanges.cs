@@ -1,5 +1,6 @@
 using Assets.Metadata;
 using Assets.Planning;
+using Assets.Hosting.Rendering;
 
 namespace Assets.Hosting.Web;
 
@@ -90,29 +91,4 @@ internal static class StatusRanges
 
         return [.. StatusStyle.Order.Where(s => counts[(int)s] > 0).Select(s => (s, counts[(int)s]))];
     }
-}
-
-/// <summary>How each status looks and sorts in the UI (the same severity as the terminal grid).</summary>
-internal static class StatusStyle
-{
-    /// <summary>The statuses from worst to best, the order counts are listed in.</summary>
-    public static IReadOnlyList<PartitionStatus> Order { get; } =
-        [PartitionStatus.Failed, PartitionStatus.Quarantined, PartitionStatus.Missing, PartitionStatus.Stale, PartitionStatus.Waiting, PartitionStatus.Running, PartitionStatus.Published];
-
-    public static string Name(PartitionStatus status) => status.ToString().ToLowerInvariant();
-
-    public static int Severity(PartitionStatus status) => status switch
-    {
-        PartitionStatus.Published => 0,
-        PartitionStatus.Running => 1,
-        PartitionStatus.Waiting => 2,
-        PartitionStatus.Stale => 3,
-        PartitionStatus.Missing => 4,
-        PartitionStatus.Quarantined => 5,
-        _ => 6,
-    };
-
-    /// <summary>The worst status of <paramref name="statuses"/>, or missing when there are none.</summary>
-    public static PartitionStatus Worst(IEnumerable<PartitionStatus> statuses)
-        => statuses.DefaultIfEmpty(PartitionStatus.Missing).MaxBy(Severity);
 }
