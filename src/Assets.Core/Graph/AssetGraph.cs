@@ -121,6 +121,7 @@ public sealed class AssetGraph
         {
             null when text is null => null,
             null => throw new PartitionKeyException($"{asset.Key} is not partitioned: leave out the partition (it has exactly one)."),
+            { } when text is null => throw new PartitionKeyException($"{asset.Key} is partitioned: name one of its partitions ('list' shows them)."),
             { } definition => definition.ParseKey(text),
         };
 

@@ -52,7 +52,7 @@ internal static class HistoryCommand
         await output.WriteLineAsync($"{name}: {count} materialization{(count == 1 ? string.Empty : "s")}, newest first (times UTC)").ConfigureAwait(false);
         foreach (var m in history.Materializations)
         {
-            var rows = m.Rows is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) + " rows" : "no manifest";
+            var rows = m.Rows is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) + (r == 1 ? " row" : " rows") : "no manifest";
             var data = m.DataVersion is { } version ? "  data " + Short(version) : string.Empty;
             await output.WriteLineAsync($"{m.Id}  {m.Status,-11}  {rows}{data}").ConfigureAwait(false);
             var origin = $"    created {Time(m.CreatedAt)}" + (m.Run is { } run ? $", run {run[..Math.Min(8, run.Length)]}" : string.Empty);

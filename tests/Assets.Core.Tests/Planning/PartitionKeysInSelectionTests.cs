@@ -3,6 +3,7 @@ using Assets.Partitions;
 using Assets.Planning;
 using Assets.Selection;
 using NodaTime;
+using Graphs = Assets.Graph;
 
 namespace Assets.Core.Tests.Planning;
 
@@ -42,6 +43,17 @@ public sealed class PartitionKeysInSelectionTests
         var world = new StatusWorld(typeof(CadencesProject));
         var plan = Planner.CreatePlan(world.Graph, world.Evaluate(MidApril), AssetSelection.Parse(selection).Resolve(world.Graph), range, PlanMode.Force);
         return plan.Steps.GroupBy(s => s.Partition.Asset.Value).ToDictionary(g => g.Key, g => g.Select(s => s.Partition.Partition?.Value).ToList());
+    }
+
+    [Fact]
+    public void NoPartitionGivenForAPartitionedAsset_SaysItIsPartitioned_NotThatAnEmptyKeyIsMalformed()
+    {
+        var graph = new StatusWorld(typeof(CadencesProject)).Graph;
+
+        var error = Assert.Throws<PartitionKeyException>(() => Graphs.AssetGraph.ParsePartition(graph[AssetKey.Parse("daily_clicks")], null));
+
+        Assert.Equal("daily_clicks is partitioned: name one of its partitions ('list' shows them).", error.Message);
+        Assert.Null(Graphs.AssetGraph.ParsePartition(graph[AssetKey.Parse("all_clicks")], null));
     }
 
     [Fact]
