@@ -16,6 +16,19 @@ public interface IMaterializationStore
     /// </summary>
     Task<IMaterialization> BeginAsync(AssetPartition partition, RunId run, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Claims a partition for one attempt of a step of <paramref name="run"/> whose lease is held under its own identity,
+    /// <paramref name="leaseHolder"/> (a worker's claim of a queued step): when the step is claimed again by another
+    /// worker after this one stalled, the new claim holds the lease under another identity, so the lease changes hands,
+    /// its fencing epoch grows, and this attempt can no longer publish. Events and manifests still name
+    /// <paramref name="run"/>. The default implementation supports only <paramref name="leaseHolder"/> equal to
+    /// <paramref name="run"/> (the lease held by the run itself, as <see cref="BeginAsync(AssetPartition, RunId, CancellationToken)"/>).
+    /// </summary>
+    Task<IMaterialization> BeginAsync(AssetPartition partition, RunId run, RunId leaseHolder, CancellationToken cancellationToken = default)
+        => leaseHolder == run
+            ? BeginAsync(partition, run, cancellationToken)
+            : throw new NotSupportedException($"{GetType().Name} holds leases only under the run's own id; steps claimed by workers need a store that supports lease holders of their own (the storage's).");
+
     /// <summary>The published data version of a partition; <c>null</c> when it was never published.</summary>
     Task<string?> GetDataVersionAsync(AssetPartition partition, CancellationToken cancellationToken = default);
 
@@ -24,7 +37,7 @@ public interface IMaterializationStore
 }
 
 /// <summary>
-/// One materialization of one partition in progress (see <see cref="IMaterializationStore.BeginAsync"/>).
+/// One materialization of one partition in progress (see <see cref="IMaterializationStore.BeginAsync(Graph.AssetPartition, RunId, CancellationToken)"/>).
 /// Call <see cref="WriteRowsAsync"/> for a data output, run the checks against <see cref="ReadStagedAsync"/>,
 /// then exactly one of <see cref="PublishAsync"/>, <see cref="QuarantineAsync"/> or <see cref="FailAsync"/>.
 /// Disposing without one of them abandons it: nothing is published and the lease is released.

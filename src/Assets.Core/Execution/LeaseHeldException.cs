@@ -4,7 +4,7 @@ namespace Assets.Execution;
 
 /// <summary>
 /// Another run holds the lease of a partition, so this run must not write it now (thrown by
-/// <see cref="IMaterializationStore.BeginAsync"/>). The executor waits for such a lease, within
+/// <see cref="IMaterializationStore.BeginAsync(Graph.AssetPartition, RunId, CancellationToken)"/>). The executor waits for such a lease, within
 /// <see cref="ExecutionOptions.LeaseWait"/>, rather than fail the step.
 /// </summary>
 public class LeaseHeldException : Exception

@@ -68,4 +68,11 @@ public enum RunEventKind
 
     /// <summary>A step found its partition leased by another run (named in the message) and waits for it to finish.</summary>
     StepWaitingForLease,
+
+    /// <summary>
+    /// A step's attempt found that its partition's lease, or a worker's claim of the step, changed hands while it ran (it
+    /// stalled past its lease: a paused process, a lost network): the attempt stopped, and nothing it wrote was published
+    /// or recorded over the new holder's work. The message names the epoch or claim it held.
+    /// </summary>
+    LeaseLost,
 }

@@ -14,8 +14,8 @@ public sealed class LeaseLostException : NonRetryableException
     public LeaseLostException(AssetPartition partition, long epoch, bool pointerWritten = false)
         : base(
             pointerWritten
-                ? $"{partition}: this run's lease (epoch {epoch}) changed hands just as its pointer was written; the record of the publish was refused and the partition is the other run's (reconciliation indexes whichever pointer stands)."
-                : $"{partition}: this run's lease (epoch {epoch}) expired and another run took the partition, so this attempt stopped without publishing. "
+                ? $"{partition}: this attempt's lease (epoch {epoch}) changed hands just as its pointer was written; the record of the publish was refused and the partition is the other holder's (reconciliation indexes whichever pointer stands)."
+                : $"{partition}: this attempt's lease (epoch {epoch}) expired and another run or worker took the partition, so this attempt stopped without publishing. "
                     + "If steps stall for longer than the lease lasts, raise Assets:Leases:Duration.")
     {
         Partition = partition;

@@ -7,7 +7,7 @@ namespace Assets.Storage.Publishing;
 
 /// <summary>
 /// The publish protocol of DESIGN.md ("Storage and the publish protocol"), one partition at a time:
-/// <see cref="BeginAsync"/> claims the partition (takes its lease and reads the pointer's version as the
+/// <see cref="BeginAsync(AssetPartition, RunId, CancellationToken)"/> claims the partition (takes its lease and reads the pointer's version as the
 /// fencing token; a damaged pointer is replaced), and the returned <see cref="Publication"/> stages data files, writes the manifest,
 /// and publishes by compare-and-swap of the pointer, or records a quarantine or a failure. At every
 /// instant before the pointer is replaced, readers get the previous version whole; after it, the new one.
@@ -34,8 +34,17 @@ public sealed class PartitionPublisher
     /// <see cref="PartitionLeasedException"/> when another run holds it), reads the current pointer as the
     /// fencing token, and marks the partition running.
     /// </summary>
-    public async Task<Publication> BeginAsync(AssetPartition partition, RunId run, CancellationToken cancellationToken = default)
+    public Task<Publication> BeginAsync(AssetPartition partition, RunId run, CancellationToken cancellationToken = default)
+        => BeginAsync(partition, run, run, cancellationToken);
+
+    /// <summary>
+    /// Step 1, claim, with the lease held under <paramref name="leaseHolder"/> rather than the run (one attempt of a step a
+    /// worker claimed: a later claim of the same step holds it under another identity, which moves the fencing epoch on,
+    /// so this attempt can no longer publish). Otherwise as <see cref="BeginAsync(AssetPartition, RunId, CancellationToken)"/>.
+    /// </summary>
+    public async Task<Publication> BeginAsync(AssetPartition partition, RunId run, RunId leaseHolder, CancellationToken cancellationToken = default)
     {
+        var holder = leaseHolder;
         bool acquired;
         LeaseClaim? claim = null;
         try
@@ -43,19 +52,19 @@ public sealed class PartitionPublisher
             if (_metadata is IFencedLeaseStore fenced)
             {
                 // The epoch read with the lease fences every later step of this attempt (see Publication).
-                claim = await fenced.TryClaimLeaseAsync(partition, run, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                claim = await fenced.TryClaimLeaseAsync(partition, holder, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
                 acquired = claim is not null;
             }
             else
             {
-                acquired = await _metadata.TryAcquireLeaseAsync(partition, run, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                acquired = await _metadata.TryAcquireLeaseAsync(partition, holder, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
         {
             // A store that groups its writes may have taken the lease and then failed to commit: give it back
             // rather than keep the partition from other runs until the lease expires.
-            await ReleaseQuietlyAsync(partition, run).ConfigureAwait(false);
+            await ReleaseQuietlyAsync(partition, holder).ConfigureAwait(false);
             throw;
         }
 
@@ -72,22 +81,22 @@ public sealed class PartitionPublisher
             var fencing = await PublishedPartitions.ReadPointerToReplaceAsync(_store, partition, cancellationToken).ConfigureAwait(false);
             var previousState = await _metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false);
             await _metadata.SetStatesAsync([RunningState(partition, previousState, fencing.Current)], cancellationToken).ConfigureAwait(false);
-            return new Publication(this, partition, run, MaterializationId.New(), fencing.Current, fencing.Version, previousState, fencing.Damaged, claim);
+            return new Publication(this, partition, run, MaterializationId.New(), fencing.Current, fencing.Version, previousState, fencing.Damaged, claim) { LeaseHolder = holder };
         }
         catch
         {
-            await _metadata.ReleaseLeaseAsync(partition, run, CancellationToken.None).ConfigureAwait(false);
+            await _metadata.ReleaseLeaseAsync(partition, holder, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
 
     internal IObjectStore Store => _store;
 
-    private async Task ReleaseQuietlyAsync(AssetPartition partition, RunId run)
+    private async Task ReleaseQuietlyAsync(AssetPartition partition, RunId holder)
     {
         try
         {
-            await _metadata.ReleaseLeaseAsync(partition, run, CancellationToken.None).ConfigureAwait(false);
+            await _metadata.ReleaseLeaseAsync(partition, holder, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The first error is the one to report; the lease expires anyway.
         catch (Exception)

@@ -10,7 +10,7 @@ namespace Assets.Storage.Publishing;
 
 /// <summary>
 /// One materialization of one partition going through the publish protocol, created by
-/// <see cref="PartitionPublisher.BeginAsync"/> with the partition's lease held. Call, in order:
+/// <see cref="PartitionPublisher.BeginAsync(AssetPartition, RunId, CancellationToken)"/> with the partition's lease held. Call, in order:
 /// <see cref="StageFileAsync"/> for each output file (step 2), run the checks against
 /// <see cref="OpenStagedAsync"/> (step 3) and <see cref="QuarantineAsync"/> on a blocking failure,
 /// <see cref="WriteManifestAsync"/> (step 4), then <see cref="PublishAsync"/> (steps 5 and 6); or
@@ -37,6 +37,7 @@ public sealed class Publication : IAsyncDisposable
     private Instant _markerWrittenAt;
     private readonly LeaseClaim? _claim;
     private readonly LeaseHeartbeat? _heartbeat;
+    private bool _leaseLostRecorded;
 
     internal Publication(PartitionPublisher publisher, AssetPartition partition, RunId runId, MaterializationId id, PartitionPointer? previous, ObjectVersion? fencingToken, PartitionState? previousState, string? damagedPointer = null, LeaseClaim? claim = null)
     {
@@ -44,6 +45,7 @@ public sealed class Publication : IAsyncDisposable
         _publisher = publisher;
         Partition = partition;
         RunId = runId;
+        LeaseHolder = runId;
         Id = id;
         Previous = previous;
         FencingToken = fencingToken;
@@ -67,6 +69,12 @@ public sealed class Publication : IAsyncDisposable
 
     /// <summary>The run.</summary>
     public RunId RunId { get; }
+
+    /// <summary>
+    /// The identity the partition's lease is held under: the run, or one claim of a worker (see
+    /// <see cref="PartitionPublisher.BeginAsync(AssetPartition, RunId, RunId, CancellationToken)"/>).
+    /// </summary>
+    public RunId LeaseHolder { get; internal init; }
 
     /// <summary>This materialization's id.</summary>
     public MaterializationId Id { get; }
@@ -185,6 +193,7 @@ public sealed class Publication : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(checkResults);
         EnsureOpen();
         var fullCause = $"{cause} Staged data kept for triage at {StagedLocation}";
+        await ConfirmLeaseAsync(cancellationToken).ConfigureAwait(false);
         await ThrowIfLeaseLostAsync(cancellationToken).ConfigureAwait(false);
         await Metadata.RecordCheckResultsAsync(checkResults, cancellationToken).ConfigureAwait(false);
         await Metadata.SetStatesAsync([SettledState(PartitionStatus.Quarantined, fullCause)], cancellationToken).ConfigureAwait(false);
@@ -280,6 +289,7 @@ public sealed class Publication : IAsyncDisposable
                 // this materialization, but the new holder owns the partition's record; its own publish will meet a
                 // changed pointer and report the conflict, and reconciliation indexes whichever pointer stands.
                 _heartbeat!.MarkLost();
+                await RecordLeaseLostAsync("its pointer was written just as the lease changed hands, and the record of the publish was refused").ConfigureAwait(false);
                 await FinishAsync().ConfigureAwait(false);
                 throw new LeaseLostException(Partition, claim.Epoch, pointerWritten: true);
             }
@@ -308,7 +318,7 @@ public sealed class Publication : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(error);
         EnsureOpen();
-        if (!LeaseLost)
+        if (await StillHoldsLeaseAsync().ConfigureAwait(false))
         {
             await Metadata.SetStatesAsync([SettledState(PartitionStatus.Failed, error)], cancellationToken).ConfigureAwait(false);
         }
@@ -324,7 +334,7 @@ public sealed class Publication : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         EnsureOpen();
-        if (!LeaseLost)
+        if (await StillHoldsLeaseAsync().ConfigureAwait(false))
         {
             await Metadata.SetStatesAsync([SettledState(PartitionStatus.Waiting, reason)], cancellationToken).ConfigureAwait(false);
         }
@@ -341,7 +351,7 @@ public sealed class Publication : IAsyncDisposable
             // was, so the partition does not look running forever; unless the lease was lost, and the status is the
             // new holder's.
             _finished = true;
-            if (!LeaseLost)
+            if (await StillHoldsLeaseAsync().ConfigureAwait(false))
             {
                 var restored = _previousState ?? new PartitionState(Partition, PartitionStatus.Missing, null, null, null, null, null, null, Now);
                 await Metadata.SetStatesAsync([restored with { UpdatedAt = Now }], CancellationToken.None).ConfigureAwait(false);
@@ -435,10 +445,9 @@ public sealed class Publication : IAsyncDisposable
             // The heartbeat keeps a fenced lease; the steps only check it was not lost, and the publish confirms it
             // with the store, so a process that stalled past its lease (SIGSTOP, a long pause) learns it before it
             // touches the pointer.
-            if (confirm && !LeaseLost
-                && !await ((IFencedLeaseStore)Metadata).TryRenewLeaseAsync(claim, now, _publisher.Options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+            if (confirm)
             {
-                _heartbeat!.MarkLost();
+                await ConfirmLeaseAsync(cancellationToken).ConfigureAwait(false);
             }
 
             await ThrowIfLeaseLostAsync(cancellationToken).ConfigureAwait(false);
@@ -450,7 +459,7 @@ public sealed class Publication : IAsyncDisposable
             return;
         }
 
-        if (!await Metadata.TryAcquireLeaseAsync(Partition, RunId, now, _publisher.Options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+        if (!await Metadata.TryAcquireLeaseAsync(Partition, LeaseHolder, now, _publisher.Options.LeaseDuration, cancellationToken).ConfigureAwait(false))
         {
             throw new PartitionLeasedException(Partition);
         }
@@ -465,11 +474,89 @@ public sealed class Publication : IAsyncDisposable
         await ReleaseLeaseAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Throws <see cref="LeaseLostException"/> once the lease is lost; the caller records the failure, this writes no state.</summary>
-    private Task ThrowIfLeaseLostAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Throws <see cref="LeaseLostException"/> once the lease is lost, after recording the conflict
+    /// (<see cref="RunEventKind.LeaseLost"/>); the caller records the failure, this writes no state.
+    /// </summary>
+    private async Task ThrowIfLeaseLostAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return LeaseLost ? throw new LeaseLostException(Partition, _claim!.Epoch) : Task.CompletedTask;
+        if (LeaseLost)
+        {
+            await RecordLeaseLostAsync("so it stopped without publishing").ConfigureAwait(false);
+            throw new LeaseLostException(Partition, _claim!.Epoch);
+        }
+    }
+
+    /// <summary>Asks the store whether the fenced lease is still this claim's at its epoch (renewing it); marks it lost when not.</summary>
+    private async Task ConfirmLeaseAsync(CancellationToken cancellationToken)
+    {
+        if (_claim is { } claim && !LeaseLost
+            && !await ((IFencedLeaseStore)Metadata).TryRenewLeaseAsync(claim, Now, _publisher.Options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+        {
+            _heartbeat!.MarkLost();
+        }
+    }
+
+    /// <summary>
+    /// Whether this attempt may still write the partition's state (its failure, its wait, the state it found): always with
+    /// leases that are not fenced; with fenced ones, only while the store confirms the lease is still this claim's, since
+    /// a process that stalled past its lease learns it here rather than from a heartbeat that has not beaten since it woke.
+    /// A lost lease is recorded as the conflict it is, and the state stays the new holder's.
+    /// </summary>
+    private async Task<bool> StillHoldsLeaseAsync()
+    {
+        if (_claim is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            await ConfirmLeaseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Unconfirmed is not lost: the state write below meets the same store and reports its own error.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return !LeaseLost;
+        }
+
+        if (LeaseLost)
+        {
+            await RecordLeaseLostAsync("so it left the partition's state to the new holder").ConfigureAwait(false);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Records, once, that this attempt's lease changed hands while it ran (<see cref="RunEventKind.LeaseLost"/>), naming
+    /// the epoch it held and who holds the partition now; best effort, the caller's outcome stands either way.
+    /// </summary>
+    private async Task RecordLeaseLostAsync(string consequence)
+    {
+        if (_leaseLostRecorded || _claim is not { } claim)
+        {
+            return;
+        }
+
+        _leaseLostRecorded = true;
+        try
+        {
+            var now = await ((IFencedLeaseStore)Metadata).GetLeaseAsync(Partition, CancellationToken.None).ConfigureAwait(false);
+            var holder = now is { Holder: { } h } && h != claim.Holder ? $"holder {h} took it at epoch {now.Epoch}" : $"it is at epoch {now?.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} now";
+            await Metadata.AppendEventsAsync(
+                [new RunEvent(RunId, Now, RunEventKind.LeaseLost, Partition, null,
+                    $"materialization {Id} lost the partition's lease (epoch {claim.Epoch}, holder {claim.Holder}): {holder}; {consequence}.")],
+                CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The event log is an index; the refusal itself is what protects the partition.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     private async Task StopHeartbeatAsync()
@@ -497,7 +584,7 @@ public sealed class Publication : IAsyncDisposable
         if (!_leaseReleased)
         {
             _leaseReleased = true;
-            await Metadata.ReleaseLeaseAsync(Partition, RunId, CancellationToken.None).ConfigureAwait(false);
+            await Metadata.ReleaseLeaseAsync(Partition, LeaseHolder, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -44,6 +44,10 @@ public sealed class StorageMaterializationStore : IMaterializationStore
         => new Materialization(this, await _publisher.BeginAsync(partition, run, cancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
+    public async Task<IMaterialization> BeginAsync(AssetPartition partition, RunId run, RunId leaseHolder, CancellationToken cancellationToken = default)
+        => new Materialization(this, await _publisher.BeginAsync(partition, run, leaseHolder, cancellationToken).ConfigureAwait(false));
+
+    /// <inheritdoc />
     public async Task<string?> GetDataVersionAsync(AssetPartition partition, CancellationToken cancellationToken = default)
         => (await PublishedPartitions.ReadPointerAsync(_store, partition, cancellationToken).ConfigureAwait(false)).Current?.DataVersion;
 

@@ -166,10 +166,64 @@ public sealed class AssetExecutor
         return summary;
     }
 
+    /// <summary>
+    /// Runs work of run <see cref="ClaimedSteps.Run"/> that this process claimed on its own (a worker's claim of a queued
+    /// step): one step, or the steps of one range run, through the same path as a step of <see cref="RunAsync"/> (source
+    /// observation, the body with retries, staging, checks, publish or quarantine, the records, events, metrics and spans),
+    /// with the partitions' leases held under <see cref="ClaimedSteps.LeaseHolder"/>. The steps' dependencies are taken as
+    /// published (the claimer checked); no run events are written (<see cref="RunEventKind.RunStarted"/> and the run's end
+    /// belong to whoever follows the whole run). Returns each step's result in the order given; cancelling
+    /// <paramref name="cancellationToken"/> ends the steps <see cref="StepOutcome.Cancelled"/> with nothing published.
+    /// Throws <see cref="ArgumentException"/> before running anything when a step names an asset not in the graph,
+    /// appears twice, or the steps are not one step or exactly the steps of one range run.
+    /// </summary>
+    public async Task<IReadOnlyList<StepResult>> RunClaimedAsync(ClaimedSteps claimed, IProgress<StepUpdate>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Preconditions.CheckNotNull(claimed);
+        var steps = Preconditions.CheckNotNull(claimed.Steps);
+        if (steps.Count == 0)
+        {
+            throw new ArgumentException("A claim holds at least one step.", nameof(claimed));
+        }
+
+        foreach (var step in steps)
+        {
+            if (!_graph.Contains(step.Partition.Asset))
+            {
+                throw new ArgumentException($"{step.Partition} names an asset this program does not define: a worker runs only the assets of its own build.", nameof(claimed));
+            }
+        }
+
+        if (steps.Select(s => s.Partition).Distinct().Count() != steps.Count)
+        {
+            throw new ArgumentException("A claim names a partition twice.", nameof(claimed));
+        }
+
+        if (steps.Count > 1 && steps.Any(s => s.RunsWith is not { } together || !together.ToHashSet().SetEquals(steps.Select(x => x.Partition))))
+        {
+            throw new ArgumentException(
+                $"A claim of several steps must be exactly the steps of one range run (each RunsWith naming all of them): {string.Join(", ", steps.Select(s => s.Partition))}.", nameof(claimed));
+        }
+
+        var events = new RunEvents(_metadata, _clock, claimed.Run, _logger);
+        var env = new ExecutionEnvironment(_graph, _store, _metadata, _services, _clock, _loggerFactory, _logger, _options, claimed.Run, events, progress) { LeaseHolder = claimed.LeaseHolder };
+        env = env with { RangeRuns = RangeRunsOf(steps, env), Observations = _metadata as Sources.ISourceObservationStore };
+        var results = await Task.WhenAll(steps.Select(step => ExecuteStepAsync(env, step, cancellationToken))).ConfigureAwait(false);
+        foreach (var result in results)
+        {
+            progress?.Report(new StepUpdate(result.Partition, StepPhase.Finished, result.Attempts, result.Cause, result));
+        }
+
+        return results;
+    }
+
     private static async Task RunStepAsync(ExecutionEnvironment env, int index, ExecutionStep step, ChannelWriter<(int, StepResult)> completions, CancellationToken cancellationToken)
+        => completions.TryWrite((index, await ExecuteStepAsync(env, step, cancellationToken).ConfigureAwait(false)));
+
+    /// <summary>One step in its slot (when the run shares the process's slots); never throws: a bug ends the step failed.</summary>
+    private static async Task<StepResult> ExecuteStepAsync(ExecutionEnvironment env, ExecutionStep step, CancellationToken cancellationToken)
     {
         var partition = step.Partition;
-        StepResult result;
         using var slot = new HeldSlot(env.Options.Slots, env.Options.Priority);
         try
         {
@@ -179,25 +233,22 @@ public sealed class AssetExecutor
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                completions.TryWrite((index, StepResult.NotRun(partition, StepOutcome.Cancelled, "the run was cancelled before this step started")));
-                return;
+                return StepResult.NotRun(partition, StepOutcome.Cancelled, "the run was cancelled before this step started");
             }
 
             // Off the scheduling loop: a body may be synchronous and slow.
-            result = await Task.Run(() => new StepExecution(env, partition, step.Reason, slot, cancellationToken).RunAsync(), CancellationToken.None).ConfigureAwait(false);
+            return await Task.Run(() => new StepExecution(env, partition, step.Reason, slot, cancellationToken).RunAsync(), CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A bug here must end this step, not the scheduling loop that waits for it.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            result = StepResult.NotRun(partition, StepOutcome.Failed, $"{e.GetType().Name}: {e.Message}");
+            return StepResult.NotRun(partition, StepOutcome.Failed, $"{e.GetType().Name}: {e.Message}");
         }
         finally
         {
             slot.Release();
         }
-
-        completions.TryWrite((index, result));
     }
 
     /// <summary>One shared body call per distinct <see cref="ExecutionStep.RunsWith"/> list, by each of its partitions.</summary>

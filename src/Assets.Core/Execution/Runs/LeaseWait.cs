@@ -22,7 +22,7 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
     public RunId? Holder { get; private set; }
 
     /// <summary>
-    /// Claims the partition (<see cref="IMaterializationStore.BeginAsync"/>), waiting while another run holds its lease, with
+    /// Claims the partition (<see cref="IMaterializationStore.BeginAsync(Graph.AssetPartition, RunId, CancellationToken)"/>), waiting while another run holds its lease, with
     /// the step's <paramref name="slot"/> given back meanwhile; <c>null</c> when, after a wait, the caller's new plan
     /// (<see cref="ExecutionOptions.StillNeededAfterLeaseWait"/>) says the other run left nothing to do.
     /// </summary>
@@ -32,7 +32,7 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
         {
             try
             {
-                return await env.Store.BeginAsync(partition, env.Run, cancellationToken).ConfigureAwait(false);
+                return await env.BeginAsync(partition, cancellationToken).ConfigureAwait(false);
             }
             catch (LeaseHeldException held) when (env.Options.LeaseWait > Duration.Zero)
             {
@@ -89,7 +89,7 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
             await Task.Delay(_delay < left ? _delay : left, time, cancellationToken).ConfigureAwait(false);
             _delay = _delay * 2 < LongestDelay ? _delay * 2 : LongestDelay;
             var lease = await env.Metadata.GetLeaseAsync(partition, env.Clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
-            if (lease is null || lease.Holder == env.Run)
+            if (lease is null || env.HoldsLease(lease.Holder))
             {
                 return;
             }
