@@ -82,6 +82,7 @@ public static class AssetsApplication
             RollbackCommand.Create(host),
             GcCommand.Create(host),
             ServeCommand.Create(host),
+            WorkerCommand.Create(host),
         };
     }
 }

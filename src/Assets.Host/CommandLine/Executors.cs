@@ -53,11 +53,15 @@ internal static class Executors
 
     /// <summary>An executor whose store keeps the rows its run decodes (one store per run: the cache is the run's).</summary>
     public static AssetExecutor Create(IServiceProvider services, IMetadataStore metadata, ExecutionOptions options, out DecodedRowCache decodedRows)
+        => Create(services, metadata, options, null, out decodedRows);
+
+    /// <summary>As above, with the publish protocol's settings given (a worker's: leases no longer than its claims).</summary>
+    public static AssetExecutor Create(IServiceProvider services, IMetadataStore metadata, ExecutionOptions options, PublisherOptions? publishing, out DecodedRowCache decodedRows)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
         var clock = services.GetRequiredService<AssetsClock>();
         var settings = services.GetRequiredService<IOptions<AssetsOptions>>().Value;
-        var store = new StorageMaterializationStore(storage.Store, metadata, clock, storage.Publishing, cacheOptions: new DecodedRowCacheOptions { MaxRows = settings.DecodedRowCacheRows });
+        var store = new StorageMaterializationStore(storage.Store, metadata, clock, publishing ?? storage.Publishing, cacheOptions: new DecodedRowCacheOptions { MaxRows = settings.DecodedRowCacheRows });
         decodedRows = store.DecodedRows;
         return new AssetExecutor(
             services.GetRequiredService<AssetGraph>(),

@@ -2,14 +2,17 @@ using System.CommandLine;
 using System.Globalization;
 using Assets.Execution;
 using Assets.Graph;
+using Assets.Hosting.Configuration;
 using Assets.Hosting.Daemon;
 using Assets.Hosting.Rendering;
 using Assets.Hosting.Storage;
+using Assets.Hosting.Workers;
 using Assets.Metadata;
 using Assets.Planning;
 using Assets.Storage.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NodaTime;
 using Spectre.Console;
 
@@ -35,7 +38,8 @@ internal static class MaterializeCommand
     }
 
     /// <summary>
-    /// Through the daemon while one is advertised (it holds the store; its NDJSON stream is shown as the run goes, and
+    /// With <c>Assets:Execution:Mode=Workers</c>, the plan's steps are queued for the workers and followed (<see cref="QueuedRunWaiter"/>).
+    /// Otherwise through the daemon while one is advertised (it holds the store; its NDJSON stream is shown as the run goes, and
     /// Ctrl+C here closes the stream, which cancels the run there cleanly), else in this process: the same lines either
     /// way, shown by one <see cref="MaterializeView"/>.
     /// </summary>
@@ -55,7 +59,9 @@ internal static class MaterializeCommand
             }
 
             var plan = await PlanningCommands.PlanAsync(services, select, range, force, cancellationToken).ConfigureAwait(false);
-            var last = await MaterializeRun.RunAsync(plan, parallel, ExecuteAsync, view.Show, cancellationToken).ConfigureAwait(false);
+            var last = services.GetRequiredService<IOptions<AssetsOptions>>().Value.Execution.UsesWorkers
+                ? await MaterializeRun.RunAsync(plan, parallel, (p, run, _, progress, ct) => new QueuedRunWaiter(services).RunAsync(p, run, progress, view.Note, ct), view.Show, cancellationToken, queued: true).ConfigureAwait(false)
+                : await MaterializeRun.RunAsync(plan, parallel, ExecuteAsync, view.Show, cancellationToken).ConfigureAwait(false);
             await view.ShowAsync(last).ConfigureAwait(false);
             return view.ExitCode ?? ExitCodes.Failure;
         }

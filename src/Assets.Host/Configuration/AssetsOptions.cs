@@ -40,6 +40,12 @@ public sealed class AssetsOptions
 
     /// <summary>How long a step's partition lease lasts and how often it is renewed.</summary>
     public LeaseOptions Leases { get; set; } = new();
+
+    /// <summary>Where <c>materialize</c> runs its steps: in its own process, or by <c>worker</c> processes (the shared mode).</summary>
+    public ExecutionSettings Execution { get; set; } = new();
+
+    /// <summary>Settings of the <c>worker</c> command (the shared mode).</summary>
+    public WorkerOptions Worker { get; set; } = new();
 }
 
 /// <summary>

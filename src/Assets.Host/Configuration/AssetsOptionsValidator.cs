@@ -68,12 +68,53 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
             failures.Add($"Assets:Leases:Heartbeat: '{StorageRoot.Printable(heartbeatText)}' is not a positive duration shorter than the lease ({options.Leases.Duration}), such as 1m.");
         }
 
+        ValidateWorkers(options, failures);
         if (options.DecodedRowCacheRows < 0)
         {
             failures.Add($"Assets:DecodedRowCacheRows: {options.DecodedRowCacheRows} is negative; give a number of rows, or 0 to turn the cache off.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary><c>Assets:Execution:Mode</c> and <c>Assets:Worker</c>: the mode's name, and durations in their ranges.</summary>
+    private static void ValidateWorkers(AssetsOptions options, List<string> failures)
+    {
+        var mode = options.Execution.Mode;
+        if (!string.Equals(mode, ExecutionSettings.InProcess, StringComparison.OrdinalIgnoreCase) && !options.Execution.UsesWorkers)
+        {
+            failures.Add($"Assets:Execution:Mode: '{StorageRoot.Printable(mode ?? string.Empty)}' is not a mode: give {ExecutionSettings.InProcess} (the default: steps run in the command's process) or {ExecutionSettings.Workers} (worker processes run them; needs a PostgreSQL Assets:Metadata).");
+        }
+        else if (options.Execution.UsesWorkers && !PostgresConnectionString.IsPostgres(options.Metadata))
+        {
+            failures.Add($"Assets:Execution:Mode: {ExecutionSettings.Workers} needs the shared mode: set Assets:Metadata to a PostgreSQL connection string (postgresql://user@host:5432/database), or leave the mode at {ExecutionSettings.InProcess}.");
+        }
+
+        var worker = options.Worker;
+        if (worker.Slots is < 1)
+        {
+            failures.Add($"Assets:Worker:Slots: {worker.Slots} is not a number of steps to run at once: give 1 or more, or leave it out for the number of cores.");
+        }
+
+        if (!DurationText.TryParse(worker.ClaimTtl, out var ttl, out _) || ttl < NodaTime.Duration.FromSeconds(1))
+        {
+            failures.Add($"Assets:Worker:ClaimTtl: '{StorageRoot.Printable(worker.ClaimTtl ?? string.Empty)}' is not a duration of at least 1s such as {WorkerOptions.DefaultClaimTtl}.");
+        }
+        else if (worker.Heartbeat is { } heartbeatText
+            && (!DurationText.TryParse(heartbeatText, out var heartbeat, out _) || heartbeat <= NodaTime.Duration.Zero || heartbeat >= ttl))
+        {
+            failures.Add($"Assets:Worker:Heartbeat: '{StorageRoot.Printable(heartbeatText)}' is not a positive duration shorter than the claim TTL ({worker.ClaimTtl}), such as 20s.");
+        }
+
+        if (!DurationText.TryParse(worker.PollInterval, out var poll, out _) || poll <= NodaTime.Duration.Zero)
+        {
+            failures.Add($"Assets:Worker:PollInterval: '{StorageRoot.Printable(worker.PollInterval ?? string.Empty)}' is not a positive duration such as {WorkerOptions.DefaultPollInterval}.");
+        }
+
+        if (!DurationText.TryParse(worker.ShutdownGrace, out var grace, out _) || grace < NodaTime.Duration.Zero || grace > NodaTime.Duration.FromSeconds(25))
+        {
+            failures.Add($"Assets:Worker:ShutdownGrace: '{StorageRoot.Printable(worker.ShutdownGrace ?? string.Empty)}' is not a duration from 0s to 25s (the process is ended 30 seconds after Ctrl+C or SIGTERM), such as {WorkerOptions.DefaultShutdownGrace}.");
+        }
     }
 
     /// <summary>The first file on <paramref name="path"/> or above it: a folder cannot be created below it.</summary>

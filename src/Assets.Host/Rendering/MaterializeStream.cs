@@ -60,7 +60,8 @@ internal sealed record MaterializeLine(string Type)
     public static MaterializeLine Parse(string json)
         => JsonSerializer.Deserialize<MaterializeLine>(json, Options) ?? throw new JsonException("An empty line.");
 
-    public static MaterializeLine Started(Plan plan, RunId? run, int parallel) => new("run")
+    /// <summary>The first line; <paramref name="parallel"/> <c>null</c> when the steps are queued for workers (<c>Assets:Execution:Mode=Workers</c>).</summary>
+    public static MaterializeLine Started(Plan plan, RunId? run, int? parallel) => new("run")
     {
         Run = run?.Value,
         Steps = plan.Steps.Count,
@@ -131,16 +132,18 @@ internal static class MaterializeRun
     /// Reports <paramref name="plan"/> run by <paramref name="execute"/> to <paramref name="report"/> (called one line at a
     /// time, from the executor's threads) and returns the last line, the summary, which is not reported.
     /// </summary>
-    public static async Task<MaterializeLine> RunAsync(Plan plan, int parallel, Execute execute, Action<MaterializeLine> report, CancellationToken cancellationToken)
+    /// <remarks><paramref name="queued"/>: the steps go to the step queue's workers, so the header says so instead of a parallelism.</remarks>
+    public static async Task<MaterializeLine> RunAsync(Plan plan, int parallel, Execute execute, Action<MaterializeLine> report, CancellationToken cancellationToken, bool queued = false)
     {
+        int? shown = queued ? null : parallel;
         if (plan.IsEmpty)
         {
-            report(MaterializeLine.Started(plan, null, parallel));
+            report(MaterializeLine.Started(plan, null, shown));
             return MaterializeLine.NothingRan(plan);
         }
 
         var run = RunId.New();
-        report(MaterializeLine.Started(plan, run, parallel));
+        report(MaterializeLine.Started(plan, run, shown));
         var progress = new SynchronousProgress<StepUpdate>(update =>
         {
             if (update is { Phase: StepPhase.Finished, Result: { } result })
@@ -178,7 +181,8 @@ internal sealed class MaterializeView(Terminal terminal) : IAsyncDisposable
 
                 if (line.Run is { } run)
                 {
-                    await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Run {run}: {Plural.Of(line.Steps ?? 0, "step")}, up to {line.Parallel} at once.")).ConfigureAwait(false);
+                    var how = line.Parallel is { } parallel ? $"up to {parallel} at once" : "queued for the workers";
+                    await terminal.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Run {run}: {Plural.Of(line.Steps ?? 0, "step")}, {how}.")).ConfigureAwait(false);
                     _progress = RunProgressView.Start(terminal, $"run {run}", line.Steps ?? 0);
                 }
 
@@ -219,6 +223,19 @@ internal sealed class MaterializeView(Terminal terminal) : IAsyncDisposable
                 throw new DaemonException(line.Error ?? "The daemon's run failed.");
             default:
                 break;
+        }
+    }
+
+    /// <summary>Shows a line about the run that is not a step's end (a queued run waiting for workers): above the bar, or as a line.</summary>
+    public void Note(string line)
+    {
+        if (_progress is { } progress)
+        {
+            progress.Note(line);
+        }
+        else
+        {
+            terminal.Out.WriteLine(line);
         }
     }
 

@@ -1,3 +1,4 @@
+using Assets.Execution.Queue;
 using Assets.Hosting.Configuration;
 using Assets.Metadata;
 using Assets.Storage.Maintenance;
@@ -28,6 +29,7 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IObjectStore? _store;
     private IMetadataStore? _metadata;
+    private PostgresStepQueue? _queue;
 
     public StorageRoot Root { get; } = StorageRoot.Parse(options.Value.Root, Environment.CurrentDirectory);
 
@@ -55,6 +57,46 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
             LocalStorageRoot local => Path.Combine(local.Path, "_meta", "assets.duckdb"),
             _ => Path.GetFullPath(Path.Combine(".assets-meta", "assets.duckdb")),
         };
+
+    /// <summary>
+    /// The publish protocol's settings for a <c>worker</c>'s steps: leases last no longer than a claim of the step
+    /// (<paramref name="claimTtl"/>), so a step claimed again after its worker died does not wait out a long lease of the dead
+    /// claim; renewed by the heartbeat as configured, or a third of the lease.
+    /// </summary>
+    public PublisherOptions WorkerPublishing(Duration claimTtl)
+    {
+        var lease = Publishing.LeaseDuration < claimTtl ? Publishing.LeaseDuration : claimTtl;
+        return new PublisherOptions
+        {
+            LeaseDuration = lease,
+            HeartbeatInterval = Publishing.HeartbeatInterval is { } beat && beat < lease ? beat : lease / 3,
+            StagingDirectory = Publishing.StagingDirectory,
+        };
+    }
+
+    /// <summary>
+    /// The shared mode's step queue (PostgreSQL), opened once and brought up to date with the schema. The embedded store
+    /// has no queue: a usage error that says what to set.
+    /// </summary>
+    public async Task<IStepQueue> OpenStepQueueAsync(string purpose, CancellationToken cancellationToken)
+    {
+        if (!IsShared)
+        {
+            throw new CommandLine.CommandUsageException(
+                $"{purpose} needs the shared mode: the step queue lives in PostgreSQL. Set Assets:Metadata (environment Assets__Metadata) to a PostgreSQL "
+                + "connection string such as postgresql://assets@db:5432/assets, the same for every process of the team.");
+        }
+
+        await _opening.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _queue ??= await PostgresStepQueue.OpenAsync(options.Value.Metadata!, clock, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
 
     /// <summary>The shared store's leader lock (one coordinating daemon among many); <c>null</c> with the embedded store.</summary>
     public PostgresLeaderLock? CreateLeaderLock() => IsShared ? new PostgresLeaderLock(options.Value.Metadata!) : null;
@@ -148,6 +190,11 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
 
     public async ValueTask DisposeAsync()
     {
+        if (_queue is not null)
+        {
+            await _queue.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_metadata is not null)
         {
             await _metadata.DisposeAsync().ConfigureAwait(false);
