@@ -29,7 +29,7 @@ internal sealed partial class StepWorker
     private readonly WorkerSettings _settings;
     private readonly TextWriter _out;
     private readonly ILogger _logger;
-    private readonly IClock _clock;
+    private readonly AssetsClock _clock;
     private readonly AssetGraph _graph;
     private readonly Assets.Storage.Publishing.PublisherOptions _publishing;
     private readonly List<RunningClaim> _running = [];
