@@ -90,6 +90,63 @@ public sealed class FencedPublishTests(PostgresCluster cluster) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SameRun_ClaimedAgainUnderAnotherLeaseHolder_FencesTheEarlierAttemptOff_AndRecordsTheConflict()
+    {
+        // A worker's claim of a step of run R, then (after it stalled past its claim) another worker's claim of the same
+        // step of the same run: each holds the lease under its own identity, so the lease changes hands.
+        var run = RunId.New();
+        var publisher = Publisher(_clock, Lease, Duration.FromMinutes(9));
+        var firstClaim = RunId.New();
+        await using var stalled = await publisher.BeginAsync(Day, run, firstClaim);
+        await StageAsync(stalled, Rows(3, seed: 1));
+        await ManifestAsync(stalled);
+
+        _clock.Advance(Duration.FromMinutes(11));
+        await using (var again = await publisher.BeginAsync(Day, run, RunId.New()))
+        {
+            Assert.Equal((2L, run), (again.Lease!.Epoch, again.RunId));
+            await StageAsync(again, Rows(5, seed: 2));
+            await ManifestAsync(again);
+            await again.PublishAsync();
+        }
+
+        var winner = await _metadata.GetStateAsync(Day);
+        var refused = await Assert.ThrowsAsync<LeaseLostException>(() => stalled.PublishAsync());
+        await stalled.FailAsync(refused.Message);
+
+        Assert.Equal(1, refused.Epoch);
+        Assert.Equal(winner!.MaterializationId, (await PublishedPartitions.ReadPointerAsync(_objects, Day)).Current!.MaterializationId);
+        Assert.Equal(winner, await _metadata.GetStateAsync(Day));
+        var conflict = Assert.Single(await _metadata.GetEventsAsync(run, Day), e => e.Kind == RunEventKind.LeaseLost);
+        Assert.Contains($"materialization {stalled.Id} lost the partition's lease (epoch 1, holder {firstClaim})", conflict.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StalledHolder_AbandonedAfterAnotherPublished_BeforeItsHeartbeatNoticed_LeavesTheNewStateAlone()
+    {
+        // The stalled process wakes and is cancelled before its heartbeat beats again: putting back the state it found
+        // (missing) would hide the other run's publish.
+        var publisher = Publisher(_clock, Lease, Duration.FromMinutes(9));
+        var stalled = await publisher.BeginAsync(Day, RunId.New());
+        await StageAsync(stalled, Rows(3, seed: 1));
+
+        _clock.Advance(Duration.FromMinutes(11));
+        await using (var other = await publisher.BeginAsync(Day, RunId.New()))
+        {
+            await StageAsync(other, Rows(5, seed: 2));
+            await ManifestAsync(other);
+            await other.PublishAsync();
+        }
+
+        var winner = await _metadata.GetStateAsync(Day);
+        await stalled.DisposeAsync();
+
+        Assert.Equal(PartitionStatus.Published, winner!.Status);
+        Assert.Equal(winner, await _metadata.GetStateAsync(Day));
+        Assert.Contains(await _metadata.GetEventsAsync(stalled.RunId, Day), e => e.Kind == RunEventKind.LeaseLost);
+    }
+
+    [Fact]
     public async Task Heartbeat_KeepsALongStepsLease_PastItsDuration()
     {
         var lease = Duration.FromMilliseconds(1500);
