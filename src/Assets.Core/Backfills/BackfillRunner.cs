@@ -21,7 +21,7 @@ public sealed class BackfillRunner
     private readonly IMetadataStore _metadata;
     private readonly IBackfillStore _backfills;
     private readonly IClock _clock;
-    private readonly Func<BackfillRequest, AssetExecutor> _executorFor;
+    private readonly Func<Backfill, RunSteps> _runFor;
     private readonly ConcurrentDictionary<BackfillId, CancellationTokenSource> _active = new();
 
     /// <summary>Creates the runner.</summary>
@@ -35,12 +35,32 @@ public sealed class BackfillRunner
     /// <see cref="ExecutionOptions.Priority"/> <see cref="StepPriority.Backfill"/>.
     /// </param>
     public BackfillRunner(AssetGraph graph, IMetadataStore metadata, IBackfillStore backfills, IClock clock, Func<BackfillRequest, AssetExecutor> executorFor)
+        : this(graph, metadata, backfills, clock, ExecutorsOf(executorFor))
+    {
+    }
+
+    /// <summary>Creates the runner with the way each backfill's runs are run (in this process, or queued for workers).</summary>
+    /// <param name="graph">The assets.</param>
+    /// <param name="metadata">The partition states (to see what was published since a backfill was requested).</param>
+    /// <param name="backfills">Where backfills are recorded.</param>
+    /// <param name="clock">Stamps records.</param>
+    /// <param name="runFor">
+    /// How a backfill's runs are run: at most the request's <see cref="BackfillRequest.MaxConcurrency"/> steps at once, as
+    /// backfill work (<see cref="StepPriority.Backfill"/>) where it shares slots with current work.
+    /// </param>
+    public BackfillRunner(AssetGraph graph, IMetadataStore metadata, IBackfillStore backfills, IClock clock, Func<Backfill, RunSteps> runFor)
     {
         _graph = Preconditions.CheckNotNull(graph);
         _metadata = Preconditions.CheckNotNull(metadata);
         _backfills = Preconditions.CheckNotNull(backfills);
         _clock = Preconditions.CheckNotNull(clock);
-        _executorFor = Preconditions.CheckNotNull(executorFor);
+        _runFor = Preconditions.CheckNotNull(runFor);
+    }
+
+    private static Func<Backfill, RunSteps> ExecutorsOf(Func<BackfillRequest, AssetExecutor> executorFor)
+    {
+        Preconditions.CheckNotNull(executorFor);
+        return backfill => executorFor(backfill.Request).RunAsync;
     }
 
     /// <summary>Records <paramref name="plan"/> as a new backfill, <see cref="BackfillStatus.Requested"/>.</summary>
@@ -176,11 +196,11 @@ public sealed class BackfillRunner
         RunSummary? summary = null;
         if (runnable.Count > 0)
         {
-            var executor = _executorFor(backfill.Request);
+            var run = _runFor(backfill);
             var recorder = new StepRecorder(id, _backfills, _clock, states, progress);
             try
             {
-                summary = await executor.RunAsync(runnable, RunId.New(), recorder, cancellationToken).ConfigureAwait(false);
+                summary = await run(runnable, RunId.New(), recorder, cancellationToken).ConfigureAwait(false);
             }
             finally
             {

@@ -460,7 +460,7 @@ internal static class BackfillCommand
             metadata,
             backfills,
             services.GetRequiredService<AssetsClock>(),
-            request => Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = request.MaxConcurrency, Slots = slots, Priority = StepPriority.Backfill, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, request.Reprocess) }));
+            Executors.BackfillRuns(services, metadata, slots));
     }
 
     /// <summary>A dry run from its document, computed here or by the daemon: the <c>plan --json</c> part with <paramref name="json"/>, else the runs in words.</summary>

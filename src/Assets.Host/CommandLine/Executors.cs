@@ -51,6 +51,26 @@ internal static class Executors
     public static AssetExecutor Create(IServiceProvider services, IMetadataStore metadata, ExecutionOptions options)
         => Create(services, metadata, options, out _);
 
+    /// <summary>Whether runs are handed to the shared mode's workers (<c>Assets:Execution:Mode=Workers</c>) rather than run in this process.</summary>
+    public static bool UseWorkers(IServiceProvider services) => services.GetRequiredService<IOptions<AssetsOptions>>().Value.Execution.UsesWorkers;
+
+    /// <summary>
+    /// How a backfill's runs are run: queued for the workers in the workers mode (backfill priority, the backfill's
+    /// concurrency limit over all its runs), else in this process on <paramref name="slots"/> as backfill work.
+    /// </summary>
+    public static Func<Backfills.Backfill, RunSteps> BackfillRuns(IServiceProvider services, IMetadataStore metadata, StepSlots? slots)
+        => backfill =>
+        {
+            var request = backfill.Request;
+            if (UseWorkers(services))
+            {
+                var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Assets.Workers");
+                return new Workers.QueuedRunWaiter(services).ForBackfill(backfill, note => WorkersLog.Note(logger, $"backfill {backfill.Id}", note));
+            }
+
+            return Create(services, metadata, new ExecutionOptions { MaxParallelism = request.MaxConcurrency, Slots = slots, Priority = StepPriority.Backfill, LeaseWait = LeaseWait(services), StillNeededAfterLeaseWait = StillNeeded(services, request.Reprocess) }).RunAsync;
+        };
+
     /// <summary>An executor whose store keeps the rows its run decodes (one store per run: the cache is the run's).</summary>
     public static AssetExecutor Create(IServiceProvider services, IMetadataStore metadata, ExecutionOptions options, out DecodedRowCache decodedRows)
         => Create(services, metadata, options, null, out decodedRows);
@@ -72,4 +92,11 @@ internal static class Executors
             services.GetRequiredService<ILoggerFactory>(),
             options);
     }
+}
+
+/// <summary>What a run queued for the workers says while it waits, where no progress view shows it (backfills, automation).</summary>
+internal static partial class WorkersLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Run}: {Note}")]
+    public static partial void Note(ILogger logger, string run, string note);
 }

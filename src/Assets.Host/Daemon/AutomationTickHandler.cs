@@ -235,6 +235,12 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
                 // The daemon stopped before the run could start: the next start plans again.
             }
         }
+        else if (Executors.UseWorkers(services))
+        {
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Assets.Workers");
+            await new Workers.QueuedRunWaiter(services).RunAsync(
+                plan.ToExecutionSteps(), RunId.New(), Execution.Queue.RunOrigin.Automation, StepPriority.Current, null, null, note => WorkersLog.Note(logger, "automation: " + origin, note), cancellationToken).ConfigureAwait(false);
+        }
         else
         {
             var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = Environment.ProcessorCount, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, plan.Mode) });

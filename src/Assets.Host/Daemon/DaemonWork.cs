@@ -43,7 +43,7 @@ internal sealed partial class DaemonWork : IAsyncDisposable
             metadata,
             backfills,
             services.GetRequiredService<AssetsClock>(),
-            request => Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = request.MaxConcurrency, Slots = Slots, Priority = StepPriority.Backfill, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, request.Reprocess) }));
+            Executors.BackfillRuns(services, metadata, Slots));
     }
 
     /// <summary>The step slots every run of the daemon shares.</summary>
@@ -82,10 +82,22 @@ internal sealed partial class DaemonWork : IAsyncDisposable
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-            var executor = Executors.Create(_services, _metadata, new ExecutionOptions { MaxParallelism = maxParallelism, Slots = Slots, Priority = StepPriority.Current, LeaseWait = Executors.LeaseWait(_services), StillNeededAfterLeaseWait = Executors.StillNeeded(_services, plan.Mode) });
             var steps = Plural.Of(plan.Steps.Count, "step");
             LogRunStarted(run.Value, origin, steps);
-            var summary = await executor.RunAsync(plan.ToExecutionSteps(), run, progress, linked.Token).ConfigureAwait(false);
+            RunSummary summary;
+            if (Executors.UseWorkers(_services))
+            {
+                // The shared mode's workers run it; the daemon follows it as the command would.
+                var queuedOrigin = origin.StartsWith("automation", StringComparison.Ordinal) ? Execution.Queue.RunOrigin.Automation : Execution.Queue.RunOrigin.Materialize;
+                summary = await new Workers.QueuedRunWaiter(_services).RunAsync(
+                    plan.ToExecutionSteps(), run, queuedOrigin, StepPriority.Current, null, progress, note => WorkersLog.Note(_logger, $"run {run} ({origin})", note), linked.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                var executor = Executors.Create(_services, _metadata, new ExecutionOptions { MaxParallelism = maxParallelism, Slots = Slots, Priority = StepPriority.Current, LeaseWait = Executors.LeaseWait(_services), StillNeededAfterLeaseWait = Executors.StillNeeded(_services, plan.Mode) });
+                summary = await executor.RunAsync(plan.ToExecutionSteps(), run, progress, linked.Token).ConfigureAwait(false);
+            }
+
             if (_logger.IsEnabled(LogLevel.Information))
             {
 #pragma warning disable CA1873 // Guarded by IsEnabled just above.

@@ -28,13 +28,28 @@ internal sealed class QueuedRunWaiter(IServiceProvider services)
     private Instant Now => _clock.GetCurrentInstant();
 
     /// <summary>Runs <paramref name="plan"/> as <paramref name="run"/> through the queue; <paramref name="note"/> shows what is not a step's end.</summary>
-    public async Task<RunSummary> RunAsync(Plan plan, RunId run, IProgress<StepUpdate> progress, Action<string> note, CancellationToken cancellationToken)
+    public Task<RunSummary> RunAsync(Plan plan, RunId run, IProgress<StepUpdate> progress, Action<string> note, CancellationToken cancellationToken)
+        => RunAsync(plan.ToExecutionSteps(), run, RunOrigin.Materialize, StepPriority.Current, null, progress, note, cancellationToken);
+
+    /// <summary>
+    /// The <see cref="RunSteps"/> of a backfill's runs in the workers mode: queued as backfill work under the backfill's
+    /// concurrency limit (the queue keeps it over all the backfill's runs and never gives a backfill the pool's last slot).
+    /// </summary>
+    public RunSteps ForBackfill(Backfills.Backfill backfill, Action<string> note)
+        => (steps, run, progress, ct) => RunAsync(steps, run, RunOrigin.ForBackfill(backfill.Id), StepPriority.Backfill, backfill.Request.MaxConcurrency, progress, note, ct);
+
+    /// <summary>
+    /// Puts <paramref name="steps"/> in the queue as run <paramref name="run"/> and follows it until it has finished;
+    /// <paramref name="note"/> shows what is not a step's end (no live worker, a step waiting for its code version).
+    /// </summary>
+    public async Task<RunSummary> RunAsync(
+        IReadOnlyList<ExecutionStep> steps, RunId run, RunOrigin origin, StepPriority priority, int? concurrencyLimit, IProgress<StepUpdate>? progress, Action<string> note, CancellationToken cancellationToken)
     {
         var storage = services.GetRequiredService<AssetsStorage>();
         var queue = await storage.OpenStepQueueAsync($"{ExecutionSettings.Workers} mode", cancellationToken).ConfigureAwait(false);
         var metadata = await storage.OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
         var graph = services.GetRequiredService<AssetGraph>();
-        var steps = plan.ToExecutionSteps().Select(s => new QueuedStep(s, graph[s.Partition.Asset].CodeVersion)).ToArray();
+        var queued = steps.Select(s => new QueuedStep(s, graph[s.Partition.Asset].CodeVersion)).ToArray();
         var startedAt = Now;
         var started = Stopwatch.StartNew();
 
@@ -42,8 +57,8 @@ internal sealed class QueuedRunWaiter(IServiceProvider services)
         var session = await queue.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
         {
-            await queue.EnqueueAsync(new QueuedRun(run, RunOrigin.Materialize, StepPriority.Current, null, steps), Now, cancellationToken).ConfigureAwait(false);
-            await AppendAsync(metadata, run, RunEventKind.RunStarted, $"{Plural.Of(steps.Length, "step")}, queued for the workers").ConfigureAwait(false);
+            await queue.EnqueueAsync(new QueuedRun(run, origin, priority, concurrencyLimit, queued), Now, cancellationToken).ConfigureAwait(false);
+            await AppendAsync(metadata, run, RunEventKind.RunStarted, $"{Plural.Of(queued.Length, "step")}, queued for the workers ({origin})").ConfigureAwait(false);
             var status = await FollowAsync(queue, session, run, progress, note, cancellationToken).ConfigureAwait(false);
 
             var results = status.Steps.Select(ResultOf).ToArray();
@@ -61,9 +76,10 @@ internal sealed class QueuedRunWaiter(IServiceProvider services)
     }
 
     /// <summary>Until the run has finished (or, once cancelled, until its running steps stopped or a claim's TTL passed); returns its last state.</summary>
-    private async Task<QueuedRunStatus> FollowAsync(IStepQueue queue, IStepQueueSession session, RunId run, IProgress<StepUpdate> progress, Action<string> note, CancellationToken cancellationToken)
+    private async Task<QueuedRunStatus> FollowAsync(IStepQueue queue, IStepQueueSession session, RunId run, IProgress<StepUpdate>? progress, Action<string> note, CancellationToken cancellationToken)
     {
         var reported = new HashSet<AssetPartition>();
+        var running = new Dictionary<AssetPartition, int>();
         var notes = new Dictionary<AssetPartition, string>();
         var saidNoWorker = false;
         Stopwatch? cancelledAt = null;
@@ -76,7 +92,13 @@ internal sealed class QueuedRunWaiter(IServiceProvider services)
                 if (step.State >= QueuedStepState.Published && reported.Add(step.Partition))
                 {
                     var result = ResultOf(step);
-                    progress.Report(new StepUpdate(step.Partition, StepPhase.Finished, result.Attempts, result.Cause, result));
+                    progress?.Report(new StepUpdate(step.Partition, StepPhase.Finished, result.Attempts, result.Cause, result));
+                }
+                else if (step.State == QueuedStepState.Running && (!running.TryGetValue(step.Partition, out var attempt) || attempt != step.Attempt))
+                {
+                    // Each claim of the step (a worker died and another took it) is an attempt started.
+                    running[step.Partition] = step.Attempt;
+                    progress?.Report(new StepUpdate(step.Partition, StepPhase.Started, step.Attempt, null, null));
                 }
                 else if (step is { State: QueuedStepState.Ready, Note: { } text } && (!notes.TryGetValue(step.Partition, out var said) || said != text))
                 {
