@@ -98,6 +98,10 @@ public sealed class FakeMaterializationStore : IMaterializationStore
     }
 
     public Task<IMaterialization> BeginAsync(AssetPartition partition, RunId run, CancellationToken cancellationToken = default)
+        => BeginAsync(partition, run, run, cancellationToken);
+
+    /// <summary>As a store that holds leases per claim: the Begin call's detail names the lease holder.</summary>
+    public Task<IMaterialization> BeginAsync(AssetPartition partition, RunId run, RunId leaseHolder, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         OnBegin?.Invoke(partition);
@@ -109,7 +113,7 @@ public sealed class FakeMaterializationStore : IMaterializationStore
             }
 
             var id = MaterializationId.New();
-            _calls.Add(new StoreCall("Begin", partition, id));
+            _calls.Add(new StoreCall("Begin", partition, id, leaseHolder.Value));
             return Task.FromResult<IMaterialization>(new Materialization(this, partition, id));
         }
     }
