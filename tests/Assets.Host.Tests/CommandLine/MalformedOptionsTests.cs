@@ -41,7 +41,7 @@ public sealed class MalformedOptionsTests : IDisposable
         foreach (var (path, option) in Options(Commands()))
         {
             var values = option.ValueType == typeof(bool) ? ["maybe"]
-                : option.ValueType == typeof(int) ? MalformedWholeNumbers
+                : option.ValueType == typeof(int) || option.ValueType == typeof(int?) ? MalformedWholeNumbers
                 : option.ValueType == typeof(string) ? MalformedText
                 : throw new InvalidOperationException($"{path} {option.Name} takes {option.ValueType}: add its malformed values to this test.");
             foreach (var value in values.Concat(MalformedFor.GetValueOrDefault(option.Name) ?? []))
