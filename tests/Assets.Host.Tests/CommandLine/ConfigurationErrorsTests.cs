@@ -22,6 +22,11 @@ public sealed class ConfigurationErrorsTests : IDisposable
     [InlineData("Assets:Daemon:TickSeconds", "-1", "-1 is not a number of seconds between ticks: give 1 or more")]
     [InlineData("Assets:Daemon:TickSeconds", "0", "0 is not a number of seconds between ticks: give 1 or more")]
     [InlineData("Assets:Daemon:Slots", "0", "0 is not a number of steps to run at once")]
+    [InlineData("Assets:Execution:Mode", "Sideways", "'Sideways' is not a mode: give InProcess")]
+    [InlineData("Assets:Execution:Mode", "Workers", "Workers needs the shared mode: set Assets:Metadata to a PostgreSQL connection string")]
+    [InlineData("Assets:Worker:Slots", "0", "0 is not a number of steps to run at once")]
+    [InlineData("Assets:Worker:ClaimTtl", "500ms", "'500ms' is not a duration of at least 1s")]
+    [InlineData("Assets:Worker:ShutdownGrace", "1m", "'1m' is not a duration from 0s to 25s")]
     public async Task ValueOfTheWrongTypeOrRange_ExitsTwoNamingTheKey(string key, string value, string expected)
     {
         var outcome = await RunAsync([new(key, value)], "list");
@@ -53,6 +58,15 @@ public sealed class ConfigurationErrorsTests : IDisposable
         {
             Environment.SetEnvironmentVariable("AWS_REGION", previousRegion);
         }
+    }
+
+    [Fact]
+    public async Task Worker_WithoutASharedStore_ExitsTwoSayingWhatToSet()
+    {
+        var outcome = await RunAsync([], "worker", "--root", Path.Combine(_folder, "root"));
+
+        Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
+        Assert.Contains("worker needs the shared mode: the step queue lives in PostgreSQL. Set Assets:Metadata", outcome.Error, StringComparison.Ordinal);
     }
 
     [Fact]
