@@ -219,6 +219,7 @@ internal static class PostgresStepQueueSchema
         DECLARE
             v_seq BIGINT;
             v_position INTEGER;
+            v_readied BIGINT := 0;
         BEGIN
             UPDATE queue_steps q
             SET state = p_state, cause = p_cause, error_type = p_error_type, materialization_id = p_materialization_id,
@@ -233,13 +234,16 @@ internal static class PostgresStepQueueSchema
             END IF;
 
             IF p_state = 3 THEN
+                WITH readied AS (
                 UPDATE queue_steps q
                 SET waiting_for = q.waiting_for - 1,
                     state = CASE WHEN q.waiting_for = 1 THEN 1 ELSE 0 END,
                     updated_at = p_now
                 FROM queue_edges e
                 WHERE e.run_seq = v_seq AND e.upstream = v_position
-                  AND q.run_seq = v_seq AND q.position = e.downstream AND q.state = 0;
+                  AND q.run_seq = v_seq AND q.position = e.downstream AND q.state = 0
+                RETURNING q.state)
+                SELECT count(*) FILTER (WHERE r.state = 1) INTO v_readied FROM readied r;
             ELSE
                 -- Everything downstream that has not ended ends without running: skipped, or cancelled with a cancelled step.
                 WITH RECURSIVE downstream(position) AS (
@@ -251,7 +255,12 @@ internal static class PostgresStepQueueSchema
                 WHERE q.run_seq = v_seq AND q.position IN (SELECT position FROM downstream) AND q.state = 0;
             END IF;
 
-            PERFORM assets_queue_notify(p_run_id);
+            -- Wake waiters when there is something to claim or the run may have ended; a notification serializes commits
+            -- on the server's notification queue, so completions that change neither send none. (Two last completions
+            -- committing at once may each see the other open: a waiting enqueuer then learns of the end at its next poll.)
+            IF v_readied > 0 OR NOT EXISTS (SELECT 1 FROM queue_steps q WHERE q.run_seq = v_seq AND q.state <= 2) THEN
+                PERFORM assets_queue_notify(p_run_id);
+            END IF;
             RETURN true;
         END
         $f$;
