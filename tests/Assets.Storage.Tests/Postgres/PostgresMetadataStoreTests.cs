@@ -25,9 +25,9 @@ public sealed class PostgresMetadataStoreTests(PostgresCluster cluster) : Metada
         await Store.DisposeAsync();
         Store = await OpenAsync();
 
-        Assert.Equal(1, await Store.GetSchemaVersionAsync());
+        Assert.Equal(2, await Store.GetSchemaVersionAsync());
         Assert.Equal(
-            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "run_events", "schema_version", "source_observations"],
+            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "queue_edges", "queue_runs", "queue_steps", "queue_workers", "run_events", "schema_version", "source_observations"],
             await Store.GetTableNamesAsync());
     }
 
@@ -39,7 +39,7 @@ public sealed class PostgresMetadataStoreTests(PostgresCluster cluster) : Metada
         var stores = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => fresh.OpenAsync(Clock)));
         try
         {
-            Assert.All(await Task.WhenAll(stores.Select(s => s.GetSchemaVersionAsync())), v => Assert.Equal(1, v));
+            Assert.All(await Task.WhenAll(stores.Select(s => s.GetSchemaVersionAsync())), v => Assert.Equal(2, v));
             await stores[3].SetStatesAsync([Published(Daily("raw_orders", "2026-01-05"))]);
             Assert.Single(await stores[5].GetStatesAsync());
         }
