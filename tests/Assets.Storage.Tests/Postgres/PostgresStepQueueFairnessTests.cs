@@ -58,6 +58,18 @@ public sealed class PostgresStepQueueFairnessTests(PostgresCluster cluster) : IA
     }
 
     [Fact]
+    public async Task Backfill_RunsInAPoolOfOneSlot_WhichHasNoSlotToKeep()
+    {
+        var worker = await RegisterAsync(_queue, "w1", 1);
+        await _queue.EnqueueAsync(Backfill(BackfillId.New(), null, Days("a", 1, 2)), Start);
+
+        var claim = Assert.Single(await ClaimAsync(_queue, worker, 1));
+        Assert.Empty(await ClaimAsync(_queue, worker, 1));
+        Assert.True(await _queue.CompleteAsync(claim, Published(claim.Partition), Start));
+        Assert.Equal([P("a", 2)], (await ClaimAsync(_queue, worker, 1)).Select(c => c.Partition));
+    }
+
+    [Fact]
     public async Task Backfill_KeepsItsConcurrencyLimit_OverAllItsRuns()
     {
         var worker = await RegisterAsync(_queue, "w1", 20);

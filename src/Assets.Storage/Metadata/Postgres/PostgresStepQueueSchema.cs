@@ -135,7 +135,8 @@ internal static class PostgresStepQueueSchema
                 EXIT WHEN v_claimed >= p_max;
                 v_allow := p_max - v_claimed;
                 IF v_run.priority = 1 THEN
-                    v_allow := least(v_allow, v_pool - 1 - v_running);  -- the pool's last free slot stays for current work
+                    -- The pool's last free slot stays for current work; a pool of one slot has none to spare (as StepSlots).
+                    v_allow := least(v_allow, v_pool - CASE WHEN v_pool >= 2 THEN 1 ELSE 0 END - v_running);
                 END IF;
                 IF v_run.concurrency_limit IS NOT NULL THEN
                     SELECT count(DISTINCT (q.run_seq, coalesce(q.range_lead, q.position))) INTO v_group_running
