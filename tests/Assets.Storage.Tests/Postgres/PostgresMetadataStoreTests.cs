@@ -32,6 +32,28 @@ public sealed class PostgresMetadataStoreTests(PostgresCluster cluster) : Metada
     }
 
     [Fact]
+    public async Task OpenAsync_OnAVersion1Database_AddsTheStepQueue_AndKeepsTheData()
+    {
+        await Store.SetStatesAsync([Published(Daily("raw_orders", "2026-01-05"))]);
+        await Store.DisposeAsync();
+        // What a database written before the step queue looks like: version 1's tables, none of version 2's.
+        await using (var connection = new Npgsql.NpgsqlConnection(await UnderTest.ConnectionStringAsync()))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                "DROP TABLE queue_edges, queue_steps, queue_runs, queue_workers; DROP FUNCTION assets_queue_claim, assets_queue_complete, assets_queue_notify; DELETE FROM schema_version WHERE version = 2",
+                connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Store = await OpenAsync();
+
+        Assert.Equal(2, await Store.GetSchemaVersionAsync());
+        Assert.Contains("queue_steps", await Store.GetTableNamesAsync());
+        Assert.Single(await Store.GetStatesAsync());
+    }
+
+    [Fact]
     public async Task OpenAsync_ManyAtOnceOnAFreshSchema_MigrateOnce_AndAllWork()
     {
         var fresh = new PostgresStoreUnderTest(cluster);

@@ -181,6 +181,27 @@ public sealed class PostgresStepQueueTests(PostgresCluster cluster) : IAsyncLife
         Assert.True(status.CancelRequested);
         Assert.Equal(RunOutcome.Cancelled, status.Outcome);
         Assert.Equal(0, await _queue.CancelRunAsync(RunId.New(), "nothing", Start));
+
+        var listed = Assert.Single(await _queue.ListRunsAsync(10));
+        Assert.Equal((run.Id, true, true), (listed.Run, listed.CancelRequested, listed.IsFinished));
+        Assert.Equal(new Dictionary<QueuedStepState, int> { [QueuedStepState.Cancelled] = 3 }, listed.Counts);
+    }
+
+    [Fact]
+    public async Task ListRuns_CountsEachRunsStepsByState_NewestFirst()
+    {
+        var older = Run(Step(P("a")), Step(P("b"), P("a")));
+        var newer = Backfill(Backfills.BackfillId.New(), 2, Step(P("c")));
+        await _queue.EnqueueAsync(older, Start);
+        await _queue.EnqueueAsync(newer, Start + Duration.FromSeconds(1));
+        await ClaimAsync(_queue, _worker, 1);
+
+        var runs = await _queue.ListRunsAsync(10);
+        Assert.Equal([newer.Id, older.Id], runs.Select(r => r.Run));
+        Assert.Equal(new Dictionary<QueuedStepState, int> { [QueuedStepState.Ready] = 1 }, runs[0].Counts);
+        Assert.Equal(new Dictionary<QueuedStepState, int> { [QueuedStepState.Running] = 1, [QueuedStepState.Pending] = 1 }, runs[1].Counts);
+        Assert.Equal((RunOriginKind.Backfill, StepPriority.Backfill), (runs[0].Origin.Kind, runs[0].Priority));
+        Assert.Single(await _queue.ListRunsAsync(1));
     }
 
     [Fact]

@@ -250,7 +250,25 @@ public sealed partial class PostgresStepQueue
             ("warnings", (result.Warnings ?? []).ToArray()),
             ("downstreamCause", downstreamCause),
             ("now", StoredForm.Ticks(now)));
-        return (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        return await RetryOnDeadlockAsync(async () => (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a one-statement transaction again when the server aborted it to break a deadlock: a completion and a
+    /// cancellation of the same run lock some of the same steps, and nothing of an aborted attempt was written.
+    /// </summary>
+    private static async Task<T> RetryOnDeadlockAsync<T>(Func<Task<T>> work)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await work().ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
+            {
+            }
+        }
     }
 
     /// <inheritdoc />
