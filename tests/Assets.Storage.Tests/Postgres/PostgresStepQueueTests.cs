@@ -123,6 +123,26 @@ public sealed class PostgresStepQueueTests(PostgresCluster cluster) : IAsyncLife
     }
 
     [Fact]
+    public async Task StepWhoseClaimsKeepLapsing_FailsAtTheAttemptLimit_AndSkipsItsDownstream()
+    {
+        var run = Run(Step(P("a")), Step(P("b"), P("a")));
+        await _queue.EnqueueAsync(run, Start);
+        ClaimRequest At(int seconds) => new(_worker, 1, Versions("v1", "a", "b"), Start + Duration.FromSeconds(seconds), Lease, WorkerTtl) { MaxAttempts = 2 };
+
+        Assert.Equal(1, Assert.Single(await _queue.ClaimAsync(At(0))).Attempt);
+        Assert.Equal(2, Assert.Single(await _queue.ClaimAsync(At(31))).Attempt);
+        Assert.Empty(await _queue.ClaimAsync(At(62)));
+
+        var steps = await StepsAsync(_queue, run.Id);
+        Assert.Equal(QueuedStepState.Failed, steps[P("a")].State);
+        Assert.Equal(
+            "claimed 2 times, and each claim lapsed without an outcome: the workers that ran it died or stalled past the step lease (the last was w1; see its log)",
+            steps[P("a")].Result!.Cause);
+        Assert.Equal((QueuedStepState.Skipped, "upstream a[2026-01-05] failed"), (steps[P("b")].State, steps[P("b")].Result!.Cause));
+        Assert.Equal(RunOutcome.Failed, (await _queue.GetRunAsync(run.Id))!.Outcome);
+    }
+
+    [Fact]
     public async Task Release_AndDeregister_GiveClaimsBack_ForTheNextAttempt()
     {
         var run = Run(Step(P("a")), Step(P("b")));
