@@ -27,6 +27,8 @@ internal sealed class QueuedRunWaiter(IServiceProvider services)
 
     private Instant Now => _clock.GetCurrentInstant();
 
+    private Duration FollowInterval => _settings.PollInterval < Duration.FromSeconds(1) ? _settings.PollInterval : Duration.FromSeconds(1);
+
     /// <summary>Runs <paramref name="plan"/> as <paramref name="run"/> through the queue; <paramref name="note"/> shows what is not a step's end.</summary>
     public Task<RunSummary> RunAsync(Plan plan, RunId run, IProgress<StepUpdate> progress, Action<string> note, CancellationToken cancellationToken)
         => RunAsync(plan.ToExecutionSteps(), run, RunOrigin.Materialize, StepPriority.Current, null, progress, note, cancellationToken);
@@ -136,7 +138,9 @@ internal sealed class QueuedRunWaiter(IServiceProvider services)
 
             try
             {
-                await session.WaitForChangeAsync(_settings.PollInterval, cancelledAt is null ? cancellationToken : CancellationToken.None).ConfigureAwait(false);
+                // Not every change is notified (a step that starts running is not): a second at most between looks keeps the
+                // progress live.
+                await session.WaitForChangeAsync(FollowInterval, cancelledAt is null ? cancellationToken : CancellationToken.None).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && cancelledAt is null)
             {

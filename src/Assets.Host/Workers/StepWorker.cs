@@ -87,6 +87,18 @@ internal sealed partial class StepWorker
         }
     }
 
+    private async Task TryRegisterAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RegisterAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            LogQueueUnreachable(_logger, e, DurationText.Format(_settings.PollInterval));
+        }
+    }
+
     private async Task RegisterAsync(CancellationToken cancellationToken)
         => await _queue.RegisterWorkerAsync(new QueueWorker(Id, Environment.MachineName, Environment.ProcessId, _settings.Slots, Now), cancellationToken).ConfigureAwait(false);
 
@@ -111,9 +123,11 @@ internal sealed partial class StepWorker
                 }
                 catch (Exception e) when (!stopping.IsCancellationRequested && e is not OperationCanceledException)
                 {
-                    // The database may be restarting: the claims it would have given stay in the queue for the next try.
+                    // The database may be restarting, or it lost this worker's registration (the queue then refuses its
+                    // claims): the claims it would have given stay in the queue for the next try, after registering again.
                     LogQueueUnreachable(_logger, e, DurationText.Format(_settings.PollInterval));
                     await Task.Delay(_settings.PollInterval.ToTimeSpan(), stopping).ConfigureAwait(false);
+                    await TryRegisterAsync(stopping).ConfigureAwait(false);
                     continue;
                 }
 

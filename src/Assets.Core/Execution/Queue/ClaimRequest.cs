@@ -18,4 +18,13 @@ public sealed record ClaimRequest(
     IReadOnlyDictionary<AssetKey, string> CodeVersions,
     Instant Now,
     Duration StepLeaseTtl,
-    Duration WorkerTtl);
+    Duration WorkerTtl)
+{
+    /// <summary>
+    /// How many claims of one step may lapse (expire without a completion) before the step fails instead of being claimed
+    /// again, so a step that kills or stalls every worker that runs it does not go round the pool for ever; it fails with
+    /// <c>claimed N times, and each claim lapsed without an outcome: ...</c> and its downstream is skipped. Counted when a
+    /// claim finds the lapsed claim. <c>null</c> (the default): no limit.
+    /// </summary>
+    public int? MaxAttempts { get; init; }
+}

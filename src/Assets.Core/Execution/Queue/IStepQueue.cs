@@ -19,7 +19,8 @@ namespace Assets.Execution.Queue;
 /// refused.</description></item>
 /// <item><description><b>Fairness.</b> The pool is the slots of the live workers (heartbeat younger than
 /// <see cref="ClaimRequest.WorkerTtl"/>). Current work (<see cref="StepPriority.Current"/>) is claimed before backfill
-/// work; a backfill step is claimed only while at least one slot of the pool stays free after it, and a run never
+/// work; a backfill step is claimed only while at least one slot of the pool stays free after it (unless the pool has
+/// a single slot, as with <see cref="StepSlots"/>), and a run never
 /// holds more claims than its <see cref="QueuedRun.ConcurrencyLimit"/> (a backfill: over all its runs). Within a
 /// priority, older runs first, and within a run the step order the enqueuer gave.</description></item>
 /// <item><description><b>Code versions.</b> A worker claims only steps whose asset has, in its own build, the code

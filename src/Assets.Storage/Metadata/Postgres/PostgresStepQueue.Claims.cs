@@ -116,18 +116,24 @@ public sealed partial class PostgresStepQueue
         ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxSteps, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.StepLeaseTtl, Duration.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.WorkerTtl, Duration.Zero);
+        if (request.MaxAttempts is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.MaxAttempts, $"A step needs at least one attempt, not {request.MaxAttempts}; leave MaxAttempts out for no limit.");
+        }
+
         var versions = request.CodeVersions ?? throw new ArgumentNullException(nameof(request), "The claim request gives no code versions.");
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var command = Command(
             connection,
-            "SELECT * FROM assets_queue_claim(@worker, @max, @assets, @versions, @now, @lease, @workerTtl)",
+            "SELECT * FROM assets_queue_claim(@worker, @max, @assets, @versions, @now, @lease, @workerTtl, @maxAttempts)",
             ("worker", request.Worker.Value),
             ("max", request.MaxSteps),
             ("assets", versions.Keys.Select(k => k.Value).ToArray()),
             ("versions", versions.Values.ToArray()),
             ("now", StoredForm.Ticks(request.Now)),
             ("lease", request.StepLeaseTtl.BclCompatibleTicks),
-            ("workerTtl", request.WorkerTtl.BclCompatibleTicks));
+            ("workerTtl", request.WorkerTtl.BclCompatibleTicks),
+            ("maxAttempts", request.MaxAttempts ?? int.MaxValue));
         var claims = new List<StepClaim>();
         try
         {
@@ -250,7 +256,25 @@ public sealed partial class PostgresStepQueue
             ("warnings", (result.Warnings ?? []).ToArray()),
             ("downstreamCause", downstreamCause),
             ("now", StoredForm.Ticks(now)));
-        return (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        return await RetryOnDeadlockAsync(async () => (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a one-statement transaction again when the server aborted it to break a deadlock: a completion and a
+    /// cancellation of the same run lock some of the same steps, and nothing of an aborted attempt was written.
+    /// </summary>
+    private static async Task<T> RetryOnDeadlockAsync<T>(Func<Task<T>> work)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await work().ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
+            {
+            }
+        }
     }
 
     /// <inheritdoc />

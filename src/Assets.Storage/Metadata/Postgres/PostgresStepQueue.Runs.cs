@@ -30,9 +30,13 @@ public sealed partial class PostgresStepQueue
             ("cause", cause),
             ("now", StoredForm.Ticks(now))));
         batch.BatchCommands.Add(Statement("SELECT assets_queue_notify(@run)", ("run", run.Value)));
-        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        await reader.ReadAsync(ct).ConfigureAwait(false);
-        return (int)reader.GetInt64(0);
+        return await RetryOnDeadlockAsync(
+            async () =>
+            {
+                await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await reader.ReadAsync(ct).ConfigureAwait(false);
+                return (int)reader.GetInt64(0);
+            }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

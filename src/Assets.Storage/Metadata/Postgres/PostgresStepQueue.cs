@@ -21,6 +21,9 @@ namespace Assets.Storage.Metadata.Postgres;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue of steps: the domain's own word.")]
 public sealed partial class PostgresStepQueue : IStepQueue, IAsyncDisposable
 {
+    /// <summary>Enqueuing a run of at least this many steps refreshes the queue tables' statistics.</summary>
+    private const int AnalyzeAfterSteps = 500;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _listenConnectionString;
     private readonly IClock _clock;
@@ -49,7 +52,12 @@ public sealed partial class PostgresStepQueue : IStepQueue, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(clock);
         var builder = PostgresConnectionString.Parse(connectionString);
         var description = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
-        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        // A connection back in the pool is not reset (DISCARD ALL): that would throw away the plans the server cached for
+        // the queue's functions, and re-planning them on every call costs more than the call. Nothing here changes
+        // session state that a reset would need to clear. The few statements the queue repeats are prepared on the server
+        // after a few uses, so a claim, renewal or completion is neither parsed nor planned again.
+        var pooled = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { NoResetOnClose = true, MaxAutoPrepare = 16 };
+        var dataSource = new NpgsqlDataSourceBuilder(pooled.ConnectionString).Build();
         try
         {
             await using (var connection = await OpenConnectionAsync(dataSource, description, ct).ConfigureAwait(false))
@@ -162,6 +170,14 @@ public sealed partial class PostgresStepQueue : IStepQueue, IAsyncDisposable
                 ("run", run.Id.Value),
                 ("upstreams", upstreams.ToArray()),
                 ("downstreams", downstreams.ToArray())));
+        }
+
+        if (count >= AnalyzeAfterSteps)
+        {
+            // A big run can be most of the table: without fresh statistics the server plans the claim and completion
+            // statements for the empty table it last saw and scans the whole run on every call (autovacuum catches up
+            // only a minute or more later). Sampling costs tens of milliseconds, once per big enqueue.
+            batch.BatchCommands.Add(Statement("ANALYZE queue_steps, queue_edges, queue_runs"));
         }
 
         batch.BatchCommands.Add(Statement("SELECT assets_queue_notify(@run)", ("run", run.Id.Value)));

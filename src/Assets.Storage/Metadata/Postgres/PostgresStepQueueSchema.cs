@@ -79,11 +79,26 @@ internal static class PostgresStepQueueSchema
             SELECT pg_notify('assets_queue_' || md5(current_schema()), p_payload)
         $f$;
 
+        -- Ends everything downstream of a step that ended without publishing and has not ended itself: skipped with
+        -- p_cause, or cancelled when the step was (p_state 8).
+        CREATE FUNCTION assets_queue_end_downstream(p_seq BIGINT, p_position INTEGER, p_state SMALLINT, p_cause TEXT, p_now BIGINT)
+        RETURNS void
+        LANGUAGE sql AS $f$
+            WITH RECURSIVE downstream(position) AS (
+                SELECT e.downstream FROM queue_edges e WHERE e.run_seq = p_seq AND e.upstream = p_position
+                UNION
+                SELECT e.downstream FROM downstream d JOIN queue_edges e ON e.run_seq = p_seq AND e.upstream = d.position)
+            UPDATE queue_steps q
+            SET state = CASE WHEN p_state = 8 THEN 8 ELSE 5 END, cause = p_cause, updated_at = p_now
+            WHERE q.run_seq = p_seq AND q.position IN (SELECT position FROM downstream) AND q.state = 0
+        $f$;
+
         -- Claims up to p_max units (a step, or a range run's steps together) for p_worker. Serialized by a transaction
         -- lock: the fairness rule counts the whole pool, which row locks alone cannot keep exact between two claimers.
         -- Rows are still taken FOR UPDATE SKIP LOCKED so a claim never waits for a completion in flight.
         CREATE FUNCTION assets_queue_claim(
-            p_worker TEXT, p_max INTEGER, p_assets TEXT[], p_versions TEXT[], p_now BIGINT, p_lease_ticks BIGINT, p_worker_ttl_ticks BIGINT)
+            p_worker TEXT, p_max INTEGER, p_assets TEXT[], p_versions TEXT[], p_now BIGINT, p_lease_ticks BIGINT, p_worker_ttl_ticks BIGINT,
+            p_max_attempts INTEGER)
         RETURNS TABLE (
             o_run_id TEXT, o_origin SMALLINT, o_backfill_id TEXT, o_priority SMALLINT, o_asset TEXT, o_partition TEXT,
             o_code_version TEXT, o_reason TEXT, o_range_partitions TEXT, o_attempt INTEGER, o_expires_at BIGINT,
@@ -102,6 +117,7 @@ internal static class PostgresStepQueueSchema
             v_positions INTEGER[] := '{}';
             v_range_size INTEGER;
             v_range_ready INTEGER;
+            v_lapsed RECORD;
         BEGIN
             PERFORM pg_advisory_xact_lock(hashtextextended('assets:queue:' || current_schema(), 0));
 
@@ -111,13 +127,27 @@ internal static class PostgresStepQueueSchema
                 RAISE EXCEPTION 'worker % is not registered in the step queue', p_worker USING ERRCODE = 'AS001';
             END IF;
 
-            -- Claims that lapsed: the step is claimable again (the next claim is the next attempt), or cancelled with its run.
-            UPDATE queue_steps q
-            SET state = CASE WHEN r.cancel_requested THEN 8 ELSE 1 END,
-                cause = CASE WHEN r.cancel_requested THEN 'the run was cancelled while the step ran' ELSE q.cause END,
-                claim_expires_at = NULL, updated_at = p_now
-            FROM queue_runs r
-            WHERE q.state = 2 AND q.claim_expires_at <= p_now AND r.seq = q.run_seq;
+            -- Claims that lapsed: the step is claimable again (the next claim is the next attempt), cancelled with its run,
+            -- or failed when it lapsed p_max_attempts times (a step that kills or stalls every worker that runs it).
+            FOR v_lapsed IN
+                UPDATE queue_steps q
+                SET state = CASE WHEN r.cancel_requested THEN 8 WHEN q.attempt >= p_max_attempts THEN 4 ELSE 1 END,
+                    cause = CASE
+                        WHEN r.cancel_requested THEN 'the run was cancelled while the step ran'
+                        WHEN q.attempt >= p_max_attempts THEN 'claimed ' || q.attempt || ' times, and each claim lapsed without an outcome: '
+                            || 'the workers that ran it died or stalled past the step lease (the last was ' || q.worker_id || '; see its log)'
+                        ELSE q.cause END,
+                    claim_expires_at = NULL, updated_at = p_now
+                FROM queue_runs r
+                WHERE q.state = 2 AND q.claim_expires_at <= p_now AND r.seq = q.run_seq
+                RETURNING q.run_seq, q.position, q.state, q.asset, q.partition
+            LOOP
+                IF v_lapsed.state = 4 THEN
+                    PERFORM assets_queue_end_downstream(v_lapsed.run_seq, v_lapsed.position, 4::smallint,
+                        'upstream ' || v_lapsed.asset || CASE WHEN v_lapsed.partition = '' THEN '' ELSE '[' || v_lapsed.partition || ']' END || ' failed',
+                        p_now);
+                END IF;
+            END LOOP;
 
             UPDATE queue_runs r SET finished_at = p_now
             WHERE r.finished_at IS NULL AND NOT EXISTS (SELECT 1 FROM queue_steps q WHERE q.run_seq = r.seq AND q.state <= 2);
@@ -135,7 +165,8 @@ internal static class PostgresStepQueueSchema
                 EXIT WHEN v_claimed >= p_max;
                 v_allow := p_max - v_claimed;
                 IF v_run.priority = 1 THEN
-                    v_allow := least(v_allow, v_pool - 1 - v_running);  -- the pool's last free slot stays for current work
+                    -- The pool's last free slot stays for current work; a pool of one slot has none to spare (as StepSlots).
+                    v_allow := least(v_allow, v_pool - CASE WHEN v_pool >= 2 THEN 1 ELSE 0 END - v_running);
                 END IF;
                 IF v_run.concurrency_limit IS NOT NULL THEN
                     SELECT count(DISTINCT (q.run_seq, coalesce(q.range_lead, q.position))) INTO v_group_running
@@ -219,6 +250,7 @@ internal static class PostgresStepQueueSchema
         DECLARE
             v_seq BIGINT;
             v_position INTEGER;
+            v_readied BIGINT := 0;
         BEGIN
             UPDATE queue_steps q
             SET state = p_state, cause = p_cause, error_type = p_error_type, materialization_id = p_materialization_id,
@@ -233,25 +265,26 @@ internal static class PostgresStepQueueSchema
             END IF;
 
             IF p_state = 3 THEN
+                WITH readied AS (
                 UPDATE queue_steps q
                 SET waiting_for = q.waiting_for - 1,
                     state = CASE WHEN q.waiting_for = 1 THEN 1 ELSE 0 END,
                     updated_at = p_now
                 FROM queue_edges e
                 WHERE e.run_seq = v_seq AND e.upstream = v_position
-                  AND q.run_seq = v_seq AND q.position = e.downstream AND q.state = 0;
+                  AND q.run_seq = v_seq AND q.position = e.downstream AND q.state = 0
+                RETURNING q.state)
+                SELECT count(*) FILTER (WHERE r.state = 1) INTO v_readied FROM readied r;
             ELSE
-                -- Everything downstream that has not ended ends without running: skipped, or cancelled with a cancelled step.
-                WITH RECURSIVE downstream(position) AS (
-                    SELECT e.downstream FROM queue_edges e WHERE e.run_seq = v_seq AND e.upstream = v_position
-                    UNION
-                    SELECT e.downstream FROM downstream d JOIN queue_edges e ON e.run_seq = v_seq AND e.upstream = d.position)
-                UPDATE queue_steps q
-                SET state = CASE WHEN p_state = 8 THEN 8 ELSE 5 END, cause = p_downstream_cause, updated_at = p_now
-                WHERE q.run_seq = v_seq AND q.position IN (SELECT position FROM downstream) AND q.state = 0;
+                PERFORM assets_queue_end_downstream(v_seq, v_position, p_state, p_downstream_cause, p_now);
             END IF;
 
-            PERFORM assets_queue_notify(p_run_id);
+            -- Wake waiters when there is something to claim or the run may have ended; a notification serializes commits
+            -- on the server's notification queue, so completions that change neither send none. (Two last completions
+            -- committing at once may each see the other open: a waiting enqueuer then learns of the end at its next poll.)
+            IF v_readied > 0 OR NOT EXISTS (SELECT 1 FROM queue_steps q WHERE q.run_seq = v_seq AND q.state <= 2) THEN
+                PERFORM assets_queue_notify(p_run_id);
+            END IF;
             RETURN true;
         END
         $f$;
