@@ -41,7 +41,7 @@ public sealed class PostgresMetadataStoreTests(PostgresCluster cluster) : Metada
         {
             await connection.OpenAsync();
             await using var command = new Npgsql.NpgsqlCommand(
-                "DROP TABLE queue_edges, queue_steps, queue_runs, queue_workers; DROP FUNCTION assets_queue_claim, assets_queue_complete, assets_queue_notify; DELETE FROM schema_version WHERE version = 2",
+                "DROP TABLE queue_edges, queue_steps, queue_runs, queue_workers; DROP FUNCTION assets_queue_claim, assets_queue_complete, assets_queue_end_downstream, assets_queue_notify; DELETE FROM schema_version WHERE version = 2",
                 connection);
             await command.ExecuteNonQueryAsync();
         }
