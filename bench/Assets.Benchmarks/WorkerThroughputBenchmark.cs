@@ -55,8 +55,9 @@ public sealed class WorkerThroughputBenchmark : IBenchmark
                 .Take(partitions).Select(k => new ExecutionStep(new AssetPartition(asset.Key, k), [])).ToArray();
             var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(CancellationToken.None);
 
-            // Warm-up: the first run pays for JIT and connection pools.
-            await InProcessAsync(services, metadata, steps.Take(20).ToArray());
+            // Warm-up of both paths: the first run of each pays for JIT and connection pools.
+            await InProcessAsync(services, metadata, steps.Take(40).ToArray());
+            await WorkersAsync(services, metadata, steps.Take(40).ToArray(), 1);
 
             var inProcess = await InProcessAsync(services, metadata, steps);
             var one = await WorkersAsync(services, metadata, steps, 1);
