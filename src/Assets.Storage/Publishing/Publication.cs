@@ -83,6 +83,9 @@ public sealed class Publication : IAsyncDisposable
     /// <summary>What the pointer held when it was claimed, when that was not a pointer at all: the publish replaces it.</summary>
     public string? DamagedPointer { get; }
 
+    /// <summary>How many file and folder flushes wait for the swap (for tests).</summary>
+    internal int PendingFlushes => _durability.PendingFlushes;
+
     /// <summary>The files staged so far.</summary>
     public IReadOnlyList<ManifestFile> StagedFiles => _files;
 
