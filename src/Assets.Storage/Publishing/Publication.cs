@@ -21,6 +21,8 @@ namespace Assets.Storage.Publishing;
 /// writes the pointer, and the publish record is refused unless the lease is still this claim's epoch; once the lease
 /// is lost, the publication stops with <see cref="LeaseLostException"/> and writes no state (the partition is the new
 /// holder's).
+/// On a store that defers durability (<see cref="IDefersDurability"/>, the local one) the staged files and the manifest
+/// are flushed together with the new pointer's content right before the swap, not one by one as they are written.
 /// Not thread-safe: one materialization is one sequence of steps.
 /// </summary>
 public sealed class Publication : IAsyncDisposable
