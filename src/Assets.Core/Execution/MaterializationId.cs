@@ -46,6 +46,9 @@ public readonly record struct MaterializationId
         return true;
     }
 
+    /// <summary>An id from text already known to be canonical (read back from a form this library wrote), without checking it again.</summary>
+    internal static MaterializationId FromCanonical(string text) => new(text);
+
     /// <summary>Parses the canonical text; throws <see cref="FormatException"/> with the expected form.</summary>
     public static MaterializationId Parse(string text)
         => TryParse(text, out var id) ? id : throw new FormatException($"'{AssetKey.Printable(text ?? string.Empty)}' is not a materialization id: expected 32 lower-case hex digits.");
