@@ -443,10 +443,7 @@ public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
                 continue;
             }
 
-            // Every listed file is under the root: cutting its prefix is what GetRelativePath would do, without
-            // normalizing both paths again for each of a hundred thousand pointers.
-            var fullName = file.FullName;
-            var relative = fullName.StartsWith(_rootWithSeparator, StringComparison.Ordinal) ? fullName[_rootWithSeparator.Length..] : Path.GetRelativePath(_root, fullName);
+            var relative = Path.GetRelativePath(_root, file.FullName);
             if (Path.DirectorySeparatorChar != '/')
             {
                 relative = relative.Replace(Path.DirectorySeparatorChar, '/');
