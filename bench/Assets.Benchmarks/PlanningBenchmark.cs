@@ -83,12 +83,14 @@ public sealed class PlanningBenchmark : IBenchmark
             var warm = watch.Elapsed;
 
             // Planning again with nothing changed, through the cache a long-lived process keeps.
-            TimeSpan fingerprintOnly, warmCached;
+            TimeSpan fingerprintOnly, warmCached, coldThroughCache;
             Plan cachedPlan;
             await using (var store = await DuckDbMetadataStore.OpenAsync(path))
             {
                 var cache = new StatusGridCache();
+                watch.Restart();
                 await cache.EvaluateAsync(graph, store, asOf);
+                coldThroughCache = watch.Elapsed;
                 watch.Restart();
                 await store.GetStatusFingerprintAsync();
                 fingerprintOnly = watch.Elapsed;
@@ -103,14 +105,6 @@ public sealed class PlanningBenchmark : IBenchmark
 
             // A new process on the unchanged store: the first evaluation wrote the snapshot; a new cache over the
             // reopened file reads it (fingerprint + snapshot + plan), as a one-shot plan or status does.
-            TimeSpan coldThroughCache;
-            await using (var store = await DuckDbMetadataStore.OpenAsync(path))
-            {
-                watch.Restart();
-                await new StatusGridCache().EvaluateAsync(graph, store, asOf);
-                coldThroughCache = watch.Elapsed;
-            }
-
             var snapshotBytes = SnapshotBytes(path);
             var newProcess = new List<TimeSpan>();
             var fingerprints = new List<TimeSpan>();
@@ -146,7 +140,7 @@ public sealed class PlanningBenchmark : IBenchmark
             report.Figure("planning_warm_evaluate_and_plan_ms", warm.TotalMilliseconds, "ms");
             report.Figure("planning_status_fingerprint_ms", fingerprintOnly.TotalMilliseconds, "ms");
             report.Figure("planning_warm_unchanged_store_ms", warmCached.TotalMilliseconds, "ms");
-            report.Figure("planning_cold_evaluate_and_write_snapshot_ms", coldThroughCache.TotalMilliseconds, "ms");
+            report.Figure("planning_cold_through_cache_with_snapshot_write_ms", coldThroughCache.TotalMilliseconds, "ms");
             report.Figure("planning_snapshot_bytes", snapshotBytes, "bytes");
             report.Figure("planning_new_process_fingerprint_ms", Median(fingerprints).TotalMilliseconds, "ms");
             report.Figure("planning_new_process_snapshot_fetch_ms", Median(fetches).TotalMilliseconds, "ms");
