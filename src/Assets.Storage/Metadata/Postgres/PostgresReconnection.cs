@@ -73,8 +73,12 @@ internal sealed partial class PostgresReconnection
                     catch (Exception e) when (!token.IsCancellationRequested && Classify(e, attempt.Phase) is var outcome && outcome != Outcome.Permanent)
                     {
                         NoteUnreachable(e);
-                        // Broken pooled connections would each cost an attempt: start over with fresh ones.
-                        _dataSource?.Clear();
+                        if (e is not PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected })
+                        {
+                            // The server went away: broken pooled connections would each cost an attempt, so start over with fresh ones.
+                            _dataSource?.Clear();
+                        }
+
                         if (outcome == Outcome.Unknown && replay.Kind == ReplayKind.Never)
                         {
                             throw new MetadataStoreUnavailableException(_database, e);
