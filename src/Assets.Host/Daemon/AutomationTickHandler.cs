@@ -237,7 +237,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         }
         else
         {
-            var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = Environment.ProcessorCount, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, plan.Mode) });
+            var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = Environment.ProcessorCount, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, plan.Mode), PlannedAt = plan.AsOf });
             await executor.RunAsync(plan.ToExecutionSteps(), RunId.New(), progress: null, cancellationToken).ConfigureAwait(false);
         }
     }

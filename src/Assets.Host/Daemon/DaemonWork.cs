@@ -82,7 +82,7 @@ internal sealed partial class DaemonWork : IAsyncDisposable
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-            var executor = Executors.Create(_services, _metadata, new ExecutionOptions { MaxParallelism = maxParallelism, Slots = Slots, Priority = StepPriority.Current, LeaseWait = Executors.LeaseWait(_services), StillNeededAfterLeaseWait = Executors.StillNeeded(_services, plan.Mode) });
+            var executor = Executors.Create(_services, _metadata, new ExecutionOptions { MaxParallelism = maxParallelism, Slots = Slots, Priority = StepPriority.Current, LeaseWait = Executors.LeaseWait(_services), StillNeededAfterLeaseWait = Executors.StillNeeded(_services, plan.Mode), PlannedAt = plan.AsOf });
             var steps = Plural.Of(plan.Steps.Count, "step");
             LogRunStarted(run.Value, origin, steps);
             var summary = await executor.RunAsync(plan.ToExecutionSteps(), run, progress, linked.Token).ConfigureAwait(false);

@@ -21,6 +21,9 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
     /// <summary>The run waited for last, when known.</summary>
     public RunId? Holder { get; private set; }
 
+    /// <summary>Whether the claim found the partition published by another run since this run was planned (and nothing left to do).</summary>
+    public bool PublishedSincePlanned { get; private set; }
+
     /// <summary>
     /// Claims the partition (<see cref="IMaterializationStore.BeginAsync"/>), waiting while another run holds its lease, with
     /// the step's <paramref name="slot"/> given back meanwhile; <c>null</c> when, after a wait, the caller's new plan
@@ -30,9 +33,25 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
     {
         while (true)
         {
+            var seen = await PublishedSincePlannedAsync(cancellationToken).ConfigureAwait(false);
+            if (seen.Done)
+            {
+                PublishedSincePlanned = true;
+                return null;
+            }
+
             try
             {
-                return await env.Store.BeginAsync(partition, env.Run, cancellationToken).ConfigureAwait(false);
+                var materialization = await env.Store.BeginAsync(partition, env.Run, cancellationToken).ConfigureAwait(false);
+                if (seen.Checked && await PublishedAtAsync(cancellationToken).ConfigureAwait(false) != seen.PublishedAt)
+                {
+                    // Another run published it between the look above and the claim: give the claim back (nothing ran;
+                    // the published version and its state stay) and look again.
+                    await materialization.DisposeAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                return materialization;
             }
             catch (LeaseHeldException held) when (env.Options.LeaseWait > Duration.Zero)
             {
@@ -54,6 +73,26 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
             }
         }
     }
+
+    /// <summary>
+    /// Whether another run published the partition after this run was planned and, planned again, it needs nothing more
+    /// (asked before the claim, since the claim marks the partition running; a publish between this look and the claim
+    /// is caught by reading the published time again once the lease is held). One state read; the new plan only when
+    /// the partition was published meanwhile.
+    /// </summary>
+    private async Task<(bool Checked, Instant? PublishedAt, bool Done)> PublishedSincePlannedAsync(CancellationToken cancellationToken)
+    {
+        if (env.Options is not { PlannedAt: { } planned, StillNeededAfterLeaseWait: { } stillNeeded })
+        {
+            return (false, null, false);
+        }
+
+        var published = await PublishedAtAsync(cancellationToken).ConfigureAwait(false);
+        return (true, published, published > planned && !await stillNeeded(partition, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<Instant?> PublishedAtAsync(CancellationToken cancellationToken)
+        => (await env.Metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false))?.PublishedAt;
 
     /// <summary>
     /// Waits until nobody holds the lease (as far as the store tells), after <paramref name="held"/> refused this run.
