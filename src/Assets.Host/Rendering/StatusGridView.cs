@@ -87,18 +87,8 @@ internal static class StatusGridView
         var buckets = Math.Min(cells.Count, MaxCells);
         for (var b = 0; b < buckets; b++)
         {
-            var from = (int)((long)b * cells.Count / buckets);
-            var to = (int)((long)(b + 1) * cells.Count / buckets);
-            var worst = cells[from].Status;
-            for (var i = from + 1; i < to; i++)
-            {
-                if (StatusStyle.Severity(cells[i].Status) > StatusStyle.Severity(worst))
-                {
-                    worst = cells[i].Status;
-                }
-            }
-
-            yield return worst;
+            var (from, to) = StatusStyle.BucketBounds(cells.Count, buckets, b);
+            yield return StatusStyle.WorstIn(cells, from, to, c => c.Status).Worst;
         }
     }
 

@@ -61,19 +61,8 @@ internal static class StatusRanges
         var result = new List<StatusRange>(buckets);
         for (var b = 0; b < buckets; b++)
         {
-            var from = (int)((long)b * rows.Count / buckets);
-            var to = (int)((long)(b + 1) * rows.Count / buckets) - 1;
-            var worst = rows[from].Status;
-            var mixed = false;
-            for (var i = from + 1; i <= to; i++)
-            {
-                mixed |= rows[i].Status != rows[from].Status;
-                if (StatusStyle.Severity(rows[i].Status) > StatusStyle.Severity(worst))
-                {
-                    worst = rows[i].Status;
-                }
-            }
-
+            var (from, to) = StatusStyle.BucketBounds(rows.Count, buckets, b);
+            var (worst, mixed) = StatusStyle.WorstIn(rows, from, to, r => r.Status);
             result.Add(new StatusRange(from, to, worst, rows[from].Partition.Partition?.Value, rows[to].Partition.Partition?.Value, mixed));
         }
 
