@@ -31,6 +31,7 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
     /// </summary>
     public async Task<IMaterialization?> BeginAsync(int attempt, HeldSlot slot, CancellationToken cancellationToken)
     {
+        var lookedAgain = false;
         while (true)
         {
             var seen = await PublishedSincePlannedAsync(cancellationToken).ConfigureAwait(false);
@@ -43,10 +44,13 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
             try
             {
                 var materialization = await env.Store.BeginAsync(partition, env.Run, cancellationToken).ConfigureAwait(false);
-                if (seen.Checked && await PublishedAtAsync(cancellationToken).ConfigureAwait(false) != seen.PublishedAt)
+                // The claim marks the partition running with the version its pointer names: newer than the plan while the
+                // look above saw nothing newer means another run published it in between. Looked at again once: a
+                // pointer whose publish was never recorded (its process died) names a version the state never will.
+                if (seen is { Checked: true, Newer: false } && !lookedAgain && await PublishedAtAsync(cancellationToken).ConfigureAwait(false) > env.Options.PlannedAt)
                 {
-                    // Another run published it between the look above and the claim: give the claim back (nothing ran;
-                    // the published version and its state stay) and look again.
+                    // Give the claim back (nothing ran; the published version and its state stay) and look again.
+                    lookedAgain = true;
                     await materialization.DisposeAsync().ConfigureAwait(false);
                     continue;
                 }
@@ -80,15 +84,15 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
     /// is caught by reading the published time again once the lease is held). One state read; the new plan only when
     /// the partition was published meanwhile.
     /// </summary>
-    private async Task<(bool Checked, Instant? PublishedAt, bool Done)> PublishedSincePlannedAsync(CancellationToken cancellationToken)
+    private async Task<(bool Checked, bool Newer, bool Done)> PublishedSincePlannedAsync(CancellationToken cancellationToken)
     {
         if (env.Options is not { PlannedAt: { } planned, StillNeededAfterLeaseWait: { } stillNeeded })
         {
-            return (false, null, false);
+            return (false, false, false);
         }
 
-        var published = await PublishedAtAsync(cancellationToken).ConfigureAwait(false);
-        return (true, published, published > planned && !await stillNeeded(partition, cancellationToken).ConfigureAwait(false));
+        var newer = await PublishedAtAsync(cancellationToken).ConfigureAwait(false) > planned;
+        return (true, newer, newer && !await stillNeeded(partition, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task<Instant?> PublishedAtAsync(CancellationToken cancellationToken)
