@@ -3,10 +3,14 @@
 # CPU of `list` on the same root (issue 14, target 1), the rows decoded against the distinct rows read, `plan`
 # on the populated root, and cold start with and without ReadyToRun (target 5). Medians of 3, side by side.
 #
-#   bash bench/example-cli.sh [NAME=PROGRAM.dll ...]
+#   bash bench/example-cli.sh [NAME=PROGRAM[.dll] ...]
 #
-# Without arguments it builds the example (JIT) and publishes it ReadyToRun into a temp folder and compares the two.
-# Each PROGRAM.dll is run with `dotnet`; give an older build as another NAME=... to compare before and after.
+# Without arguments it builds the example (jit: what `dotnet run` runs) and publishes it ReadyToRun as the project
+# says (r2r: tiered compilation off), and runs that publish once more with tiered compilation back on (r2r-tiered,
+# DOTNET_TieredCompilation=1), so the three are compared in one run. EXAMPLE_CLI_COMPOSITE=1 adds a self-contained
+# composite ReadyToRun publish (composite: framework and program precompiled together; about 5 minutes of CPU to
+# publish and 240 MB). A PROGRAM.dll is run with `dotnet`, any other PROGRAM directly; give an older build as another
+# NAME=... to compare before and after.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -16,19 +20,28 @@ programs=("$@")
 if [ ${#programs[@]} -eq 0 ]; then
   dotnet build -c Release "$here/example-assets" -v q -nologo >/dev/null
   dotnet publish -c Release -r linux-x64 "$here/example-assets" -o "$work/r2r" -v q -nologo >/dev/null
-  programs=("jit=$here/example-assets/bin/Release/net10.0/ExampleAssets.dll" "r2r=$work/r2r/ExampleAssets.dll")
+  programs=("jit=$here/example-assets/bin/Release/net10.0/ExampleAssets.dll" "r2r-tiered=$work/r2r/ExampleAssets.dll" "r2r=$work/r2r/ExampleAssets.dll")
+  if [ "${EXAMPLE_CLI_COMPOSITE:-}" = 1 ]; then
+    dotnet publish -c Release -r linux-x64 --self-contained -p:PublishReadyToRunComposite=true "$here/example-assets" -o "$work/composite" -v q -nologo >/dev/null
+    programs+=("composite=$work/composite/ExampleAssets")
+  fi
 fi
 echo "# $(nproc) cores, $(uptime | sed 's/.*load/load/')"
+# The command line of NAME's PROGRAM (in cmd): a .dll through `dotnet`; r2r-tiered with tiered compilation back on.
+command_of() {
+  cmd=(); [ "$1" = r2r-tiered ] && cmd=(env DOTNET_TieredCompilation=1)
+  case $2 in *.dll) cmd+=(dotnet "$2") ;; *) cmd+=("$2") ;; esac
+}
 cpu() { /usr/bin/time -f "%U %S %e" -o "$work/t" "$@" >"$work/out" 2>&1 || true; awk '{printf "%.2f %.2f\n", $1+$2, $3}' "$work/t"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for round in 1 2 3; do
   for entry in "${programs[@]}"; do
-    name=${entry%%=*}; dll=${entry#*=}; root="$work/root-$name-$round"
-    read -r c w < <(cpu dotnet "$dll" materialize --select '*' --root "$root" --verbose)
+    name=${entry%%=*}; root="$work/root-$name-$round"; command_of "$name" "${entry#*=}"
+    read -r c w < <(cpu "${cmd[@]}" materialize --select '*' --root "$root" --verbose)
     decoded=$(grep -o 'read [0-9]* rows decoded from Parquet and [0-9]*' "$work/out" | awk '{print $2 " " $8}' || true)
     echo "$name materialize $c $w" >>"$work/m"; [ -n "$decoded" ] && echo "$name $decoded" >>"$work/d"
-    read -r c w < <(cpu dotnet "$dll" list --root "$root"); echo "$name list $c $w" >>"$work/m"
-    read -r c w < <(cpu dotnet "$dll" plan --select '*' --root "$root"); echo "$name plan $c $w" >>"$work/m"
+    read -r c w < <(cpu "${cmd[@]}" list --root "$root"); echo "$name list $c $w" >>"$work/m"
+    read -r c w < <(cpu "${cmd[@]}" plan --select '*' --root "$root"); echo "$name plan $c $w" >>"$work/m"
   done
 done
 for entry in "${programs[@]}"; do

@@ -11,6 +11,7 @@ IBenchmark[] benchmarks =
     new StoreOpenBenchmark(),
     new WebPagesBenchmark(),
     new SharedStoreReadBenchmark(),
+    new StepQueueThroughputBenchmark(),
     new SmallPartitionPublishBenchmark(),
     new S3SmallPartitionPublishBenchmark(),
     new LargePartitionBenchmark(),

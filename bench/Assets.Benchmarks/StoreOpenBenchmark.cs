@@ -38,6 +38,14 @@ public sealed class StoreOpenBenchmark : IBenchmark
             report.Figure($"store_open_full_reconcile_{large}_ms", big.Full.TotalMilliseconds, "ms");
             report.Figure("store_open_full_reconcile_ratio", big.Full / small.Full, "x");
             report.Figure($"store_open_after_change_behind_back_{large}_ms", big.AfterChange.TotalMilliseconds, "ms");
+            report.Note("where an incremental open's time goes (medians of 3): opening and closing the DuckDB file, listing the pointers, reading the states");
+            foreach (var (size, parts) in new[] { (100, small.Parts), (large, big.Parts) })
+            {
+                report.Figure($"store_open_part_duckdb_open_close_{size}_ms", parts.OpenClose.TotalMilliseconds, "ms");
+                report.Figure($"store_open_part_list_pointers_{size}_ms", parts.List.TotalMilliseconds, "ms");
+                report.Figure($"store_open_part_read_states_{size}_ms", parts.ReadStates.TotalMilliseconds, "ms");
+                report.Figure($"store_open_part_raw_enumerate_with_times_{size}_ms", parts.RawEnumerate.TotalMilliseconds, "ms");
+            }
         }
         finally
         {
@@ -45,7 +53,7 @@ public sealed class StoreOpenBenchmark : IBenchmark
         }
     }
 
-    private static async Task<(TimeSpan Incremental, TimeSpan Full, TimeSpan AfterChange)> MeasureAsync(string folder, int partitions)
+    private static async Task<(TimeSpan Incremental, TimeSpan Full, TimeSpan AfterChange, (TimeSpan OpenClose, TimeSpan List, TimeSpan ReadStates, TimeSpan RawEnumerate) Parts)> MeasureAsync(string folder, int partitions)
     {
         var root = Path.Combine(folder, "root");
         var metadataPath = Path.Combine(folder, "meta.duckdb");
@@ -55,10 +63,38 @@ public sealed class StoreOpenBenchmark : IBenchmark
 
         var incremental = new List<TimeSpan>();
         var full = new List<TimeSpan>();
+        var (openClose, list, readStates, raw) = (new List<TimeSpan>(), new List<TimeSpan>(), new List<TimeSpan>(), new List<TimeSpan>());
         for (var i = 0; i < 3; i++)
         {
             incremental.Add(await OpenAsync(store, metadataPath, full: false));
             full.Add(await OpenAsync(store, metadataPath, full: true));
+            var watch = Stopwatch.StartNew();
+            await using (var metadata = await DuckDbMetadataStore.OpenAsync(metadataPath))
+            {
+                openClose.Add(watch.Elapsed);
+                watch.Restart();
+                await metadata.GetStatesAsync();
+                readStates.Add(watch.Elapsed);
+                watch.Restart();
+            }
+
+            openClose[^1] += watch.Elapsed;
+            watch.Restart();
+            var listed = 0;
+            await foreach (var entry in store.ListAsync(StorageLayout.CurrentFolder + "/"))
+            {
+                _ = StorageLayout.PartitionOfPointer(entry.Key);
+                listed++;
+            }
+
+            list.Add(watch.Elapsed);
+            watch.Restart();
+            foreach (var file in new DirectoryInfo(Path.Combine(root, StorageLayout.CurrentFolder)).EnumerateFiles("*", SearchOption.AllDirectories))
+            {
+                _ = file.LastWriteTimeUtc;
+            }
+
+            raw.Add(watch.Elapsed);
         }
 
         // Republish one partition by hand (as another tool would): the next open must record it.
@@ -74,7 +110,7 @@ public sealed class StoreOpenBenchmark : IBenchmark
             }
         }
 
-        return (Median(incremental), Median(full), afterChange);
+        return (Median(incremental), Median(full), afterChange, (Median(openClose), Median(list), Median(readStates), Median(raw)));
     }
 
     private static async Task<TimeSpan> OpenAsync(LocalObjectStore store, string metadataPath, bool full)

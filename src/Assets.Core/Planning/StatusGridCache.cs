@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Assets.Graph;
 using Assets.Metadata;
 using Assets.Partitions;
@@ -19,6 +21,15 @@ namespace Assets.Planning;
 /// other way time changes a status, so the count of partitions past it is part of the key too.</description></item>
 /// </list>
 /// Otherwise it evaluates afresh and keeps the new grid. Thread-safe; one instance per process (the daemon's).
+/// <para>
+/// A store that is also an <see cref="IStatusGridSnapshotStore"/> keeps the grid across processes: a new process
+/// (a one-shot <c>plan</c> or <c>status</c>) asks it for a snapshot under the same three inputs before evaluating,
+/// and every evaluation replaces the snapshot. Across processes the graph cannot be compared by reference, so the
+/// snapshot's key spells it out: every asset's key, code version, partitions definition, dependencies with their
+/// mappings and source observer deadline, how many of its partitions exist and the last one, the partitions past a
+/// late-data deadline, and the build of this library
+/// (another build may evaluate differently), hashed with the store's fingerprint.
+/// </para>
 /// </summary>
 public sealed class StatusGridCache
 {
@@ -27,6 +38,9 @@ public sealed class StatusGridCache
 
     /// <summary>How many calls of <see cref="EvaluateAsync"/> reused the kept grid (for tests and diagnostics).</summary>
     public int Hits { get; private set; }
+
+    /// <summary>How many calls of <see cref="EvaluateAsync"/> read the grid from the store's snapshot (for tests and diagnostics).</summary>
+    public int SnapshotHits { get; private set; }
 
     /// <summary>The grid of <paramref name="graph"/> at <paramref name="asOf"/> from <paramref name="store"/>, reused when nothing it depends on changed.</summary>
     public async Task<StatusGrid> EvaluateAsync(AssetGraph graph, IMetadataStore store, Instant asOf, CancellationToken ct = default)
@@ -37,7 +51,8 @@ public sealed class StatusGridCache
         // The fingerprint is taken before the rows are read: a write landing in between makes the kept grid newer
         // than its fingerprint, which only costs one needless evaluation next time, never a stale reuse.
         var fingerprint = await store.GetStatusFingerprintAsync(ct).ConfigureAwait(false);
-        var key = new GridKey(fingerprint, graph, CodeVersions(graph), ExistingPartitions(graph, asOf), PastLateDataDeadline(graph, asOf));
+        var spaces = new PartitionSpace.Cache(asOf);
+        var key = new GridKey(fingerprint, graph, CodeVersions(graph), ExistingPartitions(graph, spaces), PastLateDataDeadline(graph, asOf));
         lock (_lock)
         {
             if (fingerprint is not null && _last is { } last && last.Key.Matches(key))
@@ -45,6 +60,21 @@ public sealed class StatusGridCache
                 Hits++;
                 return last.Grid.WithAsOf(asOf);
             }
+        }
+
+        var snapshots = fingerprint is null ? null : store as IStatusGridSnapshotStore;
+        var snapshotKey = snapshots is null ? null : SnapshotKey(key);
+        if (snapshots is not null
+            && await snapshots.GetStatusGridSnapshotAsync(snapshotKey!, ct).ConfigureAwait(false) is { } payload
+            && StatusGridSnapshotFormat.TryRead(graph, spaces, asOf, payload.Span) is { } kept)
+        {
+            lock (_lock)
+            {
+                SnapshotHits++;
+                _last = new Entry(key, kept);
+            }
+
+            return kept;
         }
 
         var states = await store.GetStatesAsync(null, ct).ConfigureAwait(false);
@@ -59,6 +89,11 @@ public sealed class StatusGridCache
             {
                 _last = new Entry(key, grid);
             }
+        }
+
+        if (snapshots is not null)
+        {
+            await snapshots.SetStatusGridSnapshotAsync(snapshotKey!, StatusGridSnapshotFormat.Write(grid), ct).ConfigureAwait(false);
         }
 
         return grid;
@@ -76,9 +111,8 @@ public sealed class StatusGridCache
     private static string?[] CodeVersions(AssetGraph graph) => [.. graph.Assets.Select(a => a.CodeVersion)];
 
     /// <summary>Per asset, how many partitions exist and the last one: together they say which exist (keys only grow with time).</summary>
-    private static (int Count, PartitionKey? Last)[] ExistingPartitions(AssetGraph graph, Instant asOf)
+    private static (int Count, PartitionKey? Last)[] ExistingPartitions(AssetGraph graph, PartitionSpace.Cache spaces)
     {
-        var spaces = new PartitionSpace.Cache(asOf);
         var existing = new (int, PartitionKey?)[graph.Assets.Count];
         for (var a = 0; a < existing.Length; a++)
         {
@@ -96,6 +130,35 @@ public sealed class StatusGridCache
     /// </summary>
     private static int[] PastLateDataDeadline(AssetGraph graph, Instant asOf)
         => [.. graph.Assets.Select(a => a.SourceObserver?.LateAfter is { } late && a.Partitions is { } partitions ? partitions.GetKeys(asOf - late).Count : 0)];
+
+    /// <summary>
+    /// The key of the grid across processes: everything <see cref="GridKey"/> compares, with the graph spelled out
+    /// (a reference means nothing in another process) and hashed, after the store's fingerprint.
+    /// </summary>
+    private static string SnapshotKey(GridKey key)
+    {
+        var text = new StringBuilder();
+        text.Append("build ").Append(typeof(StatusGridCache).Assembly.ManifestModule.ModuleVersionId).Append('\n');
+        var assets = key.Graph.Assets;
+        for (var a = 0; a < assets.Count; a++)
+        {
+            var asset = assets[a];
+            var (count, last) = key.Existing[a];
+            text.Append("asset ").Append(asset.Key.Value.Length).Append(':').Append(asset.Key.Value)
+                .Append(" code ").Append(asset.CodeVersion.Length).Append(':').Append(asset.CodeVersion)
+                .Append(" partitions ").Append(asset.Partitions is { } partitions ? partitions.Kind + " " + partitions.Describe() : "none")
+                .Append(" existing ").Append(count).Append(' ').Append(last?.Value)
+                .Append(" observer ").Append(asset.SourceObserver is { } observer ? observer.LateAfter?.ToString() ?? "no deadline" : "none")
+                .Append(" past deadline ").Append(key.PastDeadline[a]).Append('\n');
+            foreach (var dependency in asset.Dependencies)
+            {
+                text.Append("  reads ").Append(dependency.Upstream.Value).Append(" through ").Append(dependency.Mapping.Describe())
+                    .Append(dependency.IsData ? " (data)" : " (dependency)").Append('\n');
+            }
+        }
+
+        return key.Fingerprint + "/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
 
     private sealed record Entry(GridKey Key, StatusGrid Grid);
 

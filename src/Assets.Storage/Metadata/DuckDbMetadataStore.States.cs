@@ -74,7 +74,7 @@ public sealed partial class DuckDbMetadataStore
                     return pending;
                 }
 
-                using var command = Command(
+                var command = _prepared.Get(
                     connection,
                     $"SELECT {StateColumns} FROM partition_states WHERE asset = $asset AND partition = $partition",
                     ("asset", partition.Asset.Value),

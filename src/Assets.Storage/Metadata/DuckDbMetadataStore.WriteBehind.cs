@@ -17,6 +17,9 @@ public sealed partial class DuckDbMetadataStore
 
     private readonly PendingIndexWrites _pending = new();
 
+    // The statements of every group commit and of the per-step state read, prepared once per connection.
+    private readonly PreparedCommands _prepared = new();
+
     // Leases are decided here, under the store's lock: this process is the file's only user, so memory is
     // authoritative, and the table is brought up to date with the other index writes.
     private readonly Dictionary<(string Asset, string Partition), LeaseRow> _leases = [];
@@ -39,6 +42,7 @@ public sealed partial class DuckDbMetadataStore
         try
         {
             _pending.Clear();
+            _prepared.Dispose();
             _connection?.Dispose();
             _connection = null;
         }
@@ -144,15 +148,15 @@ public sealed partial class DuckDbMetadataStore
                 Stage(connection, [.. _pending.States.Values]);
                 if (StateMergeStrategy == StateMerge.Upsert)
                 {
-                    Execute(connection, $"INSERT INTO partition_states SELECT {StateColumns} FROM staged_states {OnConflictReplaceState}");
+                    _prepared.Execute(connection, $"INSERT INTO partition_states SELECT {StateColumns} FROM staged_states {OnConflictReplaceState}");
                 }
                 else
                 {
-                    Execute(connection, "DELETE FROM partition_states p USING staged_states s WHERE p.asset = s.asset AND p.partition = s.partition");
-                    Execute(connection, $"INSERT INTO partition_states SELECT {StateColumns} FROM staged_states");
+                    _prepared.Execute(connection, "DELETE FROM partition_states p USING staged_states s WHERE p.asset = s.asset AND p.partition = s.partition");
+                    _prepared.Execute(connection, $"INSERT INTO partition_states SELECT {StateColumns} FROM staged_states");
                 }
 
-                Execute(connection, "DELETE FROM staged_states");
+                _prepared.Execute(connection, "DELETE FROM staged_states");
             }
 
             if (_pending.Materializations.Count > 0)
@@ -176,7 +180,7 @@ public sealed partial class DuckDbMetadataStore
         _pending.Clear();
     }
 
-    private static void ApplyMaterializations(DuckDBConnection connection, IEnumerable<MaterializationRecord> records)
+    private void ApplyMaterializations(DuckDBConnection connection, IEnumerable<MaterializationRecord> records)
     {
         using (var appender = connection.CreateAppender("temp", "main", "staged_materializations"))
         {
@@ -201,7 +205,7 @@ public sealed partial class DuckDbMetadataStore
 
         // asset and partition are not updated: an id is never reused, and they are indexed columns, which
         // DuckDB's ON CONFLICT DO UPDATE cannot assign.
-        Execute(
+        _prepared.Execute(
             connection,
             $"""
             INSERT INTO materializations ({MaterializationColumns}) SELECT {MaterializationColumns} FROM staged_materializations
@@ -210,7 +214,7 @@ public sealed partial class DuckDbMetadataStore
                 row_count = excluded.row_count, byte_count = excluded.byte_count, manifest_key = excluded.manifest_key,
                 created_at = excluded.created_at, published_at = excluded.published_at, sequence = excluded.sequence
             """);
-        Execute(connection, "DELETE FROM materialization_upstream u USING staged_materializations s WHERE u.materialization_id = s.id");
+        _prepared.Execute(connection, "DELETE FROM materialization_upstream u USING staged_materializations s WHERE u.materialization_id = s.id");
         using (var appender = connection.CreateAppender("materialization_upstream"))
         {
             foreach (var record in records)
@@ -229,7 +233,7 @@ public sealed partial class DuckDbMetadataStore
             }
         }
 
-        Execute(connection, "DELETE FROM staged_materializations");
+        _prepared.Execute(connection, "DELETE FROM staged_materializations");
     }
 
     private static void ApplyEvents(DuckDBConnection connection, List<(long Seq, RunEvent Event)> events)
@@ -269,9 +273,9 @@ public sealed partial class DuckDbMetadataStore
             }
         }
 
-        Execute(connection, "DELETE FROM leases l USING staged_leases s WHERE l.asset = s.asset AND l.partition = s.partition");
-        Execute(connection, "INSERT INTO leases (asset, partition, holder, acquired_at, expires_at) SELECT asset, partition, holder, acquired_at, expires_at FROM staged_leases WHERE holder IS NOT NULL");
-        Execute(connection, "DELETE FROM staged_leases");
+        _prepared.Execute(connection, "DELETE FROM leases l USING staged_leases s WHERE l.asset = s.asset AND l.partition = s.partition");
+        _prepared.Execute(connection, "INSERT INTO leases (asset, partition, holder, acquired_at, expires_at) SELECT asset, partition, holder, acquired_at, expires_at FROM staged_leases WHERE holder IS NOT NULL");
+        _prepared.Execute(connection, "DELETE FROM staged_leases");
     }
 
     /// <summary>Creates the temporary staging tables of group commits and loads the leases into memory.</summary>

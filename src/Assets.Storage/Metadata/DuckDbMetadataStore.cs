@@ -139,6 +139,7 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         }
         finally
         {
+            _prepared.Dispose();
             _connection?.Dispose();
             _connection = null;
             _gate.Release();

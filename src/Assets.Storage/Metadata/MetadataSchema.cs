@@ -181,8 +181,22 @@ internal static class MetadataSchema
         );
         """;
 
+    /// <summary>
+    /// Version 6: the last evaluated status grid (one row), so a new process planning on an unchanged store reads it
+    /// instead of evaluating every partition (see <see cref="Planning.IStatusGridSnapshotStore"/>). A cache: deleting the
+    /// row loses nothing.
+    /// </summary>
+    private const string Version6 = """
+        CREATE TABLE status_grid_snapshot (
+            id INTEGER NOT NULL PRIMARY KEY,  -- always 1
+            snapshot_key VARCHAR NOT NULL,    -- the store's fingerprint and a hash of the graph and the existing partitions
+            payload BLOB NOT NULL,            -- the grid, in StatusGridSnapshotFormat
+            written_at BIGINT NOT NULL        -- unix ticks
+        );
+        """;
+
     /// <summary>Every migration, in order; index i builds version i + 1. Append only: never edit a shipped one.</summary>
-    private static readonly string[] Migrations = [Version1, Version2, Version3, Version4, Version5];
+    private static readonly string[] Migrations = [Version1, Version2, Version3, Version4, Version5, Version6];
 
     /// <summary>The version this build writes.</summary>
     public static int CurrentVersion => Migrations.Length;

@@ -38,7 +38,7 @@ public readonly record struct ObjectKey
 
         foreach (var segment in text.Split('/'))
         {
-            if (segment.Length is 0 or > MaxSegmentLength || segment is "." or ".." || segment.Any(c => char.IsControl(c) || c == '\\'))
+            if (segment.Length is 0 or > MaxSegmentLength || segment is "." or ".." || HasUnsafeCharacter(segment))
             {
                 error = $"'{StorageRoot.Printable(text)}' is not a safe object key: segments must be 1 to {MaxSegmentLength} characters, "
                     + "not '.' or '..', without control characters or backslashes, and the key must not start or end with '/'.";
@@ -49,6 +49,20 @@ public readonly record struct ObjectKey
         key = new ObjectKey(text);
         error = null;
         return true;
+    }
+
+    /// <summary>A control character or a backslash (a loop rather than LINQ: listings check every key of a root).</summary>
+    private static bool HasUnsafeCharacter(string segment)
+    {
+        foreach (var c in segment)
+        {
+            if (char.IsControl(c) || c == '\\')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Validates a key; throws <see cref="ArgumentException"/> saying why it is unsafe.</summary>

@@ -21,6 +21,8 @@ namespace Assets.Storage.Publishing;
 /// writes the pointer, and the publish record is refused unless the lease is still this claim's epoch; once the lease
 /// is lost, the publication stops with <see cref="LeaseLostException"/> and writes no state (the partition is the new
 /// holder's).
+/// On a store that defers durability (<see cref="IDefersDurability"/>, the local one) the staged files and the manifest
+/// are flushed together with the new pointer's content right before the swap, not one by one as they are written.
 /// Not thread-safe: one materialization is one sequence of steps.
 /// </summary>
 public sealed class Publication : IAsyncDisposable
@@ -37,6 +39,9 @@ public sealed class Publication : IAsyncDisposable
     private Instant _markerWrittenAt;
     private readonly LeaseClaim? _claim;
     private readonly LeaseHeartbeat? _heartbeat;
+
+    // Staged files and the manifest are flushed together right before the swap, where the store allows it (DurabilityBatch).
+    private readonly DurabilityBatch _durability = new();
 
     internal Publication(PartitionPublisher publisher, AssetPartition partition, RunId runId, MaterializationId id, PartitionPointer? previous, ObjectVersion? fencingToken, PartitionState? previousState, string? damagedPointer = null, LeaseClaim? claim = null)
     {
@@ -79,6 +84,9 @@ public sealed class Publication : IAsyncDisposable
 
     /// <summary>What the pointer held when it was claimed, when that was not a pointer at all: the publish replaces it.</summary>
     public string? DamagedPointer { get; }
+
+    /// <summary>How many file and folder flushes wait for the swap (for tests).</summary>
+    internal int PendingFlushes => _durability.PendingFlushes;
 
     /// <summary>The files staged so far.</summary>
     public IReadOnlyList<ManifestFile> StagedFiles => _files;
@@ -135,7 +143,7 @@ public sealed class Publication : IAsyncDisposable
                     sha256 = hashing.FinishHash();
                 }
 
-                if (Store is not IAdoptsLocalFiles)
+                if (Store is not (IAdoptsLocalFiles or IDefersDurability))
                 {
                     file.Position = 0;
                     EnsureCreated(key, await Store.CreateIfAbsentAsync(key, file, cancellationToken).ConfigureAwait(false));
@@ -143,7 +151,11 @@ public sealed class Publication : IAsyncDisposable
             }
 
             // A store that can take the finished file (the local one) moves it into place instead of copying it.
-            if (Store is IAdoptsLocalFiles adopter)
+            if (Store is IDefersDurability deferring)
+            {
+                EnsureCreated(key, await deferring.AdoptIfAbsentAsync(key, temp, sha256, _durability, cancellationToken).ConfigureAwait(false));
+            }
+            else if (Store is IAdoptsLocalFiles adopter)
             {
                 EnsureCreated(key, await adopter.AdoptIfAbsentAsync(key, temp, sha256, cancellationToken).ConfigureAwait(false));
             }
@@ -186,6 +198,9 @@ public sealed class Publication : IAsyncDisposable
         EnsureOpen();
         var fullCause = $"{cause} Staged data kept for triage at {StagedLocation}";
         await ThrowIfLeaseLostAsync(cancellationToken).ConfigureAwait(false);
+
+        // Kept for triage means kept whole, also after a power loss.
+        await _durability.FlushAsync(cancellationToken).ConfigureAwait(false);
         await Metadata.RecordCheckResultsAsync(checkResults, cancellationToken).ConfigureAwait(false);
         await Metadata.SetStatesAsync([SettledState(PartitionStatus.Quarantined, fullCause)], cancellationToken).ConfigureAwait(false);
         await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.StepQuarantined, Partition, null, fullCause)], cancellationToken).ConfigureAwait(false);
@@ -231,8 +246,7 @@ public sealed class Publication : IAsyncDisposable
             Metadata = new SortedDictionary<string, object?>(metadata?.ToDictionary() ?? [], StringComparer.Ordinal),
         };
         var key = StorageLayout.ManifestOf(Partition, Id);
-        using var content = new MemoryStream(ManifestJson.WriteManifest(manifest), writable: false);
-        var created = await Store.CreateIfAbsentAsync(key, content, cancellationToken).ConfigureAwait(false);
+        var created = await CreateManifestAsync(key, ManifestJson.WriteManifest(manifest), cancellationToken).ConfigureAwait(false);
         if (!created.Succeeded)
         {
             throw new InvalidOperationException($"{key} already exists: materialization ids are never reused, so another writer is using this one.");
@@ -259,7 +273,7 @@ public sealed class Publication : IAsyncDisposable
         var previousSequence = Previous?.Sequence ?? (DamagedPointer is null ? 0 : _previousState?.Sequence ?? 0);
         var pointer = new PartitionPointer(StorageLayout.ManifestOf(Partition, Id).Value, Id, manifest.DataVersion, previousSequence + 1, publishedAt);
         var key = StorageLayout.PointerOf(Partition);
-        var written = await Store.ReplaceIfMatchAsync(key, ManifestJson.WritePointer(pointer), FencingToken, cancellationToken).ConfigureAwait(false);
+        var written = await ReplacePointerAsync(key, ManifestJson.WritePointer(pointer), cancellationToken).ConfigureAwait(false);
         if (!written.Succeeded)
         {
             var (current, _) = await PublishedPartitions.ReadPointerAsync(Store, Partition, CancellationToken.None).ConfigureAwait(false);
@@ -366,6 +380,33 @@ public sealed class Publication : IAsyncDisposable
         _markerVersion = await StagingMarkers.WriteAsync(Store, Partition, Id, RunId, now, _markerVersion, cancellationToken).ConfigureAwait(false);
         _marked = true;
         _markerWrittenAt = now;
+    }
+
+    /// <summary>The manifest, flushed with the staged files before the swap where the store allows it, else at once.</summary>
+    private async Task<WriteResult> CreateManifestAsync(ObjectKey key, byte[] content, CancellationToken cancellationToken)
+    {
+        if (Store is IDefersDurability deferring)
+        {
+            return await deferring.CreateIfAbsentAsync(key, content, _durability, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var stream = new MemoryStream(content, writable: false);
+        return await Store.CreateIfAbsentAsync(key, stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The swap. What the pointer names reaches the disk before the pointer does, so after a power loss it names whole
+    /// files; where the store allows it (the local store), the staged files, the manifest and the new pointer's content
+    /// are flushed in one round before the swap rather than each on its own.
+    /// </summary>
+    private async Task<WriteResult> ReplacePointerAsync(ObjectKey key, byte[] content, CancellationToken cancellationToken)
+    {
+        if (Store is IDefersDurability deferring)
+        {
+            return await deferring.ReplaceIfMatchAsync(key, content, FencingToken, _durability, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await Store.ReplaceIfMatchAsync(key, content, FencingToken, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

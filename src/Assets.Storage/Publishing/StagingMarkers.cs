@@ -21,6 +21,9 @@ namespace Assets.Storage.Publishing;
 /// looks again: first for a marker, then at the pointer. Since the marker precedes the files and outlives the
 /// swap, an object gc sees unmarked and unreferenced belongs to a materialization that is finished and not
 /// published, or whose marker died.</item>
+/// <item>A marker is created without being made durable where the store allows it (the local store): gc sees it as soon
+/// as it is written, in any process, and a power loss that could take it ends the writer too, leaving nothing in flight.
+/// Its rewrites and the objects it guards are made durable as usual.</item>
 /// <item>A publication re-checks that its files exist right before the swap, so one stalled past its marker's
 /// lifetime (and collected) fails instead of publishing a manifest whose files are gone.</item>
 /// </list>
@@ -44,8 +47,7 @@ public static class StagingMarkers
         if (known is null)
         {
             // The first write creates (no lock needed: the id is new); only a long materialization ever replaces its marker.
-            using var created = new MemoryStream(content, writable: false);
-            var first = await store.CreateIfAbsentAsync(key, created, cancellationToken).ConfigureAwait(false);
+            var first = await CreateAsync(store, key, content, cancellationToken).ConfigureAwait(false);
             if (first.Succeeded)
             {
                 return first.Version;
@@ -73,9 +75,23 @@ public static class StagingMarkers
     /// </summary>
     internal static async Task<bool> TryCreateAsync(IObjectStore store, AssetPartition partition, MaterializationId id, RunId run, Instant now, CancellationToken cancellationToken)
     {
-        using var content = new MemoryStream(Describe(partition, id, run, now), writable: false);
-        var written = await store.CreateIfAbsentAsync(StorageLayout.StagingMarkerOf(partition, id), content, cancellationToken).ConfigureAwait(false);
+        var written = await CreateAsync(store, StorageLayout.StagingMarkerOf(partition, id), Describe(partition, id, run, now), cancellationToken).ConfigureAwait(false);
         return written.Succeeded;
+    }
+
+    /// <summary>
+    /// Creates a marker, without making it durable where the store can leave that out: a marker is for a gc that sees the
+    /// root while its writer lives, which it does once the marker is written (<see cref="DurabilityBatch.Transient"/>).
+    /// </summary>
+    private static async Task<WriteResult> CreateAsync(IObjectStore store, ObjectKey key, byte[] content, CancellationToken cancellationToken)
+    {
+        if (store is IDefersDurability deferring)
+        {
+            return await deferring.CreateIfAbsentAsync(key, content, DurabilityBatch.Transient, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var stream = new MemoryStream(content, writable: false);
+        return await store.CreateIfAbsentAsync(key, stream, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether a marker of <paramref name="id"/> exists now.</summary>

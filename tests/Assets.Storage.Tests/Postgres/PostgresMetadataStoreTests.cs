@@ -25,10 +25,32 @@ public sealed class PostgresMetadataStoreTests(PostgresCluster cluster) : Metada
         await Store.DisposeAsync();
         Store = await OpenAsync();
 
-        Assert.Equal(1, await Store.GetSchemaVersionAsync());
+        Assert.Equal(2, await Store.GetSchemaVersionAsync());
         Assert.Equal(
-            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "run_events", "schema_version", "source_observations"],
+            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "queue_edges", "queue_runs", "queue_steps", "queue_workers", "run_events", "schema_version", "source_observations"],
             await Store.GetTableNamesAsync());
+    }
+
+    [Fact]
+    public async Task OpenAsync_OnAVersion1Database_AddsTheStepQueue_AndKeepsTheData()
+    {
+        await Store.SetStatesAsync([Published(Daily("raw_orders", "2026-01-05"))]);
+        await Store.DisposeAsync();
+        // What a database written before the step queue looks like: version 1's tables, none of version 2's.
+        await using (var connection = new Npgsql.NpgsqlConnection(await UnderTest.ConnectionStringAsync()))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                "DROP TABLE queue_edges, queue_steps, queue_runs, queue_workers; DROP FUNCTION assets_queue_claim, assets_queue_complete, assets_queue_end_downstream, assets_queue_notify; DELETE FROM schema_version WHERE version = 2",
+                connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Store = await OpenAsync();
+
+        Assert.Equal(2, await Store.GetSchemaVersionAsync());
+        Assert.Contains("queue_steps", await Store.GetTableNamesAsync());
+        Assert.Single(await Store.GetStatesAsync());
     }
 
     [Fact]
@@ -39,7 +61,7 @@ public sealed class PostgresMetadataStoreTests(PostgresCluster cluster) : Metada
         var stores = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => fresh.OpenAsync(Clock)));
         try
         {
-            Assert.All(await Task.WhenAll(stores.Select(s => s.GetSchemaVersionAsync())), v => Assert.Equal(1, v));
+            Assert.All(await Task.WhenAll(stores.Select(s => s.GetSchemaVersionAsync())), v => Assert.Equal(2, v));
             await stores[3].SetStatesAsync([Published(Daily("raw_orders", "2026-01-05"))]);
             Assert.Single(await stores[5].GetStatesAsync());
         }

@@ -232,17 +232,7 @@ public sealed class AssetExecutor
     /// <summary>Skips every step downstream of <paramref name="root"/>, transitively, naming <paramref name="root"/> as the cause.</summary>
     private static async Task SkipDownstreamAsync(ExecutionEnvironment env, StepOrder order, StepResult?[] results, int root, StepResult rootResult)
     {
-        var cause = $"upstream {rootResult.Partition} " + rootResult.Outcome switch
-        {
-            StepOutcome.Failed => "failed",
-            StepOutcome.Quarantined => "was quarantined",
-            StepOutcome.Waiting => "is waiting for its source",
-            _ => "was skipped",
-        };
-        if (rootResult.Outcome == StepOutcome.Skipped && rootResult.Cause is { } rootCause)
-        {
-            cause = rootCause;
-        }
+        var cause = rootResult.DownstreamSkipCause();
 
         var pending = new Stack<int>(order.Dependents[root]);
         while (pending.TryPop(out var index))

@@ -36,4 +36,20 @@ public sealed record StepResult(
     /// <summary>A step that ended without running an attempt (skipped, or cancelled before it started).</summary>
     internal static StepResult NotRun(AssetPartition partition, StepOutcome outcome, string cause)
         => new(partition, outcome, 0, Duration.Zero, cause, null, null, null, null, [], []);
+
+    /// <summary>
+    /// Why the steps downstream of this one, which did not publish, are skipped: <c>upstream X failed</c> (was
+    /// quarantined, is waiting for its source, was skipped); a skipped step passes its own cause on. The in-process
+    /// executor and the step queue word it alike.
+    /// </summary>
+    internal string DownstreamSkipCause()
+        => Outcome == StepOutcome.Skipped && Cause is { } rootCause
+            ? rootCause
+            : $"upstream {Partition} " + Outcome switch
+            {
+                StepOutcome.Failed => "failed",
+                StepOutcome.Quarantined => "was quarantined",
+                StepOutcome.Waiting => "is waiting for its source",
+                _ => "was skipped",
+            };
 }

@@ -146,7 +146,7 @@ internal static class PostgresSchema
         """;
 
     /// <summary>Every migration, in order; index i builds version i + 1. Append only: never edit a shipped one.</summary>
-    private static readonly string[] Migrations = [Version1];
+    private static readonly string[] Migrations = [Version1, PostgresStepQueueSchema.Version2];
 
     /// <summary>The version this build writes.</summary>
     public static int CurrentVersion => Migrations.Length;

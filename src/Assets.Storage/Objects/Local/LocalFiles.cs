@@ -85,7 +85,7 @@ internal static class LocalFiles
     /// Creates a file through <paramref name="open"/> after creating its folder, retrying when a concurrent
     /// delete prunes the (then empty) folder between the two steps.
     /// </summary>
-    public static FileStream OpenCreatingFolder(string path, Func<string, FileStream> open)
+    public static T OpenCreatingFolder<T>(string path, Func<string, T> open)
     {
         var folder = Path.GetDirectoryName(path)!;
         for (var attempt = 1; ; attempt++)

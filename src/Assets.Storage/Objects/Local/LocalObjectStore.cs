@@ -32,7 +32,7 @@ namespace Assets.Storage.Objects.Local;
 /// network file systems).
 /// </para>
 /// </summary>
-public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
+public sealed partial class LocalObjectStore : IObjectStore, IAdoptsLocalFiles, IDefersDurability
 {
     private const int CopyBufferSize = 1 << 20;
     private const int LockStripes = 64;
@@ -129,7 +129,18 @@ public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
     /// across file systems, still to a name readers never open), made durable, then linked under the object's name
     /// without overwriting, exactly as a written object is.
     /// </remarks>
-    public async Task<WriteResult> AdoptIfAbsentAsync(ObjectKey key, string localPath, string sha256, CancellationToken cancellationToken = default)
+    public Task<WriteResult> AdoptIfAbsentAsync(ObjectKey key, string localPath, string sha256, CancellationToken cancellationToken = default)
+        => AdoptAsync(key, localPath, sha256, deferred: null, cancellationToken);
+
+    /// <inheritdoc />
+    Task<WriteResult> IDefersDurability.AdoptIfAbsentAsync(ObjectKey key, string localPath, string sha256, DurabilityBatch durability, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(durability);
+        return AdoptAsync(key, localPath, sha256, durability, cancellationToken);
+    }
+
+    /// <summary>Adopts the file; flushes it and its folders now, or leaves that to <paramref name="deferred"/>.</summary>
+    private async Task<WriteResult> AdoptAsync(ObjectKey key, string localPath, string sha256, DurabilityBatch? deferred, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(localPath);
         if (sha256 is not { Length: 64 } || !sha256.All(char.IsAsciiHexDigitLower))
@@ -150,8 +161,9 @@ public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
         try
         {
             File.Move(localPath, temp, overwrite: false);
-            using (var file = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            if (deferred is null)
             {
+                using var file = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
                 file.Flush(flushToDisk: true);
             }
 
@@ -162,7 +174,8 @@ public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
                 return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
             }
 
-            FlushFolders(folder, createdFrom);
+            deferred?.AddFile(path);
+            FlushFolders(folder, createdFrom, deferred);
             return new WriteResult(WriteOutcome.Written, new ObjectVersion(sha256[..LocalFiles.VersionHexLength]));
         }
         finally
@@ -352,7 +365,7 @@ public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
                     + "and objects under the same name followed by '/'. Choose keys where no key is a folder of another.", e);
             }
 
-            FlushFolders(folder, createdFrom);
+            FlushFolders(folder, createdFrom, deferred: null);
             return new WriteResult(WriteOutcome.Written, version);
         }
         finally
@@ -374,10 +387,13 @@ public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
         return missing;
     }
 
-    /// <summary>Flushes the folder that received the file, and the parents of folders this write created, so their entries are durable too.</summary>
-    private static void FlushFolders(string folder, string? createdFrom)
+    /// <summary>
+    /// Flushes the folder that received the file, and the parents of folders this write created, so their entries are
+    /// durable too; or adds them to <paramref name="deferred"/> to flush later.
+    /// </summary>
+    private static void FlushFolders(string folder, string? createdFrom, DurabilityBatch? deferred)
     {
-        DirectoryFlush.Flush(folder);
+        Flush(folder);
         if (createdFrom is null)
         {
             return;
@@ -386,10 +402,22 @@ public sealed class LocalObjectStore : IObjectStore, IAdoptsLocalFiles
         var stop = Path.GetDirectoryName(createdFrom);
         for (var current = Path.GetDirectoryName(folder); current is not null; current = Path.GetDirectoryName(current))
         {
-            DirectoryFlush.Flush(current);
+            Flush(current);
             if (current == stop)
             {
                 break;
+            }
+        }
+
+        void Flush(string path)
+        {
+            if (deferred is null)
+            {
+                DirectoryFlush.Flush(path);
+            }
+            else
+            {
+                deferred.AddFolder(path);
             }
         }
     }

@@ -1,0 +1,318 @@
+using System.Buffers.Binary;
+using System.Text;
+using Assets.Graph;
+using Assets.Metadata;
+using NodaTime;
+
+namespace Assets.Planning;
+
+/// <summary>
+/// The binary form of a <see cref="StatusGrid"/> that <see cref="StatusGridCache"/> keeps in an
+/// <see cref="IStatusGridSnapshotStore"/>. Partition keys are not written: the reader takes them from the partition
+/// spaces the snapshot's key vouches for (the same partitions exist), so a row costs its status, flags and stored
+/// state. Causes and code versions repeat across rows and are written once each (later rows refer back to them);
+/// materialization ids take their 16 bytes. Layout: magic, asset count, then per asset its key text, row count and rows.
+/// </summary>
+internal static class StatusGridSnapshotFormat
+{
+    private const int Magic = 0x31534741; // "AGS1", little-endian
+
+    private const byte AwaitsSource = 1;
+    private const byte SourceChangedSince = 2;
+    private const byte HasStored = 4;
+    private const byte HasMaterialization = 8;
+    private const byte HasPublishedAt = 16;
+    private const byte HasSequence = 32;
+
+    public static byte[] Write(StatusGrid grid)
+    {
+        var writer = new Writer(grid.Count * 48);
+        writer.Int32(Magic);
+        writer.VarUInt((ulong)grid.Assets.Count);
+        foreach (var asset in grid.Assets)
+        {
+            var rows = grid.Find(asset)!.Rows;
+            writer.Text(asset.Value);
+            writer.VarUInt((ulong)rows.Length);
+            foreach (var row in rows)
+            {
+                var stored = row.Stored;
+                var flags = (byte)((row.AwaitsSource ? AwaitsSource : 0) | (row.SourceChangedSince ? SourceChangedSince : 0));
+                if (stored is not null)
+                {
+                    flags |= HasStored;
+                    flags |= stored.MaterializationId is null ? (byte)0 : HasMaterialization;
+                    flags |= stored.PublishedAt is null ? (byte)0 : HasPublishedAt;
+                    flags |= stored.Sequence is null ? (byte)0 : HasSequence;
+                }
+
+                writer.Byte((byte)row.Status);
+                writer.Byte(flags);
+                writer.Shared(row.Cause);
+                if (stored is null)
+                {
+                    continue;
+                }
+
+                writer.Byte((byte)stored.Status);
+                writer.Shared(stored.Cause);
+                if (stored.MaterializationId is { } id)
+                {
+                    writer.Hex16(id.Value);
+                }
+
+                writer.Text(stored.DataVersion);
+                writer.Shared(stored.CodeVersion);
+                if (stored.Sequence is { } sequence)
+                {
+                    writer.VarInt(sequence);
+                }
+
+                if (stored.PublishedAt is { } publishedAt)
+                {
+                    writer.VarInt(publishedAt.ToUnixTimeTicks());
+                }
+
+                writer.VarInt(stored.UpdatedAt.ToUnixTimeTicks());
+            }
+        }
+
+        return writer.ToArray();
+    }
+
+    /// <summary>
+    /// The grid <paramref name="payload"/> holds, with the partitions of <paramref name="spaces"/> at <paramref name="asOf"/>;
+    /// <c>null</c> when it does not fit <paramref name="graph"/> (other assets, another number of partitions, another format):
+    /// then it is evaluated afresh, never guessed at.
+    /// </summary>
+    public static StatusGrid? TryRead(AssetGraph graph, PartitionSpace.Cache spaces, Instant asOf, ReadOnlySpan<byte> payload)
+    {
+        var reader = new Reader(payload);
+        try
+        {
+            if (reader.Int32() != Magic || (int)reader.VarUInt() != graph.Assets.Count)
+            {
+                return null;
+            }
+
+            var byAsset = new Dictionary<AssetKey, AssetStatuses>(graph.Assets.Count);
+            var order = new AssetKey[graph.Assets.Count];
+            for (var a = 0; a < order.Length; a++)
+            {
+                var asset = graph.Assets[a];
+                var space = spaces.Get(asset.Partitions);
+                if (!string.Equals(reader.Text(), asset.Key.Value, StringComparison.Ordinal) || (int)reader.VarUInt() != space.Count)
+                {
+                    return null;
+                }
+
+                var rows = new PartitionStatusRow[space.Count];
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    var partition = new AssetPartition(asset.Key, space.Keys[i]);
+                    var status = Status(reader.Byte());
+                    var flags = reader.Byte();
+                    var cause = reader.Shared();
+                    PartitionState? stored = null;
+                    if ((flags & HasStored) != 0)
+                    {
+                        var storedStatus = Status(reader.Byte());
+                        var storedCause = reader.Shared();
+                        MaterializationId? id = (flags & HasMaterialization) != 0 ? MaterializationId.FromCanonical(reader.Hex16()) : null;
+                        var dataVersion = reader.Text();
+                        var codeVersion = reader.Shared();
+                        long? sequence = (flags & HasSequence) != 0 ? reader.VarInt() : null;
+                        Instant? publishedAt = (flags & HasPublishedAt) != 0 ? Instant.FromUnixTimeTicks(reader.VarInt()) : null;
+                        var updatedAt = Instant.FromUnixTimeTicks(reader.VarInt());
+                        stored = new PartitionState(partition, storedStatus, storedCause, id, dataVersion, codeVersion, sequence, publishedAt, updatedAt);
+                    }
+
+                    rows[i] = new PartitionStatusRow(partition, status, cause, stored)
+                    {
+                        AwaitsSource = (flags & AwaitsSource) != 0,
+                        SourceChangedSince = (flags & SourceChangedSince) != 0,
+                    };
+                }
+
+                byAsset[asset.Key] = new AssetStatuses(asset, space, rows);
+                order[a] = asset.Key;
+            }
+
+            return reader.AtEnd ? new StatusGrid(asOf, order, byAsset) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static PartitionStatus Status(byte value)
+        => Enum.IsDefined((PartitionStatus)value) ? (PartitionStatus)value : throw new FormatException($"Unknown status {value}.");
+
+    /// <summary>Appends values to a growing buffer.</summary>
+    private sealed class Writer(int capacity)
+    {
+        private readonly Dictionary<string, int> _shared = new(StringComparer.Ordinal);
+        private byte[] _buffer = new byte[Math.Max(capacity, 256)];
+        private int _length;
+
+        public void Byte(byte value)
+        {
+            Ensure(1);
+            _buffer[_length++] = value;
+        }
+
+        public void Int32(int value)
+        {
+            Ensure(4);
+            BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(_length), value);
+            _length += 4;
+        }
+
+        public void VarUInt(ulong value)
+        {
+            Ensure(10);
+            while (value >= 0x80)
+            {
+                _buffer[_length++] = (byte)(value | 0x80);
+                value >>= 7;
+            }
+
+            _buffer[_length++] = (byte)value;
+        }
+
+        /// <summary>Zig-zag: small negative numbers stay short too.</summary>
+        public void VarInt(long value) => VarUInt((ulong)((value << 1) ^ (value >> 63)));
+
+        /// <summary>Length + 1 (0 for <c>null</c>), then UTF-8.</summary>
+        public void Text(string? value)
+        {
+            if (value is null)
+            {
+                VarUInt(0);
+                return;
+            }
+
+            var bytes = Encoding.UTF8.GetByteCount(value);
+            VarUInt((ulong)bytes + 1);
+            Ensure(bytes);
+            _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
+        }
+
+        /// <summary>0 for <c>null</c>, 1 and the text for a first occurrence, n + 2 for the n-th distinct text written before.</summary>
+        public void Shared(string? value)
+        {
+            if (value is null)
+            {
+                VarUInt(0);
+            }
+            else if (_shared.TryGetValue(value, out var index))
+            {
+                VarUInt((ulong)index + 2);
+            }
+            else
+            {
+                _shared.Add(value, _shared.Count);
+                VarUInt(1);
+                Text(value);
+            }
+        }
+
+        /// <summary>32 lower-case hex digits as their 16 bytes.</summary>
+        public void Hex16(string hex)
+        {
+            Ensure(16);
+            Convert.FromHexString(hex, _buffer.AsSpan(_length, 16), out _, out var written);
+            _length += written == 16 ? 16 : throw new ArgumentException($"'{hex}' is not 32 hex digits.", nameof(hex));
+        }
+
+        public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+
+        private void Ensure(int more)
+        {
+            if (_length + more > _buffer.Length)
+            {
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + more));
+            }
+        }
+    }
+
+    /// <summary>Reads what <see cref="Writer"/> wrote; a truncated or malformed payload throws <see cref="FormatException"/>.</summary>
+    private ref struct Reader(ReadOnlySpan<byte> payload)
+    {
+        private readonly ReadOnlySpan<byte> _payload = payload;
+        private readonly List<string> _shared = [];
+        private int _position;
+
+        public readonly bool AtEnd => _position == _payload.Length;
+
+        public byte Byte() => _position < _payload.Length ? _payload[_position++] : throw Truncated();
+
+        public int Int32()
+        {
+            var value = BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+            return value;
+        }
+
+        public ulong VarUInt()
+        {
+            ulong value = 0;
+            for (var shift = 0; shift < 64; shift += 7)
+            {
+                var next = Byte();
+                value |= (ulong)(next & 0x7F) << shift;
+                if (next < 0x80)
+                {
+                    return value;
+                }
+            }
+
+            throw new FormatException("A number in the status grid snapshot is too long.");
+        }
+
+        public long VarInt()
+        {
+            var value = VarUInt();
+            return (long)(value >> 1) ^ -(long)(value & 1);
+        }
+
+        public string? Text()
+        {
+            var length = VarUInt();
+            return length == 0 ? null : Encoding.UTF8.GetString(Take(checked((int)(length - 1))));
+        }
+
+        public string? Shared()
+        {
+            var reference = VarUInt();
+            switch (reference)
+            {
+                case 0:
+                    return null;
+                case 1:
+                    var text = Text() ?? throw new FormatException("A shared text in the status grid snapshot is null.");
+                    _shared.Add(text);
+                    return text;
+                default:
+                    var index = reference - 2;
+                    return index < (ulong)_shared.Count ? _shared[(int)index] : throw new FormatException("A shared text reference in the status grid snapshot points nowhere.");
+            }
+        }
+
+        public string Hex16() => Convert.ToHexStringLower(Take(16));
+
+        private ReadOnlySpan<byte> Take(int count)
+        {
+            if (count < 0 || _position + count > _payload.Length)
+            {
+                throw Truncated();
+            }
+
+            var span = _payload.Slice(_position, count);
+            _position += count;
+            return span;
+        }
+
+        private static FormatException Truncated() => new("The status grid snapshot ends early.");
+    }
+}

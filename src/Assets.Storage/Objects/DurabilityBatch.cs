@@ -1,0 +1,137 @@
+namespace Assets.Storage.Objects;
+
+/// <summary>
+/// Writes whose durability is settled together, later (<see cref="IDefersDurability"/>): the store makes such an object
+/// visible under its key at once and records here the files and folders that must reach the disk for it to survive a
+/// power loss; <see cref="FlushAsync"/> then flushes them all in one round, concurrently and each folder once, instead of
+/// one file flush and a chain of folder flushes per object. Until then a power loss (not a killed process: the bytes are
+/// in the operating system's cache) may leave such an object torn or missing, so only objects that nothing names yet are
+/// written this way: a publication's staged files and manifest, flushed before the pointer names them.
+/// <para>
+/// <see cref="Transient"/> writes are never flushed. The staging marker is one: it tells a <c>gc</c> that can see the root
+/// that a materialization is in flight, and every process sees it as soon as it is written; the power loss that could
+/// take it also ends the process that would have published, so nothing in flight is left for it to protect.
+/// </para>
+/// Not thread-safe: one publication fills and flushes its own batch.
+/// </summary>
+internal sealed class DurabilityBatch
+{
+    private readonly List<string> _files = [];
+    private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
+
+    /// <summary>A batch to fill and flush.</summary>
+    public DurabilityBatch()
+    {
+    }
+
+    private DurabilityBatch(bool transient) => IsTransient = transient;
+
+    /// <summary>Writes that are never made durable (see the summary for when that is right).</summary>
+    public static DurabilityBatch Transient { get; } = new(transient: true);
+
+    /// <summary>Whether writes in this batch are never flushed.</summary>
+    public bool IsTransient { get; }
+
+    /// <summary>How many flushes <see cref="FlushAsync"/> would do now.</summary>
+    public int PendingFlushes => _files.Count + _folders.Count;
+
+    /// <summary>Adds a file whose content must be flushed.</summary>
+    public void AddFile(string path)
+    {
+        if (!IsTransient)
+        {
+            _files.Add(path);
+        }
+    }
+
+    /// <summary>Adds a folder whose entries must be flushed (once, however many writes add it).</summary>
+    public void AddFolder(string path)
+    {
+        if (!IsTransient)
+        {
+            _folders.Add(path);
+        }
+    }
+
+    /// <summary>
+    /// Flushes every file and folder added since the last flush, concurrently: the file system commits them together
+    /// (one journal commit and device flush where it can merge them) rather than one after another. Throws the first
+    /// failure; the batch is empty afterwards either way, and a caller that got an error must not rely on its writes.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsTransient || PendingFlushes == 0)
+        {
+            return;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var work = new (string Path, bool IsFolder)[PendingFlushes];
+        var next = 0;
+        foreach (var file in _files)
+        {
+            work[next++] = (file, false);
+        }
+
+        foreach (var folder in _folders)
+        {
+            work[next++] = (folder, true);
+        }
+
+        _files.Clear();
+        _folders.Clear();
+        if (work.Length == 1)
+        {
+            Flush(work[0]);
+            return;
+        }
+
+        // Each flush blocks its thread in the kernel; the thread pool's own threads would run them only a few at a time on a
+        // small machine, so the first runs here and the rest on threads of their own while it waits.
+        var others = new Task[work.Length - 1];
+        for (var i = 1; i < work.Length; i++)
+        {
+            var item = work[i];
+            others[i - 1] = Task.Factory.StartNew(() => Flush(item), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        Exception? first = null;
+        try
+        {
+            Flush(work[0]);
+        }
+#pragma warning disable CA1031 // Rethrown below, after the other flushes are done: none may still run when the caller moves on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            first = e;
+        }
+
+        try
+        {
+            await Task.WhenAll(others).ConfigureAwait(false);
+        }
+        catch (Exception) when (first is not null)
+        {
+            // The first failure is the one reported.
+        }
+
+        if (first is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
+    }
+
+    private static void Flush((string Path, bool IsFolder) item)
+    {
+        if (item.IsFolder)
+        {
+            Local.DirectoryFlush.Flush(item.Path);
+        }
+        else
+        {
+            using var file = new FileStream(item.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            file.Flush(flushToDisk: true);
+        }
+    }
+}

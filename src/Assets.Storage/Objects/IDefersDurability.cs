@@ -1,0 +1,28 @@
+namespace Assets.Storage.Objects;
+
+/// <summary>
+/// An object store whose creates can leave making the object durable to a <see cref="DurabilityBatch"/> (the local store:
+/// a file flush and a folder flush per object otherwise). The publish protocol uses it for what no pointer names yet, and
+/// flushes the batch before the pointer swap; stores without it (S3, memory) make every write durable as they always do.
+/// </summary>
+internal interface IDefersDurability
+{
+    /// <summary>
+    /// <see cref="IObjectStore.CreateIfAbsentAsync"/>, visible under its key when this returns, durable once
+    /// <paramref name="durability"/> is flushed (never, for <see cref="DurabilityBatch.Transient"/>).
+    /// </summary>
+    Task<WriteResult> CreateIfAbsentAsync(ObjectKey key, ReadOnlyMemory<byte> content, DurabilityBatch durability, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="IAdoptsLocalFiles.AdoptIfAbsentAsync"/>, visible under its key when this returns, durable once
+    /// <paramref name="durability"/> is flushed.
+    /// </summary>
+    Task<WriteResult> AdoptIfAbsentAsync(ObjectKey key, string localPath, string sha256, DurabilityBatch durability, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="IObjectStore.ReplaceIfMatchAsync"/> that flushes <paramref name="flushFirst"/> in the same round as the new
+    /// content, before the swap: what the new object names is durable before it is, at the cost of one round of flushes
+    /// instead of two. The swap itself is durable when this returns, as with every replace.
+    /// </summary>
+    Task<WriteResult> ReplaceIfMatchAsync(ObjectKey key, ReadOnlyMemory<byte> content, ObjectVersion? expected, DurabilityBatch flushFirst, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,156 @@
+using System.Text;
+
+using Assets.Storage.Objects;
+using Assets.Storage.Objects.Local;
+
+namespace Assets.Storage.Tests.Objects;
+
+/// <summary>
+/// Creates whose flushes wait for a <see cref="DurabilityBatch"/>: visible at once, with exactly the file and the folders
+/// that got new entries left to flush, each folder once; a replace flushes the batch before its swap.
+/// </summary>
+public sealed class LocalObjectStoreDeferredDurabilityTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "assets-deferred-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task DeferredCreate_UnderNewFolders_IsVisibleAtOnceAndLeavesTheFileAndEachNewEntrysFolderToTheBatch()
+    {
+        IDefersDurability store = new LocalObjectStore(_root);
+        var batch = new DurabilityBatch();
+
+        var written = await store.CreateIfAbsentAsync(ObjectKey.Parse("a/b/c.json"), Content("one"), batch);
+
+        Assert.True(written.Succeeded);
+        Assert.Equal("one", await ReadAsync("a/b/c.json"));
+        Assert.Equal(written.Version, (await ((IObjectStore)store).GetAsync(ObjectKey.Parse("a/b/c.json")))!.Version);
+
+        // The file, a/b (entry c.json), a (entry b) and the root (entry a): a/b did not exist, so its parents got entries too.
+        Assert.Equal(4, batch.PendingFlushes);
+        await store.CreateIfAbsentAsync(ObjectKey.Parse("a/b/d.json"), Content("two"), batch);
+        Assert.Equal(5, batch.PendingFlushes); // one more file; a/b is flushed once for both entries
+
+        await batch.FlushAsync();
+
+        Assert.Equal(0, batch.PendingFlushes);
+        Assert.Empty(TempFiles());
+    }
+
+    [Fact]
+    public async Task DeferredCreate_Transient_IsVisibleAndLeavesNothingToFlush()
+    {
+        IDefersDurability store = new LocalObjectStore(_root);
+
+        var written = await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/x/1.json"), Content("marker"), DurabilityBatch.Transient);
+
+        Assert.True(written.Succeeded);
+        Assert.Equal("marker", await ReadAsync("staging/x/1.json"));
+        Assert.Equal(0, DurabilityBatch.Transient.PendingFlushes);
+    }
+
+    [Fact]
+    public async Task DeferredCreate_ExistingKey_ReturnsConflictKeepsContentAndAddsNothing()
+    {
+        var store = new LocalObjectStore(_root);
+        var first = await store.CreateIfAbsentAsync(ObjectKey.Parse("k"), new MemoryStream(Content("first").ToArray()));
+        var batch = new DurabilityBatch();
+
+        var second = await ((IDefersDurability)store).CreateIfAbsentAsync(ObjectKey.Parse("k"), Content("second"), batch);
+
+        Assert.Equal(WriteOutcome.Conflict, second.Outcome);
+        Assert.Equal(first.Version, second.Version);
+        Assert.Equal("first", await ReadAsync("k"));
+        Assert.Equal(0, batch.PendingFlushes);
+        Assert.Empty(TempFiles());
+    }
+
+    [Fact]
+    public async Task DeferredAdopt_MovesTheFileInAndLeavesItsFlushesToTheBatch()
+    {
+        IDefersDurability store = new LocalObjectStore(_root);
+        var local = Path.Combine(_root, "..", Path.GetFileName(_root) + ".staged");
+        await File.WriteAllTextAsync(local, "rows");
+        try
+        {
+            var batch = new DurabilityBatch();
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("rows")));
+
+            var written = await store.AdoptIfAbsentAsync(ObjectKey.Parse("data/p/id/part-00000.parquet"), local, sha, batch);
+
+            Assert.True(written.Succeeded);
+            Assert.False(File.Exists(local));
+            Assert.Equal("rows", await ReadAsync("data/p/id/part-00000.parquet"));
+            Assert.Equal(5, batch.PendingFlushes); // the file; data/p/id, data/p, data and the root got entries
+        }
+        finally
+        {
+            File.Delete(local);
+        }
+    }
+
+    [Fact]
+    public async Task DeferredReplace_FlushesTheBatchWithTheNewContentAndSwaps()
+    {
+        var store = new LocalObjectStore(_root);
+        var deferring = (IDefersDurability)store;
+        var batch = new DurabilityBatch();
+        await deferring.CreateIfAbsentAsync(ObjectKey.Parse("manifests/p/1.json"), Content("manifest"), batch);
+        Assert.NotEqual(0, batch.PendingFlushes);
+
+        var created = await deferring.ReplaceIfMatchAsync(ObjectKey.Parse("current/p.json"), Content("pointer 1"), null, batch);
+        Assert.True(created.Succeeded);
+        Assert.Equal(0, batch.PendingFlushes);
+        var replaced = await deferring.ReplaceIfMatchAsync(ObjectKey.Parse("current/p.json"), Content("pointer 2"), created.Version, batch);
+        var stale = await deferring.ReplaceIfMatchAsync(ObjectKey.Parse("current/p.json"), Content("pointer 3"), created.Version, batch);
+
+        Assert.True(replaced.Succeeded);
+        Assert.Equal(WriteOutcome.Conflict, stale.Outcome);
+        Assert.Equal(replaced.Version, stale.Version);
+        Assert.Equal("pointer 2", await ReadAsync("current/p.json"));
+        Assert.Equal((await store.GetAsync(ObjectKey.Parse("current/p.json")))!.Version, replaced.Version);
+        Assert.Empty(TempFiles());
+    }
+
+    [Fact]
+    public async Task DeferredReplace_WhenTheBatchCannotBeFlushed_LeavesTheOldObjectAndNoTemporaryFile()
+    {
+        var store = new LocalObjectStore(_root);
+        var deferring = (IDefersDurability)store;
+        var pointer = await store.ReplaceIfMatchAsync(ObjectKey.Parse("current/p.json"), Content("pointer 1"), null);
+        var batch = new DurabilityBatch();
+        await deferring.CreateIfAbsentAsync(ObjectKey.Parse("manifests/p/2.json"), Content("manifest"), batch);
+        File.Delete(Path.Combine(_root, "manifests", "p", "2.json")); // removed behind the writer's back before it was flushed
+
+        await Assert.ThrowsAnyAsync<IOException>(() => deferring.ReplaceIfMatchAsync(ObjectKey.Parse("current/p.json"), Content("pointer 2"), pointer.Version, batch));
+
+        Assert.Equal("pointer 1", await ReadAsync("current/p.json"));
+        Assert.Equal(0, batch.PendingFlushes);
+        Assert.Empty(TempFiles());
+    }
+
+    [Fact]
+    public async Task DeferredReplace_TransientBatch_IsRefused()
+    {
+        IDefersDurability store = new LocalObjectStore(_root);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => store.ReplaceIfMatchAsync(ObjectKey.Parse("current/p.json"), Content("p"), null, DurabilityBatch.Transient));
+
+        Assert.Contains("always made durable", error.Message, StringComparison.Ordinal);
+    }
+
+    private static ReadOnlyMemory<byte> Content(string text) => Encoding.UTF8.GetBytes(text);
+
+    private async Task<string> ReadAsync(string key) => Encoding.UTF8.GetString((await new LocalObjectStore(_root).GetAsync(ObjectKey.Parse(key)))!.Content.Span);
+
+    private IEnumerable<string> TempFiles()
+        => Directory.EnumerateFiles(_root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Where(f => Path.GetFileName(f).StartsWith(LocalFiles.TempPrefix, StringComparison.Ordinal));
+}
