@@ -174,6 +174,42 @@ public sealed class ExampleRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AStepWhosePartitionAnotherRunPublishedAfterThePlan_AsksThePlanAgain_AndIsDoneWithoutRunning()
+    {
+        // Two runs planned at once (two terminals): the other one published the partition first, without any lease wait.
+        var day = Day("raw_orders", 13);
+        var planned = SystemClock.Instance.GetCurrentInstant() - Duration.FromSeconds(1);
+        var other = await RunAsync([new ExecutionStep(day, [])]);
+        var before = (await PublishedPartitions.ReadPointerAsync(_store, day)).Current;
+        var asked = 0;
+        var options = new ExecutionOptions { PlannedAt = planned, StillNeededAfterLeaseWait = (_, _) => Task.FromResult(Interlocked.Increment(ref asked) == 0) };
+
+        var result = Assert.Single((await RunAsync([new ExecutionStep(day, [])], options)).Steps);
+
+        Assert.Equal(1, other.Published);
+        Assert.Equal(1, asked);
+        Assert.Equal((StepOutcome.Published, (MaterializationId?)null), (result.Outcome, result.MaterializationId));
+        Assert.Equal("another run published it after this run was planned; nothing left to do", result.Cause);
+        Assert.Equal(before, (await PublishedPartitions.ReadPointerAsync(_store, day)).Current);
+        Assert.Equal(PartitionStatus.Published, (await _metadata.GetStateAsync(day))?.Status);
+    }
+
+    [Fact]
+    public async Task AStepWhosePartitionWasPublishedBeforeThePlan_RunsWithoutAskingAgain()
+    {
+        var day = Day("raw_orders", 14);
+        Assert.Equal(1, (await RunAsync([new ExecutionStep(day, [])])).Published);
+        var asked = 0;
+        var options = new ExecutionOptions { PlannedAt = SystemClock.Instance.GetCurrentInstant(), StillNeededAfterLeaseWait = (_, _) => Task.FromResult(Interlocked.Increment(ref asked) == 0) };
+
+        var result = Assert.Single((await RunAsync([new ExecutionStep(day, [])], options)).Steps);
+
+        Assert.Equal(0, asked);
+        Assert.Equal(StepOutcome.Published, result.Outcome);
+        Assert.NotNull(result.MaterializationId);
+    }
+
+    [Fact]
     public async Task AStepWaitingForALeaseThatIsNeverReleased_FailsAfterTheWait_NamingTheHolder_AndLeavesItsState()
     {
         var day = Day("raw_orders", 12);

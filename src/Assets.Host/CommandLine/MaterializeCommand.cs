@@ -69,7 +69,7 @@ internal static class MaterializeCommand
         async Task<RunSummary> ExecuteAsync(Plan plan, RunId run, int n, IProgress<StepUpdate> progress, CancellationToken ct)
         {
             var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(ct).ConfigureAwait(false);
-            var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = n, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, plan.Mode) }, out var decodedRows);
+            var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = n, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, plan.Mode), PlannedAt = plan.AsOf }, out var decodedRows);
             var summary = await executor.RunAsync(plan.ToExecutionSteps(), run, progress, ct).ConfigureAwait(false);
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MaterializeCommand));
             MaterializeLog.RowsRead(logger, run, decodedRows.RowsDecoded, decodedRows.RowsFromMemory);

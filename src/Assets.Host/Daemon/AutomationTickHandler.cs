@@ -18,7 +18,8 @@ namespace Assets.Hosting.Daemon;
 /// <summary>
 /// The daemon's automation (<see cref="AutomationAttribute"/>), once per tick: first every schedule's due ticks (per its
 /// missed-tick policy, each tick's partitions forced, the cursor stored after each tick is handled, so a daemon killed
-/// mid-run runs that tick again on restart and never skips it), then one eager plan over every eager asset. In the
+/// mid-run never skips a tick: it, or the standby that takes over, resumes that tick, running only the partitions nobody
+/// published since the tick), then one eager plan over every eager asset. In the
 /// daemon this runs in the background, one round at a time, on the daemon's shared slots; stopping the daemon cancels
 /// the runs through the executor's clean cancellation (nothing partial published, leases released) and awaits the round.
 /// </summary>
@@ -176,7 +177,15 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
                 {
                     var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
                     var plan = Planner.CreatePlan(graph, grid, [asset], range, PlanMode.Force);
-                    await RunAsync(services, metadata, plan, $"schedule of {asset.Key} at {tick}", asset, round, cancellationToken).ConfigureAwait(false);
+                    if (cursor is not null && tick == due.Run[0])
+                    {
+                        plan = await ResumedAsync(metadata, graph, grid, asset, plan, tick, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (plan is not null)
+                    {
+                        await RunAsync(services, metadata, plan, $"schedule of {asset.Key} at {tick}", asset, round, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 else
                 {
@@ -191,6 +200,36 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
                 await cursors.SetAutomationCursorAsync(asset.Key, due.Cursor, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// The first due tick after the stored cursor may have been in flight when the daemon that ran it died or lost the
+    /// lead (the cursor is written after a tick's work, so that no tick is skipped): what it published is the tick's
+    /// work, done. The tick runs again only for the partitions nobody published since the tick, so no partition of a
+    /// tick is materialized twice across a hand-over; <c>null</c> when the whole tick was done.
+    /// </summary>
+    private async Task<Plan?> ResumedAsync(
+        Metadata.IMetadataStore metadata, AssetGraph graph, StatusGrid grid, AssetDefinition asset, Plan plan, Instant tick, CancellationToken cancellationToken)
+    {
+        var done = new HashSet<AssetPartition>();
+        foreach (var step in plan.Steps)
+        {
+            if (await metadata.GetStateAsync(step.Partition, cancellationToken).ConfigureAwait(false) is { PublishedAt: { } published } && published >= tick)
+            {
+                done.Add(step.Partition);
+            }
+        }
+
+        if (done.Count == 0)
+        {
+            return plan;
+        }
+
+        var rest = plan.Steps.Where(s => !done.Contains(s.Partition)).ToList();
+        LogTickResumed(asset.Key.Value, tick, done.Count, rest.Count);
+        return rest.Count == 0 || rest.Any(s => s.Partition.Partition is null)
+            ? null
+            : Planner.CreatePlan(graph, grid, [asset], PartitionRange.ForPartitions(rest.Select(s => s.Partition.Partition!.Value.Value)), PlanMode.Force);
     }
 
     /// <summary>
@@ -243,7 +282,7 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         }
         else
         {
-            var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = Environment.ProcessorCount, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, plan.Mode) });
+            var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = Environment.ProcessorCount, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, plan.Mode), PlannedAt = plan.AsOf });
             await executor.RunAsync(plan.ToExecutionSteps(), RunId.New(), progress: null, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -256,6 +295,9 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule of {Asset}: the tick at {Tick} was missed while the daemon was down and is skipped (missed ticks: {Policy})")]
     private partial void LogTickSkipped(string asset, Instant tick, MissedTickPolicy policy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule of {Asset}: the tick at {Tick} was begun before (by this daemon or one that led before it); of its partitions, {Done} were published since the tick and are left alone, {Rest} still run")]
+    private partial void LogTickResumed(string asset, Instant tick, int done, int rest);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule of {Asset}: no partition exists yet at the tick at {Tick}")]
     private partial void LogNothingAtTick(string asset, Instant tick);

@@ -94,7 +94,7 @@ internal sealed partial class DaemonWork : IAsyncDisposable
             }
             else
             {
-                var executor = Executors.Create(_services, _metadata, new ExecutionOptions { MaxParallelism = maxParallelism, Slots = Slots, Priority = StepPriority.Current, LeaseWait = Executors.LeaseWait(_services), StillNeededAfterLeaseWait = Executors.StillNeeded(_services, plan.Mode) });
+                var executor = Executors.Create(_services, _metadata, new ExecutionOptions { MaxParallelism = maxParallelism, Slots = Slots, Priority = StepPriority.Current, LeaseWait = Executors.LeaseWait(_services), StillNeededAfterLeaseWait = Executors.StillNeeded(_services, plan.Mode), PlannedAt = plan.AsOf });
                 summary = await executor.RunAsync(plan.ToExecutionSteps(), run, progress, linked.Token).ConfigureAwait(false);
             }
 

@@ -24,7 +24,7 @@ namespace Assets.Hosting.Storage;
 /// PostgreSQL store is not (see <see cref="ReconcileOnOpenAsync"/>): many processes open it, and a team's root has
 /// millions of pointers.
 /// </summary>
-internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, AssetsClock clock, ILogger<AssetsStorage> logger) : IAsyncDisposable
+internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, AssetsClock clock, ILogger<AssetsStorage> logger, ILoggerFactory loggers) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IObjectStore? _store;
@@ -119,7 +119,8 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
                 try
                 {
                     metadata = IsShared
-                        ? await PostgresMetadataStore.OpenAsync(options.Value.Metadata!, clock, cancellationToken).ConfigureAwait(false)
+                        ? await PostgresMetadataStore.OpenAsync(
+                            options.Value.Metadata!, clock, new PostgresStoreOptions { Logger = loggers.CreateLogger<PostgresMetadataStore>() }, cancellationToken).ConfigureAwait(false)
                         : await DuckDbMetadataStore.OpenAsync(MetadataPath, clock, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!IsShared && MetadataFiles.Unavailable(MetadataPath, e) is { } unavailable)
@@ -160,13 +161,15 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
     /// Reconciles a store that was just opened with the root's pointers. The embedded store is reconciled incrementally
     /// (<see cref="PointerReconciler.ReconcileChangesAsync"/>: only the pointers written since its previous
     /// reconciliation are read, so opening costs about the same on any size of root). The shared store is reconciled
-    /// in full only while it holds no state at all (a new or deleted database is rebuilt from the root): reading every
+    /// in full only while it holds no state at all (a new or deleted database is rebuilt from the root), by one process
+    /// of several that open it at once (the others wait for it under the store's rebuild lock, then skip): reading every
     /// pointer on each open of each process would not scale. An incremental reconciliation that is safe when several processes run it at once belongs here (the
     /// store's <see cref="IMetadataStore.ReplacePublishedStatesAsync"/> already serializes concurrent ones).
     /// </summary>
     private async Task ReconcileOnOpenAsync(IMetadataStore metadata, CancellationToken cancellationToken)
     {
-        if (metadata is PostgresMetadataStore shared && !await shared.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
+        if (metadata is PostgresMetadataStore shared
+            && !await shared.RebuildIfEmptyAsync(token => ReconcileAsync(metadata, token), cancellationToken).ConfigureAwait(false))
         {
             // What a full reconciliation settles, the store can tell by itself: attempts of processes that died.
             var settled = await shared.SettleAbandonedAttemptsAsync(clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
@@ -179,6 +182,14 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
             return;
         }
 
+        if (metadata is not PostgresMetadataStore)
+        {
+            await ReconcileAsync(metadata, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReconcileAsync(IMetadataStore metadata, CancellationToken cancellationToken)
+    {
         // Local and S3 roots stamp pointers with real time, whatever clock the host injects for its domain.
         var report = await new PointerReconciler(Store, metadata, clock, SystemClock.Instance).ReconcileChangesAsync(cancellationToken).ConfigureAwait(false);
         LogReconciled(report.Pointers, report.Read, report.Updated, report.Problems.Count);

@@ -1,4 +1,5 @@
 using Assets.Automation;
+using Assets.Graph;
 using Assets.Hosting;
 using Assets.Hosting.Daemon;
 using Assets.Hosting.Storage;
@@ -111,6 +112,46 @@ public sealed class AutomationTickHandlerTests : IDisposable
         var cursors = await ((IAutomationCursorStore)metadata).GetAutomationCursorsAsync();
         Assert.All(cursors.Values, c => Assert.Equal(BerlinTime("2026-03-14T06:00:00"), c));
         Assert.Equal(3, cursors.Count);
+    }
+
+    [Fact]
+    public async Task ATickWhoseWorkWasDoneButWhoseCursorWasNotWritten_IsNotRunAgain_AndTheCursorMovesOn()
+    {
+        await TickAsync();
+        var metadata = await _host.Services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(CancellationToken.None);
+        var cursors = (IAutomationCursorStore)metadata;
+        var before = await cursors.GetAutomationCursorsAsync();
+
+        // The leader runs Wednesday's 06:00 tick, and is killed between the tick's publish and its cursor write.
+        _clock.Reset(BerlinTime("2026-03-11T06:00:10"));
+        await TickAsync();
+        foreach (var (asset, cursor) in before)
+        {
+            await cursors.SetAutomationCursorAsync(asset, cursor);
+        }
+
+        // The standby takes over a few seconds later and finds the tick due.
+        _clock.Reset(BerlinTime("2026-03-11T06:00:20"));
+        await TickAsync();
+
+        foreach (var asset in new[] { "every_tick", "last_tick", "no_missed_tick" })
+        {
+            var tick = new AssetPartition(AssetKey.Parse(asset), new PartitionKey("2026-03-10"));
+            Assert.Single(await metadata.GetMaterializationsAsync(tick));
+        }
+
+        Assert.All((await cursors.GetAutomationCursorsAsync()).Values, c => Assert.Equal(BerlinTime("2026-03-11T06:00:00"), c));
+    }
+
+    [Fact]
+    public async Task ATickWhoseLeaderDiedBeforeItPublished_RunsOnTheNextLeader()
+    {
+        await TickAsync();
+        _clock.Reset(BerlinTime("2026-03-11T06:00:20"));
+
+        await TickAsync();
+
+        Assert.Equal(["2026-03-10"], (await PublishedAsync())["every_tick"]);
     }
 
     [Fact]

@@ -61,7 +61,17 @@ public sealed class PostgresCluster : IAsyncLifetime
     public Task StartAsync()
         => RunAsync(
             Path.Combine(_bin, "pg_ctl"),
-            ["-D", DataFolder, "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60", "-o", $"-p {Port} -k {Path.Combine(_folder, "socket")} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start"],
+            ["-D", DataFolder, "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60", "-o", ServerOptions, "start"],
+            _asPostgresUser);
+
+    /// <summary>
+    /// Restarts the server as an operator would (<c>pg_ctl restart</c>, fast mode: sessions are ended with 57P01 and
+    /// transactions in flight rolled back), on the same port; returns once it accepts connections again.
+    /// </summary>
+    public Task RestartAsync()
+        => RunAsync(
+            Path.Combine(_bin, "pg_ctl"),
+            ["-D", DataFolder, "-l", Path.Combine(_folder, "server.log"), "-m", "fast", "-w", "-t", "60", "-o", ServerOptions, "restart"],
             _asPostgresUser);
 
     /// <summary>Stops the server at once (connections are cut, as when a database server dies).</summary>
@@ -85,6 +95,8 @@ public sealed class PostgresCluster : IAsyncLifetime
     }
 
     private string DataFolder => Path.Combine(_folder, "data");
+
+    private string ServerOptions => $"-p {Port} -k {Path.Combine(_folder, "socket")} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200";
 
     private static string FindBinaries()
     {

@@ -94,7 +94,7 @@ public sealed class PostgresMetadataStoreTests(PostgresCluster cluster) : Metada
     public async Task OpenAsync_UnreachableServer_SaysWhichAndWhatToCheck()
     {
         var unavailable = await Assert.ThrowsAsync<MetadataStoreUnavailableException>(
-            () => PostgresMetadataStore.OpenAsync("postgresql://nobody:secret@127.0.0.1:1/assets?connect_timeout=2", Clock));
+            () => PostgresMetadataStore.OpenAsync("postgresql://nobody:secret@127.0.0.1:1/assets?connect_timeout=2", Clock, new PostgresStoreOptions { ReconnectFor = Duration.FromSeconds(1) }));
 
         Assert.Contains("127.0.0.1:1/assets", unavailable.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", unavailable.Message, StringComparison.Ordinal);

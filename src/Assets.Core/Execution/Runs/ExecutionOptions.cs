@@ -67,6 +67,14 @@ public sealed class ExecutionOptions
     public Func<Graph.AssetPartition, CancellationToken, Task<bool>>? StillNeededAfterLeaseWait { get; init; }
 
     /// <summary>
+    /// When the run's plan read the store (<c>Plan.AsOf</c>). With <see cref="StillNeededAfterLeaseWait"/>, a step whose
+    /// partition another run published after this instant asks it again once it holds the lease, before anything runs:
+    /// two runs planned at once on overlapping selections (two terminals, automation beside a user) materialize each
+    /// partition once, whether or not one waited for the other. <c>null</c> (the default): asked only after a wait.
+    /// </summary>
+    public NodaTime.Instant? PlannedAt { get; init; }
+
+    /// <summary>
     /// The time source of retry delays and step durations. Default: <see cref="TimeProvider.System"/>;
     /// tests pass one whose timers fire at once so a retry never sleeps.
     /// </summary>

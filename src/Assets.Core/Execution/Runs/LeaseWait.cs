@@ -21,6 +21,9 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
     /// <summary>The run waited for last, when known.</summary>
     public RunId? Holder { get; private set; }
 
+    /// <summary>Whether the claim found the partition published by another run since this run was planned (and nothing left to do).</summary>
+    public bool PublishedSincePlanned { get; private set; }
+
     /// <summary>
     /// Claims the partition (<see cref="IMaterializationStore.BeginAsync(Graph.AssetPartition, RunId, CancellationToken)"/>), waiting while another run holds its lease, with
     /// the step's <paramref name="slot"/> given back meanwhile; <c>null</c> when, after a wait, the caller's new plan
@@ -28,11 +31,31 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
     /// </summary>
     public async Task<IMaterialization?> BeginAsync(int attempt, HeldSlot slot, CancellationToken cancellationToken)
     {
+        var lookedAgain = false;
         while (true)
         {
+            var seen = await PublishedSincePlannedAsync(cancellationToken).ConfigureAwait(false);
+            if (seen.Done)
+            {
+                PublishedSincePlanned = true;
+                return null;
+            }
+
             try
             {
-                return await env.BeginAsync(partition, cancellationToken).ConfigureAwait(false);
+                var materialization = await env.BeginAsync(partition, cancellationToken).ConfigureAwait(false);
+                // The claim marks the partition running with the version its pointer names: newer than the plan while the
+                // look above saw nothing newer means another run published it in between. Looked at again once: a
+                // pointer whose publish was never recorded (its process died) names a version the state never will.
+                if (seen is { Checked: true, Newer: false } && !lookedAgain && await PublishedAtAsync(cancellationToken).ConfigureAwait(false) > env.Options.PlannedAt)
+                {
+                    // Give the claim back (nothing ran; the published version and its state stay) and look again.
+                    lookedAgain = true;
+                    await materialization.DisposeAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                return materialization;
             }
             catch (LeaseHeldException held) when (env.Options.LeaseWait > Duration.Zero)
             {
@@ -54,6 +77,26 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
             }
         }
     }
+
+    /// <summary>
+    /// Whether another run published the partition after this run was planned and, planned again, it needs nothing more
+    /// (asked before the claim, since the claim marks the partition running; a publish between this look and the claim
+    /// is caught by reading the published time again once the lease is held). One state read; the new plan only when
+    /// the partition was published meanwhile.
+    /// </summary>
+    private async Task<(bool Checked, bool Newer, bool Done)> PublishedSincePlannedAsync(CancellationToken cancellationToken)
+    {
+        if (env.Options is not { PlannedAt: { } planned, StillNeededAfterLeaseWait: { } stillNeeded })
+        {
+            return (false, false, false);
+        }
+
+        var newer = await PublishedAtAsync(cancellationToken).ConfigureAwait(false) > planned;
+        return (true, newer, newer && !await stillNeeded(partition, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<Instant?> PublishedAtAsync(CancellationToken cancellationToken)
+        => (await env.Metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false))?.PublishedAt;
 
     /// <summary>
     /// Waits until nobody holds the lease (as far as the store tells), after <paramref name="held"/> refused this run.

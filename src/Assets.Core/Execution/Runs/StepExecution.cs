@@ -349,7 +349,9 @@ internal sealed class StepExecution
 
     private async Task<StepResult> DoneByAnotherRunAsync(CancellationToken cancellationToken)
     {
-        var message = $"{LeaseWait.Name(_leaseWait?.Holder)} published it while this run waited for its lease; nothing left to do";
+        var message = _leaseWait is { PublishedSincePlanned: true }
+            ? "another run published it after this run was planned; nothing left to do"
+            : $"{LeaseWait.Name(_leaseWait?.Holder)} published it while this run waited for its lease; nothing left to do";
         await _env.Events.AppendAsync(RunEventKind.StepSkipped, _partition, _attempts, message).ConfigureAwait(false);
         ExecutorLog.DoneByAnotherRun(_env.Logger, _partition, message);
         var dataVersion = await _env.Store.GetDataVersionAsync(_partition, cancellationToken).ConfigureAwait(false);

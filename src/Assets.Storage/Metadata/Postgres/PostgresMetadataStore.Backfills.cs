@@ -77,7 +77,15 @@ public sealed partial class PostgresMetadataStore : IBackfillStore
                         ("updated", steps.Select(s => StoredForm.Ticks(s.UpdatedAt)).ToArray())).ConfigureAwait(false);
                 }
             },
-            ct);
+            ct,
+            // A commit whose reply was lost: the backfill's row says whether it applied (a repeat would find it and throw).
+            Replay<bool>.Checked(
+                async (connection, token) =>
+                {
+                    await using var exists = Command(connection, "SELECT 1 FROM backfills WHERE id = @id", ("id", backfill.Id.Value));
+                    return await exists.ExecuteScalarAsync(token).ConfigureAwait(false) is not null;
+                },
+                whenApplied: true));
     }
 
     /// <inheritdoc />

@@ -39,7 +39,26 @@ public sealed partial class PostgresMetadataStore
                 ("blocking", results.Select(r => r.Blocking).ToArray()),
                 ("description", results.Select(r => r.Description).ToArray()),
                 ("at", results.Select(r => StoredForm.Ticks(r.EvaluatedAt)).ToArray())),
-            ct);
+            ct,
+            // Appending is not idempotent: after a lost reply, the batch's last result says whether the batch applied.
+            Replay<int>.Checked(
+                async (connection, token) =>
+                {
+                    var last = results[^1];
+                    await using var command = Command(
+                        connection,
+                        """
+                        SELECT 1 FROM check_results WHERE asset = @asset AND partition = @partition AND materialization_id = @id
+                            AND check_name = @name AND evaluated_at = @at LIMIT 1
+                        """,
+                        ("asset", last.Partition.Asset.Value),
+                        ("partition", StoredForm.Partition(last.Partition.Partition)),
+                        ("id", last.MaterializationId.Value),
+                        ("name", last.CheckName),
+                        ("at", StoredForm.Ticks(last.EvaluatedAt)));
+                    return await command.ExecuteScalarAsync(token).ConfigureAwait(false) is not null;
+                },
+                whenApplied: results.Count));
     }
 
     /// <inheritdoc />

@@ -40,7 +40,28 @@ public sealed partial class PostgresMetadataStore
                 ("partition", events.Select(e => e.Partition is { } p ? StoredForm.Partition(p.Partition) : null).ToArray()),
                 ("attempt", events.Select(e => e.Attempt).ToArray()),
                 ("message", events.Select(e => e.Message).ToArray())),
-            ct);
+            ct,
+            // Appending is not idempotent: after a lost reply, the batch's last event (its run, time, kind, partition and
+            // attempt, which nothing else shares) says whether the batch applied (one statement: all or nothing).
+            Replay<int>.Checked((connection, token) => EventRecordedAsync(connection, events[^1], token), whenApplied: events.Count));
+    }
+
+    private static async Task<bool> EventRecordedAsync(NpgsqlConnection connection, RunEvent e, CancellationToken ct)
+    {
+        await using var command = Command(
+            connection,
+            """
+            SELECT 1 FROM run_events WHERE run_id = @run AND occurred_at = @at AND kind = @kind
+                AND asset IS NOT DISTINCT FROM @asset AND partition IS NOT DISTINCT FROM @partition AND attempt IS NOT DISTINCT FROM @attempt
+            LIMIT 1
+            """,
+            ("run", e.RunId.Value),
+            ("at", StoredForm.Ticks(e.At)),
+            ("kind", e.Kind.ToString()),
+            ("asset", e.Partition?.Asset.Value),
+            ("partition", e.Partition is { } p ? StoredForm.Partition(p.Partition) : null),
+            ("attempt", e.Attempt));
+        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null;
     }
 
     /// <inheritdoc />

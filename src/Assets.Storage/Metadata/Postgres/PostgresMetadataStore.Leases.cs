@@ -118,7 +118,16 @@ public sealed partial class PostgresMetadataStore : IFencedLeaseStore
                 await UpsertStatesAsync(connection, [state], ct).ConfigureAwait(false);
                 return true;
             },
-            ct);
+            ct,
+            // A commit whose reply was lost: the record is there if it applied. Were it not checked, the repeat would
+            // still be right while the lease is held, but would be refused (and the publish reported lost) once it expired.
+            Replay<bool>.Checked((connection, token) => MaterializationExistsAsync(connection, record.Id, token), whenApplied: true));
+    }
+
+    private static async Task<bool> MaterializationExistsAsync(NpgsqlConnection connection, MaterializationId id, CancellationToken ct)
+    {
+        await using var exists = Command(connection, "SELECT 1 FROM materializations WHERE id = @id", ("id", id.Value));
+        return await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null;
     }
 
     /// <inheritdoc />

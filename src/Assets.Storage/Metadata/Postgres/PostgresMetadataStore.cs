@@ -22,12 +22,14 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly IClock _clock;
+    private readonly PostgresReconnection _reconnection;
     private int _disposed;
 
-    private PostgresMetadataStore(NpgsqlDataSource dataSource, IClock clock)
+    private PostgresMetadataStore(NpgsqlDataSource dataSource, IClock clock, PostgresReconnection reconnection)
     {
         _dataSource = dataSource;
         _clock = clock;
+        _reconnection = reconnection;
     }
 
     /// <summary>The database, for messages: host, port and database name (never the password).</summary>
@@ -40,20 +42,29 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
     /// </summary>
     /// <exception cref="FormatException">The connection string is malformed.</exception>
     /// <exception cref="MetadataStoreUnavailableException">The server cannot be reached or refuses the login.</exception>
-    public static async Task<PostgresMetadataStore> OpenAsync(string connectionString, IClock clock, CancellationToken ct = default)
+    public static Task<PostgresMetadataStore> OpenAsync(string connectionString, IClock clock, CancellationToken ct = default)
+        => OpenAsync(connectionString, clock, new PostgresStoreOptions(), ct);
+
+    /// <summary>
+    /// Opens the store as <see cref="OpenAsync(string, IClock, CancellationToken)"/> does, riding out a database that
+    /// restarts or drops connections as <paramref name="options"/> say (opening included: a server still starting is
+    /// waited for).
+    /// </summary>
+    /// <exception cref="FormatException">The connection string is malformed.</exception>
+    /// <exception cref="MetadataStoreUnavailableException">The server cannot be reached within the reconnection budget or refuses the login.</exception>
+    public static async Task<PostgresMetadataStore> OpenAsync(string connectionString, IClock clock, PostgresStoreOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(options);
         var builder = PostgresConnectionString.Parse(connectionString);
         var description = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         try
         {
-            await using (var connection = await OpenConnectionAsync(dataSource, description, ct).ConfigureAwait(false))
-            {
-                await PostgresSchema.MigrateAsync(connection, StoredForm.Ticks(clock.GetCurrentInstant()), ct).ConfigureAwait(false);
-            }
-
-            return new PostgresMetadataStore(dataSource, clock) { Description = description };
+            var store = new PostgresMetadataStore(dataSource, clock, new PostgresReconnection(dataSource, description, options)) { Description = description };
+            // The migration is one transaction: a fault before its commit rolled it back, and a repeat finds the version.
+            await store.RunAsync(connection => PostgresSchema.MigrateAsync(connection, StoredForm.Ticks(clock.GetCurrentInstant()), ct), ct).ConfigureAwait(false);
+            return store;
         }
         catch
         {
@@ -95,46 +106,57 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
             },
             ct);
 
-    /// <summary>Runs <paramref name="work"/> on a pooled connection of its own.</summary>
-    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="work"/> (one autocommit statement, or a transaction of its own) on a pooled connection of its
+    /// own, again after a transient fault as <see cref="PostgresReconnection"/> allows: by default the work is idempotent.
+    /// </summary>
+    private Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct, Replay<T>? replay = null)
+        => RunAsync((connection, _) => work(connection), ct, replay);
+
+    private Task<T> RunAsync<T>(Func<NpgsqlConnection, PostgresReconnection.Attempt, Task<T>> work, CancellationToken ct, Replay<T>? replay = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await using var connection = await OpenConnectionAsync(_dataSource, Description, ct).ConfigureAwait(false);
-        return await work(connection).ConfigureAwait(false);
+        replay ??= Replay<T>.Idempotent;
+        return _reconnection.ExecuteAsync(
+            async attempt =>
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                if (attempt.OutcomeUnknown && replay.Applied is { } applied && await applied(connection, ct).ConfigureAwait(false))
+                {
+                    return replay.WhenApplied!;
+                }
+
+                attempt.Phase = PostgresReconnection.Phase.Working;
+                return await work(connection, attempt).ConfigureAwait(false);
+            },
+            replay,
+            ct);
     }
 
-    /// <summary>Runs <paramref name="work"/> in a transaction of its own, committed when it returns.</summary>
-    private Task<T> RunInTransactionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    /// <summary>Runs <paramref name="work"/> in a transaction of its own, committed when it returns (again after a transient fault, as <see cref="RunAsync{T}(Func{NpgsqlConnection, Task{T}}, CancellationToken, Replay{T})"/>).</summary>
+    private Task<T> RunInTransactionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct, Replay<T>? replay = null)
         => RunAsync(
-            async connection =>
+            async (connection, attempt) =>
             {
+                attempt.Phase = PostgresReconnection.Phase.InTransaction;
                 await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
                 var result = await work(connection).ConfigureAwait(false);
+                attempt.Phase = PostgresReconnection.Phase.Committing;
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return result;
             },
-            ct);
+            ct,
+            replay);
 
-    private Task<bool> RunInTransactionAsync(Func<NpgsqlConnection, Task> work, CancellationToken ct)
+    private Task<bool> RunInTransactionAsync(Func<NpgsqlConnection, Task> work, CancellationToken ct, Replay<bool>? replay = null)
         => RunInTransactionAsync(
             async connection =>
             {
                 await work(connection).ConfigureAwait(false);
                 return true;
             },
-            ct);
-
-    private static async Task<NpgsqlConnection> OpenConnectionAsync(NpgsqlDataSource dataSource, string description, CancellationToken ct)
-    {
-        try
-        {
-            return await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException && !ct.IsCancellationRequested)
-        {
-            throw new MetadataStoreUnavailableException(description, e);
-        }
-    }
+            ct,
+            replay);
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {

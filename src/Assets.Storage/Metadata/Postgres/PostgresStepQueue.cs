@@ -42,7 +42,7 @@ public sealed partial class PostgresStepQueue : IStepQueue, IAsyncDisposable
 
     /// <summary>
     /// Opens the queue of the store named by <paramref name="connectionString"/> (see <see cref="PostgresConnectionString"/>)
-    /// and brings the schema up to date under the migration lock, as <see cref="PostgresMetadataStore.OpenAsync"/> does.
+    /// and brings the schema up to date under the migration lock, as <see cref="PostgresMetadataStore.OpenAsync(string, IClock, CancellationToken)"/> does.
     /// <paramref name="clock"/> stamps what has no caller's time (a release, a migration).
     /// </summary>
     /// <exception cref="FormatException">The connection string is malformed.</exception>
