@@ -90,7 +90,8 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
         await _opening.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return _queue ??= await PostgresStepQueue.OpenAsync(options.Value.Metadata!, clock, cancellationToken).ConfigureAwait(false);
+            return _queue ??= await PostgresStepQueue.OpenAsync(
+                options.Value.Metadata!, clock, new PostgresStoreOptions { Logger = loggers.CreateLogger<PostgresStepQueue>() }, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -46,8 +46,23 @@ public static class PostgresConnectionString
             builder.ApplicationName = "assets";
         }
 
+        if (builder.Options?.Contains("idle_in_transaction_session_timeout", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            // A process stopped (SIGSTOP, a debugger, a frozen VM) inside a transaction would hold its row locks for ever and
+            // stall every other process of the team; the server ends such a session instead, which rolls it back. Assets'
+            // transactions send their statements back to back, so no healthy one sits idle for anywhere near this long.
+            builder.Options = string.Join(' ', new[] { builder.Options, "-c idle_in_transaction_session_timeout=" + IdleInTransactionTimeoutMilliseconds }
+                .Where(part => !string.IsNullOrWhiteSpace(part)));
+        }
+
         return builder;
     }
+
+    /// <summary>
+    /// How long a session of Assets may sit inside a transaction without sending a statement before the server ends it
+    /// (<c>idle_in_transaction_session_timeout</c>), unless the connection string's <c>Options</c> set it: 30 seconds.
+    /// </summary>
+    internal const int IdleInTransactionTimeoutMilliseconds = 30_000;
 
     private static NpgsqlConnectionStringBuilder FromKeyValues(string text)
     {

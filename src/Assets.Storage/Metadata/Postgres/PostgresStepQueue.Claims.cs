@@ -32,81 +32,97 @@ public sealed partial class PostgresStepQueue
     {
         ArgumentNullException.ThrowIfNull(worker);
         var started = StoredForm.Ticks(worker.StartedAt);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Statement(
-            """
-            INSERT INTO queue_workers AS w (worker_id, host, pid, slots, started_at, heartbeat_at) VALUES (@id, @host, @pid, @slots, @started, @started)
-            ON CONFLICT (worker_id) DO UPDATE SET host = excluded.host, pid = excluded.pid, slots = excluded.slots,
-                started_at = excluded.started_at, heartbeat_at = greatest(w.heartbeat_at, excluded.heartbeat_at)
-            """,
-            ("id", worker.Id.Value),
-            ("host", worker.Host ?? string.Empty),
-            ("pid", worker.ProcessId),
-            ("slots", worker.Slots),
-            ("started", started)));
-        // Rows of workers silent for a day are history nobody reads; they hold no claims that have not lapsed.
-        batch.BatchCommands.Add(Statement("DELETE FROM queue_workers WHERE heartbeat_at < @before", ("before", started - Duration.FromDays(1).BclCompatibleTicks)));
-        batch.BatchCommands.Add(Statement("SELECT assets_queue_notify('worker')"));
-        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await RunAsync(
+            async connection =>
+            {
+                await using var batch = new NpgsqlBatch(connection);
+                batch.BatchCommands.Add(Statement(
+                    """
+                    INSERT INTO queue_workers AS w (worker_id, host, pid, slots, started_at, heartbeat_at) VALUES (@id, @host, @pid, @slots, @started, @started)
+                    ON CONFLICT (worker_id) DO UPDATE SET host = excluded.host, pid = excluded.pid, slots = excluded.slots,
+                        started_at = excluded.started_at, heartbeat_at = greatest(w.heartbeat_at, excluded.heartbeat_at)
+                    """,
+                    ("id", worker.Id.Value),
+                    ("host", worker.Host ?? string.Empty),
+                    ("pid", worker.ProcessId),
+                    ("slots", worker.Slots),
+                    ("started", started)));
+                // Rows of workers silent for a day are history nobody reads; they hold no claims that have not lapsed.
+                batch.BatchCommands.Add(Statement("DELETE FROM queue_workers WHERE heartbeat_at < @before", ("before", started - Duration.FromDays(1).BclCompatibleTicks)));
+                batch.BatchCommands.Add(Statement("SELECT assets_queue_notify('worker')"));
+                await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            },
+            ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<bool> HeartbeatWorkerAsync(WorkerId worker, Instant now, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var command = Command(
-            connection,
-            "UPDATE queue_workers SET heartbeat_at = greatest(heartbeat_at, @now) WHERE worker_id = @id",
-            ("id", worker.Value),
-            ("now", StoredForm.Ticks(now)));
-        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
+        return await RunAsync(
+            async connection =>
+            {
+                await using var command = Command(
+                    connection,
+                    "UPDATE queue_workers SET heartbeat_at = greatest(heartbeat_at, @now) WHERE worker_id = @id",
+                    ("id", worker.Value),
+                    ("now", StoredForm.Ticks(now)));
+                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
+            },
+            ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task DeregisterWorkerAsync(WorkerId worker, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Statement(
-            ReleaseClaims,
-            ("worker", worker.Value),
-            ("runId", null),
-            ("asset", string.Empty),
-            ("partition", string.Empty),
-            ("attempt", 0),
-            ("now", StoredForm.Ticks(_clock.GetCurrentInstant()))));
-        batch.BatchCommands.Add(Statement("DELETE FROM queue_workers WHERE worker_id = @id", ("id", worker.Value)));
-        batch.BatchCommands.Add(Statement("SELECT assets_queue_notify('worker')"));
-        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await RunAsync(
+            async connection =>
+            {
+                await using var batch = new NpgsqlBatch(connection);
+                batch.BatchCommands.Add(Statement(
+                    ReleaseClaims,
+                    ("worker", worker.Value),
+                    ("runId", null),
+                    ("asset", string.Empty),
+                    ("partition", string.Empty),
+                    ("attempt", 0),
+                    ("now", StoredForm.Ticks(_clock.GetCurrentInstant()))));
+                batch.BatchCommands.Add(Statement("DELETE FROM queue_workers WHERE worker_id = @id", ("id", worker.Value)));
+                batch.BatchCommands.Add(Statement("SELECT assets_queue_notify('worker')"));
+                await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            },
+            ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<QueueWorkerStatus>> ListWorkersAsync(Instant now, Duration workerTtl, CancellationToken ct = default)
     {
         var ticks = StoredForm.Ticks(now);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var command = Command(
-            connection,
-            """
-            SELECT w.worker_id, w.host, w.pid, w.slots, w.started_at, w.heartbeat_at,
-                   (SELECT count(*) FROM queue_steps q WHERE q.state = 2 AND q.worker_id = w.worker_id AND q.claim_expires_at > @now)
-            FROM queue_workers w ORDER BY w.started_at, w.worker_id
-            """,
-            ("now", ticks));
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var workers = new List<QueueWorkerStatus>();
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            var heartbeat = reader.GetInt64(5);
-            workers.Add(new QueueWorkerStatus(
-                new QueueWorker(WorkerId.Parse(reader.GetString(0)), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), StoredForm.Instant(reader.GetInt64(4))),
-                StoredForm.Instant(heartbeat),
-                heartbeat > ticks - workerTtl.BclCompatibleTicks,
-                (int)reader.GetInt64(6)));
-        }
+        return await RunAsync(
+            async connection =>
+            {
+                await using var command = Command(
+                    connection,
+                    """
+                    SELECT w.worker_id, w.host, w.pid, w.slots, w.started_at, w.heartbeat_at,
+                           (SELECT count(*) FROM queue_steps q WHERE q.state = 2 AND q.worker_id = w.worker_id AND q.claim_expires_at > @now)
+                    FROM queue_workers w ORDER BY w.started_at, w.worker_id
+                    """,
+                    ("now", ticks));
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var workers = new List<QueueWorkerStatus>();
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    var heartbeat = reader.GetInt64(5);
+                    workers.Add(new QueueWorkerStatus(
+                        new QueueWorker(WorkerId.Parse(reader.GetString(0)), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), StoredForm.Instant(reader.GetInt64(4))),
+                        StoredForm.Instant(heartbeat),
+                        heartbeat > ticks - workerTtl.BclCompatibleTicks,
+                        (int)reader.GetInt64(6)));
+                }
 
-        return workers;
+                return workers;
+            },
+            ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -122,53 +138,59 @@ public sealed partial class PostgresStepQueue
         }
 
         var versions = request.CodeVersions ?? throw new ArgumentNullException(nameof(request), "The claim request gives no code versions.");
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var command = Command(
-            connection,
-            "SELECT * FROM assets_queue_claim(@worker, @max, @assets, @versions, @now, @lease, @workerTtl, @maxAttempts)",
-            ("worker", request.Worker.Value),
-            ("max", request.MaxSteps),
-            ("assets", versions.Keys.Select(k => k.Value).ToArray()),
-            ("versions", versions.Values.ToArray()),
-            ("now", StoredForm.Ticks(request.Now)),
-            ("lease", request.StepLeaseTtl.BclCompatibleTicks),
-            ("workerTtl", request.WorkerTtl.BclCompatibleTicks),
-            ("maxAttempts", request.MaxAttempts ?? int.MaxValue));
-        var claims = new List<StepClaim>();
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        // A claim whose reply was lost is not looked for: the steps it took stay claimed by this worker, unrenewed, and
+        // lapse at the claim TTL to be claimed again as their next attempt (late, never twice at once).
+        return await RunAsync<IReadOnlyList<StepClaim>>(
+            async connection =>
             {
-                var asset = AssetKey.Parse(reader.GetString(4));
-                var dependsAssets = reader.GetFieldValue<string[]>(11);
-                var dependsPartitions = reader.GetFieldValue<string[]>(12);
-                var step = new ExecutionStep(
-                    new AssetPartition(asset, StoredForm.Partition(reader.GetString(5))),
-                    dependsAssets.Select((a, i) => new AssetPartition(AssetKey.Parse(a), StoredForm.Partition(dependsPartitions[i]))).ToArray())
+                await using var command = Command(
+                    connection,
+                    "SELECT * FROM assets_queue_claim(@worker, @max, @assets, @versions, @now, @lease, @workerTtl, @maxAttempts)",
+                    ("worker", request.Worker.Value),
+                    ("max", request.MaxSteps),
+                    ("assets", versions.Keys.Select(k => k.Value).ToArray()),
+                    ("versions", versions.Values.ToArray()),
+                    ("now", StoredForm.Ticks(request.Now)),
+                    ("lease", request.StepLeaseTtl.BclCompatibleTicks),
+                    ("workerTtl", request.WorkerTtl.BclCompatibleTicks),
+                    ("maxAttempts", request.MaxAttempts ?? int.MaxValue));
+                var claims = new List<StepClaim>();
+                try
                 {
-                    Reason = reader.IsDBNull(7) ? null : reader.GetString(7),
-                    RunsWith = reader.IsDBNull(8)
-                        ? null
-                        : System.Text.Json.JsonSerializer.Deserialize<string[]>(reader.GetString(8))!.Select(p => new AssetPartition(asset, StoredForm.Partition(p))).ToArray(),
-                };
-                claims.Add(new StepClaim(
-                    RunId.Parse(reader.GetString(0)),
-                    Origin(reader.GetInt16(1), reader.IsDBNull(2) ? null : reader.GetString(2)),
-                    Priority(reader.GetInt16(3)),
-                    step,
-                    reader.GetString(6),
-                    request.Worker,
-                    reader.GetInt32(9),
-                    StoredForm.Instant(reader.GetInt64(10))));
-            }
-        }
-        catch (PostgresException e) when (e.SqlState == "AS001")
-        {
-            throw new InvalidOperationException($"Worker {request.Worker} is not registered in the step queue (it deregistered, or the database was reset): register it again before claiming.", e);
-        }
+                    await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        var asset = AssetKey.Parse(reader.GetString(4));
+                        var dependsAssets = reader.GetFieldValue<string[]>(11);
+                        var dependsPartitions = reader.GetFieldValue<string[]>(12);
+                        var step = new ExecutionStep(
+                            new AssetPartition(asset, StoredForm.Partition(reader.GetString(5))),
+                            dependsAssets.Select((a, i) => new AssetPartition(AssetKey.Parse(a), StoredForm.Partition(dependsPartitions[i]))).ToArray())
+                        {
+                            Reason = reader.IsDBNull(7) ? null : reader.GetString(7),
+                            RunsWith = reader.IsDBNull(8)
+                                ? null
+                                : System.Text.Json.JsonSerializer.Deserialize<string[]>(reader.GetString(8))!.Select(p => new AssetPartition(asset, StoredForm.Partition(p))).ToArray(),
+                        };
+                        claims.Add(new StepClaim(
+                            RunId.Parse(reader.GetString(0)),
+                            Origin(reader.GetInt16(1), reader.IsDBNull(2) ? null : reader.GetString(2)),
+                            Priority(reader.GetInt16(3)),
+                            step,
+                            reader.GetString(6),
+                            request.Worker,
+                            reader.GetInt32(9),
+                            StoredForm.Instant(reader.GetInt64(10))));
+                    }
+                }
+                catch (PostgresException e) when (e.SqlState == "AS001")
+                {
+                    throw new InvalidOperationException($"Worker {request.Worker} is not registered in the step queue (it deregistered, or the database was reset): register it again before claiming.", e);
+                }
 
-        return claims;
+                return claims;
+            },
+            ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -182,29 +204,33 @@ public sealed partial class PostgresStepQueue
             return statuses;
         }
 
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var command = Command(
-            connection,
-            """
-            UPDATE queue_steps q SET claim_expires_at = @expires
-            FROM queue_runs r, unnest(@runs, @assets, @partitions, @attempts, @workers) WITH ORDINALITY AS c(run_id, asset, partition, attempt, worker, n)
-            WHERE r.run_id = c.run_id AND q.run_seq = r.seq AND q.asset = c.asset AND q.partition = c.partition
-              AND q.state = 2 AND q.attempt = c.attempt AND q.worker_id = c.worker
-            RETURNING c.n, r.cancel_requested
-            """,
-            ("expires", StoredForm.Ticks(now + ttl)),
-            ("runs", claims.Select(c => c.Run.Value).ToArray()),
-            ("assets", claims.Select(c => c.Partition.Asset.Value).ToArray()),
-            ("partitions", claims.Select(c => StoredForm.Partition(c.Partition.Partition)).ToArray()),
-            ("attempts", claims.Select(c => c.Attempt).ToArray()),
-            ("workers", claims.Select(c => c.Worker.Value).ToArray()));
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            statuses[reader.GetInt64(0) - 1] = reader.GetBoolean(1) ? ClaimStatus.CancelRequested : ClaimStatus.Held;
-        }
+        return await RunAsync(
+            async connection =>
+            {
+                await using var command = Command(
+                    connection,
+                    """
+                    UPDATE queue_steps q SET claim_expires_at = @expires
+                    FROM queue_runs r, unnest(@runs, @assets, @partitions, @attempts, @workers) WITH ORDINALITY AS c(run_id, asset, partition, attempt, worker, n)
+                    WHERE r.run_id = c.run_id AND q.run_seq = r.seq AND q.asset = c.asset AND q.partition = c.partition
+                      AND q.state = 2 AND q.attempt = c.attempt AND q.worker_id = c.worker
+                    RETURNING c.n, r.cancel_requested
+                    """,
+                    ("expires", StoredForm.Ticks(now + ttl)),
+                    ("runs", claims.Select(c => c.Run.Value).ToArray()),
+                    ("assets", claims.Select(c => c.Partition.Asset.Value).ToArray()),
+                    ("partitions", claims.Select(c => StoredForm.Partition(c.Partition.Partition)).ToArray()),
+                    ("attempts", claims.Select(c => c.Attempt).ToArray()),
+                    ("workers", claims.Select(c => c.Worker.Value).ToArray()));
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    statuses[reader.GetInt64(0) - 1] = reader.GetBoolean(1) ? ClaimStatus.CancelRequested : ClaimStatus.Held;
+                }
 
-        return statuses;
+                return statuses;
+            },
+            ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -233,66 +259,79 @@ public sealed partial class PostgresStepQueue
             StepOutcome.Cancelled => CancelledBeforeStart,
             _ => result.DownstreamSkipCause(),
         };
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var command = Command(
-            connection,
-            """
-            SELECT assets_queue_complete(@run, @asset, @partition, @attempt, @worker, @state, @cause, @errorType, @materialization,
-                @rows, @dataVersion, @stepAttempts, @duration, @warnings, @downstreamCause, @now)
-            """,
-            ("run", claim.Run.Value),
-            ("asset", claim.Partition.Asset.Value),
-            ("partition", StoredForm.Partition(claim.Partition.Partition)),
-            ("attempt", claim.Attempt),
-            ("worker", claim.Worker.Value),
-            ("state", (short)state),
-            ("cause", result.Cause),
-            ("errorType", result.ErrorType),
-            ("materialization", result.MaterializationId?.Value),
-            ("rows", result.Rows),
-            ("dataVersion", result.DataVersion),
-            ("stepAttempts", result.Attempts),
-            ("duration", result.Duration.BclCompatibleTicks),
-            ("warnings", (result.Warnings ?? []).ToArray()),
-            ("downstreamCause", downstreamCause),
-            ("now", StoredForm.Ticks(now)));
-        return await RetryOnDeadlockAsync(async () => (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Runs a one-statement transaction again when the server aborted it to break a deadlock: a completion and a
-    /// cancellation of the same run lock some of the same steps, and nothing of an aborted attempt was written.
-    /// </summary>
-    private static async Task<T> RetryOnDeadlockAsync<T>(Func<Task<T>> work)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+        // A completion whose reply was lost is looked for before it runs again: this claim's step in the state it reported,
+        // stamped with its time, means it applied (running it again would find no running claim and answer false).
+        return await RunAsync(
+            async connection =>
             {
-                return await work().ConfigureAwait(false);
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
-            {
-            }
-        }
+                await using var command = Command(
+                    connection,
+                    """
+                    SELECT assets_queue_complete(@run, @asset, @partition, @attempt, @worker, @state, @cause, @errorType, @materialization,
+                        @rows, @dataVersion, @stepAttempts, @duration, @warnings, @downstreamCause, @now)
+                    """,
+                    ("run", claim.Run.Value),
+                    ("asset", claim.Partition.Asset.Value),
+                    ("partition", StoredForm.Partition(claim.Partition.Partition)),
+                    ("attempt", claim.Attempt),
+                    ("worker", claim.Worker.Value),
+                    ("state", (short)state),
+                    ("cause", result.Cause),
+                    ("errorType", result.ErrorType),
+                    ("materialization", result.MaterializationId?.Value),
+                    ("rows", result.Rows),
+                    ("dataVersion", result.DataVersion),
+                    ("stepAttempts", result.Attempts),
+                    ("duration", result.Duration.BclCompatibleTicks),
+                    ("warnings", (result.Warnings ?? []).ToArray()),
+                    ("downstreamCause", downstreamCause),
+                    ("now", StoredForm.Ticks(now)));
+                return (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            },
+            ct,
+            Replay<bool>.Checked(
+                async (connection, token) =>
+                {
+                    await using var command = Command(
+                        connection,
+                        """
+                        SELECT EXISTS (
+                            SELECT 1 FROM queue_steps q JOIN queue_runs r ON r.seq = q.run_seq
+                            WHERE r.run_id = @run AND q.asset = @asset AND q.partition = @partition AND q.attempt = @attempt
+                              AND q.worker_id = @worker AND q.state = @state AND q.updated_at = @now)
+                        """,
+                        ("run", claim.Run.Value),
+                        ("asset", claim.Partition.Asset.Value),
+                        ("partition", StoredForm.Partition(claim.Partition.Partition)),
+                        ("attempt", claim.Attempt),
+                        ("worker", claim.Worker.Value),
+                        ("state", (short)state),
+                        ("now", StoredForm.Ticks(now)));
+                    return (bool)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))!;
+                },
+                true)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<bool> ReleaseAsync(StepClaim claim, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Statement(
-            ReleaseClaims,
-            ("worker", claim.Worker.Value),
-            ("runId", claim.Run.Value),
-            ("asset", claim.Partition.Asset.Value),
-            ("partition", StoredForm.Partition(claim.Partition.Partition)),
-            ("attempt", claim.Attempt),
-            ("now", StoredForm.Ticks(_clock.GetCurrentInstant()))));
-        batch.BatchCommands.Add(Statement("SELECT assets_queue_notify(@run)", ("run", claim.Run.Value)));
-        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        return batch.BatchCommands[0].RecordsAffected > 0;
+        return await RunAsync(
+            async connection =>
+            {
+                await using var batch = new NpgsqlBatch(connection);
+                batch.BatchCommands.Add(Statement(
+                    ReleaseClaims,
+                    ("worker", claim.Worker.Value),
+                    ("runId", claim.Run.Value),
+                    ("asset", claim.Partition.Asset.Value),
+                    ("partition", StoredForm.Partition(claim.Partition.Partition)),
+                    ("attempt", claim.Attempt),
+                    ("now", StoredForm.Ticks(_clock.GetCurrentInstant()))));
+                batch.BatchCommands.Add(Statement("SELECT assets_queue_notify(@run)", ("run", claim.Run.Value)));
+                await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                return batch.BatchCommands[0].RecordsAffected > 0;
+            },
+            ct).ConfigureAwait(false);
     }
 }

@@ -15,98 +15,107 @@ public sealed partial class PostgresStepQueue
     public async Task<int> CancelRunAsync(RunId run, string cause, Instant now, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cause);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Statement(
-            """
-            WITH run AS (
-                UPDATE queue_runs SET cancel_requested = true WHERE run_id = @run AND finished_at IS NULL RETURNING seq),
-            cancelled AS (
-                UPDATE queue_steps q SET state = 8, cause = @cause, note = NULL, updated_at = @now
-                FROM run WHERE q.run_seq = run.seq AND q.state IN (0, 1) RETURNING 1)
-            SELECT count(*) FROM cancelled
-            """,
-            ("run", run.Value),
-            ("cause", cause),
-            ("now", StoredForm.Ticks(now))));
-        batch.BatchCommands.Add(Statement("SELECT assets_queue_notify(@run)", ("run", run.Value)));
-        return await RetryOnDeadlockAsync(
-            async () =>
+        return await RunAsync(
+            async connection =>
             {
+                await using var batch = new NpgsqlBatch(connection);
+                batch.BatchCommands.Add(Statement(
+                    """
+                    WITH run AS (
+                        UPDATE queue_runs SET cancel_requested = true WHERE run_id = @run AND finished_at IS NULL RETURNING seq),
+                    cancelled AS (
+                        UPDATE queue_steps q SET state = 8, cause = @cause, note = NULL, updated_at = @now
+                        FROM run WHERE q.run_seq = run.seq AND q.state IN (0, 1) RETURNING 1)
+                    SELECT count(*) FROM cancelled
+                    """,
+                    ("run", run.Value),
+                    ("cause", cause),
+                    ("now", StoredForm.Ticks(now))));
+                batch.BatchCommands.Add(Statement("SELECT assets_queue_notify(@run)", ("run", run.Value)));
+                // A deadlock with a completion of the same run aborts the statement: it runs again, as after a restart.
                 await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await reader.ReadAsync(ct).ConfigureAwait(false);
                 return (int)reader.GetInt64(0);
-            }).ConfigureAwait(false);
+            },
+            ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<QueuedRunStatus?> GetRunAsync(RunId run, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var command = Command(
-            connection,
-            """
-            SELECT r.origin, r.backfill_id, r.priority, r.enqueued_at, r.cancel_requested,
-                   q.asset, q.partition, q.state, q.attempt, q.worker_id, q.note, q.cause, q.error_type, q.materialization_id,
-                   q.row_count, q.data_version, q.step_attempts, q.duration_ticks, q.warnings, q.updated_at
-            FROM queue_runs r JOIN queue_steps q ON q.run_seq = r.seq
-            WHERE r.run_id = @run ORDER BY q.position
-            """,
-            ("run", run.Value));
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        QueuedRunStatus? status = null;
-        var steps = new List<QueuedStepStatus>();
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            status ??= new QueuedRunStatus(
-                run,
-                Origin(reader.GetInt16(0), reader.IsDBNull(1) ? null : reader.GetString(1)),
-                Priority(reader.GetInt16(2)),
-                StoredForm.Instant(reader.GetInt64(3)),
-                reader.GetBoolean(4),
-                steps);
-            steps.Add(ReadStep(reader));
-        }
+        return await RunAsync(
+            async connection =>
+            {
+                await using var command = Command(
+                    connection,
+                    """
+                    SELECT r.origin, r.backfill_id, r.priority, r.enqueued_at, r.cancel_requested,
+                           q.asset, q.partition, q.state, q.attempt, q.worker_id, q.note, q.cause, q.error_type, q.materialization_id,
+                           q.row_count, q.data_version, q.step_attempts, q.duration_ticks, q.warnings, q.updated_at
+                    FROM queue_runs r JOIN queue_steps q ON q.run_seq = r.seq
+                    WHERE r.run_id = @run ORDER BY q.position
+                    """,
+                    ("run", run.Value));
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                QueuedRunStatus? status = null;
+                var steps = new List<QueuedStepStatus>();
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    status ??= new QueuedRunStatus(
+                        run,
+                        Origin(reader.GetInt16(0), reader.IsDBNull(1) ? null : reader.GetString(1)),
+                        Priority(reader.GetInt16(2)),
+                        StoredForm.Instant(reader.GetInt64(3)),
+                        reader.GetBoolean(4),
+                        steps);
+                    steps.Add(ReadStep(reader));
+                }
 
-        return status;
+                return status;
+            },
+            ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<QueuedRunSummary>> ListRunsAsync(int limit, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var command = Command(
-            connection,
-            """
-            SELECT r.run_id, r.origin, r.backfill_id, r.priority, r.enqueued_at, r.cancel_requested, q.state, count(*)
-            FROM (SELECT * FROM queue_runs ORDER BY seq DESC LIMIT @limit) r JOIN queue_steps q ON q.run_seq = r.seq
-            GROUP BY r.seq, r.run_id, r.origin, r.backfill_id, r.priority, r.enqueued_at, r.cancel_requested, q.state
-            ORDER BY r.seq DESC, q.state
-            """,
-            ("limit", limit));
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var runs = new List<QueuedRunSummary>();
-        Dictionary<QueuedStepState, int>? counts = null;
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            var id = RunId.Parse(reader.GetString(0));
-            if (runs.Count == 0 || runs[^1].Run != id)
+        return await RunAsync(
+            async connection =>
             {
-                counts = [];
-                runs.Add(new QueuedRunSummary(
-                    id,
-                    Origin(reader.GetInt16(1), reader.IsDBNull(2) ? null : reader.GetString(2)),
-                    Priority(reader.GetInt16(3)),
-                    StoredForm.Instant(reader.GetInt64(4)),
-                    reader.GetBoolean(5),
-                    counts));
-            }
+                await using var command = Command(
+                    connection,
+                    """
+                    SELECT r.run_id, r.origin, r.backfill_id, r.priority, r.enqueued_at, r.cancel_requested, q.state, count(*)
+                    FROM (SELECT * FROM queue_runs ORDER BY seq DESC LIMIT @limit) r JOIN queue_steps q ON q.run_seq = r.seq
+                    GROUP BY r.seq, r.run_id, r.origin, r.backfill_id, r.priority, r.enqueued_at, r.cancel_requested, q.state
+                    ORDER BY r.seq DESC, q.state
+                    """,
+                    ("limit", limit));
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var runs = new List<QueuedRunSummary>();
+                Dictionary<QueuedStepState, int>? counts = null;
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    var id = RunId.Parse(reader.GetString(0));
+                    if (runs.Count == 0 || runs[^1].Run != id)
+                    {
+                        counts = [];
+                        runs.Add(new QueuedRunSummary(
+                            id,
+                            Origin(reader.GetInt16(1), reader.IsDBNull(2) ? null : reader.GetString(2)),
+                            Priority(reader.GetInt16(3)),
+                            StoredForm.Instant(reader.GetInt64(4)),
+                            reader.GetBoolean(5),
+                            counts));
+                    }
 
-            counts![State(reader.GetInt16(6))] = (int)reader.GetInt64(7);
-        }
+                    counts![State(reader.GetInt16(6))] = (int)reader.GetInt64(7);
+                }
 
-        return runs;
+                return runs;
+            },
+            ct).ConfigureAwait(false);
     }
 
     private static QueuedStepStatus ReadStep(NpgsqlDataReader reader)

@@ -27,13 +27,15 @@ public sealed partial class PostgresStepQueue : IStepQueue, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _listenConnectionString;
     private readonly IClock _clock;
+    private readonly PostgresReconnection _reconnection;
     private int _disposed;
 
-    private PostgresStepQueue(NpgsqlDataSource dataSource, string listenConnectionString, IClock clock, string description)
+    private PostgresStepQueue(NpgsqlDataSource dataSource, string listenConnectionString, IClock clock, string description, PostgresStoreOptions options)
     {
         _dataSource = dataSource;
         _listenConnectionString = listenConnectionString;
         _clock = clock;
+        _reconnection = new PostgresReconnection(dataSource, description, options);
         Description = description;
     }
 
@@ -47,9 +49,22 @@ public sealed partial class PostgresStepQueue : IStepQueue, IAsyncDisposable
     /// </summary>
     /// <exception cref="FormatException">The connection string is malformed.</exception>
     /// <exception cref="MetadataStoreUnavailableException">The server cannot be reached or refuses the login.</exception>
-    public static async Task<PostgresStepQueue> OpenAsync(string connectionString, IClock clock, CancellationToken ct = default)
+    public static Task<PostgresStepQueue> OpenAsync(string connectionString, IClock clock, CancellationToken ct = default)
+        => OpenAsync(connectionString, clock, new PostgresStoreOptions(), ct);
+
+    /// <summary>
+    /// Opens the queue as <see cref="OpenAsync(string, IClock, CancellationToken)"/> does, riding out a database that
+    /// restarts or drops connections as <paramref name="options"/> say, as the store does (see
+    /// <see cref="PostgresMetadataStore.OpenAsync(string, IClock, PostgresStoreOptions, CancellationToken)"/>): every
+    /// operation runs again after a transient fault where that cannot apply it twice. A claim whose reply was lost is
+    /// not found again: the steps it took lapse at their claim TTL and are claimed anew (as their next attempt).
+    /// </summary>
+    /// <exception cref="FormatException">The connection string is malformed.</exception>
+    /// <exception cref="MetadataStoreUnavailableException">The server cannot be reached within the reconnection budget or refuses the login.</exception>
+    public static async Task<PostgresStepQueue> OpenAsync(string connectionString, IClock clock, PostgresStoreOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(options);
         var builder = PostgresConnectionString.Parse(connectionString);
         var description = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         // A connection back in the pool is not reset (DISCARD ALL): that would throw away the plans the server cached for
@@ -60,15 +75,13 @@ public sealed partial class PostgresStepQueue : IStepQueue, IAsyncDisposable
         var dataSource = new NpgsqlDataSourceBuilder(pooled.ConnectionString).Build();
         try
         {
-            await using (var connection = await OpenConnectionAsync(dataSource, description, ct).ConfigureAwait(false))
-            {
-                await PostgresSchema.MigrateAsync(connection, StoredForm.Ticks(clock.GetCurrentInstant()), ct).ConfigureAwait(false);
-            }
-
             // A listening session is its own server session: a pooled connection would carry the LISTEN to its next user.
             builder.Pooling = false;
             builder.KeepAlive = 5;
-            return new PostgresStepQueue(dataSource, builder.ConnectionString, clock, description);
+            var queue = new PostgresStepQueue(dataSource, builder.ConnectionString, clock, description, options);
+            // The migration is one transaction: a fault before its commit rolled it back, and a repeat finds the version.
+            await queue.RunAsync(connection => PostgresSchema.MigrateAsync(connection, StoredForm.Ticks(clock.GetCurrentInstant()), ct), ct).ConfigureAwait(false);
+            return queue;
         }
         catch
         {
@@ -129,61 +142,73 @@ public sealed partial class PostgresStepQueue : IStepQueue, IAsyncDisposable
 
         var ticks = StoredForm.Ticks(now);
         var group = run.Origin.Backfill is { } backfill ? "backfill:" + backfill.Value : "run:" + run.Id.Value;
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Statement(
-            """
-            INSERT INTO queue_runs (run_id, origin, backfill_id, priority, concurrency_group, concurrency_limit, enqueued_at)
-            VALUES (@run, @origin, @backfill, @priority, @group, @limit, @now)
-            """,
-            ("run", run.Id.Value),
-            ("origin", (short)run.Origin.Kind),
-            ("backfill", run.Origin.Backfill?.Value),
-            ("priority", (short)run.Priority),
-            ("group", group),
-            ("limit", run.ConcurrencyLimit),
-            ("now", ticks)));
-        batch.BatchCommands.Add(Statement(
-            """
-            INSERT INTO queue_steps (run_seq, position, asset, partition, code_version, reason, range_lead, range_partitions, waiting_for, state, updated_at)
-            SELECT (SELECT seq FROM queue_runs WHERE run_id = @run), s.position - 1, s.asset, s.partition, s.version, s.reason,
-                   s.range_lead, s.range_partitions, s.waiting_for, CASE WHEN s.waiting_for = 0 THEN 1 ELSE 0 END, @now
-            FROM unnest(@assets, @partitions, @versions, @reasons, @rangeLeads, @ranges, @waitingFor)
-                 WITH ORDINALITY AS s(asset, partition, version, reason, range_lead, range_partitions, waiting_for, position)
-            """,
-            ("run", run.Id.Value),
-            ("assets", assets),
-            ("partitions", partitions),
-            ("versions", versions),
-            ("reasons", reasons),
-            ("rangeLeads", rangeLeads),
-            ("ranges", ranges),
-            ("waitingFor", waitingFor),
-            ("now", ticks)));
-        if (upstreams.Count > 0)
-        {
-            batch.BatchCommands.Add(Statement(
-                """
-                INSERT INTO queue_edges (run_seq, upstream, downstream)
-                SELECT (SELECT seq FROM queue_runs WHERE run_id = @run), e.upstream, e.downstream FROM unnest(@upstreams, @downstreams) AS e(upstream, downstream)
-                """,
-                ("run", run.Id.Value),
-                ("upstreams", upstreams.ToArray()),
-                ("downstreams", downstreams.ToArray())));
-        }
-
-        if (count >= AnalyzeAfterSteps)
-        {
-            // A big run can be most of the table: without fresh statistics the server plans the claim and completion
-            // statements for the empty table it last saw and scans the whole run on every call (autovacuum catches up
-            // only a minute or more later). Sampling costs tens of milliseconds, once per big enqueue.
-            batch.BatchCommands.Add(Statement("ANALYZE queue_steps, queue_edges, queue_runs"));
-        }
-
-        batch.BatchCommands.Add(Statement("SELECT assets_queue_notify(@run)", ("run", run.Id.Value)));
         try
         {
-            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            // The batch is one implicit transaction: when its commit's reply was lost, the run is there or not at all.
+            await RunAsync(
+                async connection =>
+                {
+                    await using var batch = new NpgsqlBatch(connection);
+                    batch.BatchCommands.Add(Statement(
+                        """
+                        INSERT INTO queue_runs (run_id, origin, backfill_id, priority, concurrency_group, concurrency_limit, enqueued_at)
+                        VALUES (@run, @origin, @backfill, @priority, @group, @limit, @now)
+                        """,
+                        ("run", run.Id.Value),
+                        ("origin", (short)run.Origin.Kind),
+                        ("backfill", run.Origin.Backfill?.Value),
+                        ("priority", (short)run.Priority),
+                        ("group", group),
+                        ("limit", run.ConcurrencyLimit),
+                        ("now", ticks)));
+                    batch.BatchCommands.Add(Statement(
+                        """
+                        INSERT INTO queue_steps (run_seq, position, asset, partition, code_version, reason, range_lead, range_partitions, waiting_for, state, updated_at)
+                        SELECT (SELECT seq FROM queue_runs WHERE run_id = @run), s.position - 1, s.asset, s.partition, s.version, s.reason,
+                               s.range_lead, s.range_partitions, s.waiting_for, CASE WHEN s.waiting_for = 0 THEN 1 ELSE 0 END, @now
+                        FROM unnest(@assets, @partitions, @versions, @reasons, @rangeLeads, @ranges, @waitingFor)
+                             WITH ORDINALITY AS s(asset, partition, version, reason, range_lead, range_partitions, waiting_for, position)
+                        """,
+                        ("run", run.Id.Value),
+                        ("assets", assets),
+                        ("partitions", partitions),
+                        ("versions", versions),
+                        ("reasons", reasons),
+                        ("rangeLeads", rangeLeads),
+                        ("ranges", ranges),
+                        ("waitingFor", waitingFor),
+                        ("now", ticks)));
+                    if (upstreams.Count > 0)
+                    {
+                        batch.BatchCommands.Add(Statement(
+                            """
+                            INSERT INTO queue_edges (run_seq, upstream, downstream)
+                            SELECT (SELECT seq FROM queue_runs WHERE run_id = @run), e.upstream, e.downstream FROM unnest(@upstreams, @downstreams) AS e(upstream, downstream)
+                            """,
+                            ("run", run.Id.Value),
+                            ("upstreams", upstreams.ToArray()),
+                            ("downstreams", downstreams.ToArray())));
+                    }
+
+                    if (count >= AnalyzeAfterSteps)
+                    {
+                        // A big run can be most of the table: without fresh statistics the server plans the claim and completion
+                        // statements for the empty table it last saw and scans the whole run on every call (autovacuum catches up
+                        // only a minute or more later). Sampling costs tens of milliseconds, once per big enqueue.
+                        batch.BatchCommands.Add(Statement("ANALYZE queue_steps, queue_edges, queue_runs"));
+                    }
+
+                    batch.BatchCommands.Add(Statement("SELECT assets_queue_notify(@run)", ("run", run.Id.Value)));
+                    await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                },
+                ct,
+                Replay<bool>.Checked(
+                    async (connection, token) =>
+                    {
+                        await using var command = Command(connection, "SELECT EXISTS (SELECT 1 FROM queue_runs WHERE run_id = @run)", ("run", run.Id.Value));
+                        return (bool)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))!;
+                    },
+                    true)).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "queue_runs_run_id_key")
         {
@@ -200,23 +225,40 @@ public sealed partial class PostgresStepQueue : IStepQueue, IAsyncDisposable
         return session;
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="work"/> (one autocommit statement or batch: PostgreSQL runs a batch as one implicit
+    /// transaction) on a pooled connection of its own, again after a transient fault as <see cref="PostgresReconnection"/>
+    /// allows: by default the work is idempotent.
+    /// </summary>
+    private Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct, Replay<T>? replay = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return await OpenConnectionAsync(_dataSource, Description, ct).ConfigureAwait(false);
+        replay ??= Replay<T>.Idempotent;
+        return _reconnection.ExecuteAsync(
+            async attempt =>
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                if (attempt.OutcomeUnknown && replay.Applied is { } applied && await applied(connection, ct).ConfigureAwait(false))
+                {
+                    return replay.WhenApplied!;
+                }
+
+                attempt.Phase = PostgresReconnection.Phase.Working;
+                return await work(connection).ConfigureAwait(false);
+            },
+            replay,
+            ct);
     }
 
-    private static async Task<NpgsqlConnection> OpenConnectionAsync(NpgsqlDataSource dataSource, string description, CancellationToken ct)
-    {
-        try
-        {
-            return await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException && !ct.IsCancellationRequested)
-        {
-            throw new MetadataStoreUnavailableException(description, e);
-        }
-    }
+    private Task<bool> RunAsync(Func<NpgsqlConnection, Task> work, CancellationToken ct, Replay<bool>? replay = null)
+        => RunAsync(
+            async connection =>
+            {
+                await work(connection).ConfigureAwait(false);
+                return true;
+            },
+            ct,
+            replay);
 
     private static NpgsqlBatchCommand Statement(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
