@@ -41,6 +41,33 @@ public sealed class PostgresRestartTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task Sessions_IdleInATransaction_AreEndedByTheServer_After30sByDefault_OrWhatTheConnectionStringSays()
+    {
+        var metadata = await cluster.CreateSchemaAsync();
+        await using (var connection = new Npgsql.NpgsqlConnection(PostgresConnectionString.Parse(metadata).ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var show = new Npgsql.NpgsqlCommand("SHOW idle_in_transaction_session_timeout", connection);
+            Assert.Equal("30s", await show.ExecuteScalarAsync());
+        }
+
+        // A team's own value wins; a stalled transaction is rolled back and its session ended when it passes.
+        var own = PostgresConnectionString.Parse(metadata + ";Options=-c idle_in_transaction_session_timeout=300").ConnectionString;
+        await using var stalled = new Npgsql.NpgsqlConnection(own);
+        await stalled.OpenAsync();
+        await using var transaction = await stalled.BeginTransactionAsync();
+        await using (var select = new Npgsql.NpgsqlCommand("SELECT 1", stalled, transaction))
+        {
+            await select.ExecuteScalarAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await using var after = new Npgsql.NpgsqlCommand("SELECT 1", stalled, transaction);
+        var ended = await Assert.ThrowsAnyAsync<Npgsql.NpgsqlException>(() => after.ExecuteScalarAsync());
+        Assert.Contains("idle-in-transaction timeout", ended.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Operation_WhileTheServerIsDown_WaitsForIt_AndCompletesWhenItIsBack()
     {
         await using var store = await OpenAsync(new PostgresStoreOptions());
