@@ -11,7 +11,8 @@ namespace Assets.Storage.Metadata.Postgres;
 /// <summary>
 /// How the shared store rides out a database that restarts, fails over or drops connections: an operation that met a
 /// transient fault (connection refused or reset, <c>57P01</c> admin shutdown, <c>08xxx</c>, <c>53300</c> too many
-/// connections, <c>40001</c>/<c>40P01</c> serialization failure or deadlock) runs again on a fresh connection, with
+/// connections, <c>40001</c>/<c>40P01</c> serialization failure or deadlock, <c>25P03</c> a session the server ended
+/// because it sat idle in a transaction) runs again on a fresh connection, with
 /// exponential backoff, for up to <see cref="PostgresStoreOptions.ReconnectFor"/> after its first fault, but only where
 /// that cannot apply it twice: the fault happened before anything was sent, the server reported the statement failed,
 /// the transaction never reached its commit (the server rolls back a transaction whose session ends), or the operation
@@ -109,7 +110,9 @@ internal sealed partial class PostgresReconnection
     {
         PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal)
             || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-                or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
+                or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
+                // The server ended a session that sat idle in a transaction too long (a stalled process): it rolled it back.
+                or "25P03",
         NpgsqlException n => n.IsTransient,
         System.Net.Sockets.SocketException or IOException or TimeoutException => true,
         _ => false,
