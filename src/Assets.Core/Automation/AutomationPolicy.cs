@@ -86,7 +86,7 @@ public sealed class AutomationPolicy
         }
         else
         {
-            schedule = CronText.Parse(attribute.Cron, "Automation(Cron", errors);
+            schedule = CronText.ParseSchedule(attribute.Cron, "Automation(Cron", errors);
         }
 
         var zone = CronText.Zone(attribute.Timezone, "Automation(Timezone", errors);

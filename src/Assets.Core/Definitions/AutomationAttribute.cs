@@ -28,7 +28,10 @@ public sealed class AutomationAttribute : Attribute
     /// <summary>Eager or on a schedule.</summary>
     public AutomationKind Kind { get; }
 
-    /// <summary>A five-field cron expression (<c>"0 6 * * *"</c>: 06:00 every day) in <see cref="Timezone"/>.</summary>
+    /// <summary>
+    /// A five-field cron expression (<c>"0 6 * * *"</c>: 06:00 every day) in <see cref="Timezone"/>, or six fields with
+    /// seconds first (<c>"*/10 * * * * *"</c>: every ten seconds) for a schedule finer than a minute.
+    /// </summary>
     public string? Cron { get; set; }
 
     /// <summary>The IANA time zone of <see cref="Cron"/>. Default: UTC.</summary>

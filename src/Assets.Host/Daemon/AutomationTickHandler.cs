@@ -34,6 +34,11 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
     private bool _warnedNoCursors;
     private Task _inFlight = Task.CompletedTask;
 
+    // The cursors this daemon stored while it has led without a break (the daemon passes one token per spell of
+    // leadership): a stored cursor found among them means nobody else can have begun the tick after it.
+    private readonly Dictionary<AssetKey, Instant> _storedThisTenure = [];
+    private CancellationToken _tenure;
+
     /// <summary>The automation started by the last tick, still running or done; the daemon awaits it when it stops.</summary>
     public Task Completion => _inFlight;
 
@@ -158,6 +163,12 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         Round round,
         CancellationToken cancellationToken)
     {
+        if (cancellationToken != _tenure)
+        {
+            _tenure = cancellationToken;
+            _storedThisTenure.Clear();
+        }
+
         var stored = await cursors.GetAutomationCursorsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var asset in scheduled)
         {
@@ -177,7 +188,8 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
                 {
                     var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
                     var plan = Planner.CreatePlan(graph, grid, [asset], range, PlanMode.Force);
-                    if (cursor is not null && tick == due.Run[0])
+                    var ownCursor = cursor is { } c && _storedThisTenure.TryGetValue(asset.Key, out var own) && own == c;
+                    if (cursor is not null && tick == due.Run[0] && !ownCursor)
                     {
                         plan = await ResumedAsync(metadata, graph, grid, asset, plan, tick, cancellationToken).ConfigureAwait(false);
                     }
@@ -193,20 +205,24 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
                 }
 
                 await cursors.SetAutomationCursorAsync(asset.Key, tick, cancellationToken).ConfigureAwait(false);
+                _storedThisTenure[asset.Key] = tick;
             }
 
             if (cursor != due.Cursor && (due.Run.Count == 0 || due.Run[^1] != due.Cursor))
             {
                 await cursors.SetAutomationCursorAsync(asset.Key, due.Cursor, cancellationToken).ConfigureAwait(false);
+                _storedThisTenure[asset.Key] = due.Cursor;
             }
         }
     }
 
     /// <summary>
-    /// The first due tick after the stored cursor may have been in flight when the daemon that ran it died or lost the
-    /// lead (the cursor is written after a tick's work, so that no tick is skipped): what it published is the tick's
-    /// work, done. The tick runs again only for the partitions nobody published since the tick, so no partition of a
-    /// tick is materialized twice across a hand-over; <c>null</c> when the whole tick was done.
+    /// The first due tick after a cursor another daemon (or an earlier spell of this one) stored may have been in flight
+    /// when that daemon died or lost the lead (the cursor is written after a tick's work, so that no tick is skipped):
+    /// what it published is the tick's work, done. The tick runs again only for the partitions nobody published since
+    /// the tick, so no partition of a tick is materialized twice across a hand-over; <c>null</c> when the whole tick was
+    /// done. A publish counts only when its step began at or after the tick: the previous tick's run, when it outlasted
+    /// the interval, publishes after this tick too, and is not this tick's work.
     /// </summary>
     private async Task<Plan?> ResumedAsync(
         Metadata.IMetadataStore metadata, AssetGraph graph, StatusGrid grid, AssetDefinition asset, Plan plan, Instant tick, CancellationToken cancellationToken)
@@ -214,7 +230,10 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         var done = new HashSet<AssetPartition>();
         foreach (var step in plan.Steps)
         {
-            if (await metadata.GetStateAsync(step.Partition, cancellationToken).ConfigureAwait(false) is { PublishedAt: { } published } && published >= tick)
+            if (await metadata.GetStateAsync(step.Partition, cancellationToken).ConfigureAwait(false) is { PublishedAt: { } published, MaterializationId: { } id }
+                && published >= tick
+                && await StepBeganAsync(metadata, step.Partition, id, cancellationToken).ConfigureAwait(false) is { } began
+                && began >= tick)
             {
                 done.Add(step.Partition);
             }
@@ -230,6 +249,19 @@ internal sealed partial class AutomationTickHandler(ILogger<AutomationTickHandle
         return rest.Count == 0 || rest.Any(s => s.Partition.Partition is null)
             ? null
             : Planner.CreatePlan(graph, grid, [asset], PartitionRange.ForPartitions(rest.Select(s => s.Partition.Partition!.Value.Value)), PlanMode.Force);
+    }
+
+    /// <summary>When the run that made materialization <paramref name="id"/> first began a step of <paramref name="partition"/> (from its events); <c>null</c> when unknown.</summary>
+    private static async Task<Instant?> StepBeganAsync(Metadata.IMetadataStore metadata, AssetPartition partition, MaterializationId id, CancellationToken cancellationToken)
+    {
+        var materializations = await metadata.GetMaterializationsAsync(partition, cancellationToken).ConfigureAwait(false);
+        if (materializations.FirstOrDefault(m => m.Id == id) is not { } made)
+        {
+            return null;
+        }
+
+        var events = await metadata.GetEventsAsync(made.RunId, partition, ct: cancellationToken).ConfigureAwait(false);
+        return events.Count == 0 ? null : events.Min(e => e.At);
     }
 
     /// <summary>

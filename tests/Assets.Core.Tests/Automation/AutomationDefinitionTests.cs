@@ -1,6 +1,7 @@
 using Assets.Automation;
 using Assets.Core.Tests.Automation.Fixtures;
 using Assets.Graph;
+using NodaTime;
 
 namespace Assets.Core.Tests.Automation;
 
@@ -39,4 +40,19 @@ public sealed class AutomationDefinitionTests
         Assert.Contains("[Automation(Cron = \"at six\")] is not a five-field cron expression", message, StringComparison.Ordinal);
         Assert.Contains("[Automation(Timezone = \"Berlin\")] is not an IANA time zone id", message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Build_SixFieldCron_TicksOnTheSecondsField()
+    {
+        var policy = new AssetGraphBuilder().AddTypes(typeof(SecondsSchedule)).Build()[AssetKey.Parse("heartbeat")].Automation!;
+
+        var ticks = policy.TicksBetween(Instant.FromUtc(2026, 1, 1, 6, 0, 5), Instant.FromUtc(2026, 1, 1, 6, 0, 30)).ToList();
+
+        Assert.Equal([Instant.FromUtc(2026, 1, 1, 6, 0, 10), Instant.FromUtc(2026, 1, 1, 6, 0, 20), Instant.FromUtc(2026, 1, 1, 6, 0, 30)], ticks);
+        Assert.Equal("cron */10 * * * * * (UTC), missed ticks: all", policy.Describe());
+    }
+
+    [Fact]
+    public void Build_SixFieldCronWithABadSecond_SaysSecondsComeFirst()
+        => Assert.Contains("[Automation(Cron = \"75 * * * * *\")] is not a five-field cron expression, nor a six-field one with seconds first", ErrorOf(typeof(BadSecondsSchedule)), StringComparison.Ordinal);
 }

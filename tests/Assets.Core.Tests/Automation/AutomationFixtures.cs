@@ -78,3 +78,17 @@ public static class BadCronAndZone
     [Automation(Cron = "at six", Timezone = "Berlin")]
     public static IEnumerable<Row> Broken() => [];
 }
+
+public static class SecondsSchedule
+{
+    [Asset]
+    [Automation(Cron = "*/10 * * * * *", MissedTicks = MissedTickPolicy.All)]
+    public static IEnumerable<Row> Heartbeat() => [];
+}
+
+public static class BadSecondsSchedule
+{
+    [Asset]
+    [Automation(Cron = "75 * * * * *")]
+    public static IEnumerable<Row> Broken() => [];
+}

@@ -37,13 +37,6 @@ public sealed class ServeTests : TempRoot
         }
 
         using var http = new HttpClient();
-        using (var health = JsonDocument.Parse(await http.GetStringAsync(new Uri(url + "/health"))))
-        {
-            // The example's raw_orders is long overdue by the real clock.
-            Assert.Equal("degraded", health.RootElement.GetProperty("status").GetString());
-            Assert.Contains("raw_orders", health.RootElement.GetProperty("overdue").EnumerateArray().Select(e => e.GetString()));
-        }
-
         // The Kubernetes probes: alive from the start, ready once the first tick has opened and reconciled the store.
         using (var live = await http.GetAsync(new Uri(url + "/health/live")))
         {
@@ -62,6 +55,14 @@ public sealed class ServeTests : TempRoot
         }
 
         Assert.Equal(System.Net.HttpStatusCode.OK, readiness);
+
+        // /health includes readiness, so it is asked once the daemon is ready (before that it answers 503 by design).
+        using (var health = JsonDocument.Parse(await http.GetStringAsync(new Uri(url + "/health"))))
+        {
+            // The example's raw_orders is long overdue by the real clock.
+            Assert.Equal("degraded", health.RootElement.GetProperty("status").GetString());
+            Assert.Contains("raw_orders", health.RootElement.GetProperty("overdue").EnumerateArray().Select(e => e.GetString()));
+        }
 
         // With the daemon holding the store, these could not open it themselves: they succeed only through its API.
         var status = await ExampleProgram.RunAsync(Environment, "status", "--json");

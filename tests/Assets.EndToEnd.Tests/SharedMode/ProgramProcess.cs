@@ -38,6 +38,10 @@ internal sealed class ProgramProcess : IDisposable
     }
 
     public static ProgramProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+        => StartProgram("ExampleAssets.dll", environment, args);
+
+    /// <summary>Starts <paramref name="assembly"/> (a program in the test's output folder) with <c>dotnet</c>.</summary>
+    public static ProgramProcess StartProgram(string assembly, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ExampleProgram.RepositoryRoot() };
         foreach (var (name, value) in environment)
@@ -45,7 +49,7 @@ internal sealed class ProgramProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ExampleAssets.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -36,6 +36,18 @@ public static class ScheduledExports
     public static IEnumerable<Export> NoMissedTick(AssetContext context) => [new(context.Partition!.Value.Value)];
 }
 
+/// <summary>An unpartitioned schedule whose run outlasts its interval: its body moves the fake clock past the next tick.</summary>
+public static class SlowSchedule
+{
+    [Asset]
+    [Automation(Cron = "0 6 * * *", Timezone = "Europe/Berlin", MissedTicks = MissedTickPolicy.All)]
+    public static IEnumerable<Export> SlowSummary(AssetsClock clock)
+    {
+        ((FakeClock)clock.Clock).Advance(Duration.FromHours(25));
+        return [new("all")];
+    }
+}
+
 /// <summary>The daemon's automation against a real store, with the clock moved by hand across a downtime.</summary>
 public sealed class AutomationTickHandlerTests : IDisposable
 {
@@ -49,7 +61,7 @@ public sealed class AutomationTickHandlerTests : IDisposable
     public void Dispose()
     {
         _host.Dispose();
-        foreach (var root in new[] { _root, _root + "-off" })
+        foreach (var root in new[] { _root, _root + "-off", _root + "-slow" })
         {
             if (Directory.Exists(root))
             {
@@ -58,12 +70,14 @@ public sealed class AutomationTickHandlerTests : IDisposable
         }
     }
 
-    private IHost BuildHost(string root, params (string Key, string Value)[] settings)
+    private IHost BuildHost(string root, params (string Key, string Value)[] settings) => BuildHost(root, typeof(ScheduledExports), settings);
+
+    private IHost BuildHost(string root, Type assets, params (string Key, string Value)[] settings)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection([new("Assets:Root", root), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))]);
         builder.Services.AddSingleton(new AssetsClock(_clock));
-        builder.Services.AddAssets(a => a.FromTypes(typeof(ScheduledExports)));
+        builder.Services.AddAssets(a => a.FromTypes(assets));
         return builder.Build();
     }
 
@@ -152,6 +166,25 @@ public sealed class AutomationTickHandlerTests : IDisposable
         await TickAsync();
 
         Assert.Equal(["2026-03-10"], (await PublishedAsync())["every_tick"]);
+    }
+
+    [Fact]
+    public async Task ATickAfterOneWhoseRunOutlastedIt_IsRunByTheNextLeader_NotTakenForDone()
+    {
+        using var host = BuildHost(_root + "-slow", typeof(SlowSchedule), ("Assets:Daemon:TickSeconds", "30"));
+        Task Tick() => new AutomationTickHandler(NullLogger<AutomationTickHandler>.Instance).OnTickAsync(host.Services, [], CancellationToken.None);
+        await Tick();
+
+        // Wednesday's tick runs until after Thursday's 06:00: its publish comes after Thursday's tick.
+        _clock.Reset(BerlinTime("2026-03-11T06:00:10"));
+        await Tick();
+
+        // The next leader finds Thursday's tick due: that publish was Wednesday's work, so Thursday's tick runs.
+        await Tick();
+
+        var metadata = await host.Services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(CancellationToken.None);
+        Assert.Equal(2, (await metadata.GetMaterializationsAsync(new AssetPartition(AssetKey.Parse("slow_summary"), null))).Count);
+        Assert.Equal(BerlinTime("2026-03-12T06:00:00"), (await ((IAutomationCursorStore)metadata).GetAutomationCursorsAsync())[AssetKey.Parse("slow_summary")]);
     }
 
     [Fact]

@@ -30,7 +30,11 @@ public sealed partial class PostgresMetadataStore
                 {
                     // Waiting for the lock takes nothing: repeating it after a fault is safe.
                     attempt.Phase = PostgresReconnection.Phase.Working;
-                    await ExecuteAsync(held, "SELECT pg_advisory_lock(hashtextextended('assets:rebuild:' || current_schema(), 0))", ct).ConfigureAwait(false);
+                    // No command timeout: the wait lasts as long as another process's rebuild, however long that is; it
+                    // is not a fault.
+                    await using var command = Command(held, "SELECT pg_advisory_lock(hashtextextended('assets:rebuild:' || current_schema(), 0))");
+                    command.CommandTimeout = 0;
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                     return held;
                 }
                 catch
@@ -43,13 +47,35 @@ public sealed partial class PostgresMetadataStore
             ct).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
         {
-            if (!await IsEmptyAsync(ct).ConfigureAwait(false))
+            try
             {
-                return false;
-            }
+                if (!await IsEmptyAsync(ct).ConfigureAwait(false))
+                {
+                    return false;
+                }
 
-            await rebuild(ct).ConfigureAwait(false);
-            return true;
+                await rebuild(ct).ConfigureAwait(false);
+                return true;
+            }
+            finally
+            {
+                // A session lock outlives Close: a pooled connection keeps it until the pool reuses or prunes it, so
+                // without this every other process opening the store would wait on this process's idle connection.
+                await ReleaseRebuildLockAsync(session).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task ReleaseRebuildLockAsync(NpgsqlConnection session)
+    {
+        try
+        {
+            await ExecuteAsync(session, "SELECT pg_advisory_unlock(hashtextextended('assets:rebuild:' || current_schema(), 0))", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            // The session is gone (a restart), and its lock with it; never pool a connection that might still hold it.
+            NpgsqlConnection.ClearPool(session);
         }
     }
 }
