@@ -33,6 +33,7 @@ internal sealed partial class StepWorker
     private readonly AssetGraph _graph;
     private readonly Assets.Storage.Publishing.PublisherOptions _publishing;
     private readonly List<RunningClaim> _running = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<RunId, Instant> _enqueuedAt = new();
     private readonly Lock _gate = new();
     private TaskCompletionSource _slotFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -202,7 +203,7 @@ internal sealed partial class StepWorker
             IReadOnlyList<StepResult> results;
             try
             {
-                var executor = Executors.Create(_services, _metadata, new ExecutionOptions { LeaseWait = Executors.LeaseWait(_services) }, _publishing, out _);
+                var executor = Executors.Create(_services, _metadata, await OptionsForAsync(first, unit.Token).ConfigureAwait(false), _publishing, out _);
                 results = await executor.RunClaimedAsync(claimed, null, unit.Token).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // A claim the executor refuses (an asset this build lacks) fails its steps; the worker goes on.
@@ -374,6 +375,37 @@ internal sealed partial class StepWorker
     }
 
     /// <summary>The reason the step's first attempt records: the plan's, and which worker and claim ran it.</summary>
+    /// <summary>
+    /// How a claimed step runs: as an in-process run's, it waits for another run's lease, and a step not forced does
+    /// nothing when its partition was published after its run was queued (by an overlapping run, or by this step's
+    /// earlier attempt on a worker that died before completing its claim) and, planned again, needs nothing more.
+    /// The run's plan is not carried with it: its enqueue time stands for the time it was planned.
+    /// </summary>
+    private async Task<ExecutionOptions> OptionsForAsync(StepClaim claim, CancellationToken cancellationToken)
+    {
+        if (!_enqueuedAt.TryGetValue(claim.Run, out var enqueuedAt))
+        {
+            var run = await _queue.GetRunAsync(claim.Run, cancellationToken).ConfigureAwait(false);
+            enqueuedAt = run?.EnqueuedAt ?? Now;
+            if (_enqueuedAt.Count >= 1000)
+            {
+                // A worker runs for days: forget the runs seen so far rather than grow; a run still going is read again.
+                _enqueuedAt.Clear();
+            }
+
+            _enqueuedAt.TryAdd(claim.Run, enqueuedAt);
+        }
+
+        // The planner words a forced step's reason "forced" (PlanMode.Force): it runs whatever another run did.
+        var forced = claim.Step.Reason?.StartsWith("forced", StringComparison.Ordinal) == true;
+        return new ExecutionOptions
+        {
+            LeaseWait = Executors.LeaseWait(_services),
+            StillNeededAfterLeaseWait = Executors.StillNeeded(_services, forced ? Planning.PlanMode.Force : Planning.PlanMode.MissingOrStale),
+            PlannedAt = enqueuedAt,
+        };
+    }
+
     private string Describe(StepClaim claim)
         => string.Create(CultureInfo.InvariantCulture, $"{(claim.Step.Reason is { } reason ? reason + "; " : string.Empty)}claimed by worker {Id} (attempt {claim.Attempt}, {claim.Origin})");
 

@@ -200,6 +200,28 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
     }
 
     [Fact]
+    public async Task TwoQueuedMaterializesOnOverlappingSelections_EachPartitionPublishedOnce_TheLaterSaysAnotherRunDidIt()
+    {
+        // Both queued before any worker runs: the second run's raw_orders steps were planned before the first run published them.
+        using var narrow = ProgramProcess.Start(Environment, "materialize", "--select", "raw_orders");
+        await narrow.WaitForLineAsync("queued for the workers", Patience);
+        using var wide = ProgramProcess.Start(Environment, "materialize", "--select", "*");
+        await wide.WaitForLineAsync("queued for the workers", Patience);
+        using var first = ProgramProcess.Start(Environment, "worker", "--slots", "2");
+        using var second = ProgramProcess.Start(Environment, "worker", "--slots", "2");
+
+        Assert.True(await narrow.WaitForExitAsync(Patience) == 0, narrow.Output);
+        Assert.True(await wide.WaitForExitAsync(Patience) == 0, wide.Output);
+        Assert.Contains("another run published it after this run was planned", wide.Output + narrow.Output, StringComparison.Ordinal);
+        await using var store = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+        var published = (await store.GetEventsAsync(limit: 100_000)).Where(IsPublish).ToList();
+        Assert.Equal(97, published.Count);
+        Assert.Equal(97, published.Select(e => e.Partition).Distinct().Count());
+        Assert.All(await store.GetStatesAsync(), s => Assert.Equal((PartitionStatus.Published, 1L), (s.Status, s.Sequence ?? 0)));
+        await StopAsync([first, second]);
+    }
+
+    [Fact]
     public async Task MaterializeWithNoWorker_WaitsSayingSo_AndCompletesOnceAWorkerStarts()
     {
         using var materialize = ProgramProcess.Start(Environment, "materialize", "--select", "raw_orders", "--from", "2026-01-01", "--to", "2026-01-03");
