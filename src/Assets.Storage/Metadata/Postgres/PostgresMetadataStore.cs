@@ -117,20 +117,7 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         replay ??= Replay<T>.Idempotent;
-        return _reconnection.ExecuteAsync(
-            async attempt =>
-            {
-                await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                if (attempt.OutcomeUnknown && replay.Applied is { } applied && await applied(connection, ct).ConfigureAwait(false))
-                {
-                    return replay.WhenApplied!;
-                }
-
-                attempt.Phase = PostgresReconnection.Phase.Working;
-                return await work(connection, attempt).ConfigureAwait(false);
-            },
-            replay,
-            ct);
+        return _reconnection.ExecuteOnConnectionAsync(_dataSource, work, replay, ct);
     }
 
     /// <summary>Runs <paramref name="work"/> in a transaction of its own, committed when it returns (again after a transient fault, as <see cref="RunAsync{T}(Func{NpgsqlConnection, Task{T}}, CancellationToken, Replay{T})"/>).</summary>

@@ -49,6 +49,27 @@ internal sealed partial class PostgresReconnection
     }
 
     /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection of <paramref name="dataSource"/> of its own, as
+    /// <see cref="ExecuteAsync{T}"/> does: after a fault that left the commit's outcome unknown, the replay's check on a
+    /// fresh connection says whether the work already applied (then its result is <see cref="Replay{T}.WhenApplied"/>).
+    /// </summary>
+    public Task<T> ExecuteOnConnectionAsync<T>(NpgsqlDataSource dataSource, Func<NpgsqlConnection, Attempt, Task<T>> work, Replay<T> replay, CancellationToken ct)
+        => ExecuteAsync(
+            async attempt =>
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                if (attempt.OutcomeUnknown && replay.Applied is { } applied && await applied(connection, ct).ConfigureAwait(false))
+                {
+                    return replay.WhenApplied!;
+                }
+
+                attempt.Phase = Phase.Working;
+                return await work(connection, attempt).ConfigureAwait(false);
+            },
+            replay,
+            ct);
+
+    /// <summary>
     /// Runs <paramref name="work"/> until it succeeds, fails for good, or the database stayed unreachable longer than the
     /// budget (then <see cref="MetadataStoreUnavailableException"/>).
     /// </summary>

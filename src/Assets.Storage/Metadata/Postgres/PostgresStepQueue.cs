@@ -234,20 +234,7 @@ public sealed partial class PostgresStepQueue : IStepQueue, IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         replay ??= Replay<T>.Idempotent;
-        return _reconnection.ExecuteAsync(
-            async attempt =>
-            {
-                await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                if (attempt.OutcomeUnknown && replay.Applied is { } applied && await applied(connection, ct).ConfigureAwait(false))
-                {
-                    return replay.WhenApplied!;
-                }
-
-                attempt.Phase = PostgresReconnection.Phase.Working;
-                return await work(connection).ConfigureAwait(false);
-            },
-            replay,
-            ct);
+        return _reconnection.ExecuteOnConnectionAsync(_dataSource, (connection, _) => work(connection), replay, ct);
     }
 
     private Task<bool> RunAsync(Func<NpgsqlConnection, Task> work, CancellationToken ct, Replay<bool>? replay = null)
