@@ -31,18 +31,9 @@ public sealed partial class LocalObjectStore
                 RandomAccess.Write(handle, content.Span, fileOffset: 0);
             }
 
-            try
+            if (!MoveIntoPlace(temp, path, replace: false))
             {
-                if (!NoOverwriteMove.TryMove(temp, path))
-                {
-                    return ConflictAsync(path);
-                }
-            }
-            catch (IOException e) when (Directory.Exists(path))
-            {
-                throw new IOException(
-                    $"Cannot write '{path}' because a folder of other objects has that name: a local object store cannot hold both an object "
-                    + "and objects under the same name followed by '/'. Choose keys where no key is a folder of another.", e);
+                return ConflictAsync(path);
             }
 
             durability.AddFile(path);
@@ -96,23 +87,10 @@ public sealed partial class LocalObjectStore
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            try
+            if (!MoveIntoPlace(temp, path, replace: expected is not null))
             {
-                if (expected is not null)
-                {
-                    File.Move(temp, path, overwrite: true);
-                }
-                else if (!NoOverwriteMove.TryMove(temp, path))
-                {
-                    // A CreateIfAbsentAsync (which takes no lock) won meanwhile.
-                    return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
-                }
-            }
-            catch (IOException e) when (Directory.Exists(path))
-            {
-                throw new IOException(
-                    $"Cannot write '{path}' because a folder of other objects has that name: a local object store cannot hold both an object "
-                    + "and objects under the same name followed by '/'. Choose keys where no key is a folder of another.", e);
+                // A CreateIfAbsentAsync (which takes no lock) won meanwhile.
+                return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
             }
 
             FlushFolders(folder, createdFrom, deferred: null);

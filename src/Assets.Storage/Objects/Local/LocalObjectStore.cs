@@ -347,22 +347,9 @@ public sealed partial class LocalObjectStore : IObjectStore, IAdoptsLocalFiles, 
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            try
+            if (!MoveIntoPlace(temp, path, replace))
             {
-                if (replace)
-                {
-                    File.Move(temp, path, overwrite: true);
-                }
-                else if (!NoOverwriteMove.TryMove(temp, path))
-                {
-                    return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
-                }
-            }
-            catch (IOException e) when (Directory.Exists(path))
-            {
-                throw new IOException(
-                    $"Cannot write '{path}' because a folder of other objects has that name: a local object store cannot hold both an object "
-                    + "and objects under the same name followed by '/'. Choose keys where no key is a folder of another.", e);
+                return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
             }
 
             FlushFolders(folder, createdFrom, deferred: null);
@@ -549,6 +536,31 @@ public sealed partial class LocalObjectStore : IObjectStore, IAdoptsLocalFiles, 
                 file.Dispose();
                 stripe.Release();
             }
+        }
+    }
+
+    /// <summary>
+    /// Moves the written temporary file <paramref name="temp"/> onto <paramref name="path"/>: over what is there when
+    /// <paramref name="replace"/>, else only where nothing is (<c>false</c>: another writer's object is there). A folder of
+    /// other objects by that name is the caller's mistake in choosing keys, said as such.
+    /// </summary>
+    private static bool MoveIntoPlace(string temp, string path, bool replace)
+    {
+        try
+        {
+            if (replace)
+            {
+                File.Move(temp, path, overwrite: true);
+                return true;
+            }
+
+            return NoOverwriteMove.TryMove(temp, path);
+        }
+        catch (IOException e) when (Directory.Exists(path))
+        {
+            throw new IOException(
+                $"Cannot write '{path}' because a folder of other objects has that name: a local object store cannot hold both an object "
+                + "and objects under the same name followed by '/'. Choose keys where no key is a folder of another.", e);
         }
     }
 }
