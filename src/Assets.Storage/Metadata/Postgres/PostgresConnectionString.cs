@@ -26,6 +26,9 @@ public static class PostgresConnectionString
                     && (key.Equals("Host", StringComparison.OrdinalIgnoreCase) || key.Equals("Server", StringComparison.OrdinalIgnoreCase))));
     }
 
+    /// <summary>How messages name the server and database of <paramref name="builder"/>: <c>host:port/database</c>, never the password.</summary>
+    internal static string Describe(NpgsqlConnectionStringBuilder builder) => $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+
     /// <summary>
     /// The Npgsql connection string <paramref name="metadata"/> stands for.
     /// </summary>

@@ -57,7 +57,7 @@ public sealed partial class PostgresMetadataStore : IMetadataStore
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(options);
         var builder = PostgresConnectionString.Parse(connectionString);
-        var description = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        var description = PostgresConnectionString.Describe(builder);
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         try
         {

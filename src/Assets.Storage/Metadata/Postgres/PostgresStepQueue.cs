@@ -66,7 +66,7 @@ public sealed partial class PostgresStepQueue : IStepQueue, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(options);
         var builder = PostgresConnectionString.Parse(connectionString);
-        var description = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        var description = PostgresConnectionString.Describe(builder);
         // A connection back in the pool is not reset (DISCARD ALL): that would throw away the plans the server cached for
         // the queue's functions, and re-planning them on every call costs more than the call. Nothing here changes
         // session state that a reset would need to clear. The few statements the queue repeats are prepared on the server
