@@ -195,6 +195,31 @@ public sealed class ExampleRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AStepWhosePartitionADeadProcessPublishedWithoutRecord_RecordsThatPublish_AsksThePlanAgain_AndIsDoneWithoutRunning()
+    {
+        // A process swapped the pointer and died before the store recorded it: the store still says running, version none.
+        var day = Day("raw_orders", 15);
+        Assert.Equal(1, (await RunAsync([new ExecutionStep(day, [])])).Published);
+        var pointer = (await PublishedPartitions.ReadPointerAsync(_store, day)).Current!;
+        var now = SystemClock.Instance.GetCurrentInstant();
+        await _metadata.SetStatesAsync([new PartitionState(day, PartitionStatus.Running, null, null, null, null, null, null, now)]);
+        var asked = 0;
+        var options = new ExecutionOptions { PlannedAt = now, StillNeededAfterLeaseWait = (_, _) => Task.FromResult(Interlocked.Increment(ref asked) == 0) };
+
+        var run = RunId.New();
+        var result = Assert.Single((await RunAsync([new ExecutionStep(day, [])], options, run: run)).Steps);
+
+        Assert.Equal(1, asked);
+        Assert.Equal((StepOutcome.Published, (MaterializationId?)null), (result.Outcome, result.MaterializationId));
+        Assert.Equal(pointer, (await PublishedPartitions.ReadPointerAsync(_store, day)).Current);
+        var state = await _metadata.GetStateAsync(day);
+        Assert.Equal((PartitionStatus.Published, pointer.MaterializationId, 1L), (state?.Status, state?.MaterializationId, state?.Sequence ?? 0));
+        var recorded = Assert.Single(await _metadata.GetEventsAsync(run), e => e.Kind == RunEventKind.Reconciled);
+        Assert.Equal(day, recorded.Partition);
+        Assert.StartsWith($"recorded the publish of {pointer.MaterializationId} by run ", recorded.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AStepWhosePartitionWasPublishedBeforeThePlan_RunsWithoutAskingAgain()
     {
         var day = Day("raw_orders", 14);

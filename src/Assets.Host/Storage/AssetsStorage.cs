@@ -172,7 +172,25 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
         if (metadata is PostgresMetadataStore shared
             && !await shared.RebuildIfEmptyAsync(token => ReconcileAsync(metadata, token), cancellationToken).ConfigureAwait(false))
         {
-            // What a full reconciliation settles, the store can tell by itself: attempts of processes that died.
+            // What a full reconciliation settles, the store can tell by itself: attempts of processes that died. Those
+            // whose pointer landed before their process died published (their record was lost): recorded as such, the
+            // others failed as interrupted. Only their pointers are read.
+            var abandoned = await shared.GetAbandonedAttemptsAsync(clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+            if (abandoned.Count > 0)
+            {
+                var publisher = new PartitionPublisher(Store, shared, clock, Publishing);
+                var recovered = 0;
+                foreach (var partition in abandoned)
+                {
+                    recovered += await publisher.RecordLostPublishAsync(partition, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+                }
+
+                if (recovered > 0)
+                {
+                    LogRecoveredPublishes(recovered);
+                }
+            }
+
             var settled = await shared.SettleAbandonedAttemptsAsync(clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
             if (settled.Count > 0)
             {
@@ -244,6 +262,9 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
                 + "set Assets:S3:Region (or AWS_REGION) to the bucket's region, or Assets:S3:Endpoint to the URL of an S3-compatible server."]);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recorded {Count} publishes whose process stopped after its pointer landed and before the metadata store recorded it")]
+    private partial void LogRecoveredPublishes(int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled the metadata store with {Pointers} pointers ({Read} read, the others unchanged since the last reconciliation): {Updated} records rewritten, {Problems} unreadable")]
     private partial void LogReconciled(int pointers, int read, int updated, int problems);

@@ -80,6 +80,7 @@ public sealed class PartitionPublisher
             // and says so in the event log. One that names another partition's manifest still stops the claim.
             var fencing = await PublishedPartitions.ReadPointerToReplaceAsync(_store, partition, cancellationToken).ConfigureAwait(false);
             var previousState = await _metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false);
+            previousState = await LostPublishes.RecordIfLostAsync(this, partition, fencing.Current, previousState, run, cancellationToken).ConfigureAwait(false);
             await _metadata.SetStatesAsync([RunningState(partition, previousState, fencing.Current)], cancellationToken).ConfigureAwait(false);
             return new Publication(this, partition, run, MaterializationId.New(), fencing.Current, fencing.Version, previousState, fencing.Damaged, claim) { LeaseHolder = holder };
         }
@@ -87,6 +88,33 @@ public sealed class PartitionPublisher
         {
             await _metadata.ReleaseLeaseAsync(partition, holder, CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Settles one partition whose attempt was abandoned (recorded running, its lease free: its process died): takes the
+    /// lease under a holder of its own so nobody else claims the partition meanwhile, and records the publish of that
+    /// attempt when its pointer landed before its process died (<see cref="LostPublishes"/>). Returns whether it
+    /// recorded one; <c>false</c> also when someone else holds the lease now (that claim settles it).
+    /// </summary>
+    public async Task<bool> RecordLostPublishAsync(AssetPartition partition, CancellationToken cancellationToken = default)
+    {
+        var holder = RunId.New();
+        if (!await _metadata.TryAcquireLeaseAsync(partition, holder, _clock.GetCurrentInstant(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        try
+        {
+            var pointer = await PublishedPartitions.ReadPointerToReplaceAsync(_store, partition, cancellationToken).ConfigureAwait(false);
+            var state = await _metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false);
+            return state is { Status: PartitionStatus.Running }
+                && !ReferenceEquals(state, await LostPublishes.RecordIfLostAsync(this, partition, pointer.Current, state, holder, cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            await ReleaseQuietlyAsync(partition, holder).ConfigureAwait(false);
         }
     }
 

@@ -44,14 +44,21 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
             try
             {
                 var materialization = await env.BeginAsync(partition, cancellationToken).ConfigureAwait(false);
-                // The claim marks the partition running with the version its pointer names: newer than the plan while the
-                // look above saw nothing newer means another run published it in between. Looked at again once: a
-                // pointer whose publish was never recorded (its process died) names a version the state never will.
-                if (seen is { Checked: true, Newer: false } && !lookedAgain && await PublishedAtAsync(cancellationToken).ConfigureAwait(false) > env.Options.PlannedAt)
+                // The claim marks the partition running with the version its pointer names (recording a publish whose
+                // process died before its record, if any): another version than the look above saw means something
+                // was published since that the plan did not know. Looked at again once, with a new plan.
+                if (seen is { Checked: true, Done: false } && !lookedAgain
+                    && (await env.Metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false))?.MaterializationId != seen.Version)
                 {
                     // Give the claim back (nothing ran; the published version and its state stay) and look again.
                     lookedAgain = true;
                     await materialization.DisposeAsync().ConfigureAwait(false);
+                    if (!await env.Options.StillNeededAfterLeaseWait!(partition, cancellationToken).ConfigureAwait(false))
+                    {
+                        PublishedSincePlanned = true;
+                        return null;
+                    }
+
                     continue;
                 }
 
@@ -81,22 +88,20 @@ internal sealed class LeaseWait(ExecutionEnvironment env, AssetPartition partiti
     /// <summary>
     /// Whether another run published the partition after this run was planned and, planned again, it needs nothing more
     /// (asked before the claim, since the claim marks the partition running; a publish between this look and the claim
-    /// is caught by reading the published time again once the lease is held). One state read; the new plan only when
-    /// the partition was published meanwhile.
+    /// is caught by comparing the recorded version, <c>Version</c>, once the lease is held). One state read; the new plan
+    /// only when the partition was published meanwhile.
     /// </summary>
-    private async Task<(bool Checked, bool Newer, bool Done)> PublishedSincePlannedAsync(CancellationToken cancellationToken)
+    private async Task<(bool Checked, MaterializationId? Version, bool Done)> PublishedSincePlannedAsync(CancellationToken cancellationToken)
     {
         if (env.Options is not { PlannedAt: { } planned, StillNeededAfterLeaseWait: { } stillNeeded })
         {
-            return (false, false, false);
+            return (false, null, false);
         }
 
-        var newer = await PublishedAtAsync(cancellationToken).ConfigureAwait(false) > planned;
-        return (true, newer, newer && !await stillNeeded(partition, cancellationToken).ConfigureAwait(false));
+        var state = await env.Metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false);
+        var newer = state?.PublishedAt > planned;
+        return (true, state?.MaterializationId, newer && !await stillNeeded(partition, cancellationToken).ConfigureAwait(false));
     }
-
-    private async Task<Instant?> PublishedAtAsync(CancellationToken cancellationToken)
-        => (await env.Metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false))?.PublishedAt;
 
     /// <summary>
     /// Waits until nobody holds the lease (as far as the store tells), after <paramref name="held"/> refused this run.

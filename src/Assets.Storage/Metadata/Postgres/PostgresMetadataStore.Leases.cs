@@ -157,6 +157,28 @@ public sealed partial class PostgresMetadataStore : IFencedLeaseStore
             : null;
 
     /// <summary>
+    /// The attempts of processes that died, not yet settled: partitions recorded as running whose lease nobody holds any
+    /// more at <paramref name="now"/> (what <see cref="SettleAbandonedAttemptsAsync"/> would settle). Their pointers are the
+    /// only ones a crash can have swapped without a record, so the caller reads just those before settling.
+    /// </summary>
+    public Task<IReadOnlyList<AssetPartition>> GetAbandonedAttemptsAsync(Instant now, CancellationToken ct = default)
+        => RunAsync<IReadOnlyList<AssetPartition>>(
+            async connection =>
+            {
+                await using var command = Command(
+                    connection,
+                    """
+                    SELECT p.asset, p.partition FROM partition_states p
+                    WHERE p.status = @running AND NOT EXISTS (
+                        SELECT 1 FROM leases l WHERE l.asset = p.asset AND l.partition = p.partition AND l.holder IS NOT NULL AND l.expires_at > @now)
+                    """,
+                    ("running", (short)StoredForm.StatusCode(PartitionStatus.Running)),
+                    ("now", StoredForm.Ticks(now)));
+                return await ReadAllAsync(command, r => new AssetPartition(AssetKey.Parse(r.GetString(0)), StoredForm.Partition(r.GetString(1))), ct).ConfigureAwait(false);
+            },
+            ct);
+
+    /// <summary>
     /// Settles the attempts of processes that died: a partition recorded as running whose lease nobody holds any more
     /// (released, or expired at <paramref name="now"/>) becomes failed, saying its run was interrupted; its version fields
     /// stay (the previous version is still what readers get). A live attempt always holds its lease (it is claimed
