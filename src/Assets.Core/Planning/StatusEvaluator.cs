@@ -49,7 +49,18 @@ public static class StatusEvaluator
         Preconditions.CheckNotNull(graph);
         Preconditions.CheckNotNull(states);
         Preconditions.CheckNotNull(recordedUpstream);
-        return new Evaluation(graph, recordedUpstream, asOf, observations ?? new Dictionary<AssetPartition, ObservedSource>()).Run(states);
+        return new Evaluation(graph, recordedUpstream, null, asOf, observations ?? new Dictionary<AssetPartition, ObservedSource>()).Run(states);
+    }
+
+    /// <summary>
+    /// The same grid as <see cref="Evaluate(AssetGraph, IReadOnlyList{PartitionState}, IReadOnlyDictionary{AssetPartition, IReadOnlyList{UpstreamVersion}}, Instant, IReadOnlyDictionary{AssetPartition, ObservedSource}?)"/>,
+    /// from inputs whose recorded versions the store compared already (<see cref="IStatusInputStore"/>).
+    /// </summary>
+    internal static StatusGrid EvaluateInputs(AssetGraph graph, StatusInputs inputs, Instant asOf, IReadOnlyDictionary<AssetPartition, ObservedSource>? observations = null)
+    {
+        Preconditions.CheckNotNull(graph);
+        Preconditions.CheckNotNull(inputs);
+        return new Evaluation(graph, null, inputs, asOf, observations ?? new Dictionary<AssetPartition, ObservedSource>()).Run(inputs.States);
     }
 
     /// <summary>
@@ -59,7 +70,8 @@ public static class StatusEvaluator
     public static UpstreamVersion SourceVersionEntry(AssetPartition partition, string version)
         => new(partition.Asset, partition.Partition, Preconditions.CheckNotBlank(version));
 
-    private sealed record Slot(PartitionSpace Space, PartitionState?[] States, IReadOnlyList<UpstreamVersion>?[] Recorded);
+    /// <summary>One asset's stored states by position, with what each read: a list (<see cref="Recorded"/>) or, for inputs a store compared, the state's index among them (<see cref="StateIndex"/>).</summary>
+    private sealed record Slot(PartitionSpace Space, PartitionState?[] States, IReadOnlyList<UpstreamVersion>?[]? Recorded, int[]? StateIndex);
 
     /// <summary>Finds the slot and position of a partition, remembering the last asset.</summary>
     private sealed class SlotFinder(Dictionary<AssetKey, Slot> slots)
@@ -82,7 +94,8 @@ public static class StatusEvaluator
 
     private sealed class Evaluation(
         AssetGraph graph,
-        IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>> recordedUpstream,
+        IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>>? recordedUpstream,
+        StatusInputs? inputs,
         Instant asOf,
         IReadOnlyDictionary<AssetPartition, ObservedSource> observations)
     {
@@ -91,6 +104,10 @@ public static class StatusEvaluator
 
         private readonly UpstreamReads _reads = new();
 
+        // With compared inputs: each state's position in its asset's space (-1 when it does not exist now), so a recorded
+        // read is matched with an upstream partition by comparing two numbers.
+        private int[] _positionOfState = [];
+
         public StatusGrid Run(IReadOnlyList<PartitionState> states)
         {
             var spaces = new PartitionSpace.Cache(asOf);
@@ -98,26 +115,48 @@ public static class StatusEvaluator
             foreach (var asset in graph.Assets)
             {
                 var space = spaces.Get(asset.Partitions);
-                slots[asset.Key] = new Slot(space, new PartitionState?[space.Count], new IReadOnlyList<UpstreamVersion>?[space.Count]);
+                slots[asset.Key] = inputs is null
+                    ? new Slot(space, new PartitionState?[space.Count], new IReadOnlyList<UpstreamVersion>?[space.Count], null)
+                    : new Slot(space, new PartitionState?[space.Count], null, new int[space.Count]);
             }
 
             // Both inputs are laid out by position once, in one sequential pass each (they usually arrive grouped by
             // asset, so the asset is looked up once per group), rather than looked up by (asset, partition) 730,000
             // times at random.
             var finder = new SlotFinder(slots);
-            foreach (var state in states)
+            if (inputs is not null)
             {
-                if (finder.Find(state.Partition) is { } slot && slot.Position >= 0)
+                _positionOfState = new int[states.Count];
+                foreach (var slot in slots.Values)
                 {
-                    slot.Slot.States[slot.Position] = state;
+                    Array.Fill(slot.StateIndex!, -1);
                 }
             }
 
-            foreach (var (partition, read) in recordedUpstream)
+            for (var k = 0; k < states.Count; k++)
+            {
+                var state = states[k];
+                var found = finder.Find(state.Partition);
+                if (inputs is not null)
+                {
+                    _positionOfState[k] = found is { Position: var position } ? position : -1;
+                }
+
+                if (found is { } slot && slot.Position >= 0)
+                {
+                    slot.Slot.States[slot.Position] = state;
+                    if (slot.Slot.StateIndex is { } indexes)
+                    {
+                        indexes[slot.Position] = k;
+                    }
+                }
+            }
+
+            foreach (var (partition, read) in recordedUpstream ?? new Dictionary<AssetPartition, IReadOnlyList<UpstreamVersion>>())
             {
                 if (finder.Find(partition) is { } slot && slot.Position >= 0)
                 {
-                    slot.Slot.Recorded[slot.Position] = read;
+                    slot.Slot.Recorded![slot.Position] = read;
                 }
             }
 
@@ -126,7 +165,7 @@ public static class StatusEvaluator
             for (var a = 0; a < graph.Assets.Count; a++)
             {
                 var asset = graph.Assets[a];
-                var (space, assetStates, assetRecorded) = slots[asset.Key];
+                var (space, assetStates, assetRecorded, assetStateIndex) = slots[asset.Key];
                 var edges = new (UpstreamEdge Edge, PartitionStatusRow[] Rows)[asset.Dependencies.Count];
                 for (var d = 0; d < edges.Length; d++)
                 {
@@ -144,7 +183,9 @@ public static class StatusEvaluator
                     rows[i] = assetStates[i] switch
                     {
                         { Status: PartitionStatus.Published or PartitionStatus.Stale } state
-                            => StaleCause(asset, i, partition, state, assetRecorded[i] ?? [], observed, edges) is { } cause
+                            => (assetStateIndex is null
+                                    ? StaleCause(asset, i, partition, state, new ListedReads(assetRecorded![i] ?? []), observed, edges)
+                                    : StaleCause(asset, i, partition, state, new ComparedReads(inputs!, _positionOfState, assetStateIndex[i]), observed, edges)) is { } cause
                                 ? new PartitionStatusRow(partition, PartitionStatus.Stale, cause, state)
                                 : new PartitionStatusRow(partition, PartitionStatus.Published, null, state),
                         { Status: PartitionStatus.Missing or PartitionStatus.Waiting } or null when observed is { Arrived: false }
@@ -214,8 +255,9 @@ public static class StatusEvaluator
                     stored) { AwaitsSource = true };
         }
 
-        private string? StaleCause(
-            AssetDefinition asset, int index, AssetPartition partition, PartitionState state, IReadOnlyList<UpstreamVersion> recorded, ObservedSource? observed, (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] edges)
+        private string? StaleCause<TReads>(
+            AssetDefinition asset, int index, AssetPartition partition, PartitionState state, TReads recorded, ObservedSource? observed, (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] edges)
+            where TReads : struct, IRecordedReads
         {
             if (!string.Equals(state.CodeVersion, asset.CodeVersion, StringComparison.Ordinal))
             {
@@ -233,13 +275,16 @@ public static class StatusEvaluator
             {
                 for (var r = 0; r < recorded.Count; r++)
                 {
-                    if (Matches(recorded[r], partition.Asset, partition.Partition))
+                    if (recorded.Matches(r, partition.Asset, partition.Partition, index))
                     {
                         matched[r] = true;
                         matchedCount++;
-                        if (observed is { Arrived: true, Version: { } now } && !string.Equals(now, recorded[r].DataVersion, StringComparison.Ordinal))
+
+                        // A version the store found equal to the current one of the partition it names, here itself.
+                        var read = recorded.DifferingVersion(r) ?? state.DataVersion;
+                        if (observed is { Arrived: true, Version: { } now } && !string.Equals(now, read, StringComparison.Ordinal))
                         {
-                            return StalenessCauses.SourceChanged(observed.Description, recorded[r].DataVersion, now);
+                            return StalenessCauses.SourceChanged(observed.Description, read ?? string.Empty, now);
                         }
                     }
                 }
@@ -254,7 +299,7 @@ public static class StatusEvaluator
                 foreach (var j in _reads.Existing)
                 {
                     var key = keys[j];
-                    var r = Find(recorded, edge.Upstream, key, ref cursor, ref positions);
+                    var r = Find(recorded, edge.Upstream, key, j, ref cursor, ref positions);
                     if (r < 0)
                     {
                         return StalenessCauses.NotRead(new AssetPartition(edge.Upstream, key));
@@ -268,11 +313,13 @@ public static class StatusEvaluator
 
                     var upstream = upstreamRows[j];
                     var current = upstream.Stored?.DataVersion;
-                    if (!string.Equals(recorded[r].DataVersion, current, StringComparison.Ordinal))
+
+                    // null: the store found the recorded version equal to this partition's current one.
+                    if (recorded.DifferingVersion(r) is { } read && !string.Equals(read, current, StringComparison.Ordinal))
                     {
                         return current is null
-                            ? StalenessCauses.Unpublished(upstream.Partition, recorded[r].DataVersion)
-                            : StalenessCauses.Republished(upstream.Partition, recorded[r].DataVersion, current);
+                            ? StalenessCauses.Unpublished(upstream.Partition, read)
+                            : StalenessCauses.Republished(upstream.Partition, read, current);
                     }
 
                     if (upstreamStale is null && upstream.Status == PartitionStatus.Stale)
@@ -288,7 +335,7 @@ public static class StatusEvaluator
                 {
                     if (!matched[r])
                     {
-                        return StalenessCauses.NoLongerRead(new AssetPartition(recorded[r].Asset, recorded[r].Partition));
+                        return StalenessCauses.NoLongerRead(recorded.PartitionAt(r));
                     }
                 }
             }
@@ -297,14 +344,15 @@ public static class StatusEvaluator
         }
 
         /// <summary>
-        /// The position of (<paramref name="asset"/>, <paramref name="key"/>) in <paramref name="recorded"/>, or -1.
-        /// Recorded inputs are usually in the order they are read now, so the entry after the last match is tried
-        /// first; a long list that is not gets an index.
+        /// The position of (<paramref name="asset"/>, <paramref name="key"/>) (at <paramref name="position"/> of the
+        /// upstream's space) in <paramref name="recorded"/>, or -1. Recorded inputs are usually in the order they are read
+        /// now, so the entry after the last match is tried first; a long list that is not gets an index.
         /// </summary>
-        private static int Find(IReadOnlyList<UpstreamVersion> recorded, AssetKey asset, PartitionKey? key, ref int cursor, ref Dictionary<AssetPartition, int>? positions)
+        private static int Find<TReads>(TReads recorded, AssetKey asset, PartitionKey? key, int position, ref int cursor, ref Dictionary<AssetPartition, int>? positions)
+            where TReads : struct, IRecordedReads
         {
             var count = recorded.Count;
-            if (cursor < count && Matches(recorded[cursor], asset, key))
+            if (cursor < count && recorded.Matches(cursor, asset, key, position))
             {
                 return cursor++;
             }
@@ -316,7 +364,7 @@ public static class StatusEvaluator
                     positions = new Dictionary<AssetPartition, int>(count);
                     for (var r = 0; r < count; r++)
                     {
-                        positions.TryAdd(new AssetPartition(recorded[r].Asset, recorded[r].Partition), r);
+                        positions.TryAdd(recorded.PartitionAt(r), r);
                     }
                 }
 
@@ -331,7 +379,7 @@ public static class StatusEvaluator
 
             for (var r = 0; r < count; r++)
             {
-                if (Matches(recorded[r], asset, key))
+                if (recorded.Matches(r, asset, key, position))
                 {
                     cursor = r + 1;
                     return r;
@@ -340,8 +388,68 @@ public static class StatusEvaluator
 
             return -1;
         }
+    }
 
-        private static bool Matches(UpstreamVersion version, AssetKey asset, PartitionKey? key)
-            => Nullable.Equals(version.Partition, key) && version.Asset == asset;
+    /// <summary>What one materialization read, as <see cref="Evaluation"/> compares it with what it reads now.</summary>
+    private interface IRecordedReads
+    {
+        /// <summary>How many partitions it read.</summary>
+        int Count { get; }
+
+        /// <summary>The partition of read <paramref name="r"/>.</summary>
+        AssetPartition PartitionAt(int r);
+
+        /// <summary>Whether read <paramref name="r"/> is of (<paramref name="asset"/>, <paramref name="key"/>), which is at <paramref name="position"/> of its asset's space.</summary>
+        bool Matches(int r, AssetKey asset, PartitionKey? key, int position);
+
+        /// <summary>The version read <paramref name="r"/> got, or <c>null</c> when it is the current data version of the partition it names.</summary>
+        string? DifferingVersion(int r);
+    }
+
+    /// <summary>Reads as a list of versions (every version travels; none is known to be current).</summary>
+    private readonly struct ListedReads(IReadOnlyList<UpstreamVersion> list) : IRecordedReads
+    {
+        public int Count => list.Count;
+
+        public AssetPartition PartitionAt(int r) => new(list[r].Asset, list[r].Partition);
+
+        public bool Matches(int r, AssetKey asset, PartitionKey? key, int position)
+        {
+            var version = list[r];
+            return Nullable.Equals(version.Partition, key) && version.Asset == asset;
+        }
+
+        public string? DifferingVersion(int r) => list[r].DataVersion;
+    }
+
+    /// <summary>Reads of the state at <c>stateIndex</c> of compared inputs: a read names the upstream's state by index.</summary>
+    private readonly struct ComparedReads(StatusInputs inputs, int[] positionOfState, int stateIndex) : IRecordedReads
+    {
+        private readonly int _start = stateIndex < 0 ? 0 : inputs.ReadStart[stateIndex];
+
+        public int Count => stateIndex < 0 ? 0 : inputs.ReadStart[stateIndex + 1] - _start;
+
+        public AssetPartition PartitionAt(int r)
+        {
+            var entry = _start + r;
+            var upstream = inputs.ReadUpstream[entry];
+            return upstream >= 0 ? inputs.States[upstream].Partition : inputs.Differing[entry].Partition!.Value;
+        }
+
+        public bool Matches(int r, AssetKey asset, PartitionKey? key, int position)
+        {
+            var entry = _start + r;
+            var upstream = inputs.ReadUpstream[entry];
+            if (upstream < 0)
+            {
+                return inputs.Differing[entry].Partition is { } read && Nullable.Equals(read.Partition, key) && read.Asset == asset;
+            }
+
+            // Two states of one asset are at one position only when they are the same partition (one state each).
+            var state = inputs.States[upstream].Partition;
+            return positionOfState[upstream] == position && position >= 0 && (ReferenceEquals(state.Asset, asset) || state.Asset == asset);
+        }
+
+        public string? DifferingVersion(int r) => inputs.Differing.TryGetValue(_start + r, out var read) ? read.DataVersion : null;
     }
 }

@@ -52,7 +52,7 @@ public sealed class StatusGridCache
         // than its fingerprint, which only costs one needless evaluation next time, never a stale reuse.
         var fingerprint = await store.GetStatusFingerprintAsync(ct).ConfigureAwait(false);
         var spaces = new PartitionSpace.Cache(asOf);
-        var key = new GridKey(fingerprint, graph, CodeVersions(graph), ExistingPartitions(graph, spaces), PastLateDataDeadline(graph, asOf));
+        var key = new GridKey(fingerprint, store, graph, CodeVersions(graph), ExistingPartitions(graph, spaces), PastLateDataDeadline(graph, asOf));
         lock (_lock)
         {
             if (fingerprint is not null && _last is { } last && last.Key.Matches(key))
@@ -77,12 +77,21 @@ public sealed class StatusGridCache
             return kept;
         }
 
-        var states = await store.GetStatesAsync(null, ct).ConfigureAwait(false);
-        var recorded = await store.GetRecordedUpstreamAsync(null, ct).ConfigureAwait(false);
         var observations = store is Sources.ISourceObservationStore sources && graph.Assets.Any(a => a.SourceObserver is not null)
             ? await sources.GetObservationsAsync(null, ct).ConfigureAwait(false)
             : null;
-        var grid = StatusEvaluator.Evaluate(graph, states, recorded, asOf, observations);
+        StatusGrid grid;
+        if (store is IStatusInputStore compared)
+        {
+            grid = StatusEvaluator.EvaluateInputs(graph, await compared.GetStatusInputsAsync(ct).ConfigureAwait(false), asOf, observations);
+        }
+        else
+        {
+            var states = await store.GetStatesAsync(null, ct).ConfigureAwait(false);
+            var recorded = await store.GetRecordedUpstreamAsync(null, ct).ConfigureAwait(false);
+            grid = StatusEvaluator.Evaluate(graph, states, recorded, asOf, observations);
+        }
+
         if (fingerprint is not null)
         {
             lock (_lock)
@@ -162,10 +171,12 @@ public sealed class StatusGridCache
 
     private sealed record Entry(GridKey Key, StatusGrid Grid);
 
-    private sealed record GridKey(string? Fingerprint, AssetGraph Graph, string?[] CodeVersions, (int Count, PartitionKey? Last)[] Existing, int[] PastDeadline)
+    /// <summary>A fingerprint is a store's own (a counter, for the DuckDB store), so the kept grid is reused only for the same store.</summary>
+    private sealed record GridKey(string? Fingerprint, IMetadataStore Store, AssetGraph Graph, string?[] CodeVersions, (int Count, PartitionKey? Last)[] Existing, int[] PastDeadline)
     {
         public bool Matches(GridKey other)
             => string.Equals(Fingerprint, other.Fingerprint, StringComparison.Ordinal)
+                && ReferenceEquals(Store, other.Store)
                 && ReferenceEquals(Graph, other.Graph)
                 && CodeVersions.AsSpan().SequenceEqual(other.CodeVersions)
                 && Existing.AsSpan().SequenceEqual(other.Existing)

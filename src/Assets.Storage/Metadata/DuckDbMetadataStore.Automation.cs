@@ -31,6 +31,7 @@ public sealed partial class DuckDbMetadataStore : IAutomationCursorStore
                 "INSERT OR REPLACE INTO automation_cursors VALUES ($asset, $cursor)",
                 ("asset", asset.Value),
                 ("cursor", StoredForm.Ticks(cursor))),
-            ct);
+            ct,
+            StatusEffect.None);
     }
 }

@@ -74,7 +74,8 @@ public sealed partial class DuckDbMetadataStore : IBackfillStore
                         .EndRow();
                 }
             },
-            ct);
+            ct,
+            StatusEffect.None);
     }
 
     /// <inheritdoc />
@@ -171,7 +172,8 @@ public sealed partial class DuckDbMetadataStore : IBackfillStore
                     }
                 }
             },
-            ct);
+            ct,
+            StatusEffect.None);
     }
 
     private Task<IReadOnlyList<Backfill>> ReadBackfillsAsync(string where, (string Name, object? Value)? parameter, CancellationToken ct)

@@ -34,7 +34,8 @@ public sealed partial class DuckDbMetadataStore
                         .EndRow();
                 }
             },
-            ct);
+            ct,
+            StatusEffect.None);
     }
 
     /// <inheritdoc />

@@ -20,5 +20,6 @@ public sealed partial class DuckDbMetadataStore : IReconciliationMarkStore
     public Task SetReconciledThroughAsync(Instant through, CancellationToken ct = default)
         => RunInTransactionAsync(
             connection => Execute(connection, "INSERT OR REPLACE INTO reconciliation_mark VALUES (1, $through)", ("through", StoredForm.Ticks(through))),
-            ct);
+            ct,
+            StatusEffect.None);
 }

@@ -8,7 +8,7 @@ public sealed partial class DuckDbMetadataStore : ISourceObservationStore
 {
     /// <inheritdoc />
     /// <remarks>An observation that says the same as the stored one (arrival and version) keeps the stored time, so
-    /// observing an unchanged source every tick changes nothing, the status fingerprint included.</remarks>
+    /// observing an unchanged source every tick changes nothing, the status generation included.</remarks>
     public Task RecordObservationsAsync(IReadOnlyList<ObservedSource> observations, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(observations);
@@ -17,11 +17,27 @@ public sealed partial class DuckDbMetadataStore : ISourceObservationStore
             return Task.CompletedTask;
         }
 
-        return RunInTransactionAsync(
+        return RunStatusTransactionAsync(
             connection =>
             {
+                // Only an observation that says something new (another arrival, version or description) can change a
+                // status, so only such a batch moves the status generation: an unchanged source observed every tick
+                // keeps the kept status grid valid.
+                var changed = false;
                 foreach (var observation in observations)
                 {
+                    using (var same = Command(
+                        connection,
+                        "SELECT count(*) FROM source_observations WHERE asset = $asset AND partition = $partition AND arrived = $arrived AND version IS NOT DISTINCT FROM $version AND description = $description",
+                        ("asset", observation.Partition.Asset.Value),
+                        ("partition", StoredForm.Partition(observation.Partition.Partition)),
+                        ("arrived", observation.Arrived),
+                        ("version", observation.Version),
+                        ("description", observation.Description)))
+                    {
+                        changed |= Convert.ToInt64(same.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0;
+                    }
+
                     Execute(
                         connection,
                         """
@@ -40,6 +56,8 @@ public sealed partial class DuckDbMetadataStore : ISourceObservationStore
                         ("description", observation.Description),
                         ("at", StoredForm.Ticks(observation.ObservedAt)));
                 }
+
+                return changed;
             },
             ct);
     }

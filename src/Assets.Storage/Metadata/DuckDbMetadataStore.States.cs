@@ -112,9 +112,12 @@ public sealed partial class DuckDbMetadataStore
         }
 
         var rows = LastPerPartition(published, nameof(published));
-        return RunInTransactionAsync(
+        return RunStatusTransactionAsync(
             connection =>
             {
+                // Rows changed by the four statements: reconciling an up-to-date store changes none, and then leaves the
+                // status generation (and so the kept status grid) as it is.
+                var changed = 0;
                 var now = StoredForm.Ticks(_clock.GetCurrentInstant());
                 Execute(connection, "DELETE FROM staged_states");
                 Stage(connection, rows);
@@ -122,7 +125,7 @@ public sealed partial class DuckDbMetadataStore
                 const string NoVersion = "materialization_id = NULL, data_version = NULL, code_version = NULL, sequence = NULL, published_at = NULL";
 
                 // Pointers that vanished: their published partitions are missing again.
-                Execute(
+                changed += ExecuteCounting(
                     connection,
                     $"UPDATE partition_states SET status = $missing, cause = $cause, {NoVersion}, updated_at = $now WHERE status IN ({PointerStatuses}) AND {NotStaged}",
                     ("missing", StoredForm.StatusCode(PartitionStatus.Missing)),
@@ -132,11 +135,11 @@ public sealed partial class DuckDbMetadataStore
                 // An attempt's status stays what it is, but what readers get is what the pointers say. Rows that
                 // already say what their pointer says are left alone (keeping their update time), so reconciling an
                 // up-to-date store writes nothing.
-                Execute(
+                changed += ExecuteCounting(
                     connection,
                     $"UPDATE partition_states SET {NoVersion}, updated_at = $now WHERE status IN ({AttemptStatuses}) AND materialization_id IS NOT NULL AND {NotStaged}",
                     ("now", now));
-                Execute(
+                changed += ExecuteCounting(
                     connection,
                     $"""
                     UPDATE partition_states SET
@@ -147,7 +150,7 @@ public sealed partial class DuckDbMetadataStore
                         AND (partition_states.materialization_id, partition_states.data_version, partition_states.code_version, partition_states.sequence, partition_states.published_at)
                             IS DISTINCT FROM (s.materialization_id, s.data_version, s.code_version, s.sequence, s.published_at)
                     """);
-                Execute(
+                changed += ExecuteCounting(
                     connection,
                     $"""
                     INSERT INTO partition_states SELECT {StateColumns} FROM staged_states s
@@ -160,6 +163,7 @@ public sealed partial class DuckDbMetadataStore
                     {OnConflictReplaceState}
                     """);
                 Execute(connection, "DELETE FROM staged_states");
+                return changed > 0;
             },
             ct);
     }

@@ -174,7 +174,10 @@ public sealed partial class DuckDbMetadataStore
                 ApplyLeases(connection);
             }
 
+            // States and materialization records (what each read) are what the status grid is evaluated from.
+            var generation = _pending.States.Count + _pending.Materializations.Count > 0 ? WriteNextGeneration(connection) : _generation;
             transaction.Commit();
+            _generation = generation;
         }
 
         _pending.Clear();

@@ -174,6 +174,7 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
 
         // SET takes no parameters; the value is a validated integer, never text from a user.
         Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET threads = {options.Threads}"));
+        LoadGeneration(connection);
         ReleaseLeasesOfGoneProcesses(connection);
         InitializeWriteBehind(connection, options);
         using var command = connection.CreateCommand();
@@ -204,15 +205,33 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> alone on the connection, in a transaction.</summary>
-    private Task<bool> RunInTransactionAsync(Action<DuckDBConnection> work, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="work"/> alone on the connection, in a transaction that also moves the status generation
+    /// forward unless <paramref name="effect"/> says the work cannot change a status.
+    /// </summary>
+    private Task<bool> RunInTransactionAsync(Action<DuckDBConnection> work, CancellationToken ct, StatusEffect effect = StatusEffect.MayChangeStatus)
+        => RunStatusTransactionAsync(
+            connection =>
+            {
+                work(connection);
+                return effect == StatusEffect.MayChangeStatus;
+            },
+            ct);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> alone on the connection, in a transaction; when it returns <c>true</c> (it changed
+    /// something a status is evaluated from) the status generation moves forward in the same transaction.
+    /// </summary>
+    private Task<bool> RunStatusTransactionAsync(Func<DuckDBConnection, bool> work, CancellationToken ct)
         => RunAsync(
             connection =>
             {
                 using var transaction = connection.BeginTransaction();
-                work(connection);
+                var changed = work(connection);
+                var generation = changed ? WriteNextGeneration(connection) : _generation;
                 transaction.Commit();
-                return true;
+                _generation = generation;
+                return changed;
             },
             ct);
 
@@ -232,6 +251,13 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
     {
         using var command = Command(connection, sql, parameters);
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs a statement and returns how many rows it changed.</summary>
+    private static int ExecuteCounting(DuckDBConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
     }
 
     private static string? NullableString(DuckDBDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

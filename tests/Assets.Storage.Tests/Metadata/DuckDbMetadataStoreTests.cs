@@ -25,9 +25,9 @@ public sealed class DuckDbMetadataStoreTests() : MetadataStoreContract<DuckDbMet
         await Store.DisposeAsync();
         Store = await OpenAsync();
 
-        Assert.Equal(6, await Store.GetSchemaVersionAsync());
+        Assert.Equal(7, await Store.GetSchemaVersionAsync());
         Assert.Equal(
-            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "reconciliation_mark", "run_events", "schema_version", "source_observations", "status_grid_snapshot"],
+            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "reconciliation_mark", "run_events", "schema_version", "source_observations", "status_generation", "status_grid_snapshot_key"],
             await Store.GetTableNamesAsync());
     }
 

@@ -109,6 +109,107 @@ public sealed class StatusGridSnapshotTests : OpenStoreTests
         Assert.Equal(1, next.SnapshotHits);
     }
 
+    [Fact]
+    public async Task AWriteStillWaitingForItsGroupCommit_IsNotHiddenByTheSnapshot()
+    {
+        await PublishAllAsync();
+        await new StatusGridCache().EvaluateAsync(_graph, Store, T0);
+        var path = Store.Path;
+        await Store.DisposeAsync();
+        Store = await DuckDbMetadataStore.OpenAsync(path, Clock, new MetadataStoreOptions { IndexWriteDelay = Duration.FromHours(1) });
+        var failed = (await Store.GetStateAsync(Daily("down", "2026-01-03")))!;
+        await Store.SetStatesAsync([failed with { Status = PartitionStatus.Failed, Cause = "boom", UpdatedAt = T0 + Duration.FromMinutes(1) }]);
+        Assert.Equal(1, Store.PendingWriteCount);
+        var cache = new StatusGridCache();
+
+        var grid = await cache.EvaluateAsync(_graph, Store, T0);
+
+        Assert.Equal(0, cache.SnapshotHits);
+        Assert.Equal(PartitionStatus.Failed, grid[Daily("down", "2026-01-03")].Status);
+        Assert.Equal(Rows(await FreshAsync(_graph, T0)), Rows(grid));
+    }
+
+    [Fact]
+    public async Task WritesThatCannotChangeAStatus_KeepTheSnapshot()
+    {
+        await PublishAllAsync();
+        var before = await new StatusGridCache().EvaluateAsync(_graph, Store, T0);
+        var generation = Store.StatusGeneration;
+        var day = Daily("down", "2026-01-02");
+        var run = RunId.New();
+        await Store.AppendEventsAsync([new RunEvent(run, T0, RunEventKind.StepPublished, day, 1, null)]);
+        await Store.RecordCheckResultsAsync([new CheckRecord(day, (await Store.GetStateAsync(day))!.MaterializationId!.Value, "rows", true, true, null, T0)]);
+        Assert.True(await Store.TryAcquireLeaseAsync(day, run, T0, Duration.FromMinutes(5)));
+        await Store.ReleaseLeaseAsync(day, run);
+        await Store.SetReconciledThroughAsync(T0);
+        await Store.SetAutomationCursorAsync(AssetKey.Parse("down"), T0);
+
+        // Reconciling with pointers that say what the store says changes no row.
+        await Store.ReplacePublishedStatesAsync([.. (await Store.GetStatesAsync())]);
+        await ReopenAsync();
+        var cache = new StatusGridCache();
+
+        var grid = await cache.EvaluateAsync(_graph, Store, T0);
+
+        Assert.Equal(generation, Store.StatusGeneration);
+        Assert.Equal(1, cache.SnapshotHits);
+        Assert.Equal(Rows(before), Rows(grid));
+    }
+
+    [Fact]
+    public async Task ACopyOfTheFileRestoredFromABackup_NeverTakesTheSnapshotWrittenAfterTheBackup()
+    {
+        await PublishAllAsync();
+        await new StatusGridCache().EvaluateAsync(_graph, Store, T0);
+        var path = Store.Path;
+        await Store.DisposeAsync();
+        var backup = path + ".backup";
+        File.Copy(path, backup);
+
+        // After the backup: up Jan 2 republished (in one group commit), and the grid of that kept beside the file.
+        var grouped = new MetadataStoreOptions { IndexWriteDelay = Duration.FromHours(1) };
+        Store = await DuckDbMetadataStore.OpenAsync(path, Clock, grouped);
+        await PublishAsync(_graph, Daily("up", "2026-01-02"), "v2");
+        await Store.FlushAsync();
+        var republished = await new StatusGridCache().EvaluateAsync(_graph, Store, T0);
+        var generation = Store.StatusGeneration;
+        await Store.DisposeAsync();
+
+        // The backup comes back and takes another write: the same file id and generation, other contents. (A closed
+        // store has no write-ahead log left; none must be replayed over the copy.)
+        Assert.False(File.Exists(path + ".wal"));
+        File.Copy(backup, path, overwrite: true);
+        Store = await DuckDbMetadataStore.OpenAsync(path, Clock, grouped);
+        await PublishAsync(_graph, Daily("up", "2026-01-03"), "v3");
+        await Store.FlushAsync();
+        Assert.Equal(generation, Store.StatusGeneration);
+        var cache = new StatusGridCache();
+
+        var grid = await cache.EvaluateAsync(_graph, Store, T0);
+
+        Assert.Equal(0, cache.SnapshotHits);
+        Assert.Equal(Rows(await FreshAsync(_graph, T0)), Rows(grid));
+        Assert.NotEqual(Rows(republished), Rows(grid));
+        Assert.Equal(PartitionStatus.Stale, grid[Daily("down", "2026-01-03")].Status);
+    }
+
+    [Fact]
+    public async Task ATornSnapshotFile_IsNotRead_TheGridIsEvaluatedAfresh()
+    {
+        await PublishAllAsync();
+        await new StatusGridCache().EvaluateAsync(_graph, Store, T0);
+        var snapshot = Store.SnapshotPath!;
+        var bytes = await File.ReadAllBytesAsync(snapshot);
+        await File.WriteAllBytesAsync(snapshot, bytes[..(bytes.Length / 2)]);
+        await ReopenAsync();
+        var cache = new StatusGridCache();
+
+        var grid = await cache.EvaluateAsync(_graph, Store, T0);
+
+        Assert.Equal(0, cache.SnapshotHits);
+        Assert.Equal(Rows(await FreshAsync(_graph, T0)), Rows(grid));
+    }
+
     private async Task<(AssetGraph Graph, Instant AsOf)> ApplyAsync(Change change, AssetGraph graph)
     {
         var day = Daily("up", "2026-01-02");

@@ -1,0 +1,113 @@
+using Assets.Graph;
+using Assets.Mappings;
+using Assets.Partitions;
+using Assets.Metadata;
+using Assets.Planning;
+using Assets.Sources;
+using NodaTime;
+using static Assets.Storage.Tests.Metadata.StatusGridPipelines;
+using static Assets.Storage.Tests.Metadata.StoreFolder;
+
+namespace Assets.Storage.Tests.Metadata;
+
+/// <summary>
+/// The DuckDB store compares recorded upstream versions with the upstream's current one itself (IStatusInputStore):
+/// the grid evaluated from those inputs is the grid evaluated from every recorded version, cause for cause, for every
+/// way a published partition goes stale.
+/// </summary>
+public sealed class StatusInputsTests : OpenStoreTests
+{
+    /// <summary>A daily upstream, a second one read through a three-day window, and a downstream of both; the upstream's source is observed.</summary>
+    public static class WindowPipeline
+    {
+        [Asset(CodeVersion = "c1")]
+        [DailyPartitions("2026-01-01")]
+        public static IEnumerable<Row> Up() => [];
+
+        [Asset(CodeVersion = "c1")]
+        [DailyPartitions("2026-01-01")]
+        public static IEnumerable<Row> Side() => [];
+
+        [Asset(CodeVersion = "c1")]
+        [DailyPartitions("2026-01-01")]
+        public static IEnumerable<Row> Down([From("up")] IEnumerable<Row> up, [From("side")] [Window(-2, 0)] IEnumerable<Row> side) => [];
+
+        [SourceObserver("up")]
+        public static SourceObservation UpFile(SourceContext context) => SourceObservation.Absent($"up/{context.PartitionKey}");
+    }
+
+    private readonly AssetGraph _graph = new AssetGraphBuilder().AddTypes(typeof(WindowPipeline)).Build();
+
+    [Fact]
+    public async Task EveryKindOfChange_GivesTheGridOfEveryRecordedVersion_CauseForCause()
+    {
+        // Jan 1 to Jan 4 exist at T0. Every upstream published as "v1"; up was built from source version "s1".
+        foreach (var day in new[] { "2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04" })
+        {
+            await PublishAsync(Daily("side", day), "v1");
+            await PublishAsync(Daily("up", day), "v1", StatusEvaluator.SourceVersionEntry(Daily("up", day), "s1"));
+        }
+
+        // Jan 1: read what everything holds now: published.
+        await PublishAsync(Daily("down", "2026-01-01"), "v1", Read("up", "2026-01-01", "v1"), Read("side", "2026-01-01", "v1"));
+
+        // Jan 2: read an older version of up (republished since) and its window in another order than it is read now.
+        await PublishAsync(Daily("down", "2026-01-02"), "v1", Read("side", "2026-01-02", "v1"), Read("up", "2026-01-02", "v0"), Read("side", "2026-01-01", "v1"));
+
+        // Jan 3: did not read side Jan 1 (new since).
+        await PublishAsync(Daily("down", "2026-01-03"), "v1", Read("up", "2026-01-03", "v1"), Read("side", "2026-01-02", "v1"), Read("side", "2026-01-03", "v1"));
+
+        // Jan 4: also read a partition of an asset that is no longer an input, which the store has no state for.
+        await PublishAsync(Daily("down", "2026-01-04"), "v1", Read("up", "2026-01-04", "v1"), Read("side", "2026-01-02", "v1"), Read("side", "2026-01-03", "v1"), Read("side", "2026-01-04", "v1"), Read("gone", "2026-01-04", "v9"));
+
+        // up Jan 2's source changed since; up Jan 3's is the one it was built from.
+        await Store.RecordObservationsAsync([
+            new ObservedSource(Daily("up", "2026-01-02"), true, "s2", "up/2026-01-02", T0),
+            new ObservedSource(Daily("up", "2026-01-03"), true, "s1", "up/2026-01-03", T0),
+        ]);
+
+        var cache = new StatusGridCache();
+        var compared = await cache.EvaluateAsync(_graph, Store, T0);
+        var listed = StatusEvaluator.Evaluate(_graph, await Store.GetStatesAsync(), await Store.GetRecordedUpstreamAsync(), T0, await Store.GetObservationsAsync());
+
+        Assert.Equal(listed.Rows.ToList(), compared.Rows.ToList());
+        Assert.Equal(
+            [
+                (PartitionStatus.Published, null),
+                (PartitionStatus.Stale, "upstream up[2026-01-02] was republished with another data version (v0 → v1)"),
+                (PartitionStatus.Stale, "upstream side[2026-01-01] was not read when this partition was published (it is new since)"),
+                (PartitionStatus.Stale, "upstream gone[2026-01-04] was read when this partition was published but is no longer one of its inputs"),
+            ],
+            compared.RowsOf(AssetKey.Parse("down")).Select(r => (r.Status, r.Cause)));
+        Assert.Equal("source changed since it was published: up/2026-01-02 (s1 → s2)", compared[Daily("up", "2026-01-02")].Cause);
+        Assert.Equal(PartitionStatus.Published, compared[Daily("up", "2026-01-03")].Status);
+    }
+
+    [Fact]
+    public async Task AnUpstreamWithNoStateOrNoVersion_IsUnpublished_AsFromEveryRecordedVersion()
+    {
+        var graph = new AssetGraphBuilder().AddTypes(typeof(Pipeline)).Build();
+        await PublishAsync(Daily("up", "2026-01-01"), "v1");
+        await PublishAsync(Daily("down", "2026-01-01"), "v1", Read("up", "2026-01-01", "v1"));
+        await PublishAsync(Daily("down", "2026-01-02"), "v1", Read("up", "2026-01-02", "v1"));
+
+        // up Jan 1's pointer vanished: its state stays, without a version; up Jan 2 never had a state.
+        await Store.ReplacePublishedStatesAsync([.. (await Store.GetStatesAsync()).Where(s => s.Partition != Daily("up", "2026-01-01"))]);
+
+        var compared = await new StatusGridCache().EvaluateAsync(graph, Store, T0);
+        var listed = StatusEvaluator.Evaluate(graph, await Store.GetStatesAsync(), await Store.GetRecordedUpstreamAsync(), T0);
+
+        Assert.Equal(listed.Rows.ToList(), compared.Rows.ToList());
+        Assert.Equal("upstream up[2026-01-01] no longer has a published version (this partition read v1)", compared[Daily("down", "2026-01-01")].Cause);
+        Assert.Equal("upstream up[2026-01-02] no longer has a published version (this partition read v1)", compared[Daily("down", "2026-01-02")].Cause);
+    }
+
+    private static UpstreamVersion Read(string asset, string day, string version) => new(AssetKey.Parse(asset), Daily(asset, day).Partition, version);
+
+    private async Task PublishAsync(AssetPartition partition, string dataVersion, params UpstreamVersion[] read)
+    {
+        var id = MaterializationId.New();
+        await Store.RecordMaterializationAsync(new MaterializationRecord(partition, id, RunId.New(), dataVersion, "c1", 1, 1, "m", read, T0, T0, 1));
+        await Store.SetStatesAsync([new PartitionState(partition, PartitionStatus.Published, null, id, dataVersion, "c1", 1, T0, T0)]);
+    }
+}
