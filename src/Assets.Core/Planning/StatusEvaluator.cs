@@ -450,6 +450,6 @@ public static class StatusEvaluator
             return positionOfState[upstream] == position && position >= 0 && (ReferenceEquals(state.Asset, asset) || state.Asset == asset);
         }
 
-        public string? DifferingVersion(int r) => inputs.Differing.TryGetValue(_start + r, out var read) ? read.DataVersion : null;
+        public string? DifferingVersion(int r) => inputs.HasDiffering[_start + r] ? inputs.Differing[_start + r].DataVersion : null;
     }
 }

@@ -11,11 +11,15 @@ namespace Assets.Planning;
 /// <see cref="IStatusGridSnapshotStore"/>. Partition keys are not written: the reader takes them from the partition
 /// spaces the snapshot's key vouches for (the same partitions exist), so a row costs its status, flags and stored
 /// state. Causes and code versions repeat across rows and are written once each (later rows refer back to them);
-/// materialization ids take their 16 bytes. Layout: magic, asset count, then per asset its key text, row count and rows.
+/// materialization ids take their 16 bytes, and so do data versions of lower-case hex digits (the ones the publisher
+/// computes: half their text); times are written as the difference from the time written before (partitions published
+/// together differ by little, often nothing). Layout: magic, asset count, then per asset its key text, row count and rows.
 /// </summary>
 internal static class StatusGridSnapshotFormat
 {
-    private const int Magic = 0x31534741; // "AGS1", little-endian
+    private const int Magic = 0x32534741; // "AGS2", little-endian
+
+    private static readonly System.Buffers.SearchValues<char> LowerHexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     private const byte AwaitsSource = 1;
     private const byte SourceChangedSince = 2;
@@ -61,7 +65,7 @@ internal static class StatusGridSnapshotFormat
                     writer.Hex16(id.Value);
                 }
 
-                writer.Text(stored.DataVersion);
+                writer.Version(stored.DataVersion);
                 writer.Shared(stored.CodeVersion);
                 if (stored.Sequence is { } sequence)
                 {
@@ -70,10 +74,10 @@ internal static class StatusGridSnapshotFormat
 
                 if (stored.PublishedAt is { } publishedAt)
                 {
-                    writer.VarInt(publishedAt.ToUnixTimeTicks());
+                    writer.Ticks(publishedAt.ToUnixTimeTicks());
                 }
 
-                writer.VarInt(stored.UpdatedAt.ToUnixTimeTicks());
+                writer.Ticks(stored.UpdatedAt.ToUnixTimeTicks());
             }
         }
 
@@ -119,11 +123,11 @@ internal static class StatusGridSnapshotFormat
                         var storedStatus = Status(reader.Byte());
                         var storedCause = reader.Shared();
                         MaterializationId? id = (flags & HasMaterialization) != 0 ? MaterializationId.FromCanonical(reader.Hex16()) : null;
-                        var dataVersion = reader.Text();
+                        var dataVersion = reader.Version();
                         var codeVersion = reader.Shared();
                         long? sequence = (flags & HasSequence) != 0 ? reader.VarInt() : null;
-                        Instant? publishedAt = (flags & HasPublishedAt) != 0 ? Instant.FromUnixTimeTicks(reader.VarInt()) : null;
-                        var updatedAt = Instant.FromUnixTimeTicks(reader.VarInt());
+                        Instant? publishedAt = (flags & HasPublishedAt) != 0 ? Instant.FromUnixTimeTicks(reader.Ticks()) : null;
+                        var updatedAt = Instant.FromUnixTimeTicks(reader.Ticks());
                         stored = new PartitionState(partition, storedStatus, storedCause, id, dataVersion, codeVersion, sequence, publishedAt, updatedAt);
                     }
 
@@ -155,6 +159,7 @@ internal static class StatusGridSnapshotFormat
         private readonly Dictionary<string, int> _shared = new(StringComparer.Ordinal);
         private byte[] _buffer = new byte[Math.Max(capacity, 256)];
         private int _length;
+        private long _lastTicks;
 
         public void Byte(byte value)
         {
@@ -195,6 +200,38 @@ internal static class StatusGridSnapshotFormat
 
             var bytes = Encoding.UTF8.GetByteCount(value);
             VarUInt((ulong)bytes + 1);
+            Ensure(bytes);
+            _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
+        }
+
+        /// <summary>A time in ticks, as the difference from the time written before.</summary>
+        public void Ticks(long ticks)
+        {
+            VarInt(ticks - _lastTicks);
+            _lastTicks = ticks;
+        }
+
+        /// <summary>0 for <c>null</c>; 1, the byte count and the bytes for an even number of lower-case hex digits; else the UTF-8 byte count + 2 and the text.</summary>
+        public void Version(string? value)
+        {
+            if (value is null)
+            {
+                VarUInt(0);
+                return;
+            }
+
+            if (value.Length > 0 && value.Length % 2 == 0 && !value.AsSpan().ContainsAnyExcept(LowerHexDigits))
+            {
+                VarUInt(1);
+                VarUInt((ulong)value.Length / 2);
+                Ensure(value.Length / 2);
+                Convert.FromHexString(value, _buffer.AsSpan(_length, value.Length / 2), out _, out var written);
+                _length += written;
+                return;
+            }
+
+            var bytes = Encoding.UTF8.GetByteCount(value);
+            VarUInt((ulong)bytes + 2);
             Ensure(bytes);
             _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
         }
@@ -243,6 +280,7 @@ internal static class StatusGridSnapshotFormat
         private readonly ReadOnlySpan<byte> _payload = payload;
         private readonly List<string> _shared = [];
         private int _position;
+        private long _lastTicks;
 
         public readonly bool AtEnd => _position == _payload.Length;
 
@@ -280,6 +318,26 @@ internal static class StatusGridSnapshotFormat
         {
             var length = VarUInt();
             return length == 0 ? null : Encoding.UTF8.GetString(Take(checked((int)(length - 1))));
+        }
+
+        public long Ticks()
+        {
+            _lastTicks += VarInt();
+            return _lastTicks;
+        }
+
+        public string? Version()
+        {
+            var tag = VarUInt();
+            switch (tag)
+            {
+                case 0:
+                    return null;
+                case 1:
+                    return Convert.ToHexStringLower(Take(checked((int)VarUInt())));
+                default:
+                    return Encoding.UTF8.GetString(Take(checked((int)(tag - 2))));
+            }
         }
 
         public string? Shared()

@@ -31,6 +31,11 @@ internal sealed class StatusInputs
         ReadStart = readStart;
         ReadUpstream = readUpstream;
         Differing = differing;
+        HasDiffering = new bool[readUpstream.Length];
+        foreach (var entry in differing.Keys)
+        {
+            HasDiffering[entry] = true;
+        }
     }
 
     /// <summary>The stored states.</summary>
@@ -44,6 +49,9 @@ internal sealed class StatusInputs
 
     /// <summary>Entries whose recorded version differs from the current one of the partition they name, by entry index.</summary>
     public IReadOnlyDictionary<int, RecordedRead> Differing { get; }
+
+    /// <summary>Per entry, whether <see cref="Differing"/> has it (the usual answer, no, without a lookup).</summary>
+    public bool[] HasDiffering { get; }
 }
 
 /// <summary>

@@ -55,9 +55,11 @@ public sealed class StatusGridSnapshotTests : OpenStoreTests
         await PublishAllAsync();
         await PublishAsync(_graph, Daily("up", "2026-01-02"), "v2");
         await Store.SetStatesAsync([
-            new PartitionState(Daily("down", "2026-01-03"), PartitionStatus.Failed, "boom: näive ünïcode", MaterializationId.New(), "v1", "c1", 7, T0, T0 + Duration.FromTicks(3)),
-            new PartitionState(Daily("down", "2026-01-04"), PartitionStatus.Quarantined, "check failed", null, null, null, null, null, T0),
-            new PartitionState(Daily("up", "2026-01-01"), PartitionStatus.Running, null, MaterializationId.New(), "v1", "c1", 1, T0, T0),
+            // Versions of lower-case hex digits are packed, others (upper case, odd length) kept as text; times go back and forth.
+            new PartitionState(Daily("down", "2026-01-03"), PartitionStatus.Failed, "boom: näive ünïcode", MaterializationId.New(), "0123456789abcdef0123456789abcdef", "c1", 7, T0 - Duration.FromDays(400), T0 + Duration.FromTicks(3)),
+            new PartitionState(Daily("down", "2026-01-04"), PartitionStatus.Quarantined, "check failed", null, null, null, null, null, T0 - Duration.FromTicks(1)),
+            new PartitionState(Daily("up", "2026-01-01"), PartitionStatus.Running, null, MaterializationId.New(), "ABCD", "c1", 1, T0, T0),
+            new PartitionState(Daily("up", "2026-01-03"), PartitionStatus.Failed, "boom", MaterializationId.New(), "abc", "c1", 2, T0 + Duration.FromDays(3), T0),
         ]);
         var fresh = await new StatusGridCache().EvaluateAsync(_graph, Store, T0);
         await ReopenAsync();
