@@ -60,15 +60,3 @@ internal sealed class StatusInputs
 /// <param name="Partition">The partition read, when the store has no state for it; otherwise <c>null</c> (the state says which).</param>
 /// <param name="DataVersion">The version read.</param>
 internal readonly record struct RecordedRead(AssetPartition? Partition, string DataVersion);
-
-/// <summary>
-/// A metadata store that reads the inputs of the status grid in one go and compares every recorded upstream version with
-/// the upstream's current data version itself (<see cref="StatusInputs"/>): the DuckDB store does it with one join. A
-/// store without it (PostgreSQL, a user's own) is read through <see cref="IMetadataStore.GetStatesAsync"/> and
-/// <see cref="IMetadataStore.GetRecordedUpstreamAsync"/>, with the same result.
-/// </summary>
-internal interface IStatusInputStore
-{
-    /// <summary>Every stored state and what each state's materialization read, read consistently (no write in between).</summary>
-    Task<StatusInputs> GetStatusInputsAsync(CancellationToken ct = default);
-}

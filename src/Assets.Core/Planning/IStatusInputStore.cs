@@ -1,0 +1,13 @@
+namespace Assets.Planning;
+
+/// <summary>
+/// A metadata store that reads the inputs of the status grid in one go and compares every recorded upstream version with
+/// the upstream's current data version itself (<see cref="StatusInputs"/>): the DuckDB store does it with one join. A
+/// store without it (PostgreSQL, a user's own) is read through <see cref="Metadata.IMetadataStore.GetStatesAsync"/> and
+/// <see cref="Metadata.IMetadataStore.GetRecordedUpstreamAsync"/>, with the same result.
+/// </summary>
+internal interface IStatusInputStore
+{
+    /// <summary>Every stored state and what each state's materialization read, read consistently (no write in between).</summary>
+    Task<StatusInputs> GetStatusInputsAsync(CancellationToken ct = default);
+}
