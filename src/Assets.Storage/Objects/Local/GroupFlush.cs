@@ -24,14 +24,19 @@ namespace Assets.Storage.Objects.Local;
 internal sealed class GroupFlush : IDisposable
 {
     /// <summary>How many flushes run at once: enough for a round of several publications to reach the kernel together.</summary>
-    public const int DefaultConcurrency = 16;
+    public const int DefaultConcurrency = 8;
 
     private readonly Action<string, bool> _flush;
-    private readonly BlockingCollection<Work> _queue = new(new ConcurrentQueue<Work>());
+    private readonly ConcurrentQueue<Work> _queue = new();
+
+    // A kernel-style semaphore, not SemaphoreSlim (or BlockingCollection, built on it): idle flushers sleep without spinning,
+    // where a dozen threads spinning for work each time a round is handed out cost more CPU than the flushes.
+    private readonly Semaphore _queued = new(0, int.MaxValue);
     private readonly Thread[] _threads;
     private readonly Lock _gate = new();
     private List<Request> _arrived = [];
     private bool _roundRunning;
+    private bool _disposed;
     private long _rounds;
     private long _flushes;
 
@@ -76,6 +81,7 @@ internal sealed class GroupFlush : IDisposable
         List<Request>? round = null;
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             _arrived.Add(request);
             if (!_roundRunning)
             {
@@ -95,13 +101,18 @@ internal sealed class GroupFlush : IDisposable
     /// <summary>Lets the flusher threads finish what was handed in and end (the process's <see cref="Disk"/> is never disposed).</summary>
     public void Dispose()
     {
-        _queue.CompleteAdding();
+        lock (_gate)
+        {
+            _disposed = true;
+        }
+
+        _queued.Release(_threads.Length);
         foreach (var thread in _threads)
         {
             thread.Join();
         }
 
-        _queue.Dispose();
+        _queued.Dispose();
     }
 
     private List<Request> TakeArrived()
@@ -132,8 +143,10 @@ internal sealed class GroupFlush : IDisposable
         var round = new Round(requests, targets.Count);
         foreach (var target in targets.Values)
         {
-            _queue.Add(new Work(round, target));
+            _queue.Enqueue(new Work(round, target));
         }
+
+        _queued.Release(targets.Count);
 
         Target TargetOf(string path, bool isFolder)
         {
@@ -149,8 +162,15 @@ internal sealed class GroupFlush : IDisposable
 
     private void Serve()
     {
-        foreach (var work in _queue.GetConsumingEnumerable())
+        while (true)
         {
+            _queued.WaitOne();
+            if (!_queue.TryDequeue(out var work))
+            {
+                // Only Dispose releases without queuing: what was queued before it is done by now or taken by another thread.
+                return;
+            }
+
             try
             {
                 _flush(work.Target.Path, work.Target.IsFolder);
@@ -186,11 +206,13 @@ internal sealed class GroupFlush : IDisposable
         }
 
         List<Request>? next = null;
+        var disposed = false;
         lock (_gate)
         {
             if (_arrived.Count > 0)
             {
                 next = TakeArrived();
+                disposed = _disposed;
             }
             else
             {
@@ -198,10 +220,23 @@ internal sealed class GroupFlush : IDisposable
             }
         }
 
-        if (next is not null)
+        if (next is null)
         {
-            Start(next);
+            return;
         }
+
+        if (disposed)
+        {
+            // Handed in just before Dispose: no thread is left to serve them.
+            foreach (var request in next)
+            {
+                request.Done.TrySetException(new ObjectDisposedException(nameof(GroupFlush)));
+            }
+
+            return;
+        }
+
+        Start(next);
     }
 
     private sealed class Request(IReadOnlyCollection<string> files, IReadOnlyCollection<string> folders)
