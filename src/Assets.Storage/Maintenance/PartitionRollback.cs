@@ -87,14 +87,18 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
         var now = clock.GetCurrentInstant();
         var sequence = current?.Sequence ?? (await metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false))?.Sequence ?? 0;
         var pointer = new PartitionPointer(StorageLayout.ManifestOf(partition, target).Value, target, manifest.DataVersion, sequence + 1, now);
+        var session = metadata as IStoreSession;
+        session?.BeginPointerWrite(partition);
         var written = await store.ReplaceIfMatchAsync(StorageLayout.PointerOf(partition), ManifestJson.WritePointer(pointer), version, cancellationToken).ConfigureAwait(false);
         if (!written.Succeeded)
         {
+            session?.EndPointerWrite(partition);
             var (winner, _) = await PublishedPartitions.ReadPointerAsync(store, partition, CancellationToken.None).ConfigureAwait(false);
             throw new PublishConflictException(partition, target, winner?.MaterializationId);
         }
 
         await PublishRecorder.RecordAsync(metadata, manifest, pointer, now, cancellationToken).ConfigureAwait(false);
+        session?.EndPointerWrite(partition);
         var events = new List<RunEvent>();
         if (damaged is not null)
         {

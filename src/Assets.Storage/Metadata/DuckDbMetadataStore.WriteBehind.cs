@@ -29,6 +29,9 @@ public sealed partial class DuckDbMetadataStore
     /// <summary>How many index writes wait to be committed (for tests and diagnostics).</summary>
     internal int PendingWriteCount => _pending.Count;
 
+    /// <summary>When set, the next commit of pending writes fails with it (for tests of what a failed commit leaves).</summary>
+    internal Exception? FailNextCommit { get; set; }
+
     /// <summary>Commits every pending index write now.</summary>
     public Task FlushAsync(CancellationToken ct = default) => RunAsync(_ => true, ct);
 
@@ -139,6 +142,12 @@ public sealed partial class DuckDbMetadataStore
         if (_pending.Count == 0)
         {
             return;
+        }
+
+        if (FailNextCommit is { } failure)
+        {
+            FailNextCommit = null;
+            throw failure;
         }
 
         using (var transaction = connection.BeginTransaction())

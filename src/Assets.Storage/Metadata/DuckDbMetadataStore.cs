@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Assets.Metadata;
+using Assets.Storage.Maintenance;
 using DuckDB.NET.Data;
 using NodaTime;
 
@@ -126,15 +127,21 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         }
     }
 
-    /// <summary>Commits the pending index writes and closes the file.</summary>
+    /// <summary>
+    /// Commits the pending index writes and closes the file; then, and only if the commit succeeded, records the session
+    /// closed cleanly when the index is known to agree with the root (<see cref="IStoreSession"/>), so the next open
+    /// trusts it. Pointer writes begun after this starts are refused.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
+            var unsettled = _pointerWrites.Close();
             if (_connection is not null)
             {
                 CommitPending(_connection);
+                EndSession(_connection, unsettled);
             }
         }
         finally
@@ -175,6 +182,7 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         // SET takes no parameters; the value is a validated integer, never text from a user.
         Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET threads = {options.Threads}"));
         ReleaseLeasesOfGoneProcesses(connection);
+        BeginSession(connection);
         InitializeWriteBehind(connection, options);
         using var command = connection.CreateCommand();
 

@@ -195,8 +195,23 @@ internal static class MetadataSchema
         );
         """;
 
+    /// <summary>
+    /// Version 7: whether the process that last held the file closed it cleanly (one row), so an open after a clean close
+    /// trusts the index instead of looking at the root (see <see cref="Maintenance.IStoreSession"/>); and which root the
+    /// reconciliation mark is for, so a store file used with another root is not taken to agree with it.
+    /// </summary>
+    private const string Version7 = """
+        ALTER TABLE reconciliation_mark ADD COLUMN root VARCHAR;  -- IObjectStore.Location; NULL for a mark from before version 7
+        CREATE TABLE store_session (
+            id INTEGER NOT NULL PRIMARY KEY,  -- always 1
+            opened_at BIGINT NOT NULL,        -- unix ticks: when the newest session opened the file
+            opened_by VARCHAR NOT NULL,       -- machine name and full path of the file, as that session opened it
+            closed_at BIGINT                  -- unix ticks of its clean close; NULL while it is open and after it died
+        );
+        """;
+
     /// <summary>Every migration, in order; index i builds version i + 1. Append only: never edit a shipped one.</summary>
-    private static readonly string[] Migrations = [Version1, Version2, Version3, Version4, Version5, Version6];
+    private static readonly string[] Migrations = [Version1, Version2, Version3, Version4, Version5, Version6, Version7];
 
     /// <summary>The version this build writes.</summary>
     public static int CurrentVersion => Migrations.Length;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Assets.Graph;
 using Assets.Metadata;
+using Assets.Storage.Maintenance;
 using Assets.Storage.Objects;
 using Assets.Storage.Parquet;
 using NodaTime;
@@ -282,9 +283,12 @@ public sealed class Publication : IAsyncDisposable
         var previousSequence = Previous?.Sequence ?? (DamagedPointer is null ? 0 : _previousState?.Sequence ?? 0);
         var pointer = new PartitionPointer(StorageLayout.ManifestOf(Partition, Id).Value, Id, manifest.DataVersion, previousSequence + 1, publishedAt);
         var key = StorageLayout.PointerOf(Partition);
+        var session = Metadata as IStoreSession;
+        session?.BeginPointerWrite(Partition);
         var written = await ReplacePointerAsync(key, ManifestJson.WritePointer(pointer), cancellationToken).ConfigureAwait(false);
         if (!written.Succeeded)
         {
+            session?.EndPointerWrite(Partition);
             var (current, _) = await PublishedPartitions.ReadPointerAsync(Store, Partition, CancellationToken.None).ConfigureAwait(false);
             var conflict = new PublishConflictException(Partition, Id, current?.MaterializationId);
             await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.StepFailed, Partition, null, conflict.Message)], CancellationToken.None).ConfigureAwait(false);
@@ -312,6 +316,9 @@ public sealed class Publication : IAsyncDisposable
         {
             await PublishRecorder.RecordAsync(Metadata, manifest, pointer, Now, cancellationToken).ConfigureAwait(false);
         }
+
+        // Only now: had the record failed, the store would close as after a crash, and its next open find this pointer.
+        session?.EndPointerWrite(Partition);
 
         if (DamagedPointer is not null)
         {
