@@ -68,7 +68,7 @@ public sealed class StoreOpenBenchmark : IBenchmark
     {
         var root = Path.Combine(folder, "root");
         var metadataPath = Path.Combine(folder, "meta.duckdb");
-        var pointers = WriteRoot(root, partitions);
+        var pointers = WriteRoot(root, AssetKey.Parse("bench/hourly"), partitions, "1");
         var store = new LocalObjectStore(root);
         await OpenAsync(store, metadataPath, Open.Full);
 
@@ -112,7 +112,7 @@ public sealed class StoreOpenBenchmark : IBenchmark
         // Republish one partition by hand (as another tool would) while a process holding the store was killed: the next
         // open must record it. (After a clean close it would not look: that is verify --reconcile's job.)
         var (partition, pointerPath) = pointers[partitions / 2];
-        var (id, manifest) = WriteManifest(root, partition, "changed");
+        var (id, manifest) = WriteManifest(root, partition, "changed", "1");
         File.WriteAllBytes(pointerPath, ManifestJson.WritePointer(new PartitionPointer(manifest, id, "changed", 2, SystemClock.Instance.GetCurrentInstant())));
         await LeaveOpenAsIfKilledAsync(metadataPath);
         var afterChange = await OpenAsync(store, metadataPath, Open.AfterUncleanClose);
@@ -149,16 +149,15 @@ public sealed class StoreOpenBenchmark : IBenchmark
         => await (await DuckDbMetadataStore.OpenAsync(metadataPath)).SimulateCrashAsync();
 
     /// <summary>Pointers and manifests written straight to the folder (setup, not measured), stamped an hour ago like an earlier run's.</summary>
-    private static List<(AssetPartition Partition, string PointerPath)> WriteRoot(string root, int partitions)
+    internal static List<(AssetPartition Partition, string PointerPath)> WriteRoot(string root, AssetKey asset, int partitions, string codeVersion)
     {
-        var asset = AssetKey.Parse("bench/hourly");
         var start = Instant.FromUtc(2024, 1, 1, 0, 0);
         var anHourAgo = DateTime.UtcNow.AddHours(-1);
         var pointers = new List<(AssetPartition, string)>(partitions);
         for (var i = 0; i < partitions; i++)
         {
             var partition = new AssetPartition(asset, new PartitionKey(start.Plus(Duration.FromHours(i)).InUtc().ToString("yyyy-MM-dd-HH:mm", null)));
-            var (id, manifest) = WriteManifest(root, partition, "v1-" + i);
+            var (id, manifest) = WriteManifest(root, partition, "v1-" + i, codeVersion);
             var path = Path.Combine(root, StorageLayout.PointerOf(partition).Value);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllBytes(path, ManifestJson.WritePointer(new PartitionPointer(manifest, id, "v1-" + i, 1, start)));
@@ -169,7 +168,7 @@ public sealed class StoreOpenBenchmark : IBenchmark
         return pointers;
     }
 
-    private static (MaterializationId Id, string ManifestKey) WriteManifest(string root, AssetPartition partition, string dataVersion)
+    private static (MaterializationId Id, string ManifestKey) WriteManifest(string root, AssetPartition partition, string dataVersion, string codeVersion)
     {
         var id = MaterializationId.New();
         var key = StorageLayout.ManifestOf(partition, id);
@@ -182,7 +181,7 @@ public sealed class StoreOpenBenchmark : IBenchmark
             RunId = RunId.New(),
             Files = [],
             DataVersion = dataVersion,
-            CodeVersion = "1",
+            CodeVersion = codeVersion,
             CreatedAt = Instant.FromUtc(2024, 1, 1, 0, 0),
         }));
         return (id, key.Value);
