@@ -98,7 +98,6 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
         }
 
         await PublishRecorder.RecordAsync(metadata, manifest, pointer, now, cancellationToken).ConfigureAwait(false);
-        session?.EndPointerWrite(partition);
         var events = new List<RunEvent>();
         if (damaged is not null)
         {
@@ -109,6 +108,9 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
             ? $"rolled back to {target} (the pointer was damaged)"
             : $"rolled back from materialization {current.MaterializationId} to {target}"));
         await metadata.AppendEventsAsync(events, cancellationToken).ConfigureAwait(false);
+
+        // Only once the rollback is recorded: had anything failed, the store would close as after a crash.
+        session?.EndPointerWrite(partition);
         return pointer;
     }
 

@@ -21,6 +21,9 @@ public sealed class CleanCloseTests
     // Long enough that no timed commit happens during a test: index writes wait for a read, the close or a crash.
     private static readonly MetadataStoreOptions Grouped = new() { IndexWriteDelay = Duration.FromHours(1) };
 
+    // Every index write committed at once, so a failing commit fails the write that made it.
+    private static readonly MetadataStoreOptions Immediate = new() { IndexWriteDelay = Duration.Zero };
+
     [Fact]
     public async Task AfterACleanClose_TheNextOpenListsNothingAndReadsNoPointer_AndHasEveryWriteTheCloseCommitted()
     {
@@ -74,23 +77,16 @@ public sealed class CleanCloseTests
     }
 
     [Fact]
-    public async Task APublishInterruptedAfterItsPointerLanded_LeavesTheSessionOpen_SoTheNextOpenFindsThePointer()
+    public async Task APublishWhoseRecordFailedAfterItsPointerLanded_LeavesTheSessionOpen_SoTheNextOpenFindsThePointer()
     {
         await using var harness = await CreateHarnessAsync();
-        var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("session.duckdb", Grouped);
+        var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("session.duckdb", Immediate);
         await Reconciler(harness, session).ReconcileChangesAsync();
         var first = await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
 
-        // Ctrl+C lands right after the swap: the record is never written, and the partition is put back as it was.
-        using var interrupt = new CancellationTokenSource();
-        Observed(harness).AfterReplace = interrupt.Cancel;
-        await using (var publication = await harness.Publisher.BeginAsync(Day, RunId.New()))
-        {
-            await ProtocolHarness.StageAsync(publication, ProtocolHarness.Rows(10, 2));
-            await ProtocolHarness.ManifestAsync(publication);
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publication.PublishAsync(interrupt.Token));
-        }
-
+        // The commit of the record fails right after the swap; the partition is put back as it was.
+        Observed(harness).AfterReplace = () => session.FailNextCommit = new IOException("No space left on device");
+        await Assert.ThrowsAsync<IOException>(() => harness.PublishAsync(ProtocolHarness.Rows(10, 2)));
         Observed(harness).AfterReplace = null;
         var (pointer, _) = await PublishedPartitions.ReadPointerAsync(harness.Store, Day);
         Assert.NotEqual(first.MaterializationId, pointer!.MaterializationId);
@@ -104,6 +100,54 @@ public sealed class CleanCloseTests
         Assert.False(session.ClosedCleanly);
         Assert.Equal((false, 1), (report.IndexTrusted, report.Updated));
         Assert.Equal(pointer.MaterializationId, (await reopened.GetStateAsync(Day))!.MaterializationId);
+    }
+
+    [Fact]
+    public async Task ACtrlCRightAfterThePointerLanded_StillRecordsThePublish_SoTheCloseIsClean()
+    {
+        await using var harness = await CreateHarnessAsync();
+        var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("session.duckdb", Grouped);
+        await Reconciler(harness, session).ReconcileChangesAsync();
+        await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
+
+        using var interrupt = new CancellationTokenSource();
+        Observed(harness).AfterReplace = interrupt.Cancel;
+        PartitionPointer published;
+        await using (var publication = await harness.Publisher.BeginAsync(Day, RunId.New()))
+        {
+            await ProtocolHarness.StageAsync(publication, ProtocolHarness.Rows(10, 2));
+            await ProtocolHarness.ManifestAsync(publication);
+            published = await publication.PublishAsync(interrupt.Token);
+        }
+
+        Assert.True(interrupt.IsCancellationRequested);
+        await session.DisposeAsync();
+        var reopened = await harness.OpenMetadataAsync("session.duckdb", Grouped);
+        var report = await Reconciler(harness, reopened).ReconcileChangesAsync();
+
+        Assert.True(session.ClosedCleanly);
+        Assert.True(report.IndexTrusted);
+        var state = await reopened.GetStateAsync(Day);
+        Assert.Equal((PartitionStatus.Published, published.MaterializationId), (state!.Status, state.MaterializationId));
+    }
+
+    [Fact]
+    public async Task APublishCancelledBeforeItsPointerLanded_LeavesNothingToFind_SoTheCloseIsClean()
+    {
+        await using var harness = await CreateHarnessAsync();
+        var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("session.duckdb", Grouped);
+        await Reconciler(harness, session).ReconcileChangesAsync();
+        var first = await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
+
+        Observed(harness).BeforeReplace = () => throw new OperationCanceledException();
+        await Assert.ThrowsAsync<OperationCanceledException>(() => harness.PublishAsync(ProtocolHarness.Rows(10, 2)));
+        Observed(harness).BeforeReplace = null;
+        await session.DisposeAsync();
+        var reopened = await harness.OpenMetadataAsync("session.duckdb", Grouped);
+
+        Assert.True(session.ClosedCleanly);
+        Assert.True((await Reconciler(harness, reopened).ReconcileChangesAsync()).IndexTrusted);
+        Assert.Equal(first.MaterializationId, (await reopened.GetStateAsync(Day))!.MaterializationId);
     }
 
     [Fact]

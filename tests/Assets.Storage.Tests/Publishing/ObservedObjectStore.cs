@@ -3,8 +3,8 @@ using Assets.Storage.Objects;
 namespace Assets.Storage.Tests.Publishing;
 
 /// <summary>
-/// An object store that counts what is looked at (listings, reads) and can run an action right after a pointer is
-/// replaced, as a Ctrl+C landing between the pointer write and its record would.
+/// An object store that counts what is looked at (listings, reads) and can run an action right before or after a
+/// pointer is replaced, as a Ctrl+C or a failure landing there would.
 /// </summary>
 public sealed class ObservedObjectStore(IObjectStore inner) : IObjectStore
 {
@@ -16,6 +16,9 @@ public sealed class ObservedObjectStore(IObjectStore inner) : IObjectStore
 
     /// <summary>Objects read or probed (get, open, size).</summary>
     public int Reads => _reads;
+
+    /// <summary>Runs before every replace (throw from it to make the replace fail before it writes).</summary>
+    public Action? BeforeReplace { get; set; }
 
     /// <summary>Runs after every replace that succeeded.</summary>
     public Action? AfterReplace { get; set; }
@@ -49,6 +52,7 @@ public sealed class ObservedObjectStore(IObjectStore inner) : IObjectStore
 
     public async Task<WriteResult> ReplaceIfMatchAsync(ObjectKey key, ReadOnlyMemory<byte> content, ObjectVersion? expected, CancellationToken cancellationToken = default)
     {
+        BeforeReplace?.Invoke();
         var result = await inner.ReplaceIfMatchAsync(key, content, expected, cancellationToken);
         if (result.Succeeded)
         {
