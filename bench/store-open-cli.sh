@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 14, target 2, through the command line as a user runs it: `plan`, `status` and a no-op `materialize` on a root
-# with 20,000 published hourly partitions beside the same commands on 100, a new process each, medians of 3,
-# interleaved. Each command runs twice: after a clean close of the store (what nearly every command meets) and after
+# with 20,000 published hourly partitions beside the same commands on 100, a new process each, medians of
+# ${ROUNDS:-5}, interleaved; and `history` of one partition, which opens the store and reads one partition's records:
+# the open alone, apart from what planning adds. Each command runs twice: after a clean close of the store (what nearly every command meets) and after
 # an unclean one (the process before was killed: the pointers are listed, as every open did before the clean-close
 # work). The target: 20,000 within 1.5x of 100.
 #
@@ -23,11 +24,15 @@ done
 echo "# $(nproc) cores, $(uptime | sed 's/.*load/load/')"
 cpu() { /usr/bin/time -f "%U %S %e" -o "$work/t" "$@" >"$work/out" 2>&1 || { cat "$work/out" >&2; exit 1; }; awk '{printf "%.3f %.3f\n", $1+$2, $3}' "$work/t"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-for round in 1 2 3; do
-  for command in plan status materialize; do
+for round in $(seq "${ROUNDS:-5}"); do
+  for command in history plan status materialize; do
     for size in "${sizes[@]}"; do
       root="$work/root-$size"
-      case $command in status) args=(status --root "$root") ;; *) args=("$command" --select '*' --root "$root") ;; esac
+      case $command in
+        status) args=(status --root "$root") ;;
+        history) args=(history --select hourly --partition 2024-01-01-05:00 --root "$root") ;;
+        *) args=("$command" --select '*' --root "$root") ;;
+      esac
       read -r c w < <(cpu dotnet "$program" hourly-cli run "$size" "${args[@]}"); echo "$command clean $size $c $w" >>"$work/m"
       dotnet "$program" hourly-cli kill "$root/_meta/assets.duckdb"
       read -r c w < <(cpu dotnet "$program" hourly-cli run "$size" "${args[@]}"); echo "$command unclean $size $c $w" >>"$work/m"
@@ -35,7 +40,7 @@ for round in 1 2 3; do
   done
 done
 echo "# $(nproc) cores, $(uptime | sed 's/.*load/load/')"
-for command in plan status materialize; do
+for command in history plan status materialize; do
   for close in clean unclean; do
     for size in "${sizes[@]}"; do
       echo "cli_${command}_after_${close}_close_${size}_wall: $(awk -v c="$command" -v k="$close" -v s="$size" '$1==c && $2==k && $3==s {print $5}' "$work/m" | median) s"
