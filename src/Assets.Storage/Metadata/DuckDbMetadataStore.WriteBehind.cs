@@ -141,7 +141,9 @@ public sealed partial class DuckDbMetadataStore
             return;
         }
 
-        using (var transaction = connection.BeginTransaction())
+        // Begun and committed through prepared statements: DuckDB.NET's transaction parses both again at every commit.
+        _prepared.Begin(connection);
+        try
         {
             if (_pending.States.Count > 0)
             {
@@ -174,7 +176,12 @@ public sealed partial class DuckDbMetadataStore
                 ApplyLeases(connection);
             }
 
-            transaction.Commit();
+            _prepared.Commit(connection);
+        }
+        catch
+        {
+            _prepared.RollBackQuietly(connection);
+            throw;
         }
 
         _pending.Clear();
