@@ -22,7 +22,8 @@ public sealed partial class DuckDbMetadataStore : ISourceObservationStore
             {
                 foreach (var observation in observations)
                 {
-                    Execute(
+                    // Once per step of an observed asset: prepared once.
+                    _prepared.Execute(
                         connection,
                         """
                         INSERT INTO source_observations VALUES ($asset, $partition, $arrived, $version, $description, $at)
