@@ -176,6 +176,16 @@ public sealed partial class DuckDbMetadataStore
                 ApplyLeases(connection);
             }
 
+            if (_pending.CheckResults.Count > 0)
+            {
+                ApplyCheckResults(connection, _pending.CheckResults);
+            }
+
+            if (_pending.Observations.Count > 0)
+            {
+                ApplyObservations(connection, _pending.Observations);
+            }
+
             _prepared.Commit(connection);
         }
         catch
