@@ -115,6 +115,11 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
         {
             failures.Add($"Assets:Worker:ShutdownGrace: '{StorageRoot.Printable(worker.ShutdownGrace ?? string.Empty)}' is not a duration from 0s to 25s (the process is ended 30 seconds after Ctrl+C or SIGTERM), such as {WorkerOptions.DefaultShutdownGrace}.");
         }
+
+        if (!DurationText.TryParse(worker.QueueRetention, out var retention, out _) || retention < NodaTime.Duration.FromHours(1))
+        {
+            failures.Add($"Assets:Worker:QueueRetention: '{StorageRoot.Printable(worker.QueueRetention ?? string.Empty)}' is not a duration of at least 1h such as {WorkerOptions.DefaultQueueRetention} (how long finished runs stay in the step queue).");
+        }
     }
 
     /// <summary>The first file on <paramref name="path"/> or above it: a folder cannot be created below it.</summary>

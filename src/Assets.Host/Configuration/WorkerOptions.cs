@@ -17,6 +17,9 @@ public sealed class WorkerOptions
     /// <summary>The default of <see cref="ShutdownGrace"/>.</summary>
     public const string DefaultShutdownGrace = "20s";
 
+    /// <summary>The default of <see cref="QueueRetention"/>.</summary>
+    public const string DefaultQueueRetention = "7d";
+
     /// <summary>How many steps a worker runs at once (the command's <c>--slots</c> wins). Default: none, the number of cores; at least 1.</summary>
     public int? Slots { get; set; }
 
@@ -42,4 +45,11 @@ public sealed class WorkerOptions
     /// At most <c>25s</c> (the process is ended 30 seconds after the signal). Default: <c>20s</c>.
     /// </summary>
     public string ShutdownGrace { get; set; } = DefaultShutdownGrace;
+
+    /// <summary>
+    /// How long the step queue keeps a finished run's steps (what <c>materialize</c> follows and the UI lists) and a
+    /// silent worker's registration. Workers remove older ones when they start and every hour after; the event log and the
+    /// partition states keep every outcome regardless. Default: <c>7d</c>; at least <c>1h</c>.
+    /// </summary>
+    public string QueueRetention { get; set; } = DefaultQueueRetention;
 }

@@ -68,6 +68,7 @@ internal sealed partial class StepWorker
         using var shutdown = new CancellationTokenSource();
         using var beating = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(beating.Token);
+        var pruning = new QueuePruner(_queue, _settings.QueueRetention, _clock, _logger).RunAsync(beating.Token);
         try
         {
             var session = await _queue.OpenSessionAsync(stopping).ConfigureAwait(false);
@@ -84,6 +85,7 @@ internal sealed partial class StepWorker
             await StopAsync(shutdown).ConfigureAwait(false);
             await beating.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
+            await pruning.ConfigureAwait(false);
             await DeregisterAsync().ConfigureAwait(false);
         }
     }

@@ -9,7 +9,8 @@ namespace Assets.Hosting.Workers;
 /// <param name="Heartbeat">How often claims and the registration are renewed.</param>
 /// <param name="PollInterval">How long a wait for the queue lasts without a notification.</param>
 /// <param name="ShutdownGrace">How long running steps may finish after Ctrl+C or SIGTERM before they are cancelled.</param>
-internal sealed record WorkerSettings(int Slots, Duration ClaimTtl, Duration Heartbeat, Duration PollInterval, Duration ShutdownGrace)
+/// <param name="QueueRetention">How long finished runs and silent workers stay in the step queue.</param>
+internal sealed record WorkerSettings(int Slots, Duration ClaimTtl, Duration Heartbeat, Duration PollInterval, Duration ShutdownGrace, Duration QueueRetention)
 {
     /// <summary>The settings of <paramref name="options"/>, with <paramref name="slots"/> (the command line's) winning over the configured slots.</summary>
     public static WorkerSettings From(AssetsOptions options, int? slots)
@@ -21,6 +22,7 @@ internal sealed record WorkerSettings(int Slots, Duration ClaimTtl, Duration Hea
             ttl,
             worker.Heartbeat is { } beat ? DurationText.Parse(beat) : ttl / 3,
             DurationText.Parse(worker.PollInterval),
-            DurationText.Parse(worker.ShutdownGrace));
+            DurationText.Parse(worker.ShutdownGrace),
+            DurationText.Parse(worker.QueueRetention));
     }
 }

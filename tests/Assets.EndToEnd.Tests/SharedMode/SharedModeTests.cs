@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Assets.Execution;
+using Assets.Graph;
 using Assets.Metadata;
 using Assets.Storage.Metadata.Postgres;
 using Assets.Storage.Tests.Postgres;
@@ -64,6 +66,38 @@ public sealed class SharedModeTests(PostgresCluster cluster) : TempRoot("shared"
         var states = await metadata.GetStatesAsync([AssetKey.Parse("raw_orders")]);
         Assert.Equal(31, states.Count);
         Assert.All(states, s => Assert.Equal((PartitionStatus.Published, 1L), (s.Status, s.Sequence ?? 0)));
+    }
+
+    [Fact]
+    public async Task AProcessThatDiedAfterItsPointerLanded_ItsPublishIsRecordedByTheNextOpener_NotMaterializedAgain()
+    {
+        var environment = Environment;
+        var first = await ExampleProgram.RunAsync(environment, "materialize", "--select", "raw_orders", "--from", "2026-01-01", "--to", "2026-01-02");
+        Assert.True(first.ExitCode == 0, first.Error + first.Out);
+        var day = new AssetPartition(AssetKey.Parse("raw_orders"), new Partitions.PartitionKey("2026-01-02"));
+        MaterializationId published;
+        await using (var store = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance))
+        {
+            // What a process killed between its pointer swap and its record leaves: the state still running with the
+            // version before, its lease held by the dead run until it expires.
+            published = (await store.GetStateAsync(day))!.MaterializationId!.Value;
+            var dead = RunId.New();
+            var now = SystemClock.Instance.GetCurrentInstant();
+            Assert.True(await store.TryAcquireLeaseAsync(day, dead, now, Duration.FromSeconds(1)));
+            await store.SetStatesAsync([new PartitionState(day, PartitionStatus.Running, null, null, null, null, null, null, now)]);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var rerun = await ExampleProgram.RunAsync(environment, "materialize", "--select", "raw_orders", "--from", "2026-01-01", "--to", "2026-01-03");
+
+        Assert.True(rerun.ExitCode == 0, rerun.Error + rerun.Out);
+        Assert.Contains("1 published", rerun.Out, StringComparison.Ordinal);
+        await using var metadata = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+        var state = await metadata.GetStateAsync(day);
+        Assert.Equal((PartitionStatus.Published, published, 1L), (state!.Status, state.MaterializationId!.Value, state.Sequence ?? 0));
+        var events = await metadata.GetEventsAsync(partition: day);
+        Assert.DoesNotContain(events, e => e.Kind == RunEventKind.StepInterrupted);
+        Assert.Contains(events, e => e.Kind == RunEventKind.Reconciled && e.Message!.StartsWith($"recorded the publish of {published} by run ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -253,4 +253,39 @@ public sealed class PostgresStepQueueTests(PostgresCluster cluster) : IAsyncLife
         Assert.Single((await _queue.GetRunAsync(run.Id))!.Steps);
         Assert.Null(await _queue.GetRunAsync(RunId.New()));
     }
+
+    [Fact]
+    public async Task Prune_RemovesOnlyRunsFinishedBeforeTheCutoff_WithTheirSteps_AndSilentWorkers()
+    {
+        // Finished at Start + 1h; another finished at Start + 3h; one still open (b waits for a, which is running).
+        var old = Run(Step(P("a")), Step(P("b"), P("a")));
+        await _queue.EnqueueAsync(old, Start);
+        var a = Assert.Single(await ClaimAsync(_queue, _worker, 10));
+        Assert.True(await _queue.CompleteAsync(a, Ended(P("a"), StepOutcome.Failed, "boom"), Start + Duration.FromHours(1)));
+        var recent = Run(Step(P("c")));
+        await _queue.EnqueueAsync(recent, Start);
+        var c = Assert.Single(await ClaimAsync(_queue, _worker, 10));
+        Assert.True(await _queue.CompleteAsync(c, Published(P("c")), Start + Duration.FromHours(3)));
+        var open = Run(Step(P("d")), Step(P("e"), P("d")));
+        await _queue.EnqueueAsync(open, Start);
+        Assert.Single(await ClaimAsync(_queue, _worker, 10));
+        var silent = await RegisterAsync(_queue, "w-silent", 1, Start - Duration.FromDays(30));
+        Assert.True(await _queue.HeartbeatWorkerAsync(_worker, Start + Duration.FromHours(2)));
+
+        var pruned = await _queue.PruneAsync(Start + Duration.FromHours(2));
+
+        Assert.Equal(new QueuePruning(1, 2, 1), pruned);
+        Assert.Null(await _queue.GetRunAsync(old.Id));
+        Assert.NotNull(await _queue.GetRunAsync(recent.Id));
+        Assert.Equal(2, (await _queue.GetRunAsync(open.Id))!.Steps.Count);
+        var workers = await _queue.ListWorkersAsync(Start + Duration.FromHours(2), WorkerTtl);
+        Assert.Equal([_worker], workers.Select(w => w.Worker.Id));
+        Assert.DoesNotContain(silent, workers.Select(w => w.Worker.Id));
+
+        // Again: nothing more is old enough; the open run stays whatever the cutoff while a step is open.
+        Assert.Equal(new QueuePruning(0, 0, 0), await _queue.PruneAsync(Start + Duration.FromHours(2)));
+        var later = await _queue.PruneAsync(Start + Duration.FromDays(365));
+        Assert.Equal((1, 1), (later.Runs, later.Steps));
+        Assert.NotNull(await _queue.GetRunAsync(open.Id));
+    }
 }

@@ -109,6 +109,13 @@ public interface IStepQueue
     Task<IReadOnlyList<QueuedRunSummary>> ListRunsAsync(int limit, CancellationToken ct = default);
 
     /// <summary>
+    /// Removes what the queue no longer needs, in one transaction: runs with no open step whose last step ended before
+    /// <paramref name="before"/> (with their steps; their outcomes stay in the metadata store's event log and partition
+    /// states), and workers whose last heartbeat is older than it. Safe to call from any number of processes at once.
+    /// </summary>
+    Task<QueuePruning> PruneAsync(Instant before, CancellationToken ct = default);
+
+    /// <summary>
     /// Opens a session that waits for the queue to change (a run enqueued, a step completed or released, a run
     /// cancelled, a worker gone), for a worker waiting for work and a <c>materialize</c> waiting for its run. Holds
     /// one connection of its own for as long as it is open.
