@@ -34,15 +34,20 @@ public static class SmallPartitionAssets
 /// <summary>
 /// The figure: per-partition framework overhead on a local root for 2,000 tiny partitions (200 with
 /// --quick), against the raw cost of the same Parquet bytes written to a temp file, fsynced and renamed into
-/// place. Two framework paths, each on a fresh root and metadata store: the publish protocol driven directly
-/// (<see cref="PartitionPublisher"/>: lease, stage, manifest, pointer compare-and-swap, metadata records), and
-/// what a user pays through <see cref="AssetExecutor"/> with a trivial asset body, one step at a time so it
-/// compares with the sequential raw loop. Times include committing the metadata store's pending writes. Every path runs
-/// on some partitions first (warm-up), and CPU time is printed beside wall time, with the executor's first-chance
-/// exceptions and allocated bytes. overhead = framework - raw, per partition.
+/// place. Three framework paths, each on a fresh root and metadata store: the publish protocol driven directly
+/// (<see cref="PartitionPublisher"/>: lease, stage, manifest, pointer compare-and-swap, metadata records), one partition
+/// at a time; and what a user pays through <see cref="AssetExecutor"/> with a trivial asset body, once one step at a time
+/// (beside the sequential raw loop) and once <see cref="ParallelSteps"/> steps at a time (beside as many raw writers, each
+/// writing its share one file after another), where concurrent publications share their flushes. Times include
+/// committing the metadata store's pending writes. Every path runs on some partitions first (warm-up), and CPU time
+/// (of the whole process, over the same interval as the wall time) is printed beside wall time, with the sequential
+/// executor's first-chance exceptions and allocated bytes. overhead = framework - raw, per partition.
 /// </summary>
 public sealed class SmallPartitionPublishBenchmark : IBenchmark
 {
+    /// <summary>How many steps the parallel figures run at once (the CLI's <c>--parallel</c>), and how many raw writers they compare with.</summary>
+    public const int ParallelSteps = 8;
+
     public string Name => "publish-small";
 
     public async Task RunAsync(bool quick, Report report)
@@ -57,19 +62,17 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
 
             // Every path on some partitions first, so the figures do not include compiling the code (the JIT, and its second,
             // optimizing tier after 30 calls) and the first path measured is not the slowest for that reason alone.
-            await RawAsync(Path.Combine(folder, "warm", "raw"), warmUpPartitions, rows);
+            await RawAsync(Path.Combine(folder, "warm", "raw"), warmUpPartitions, rows, writers: 1);
+            await RawAsync(Path.Combine(folder, "warm", "raw-parallel"), warmUpPartitions, rows, ParallelSteps);
             await FrameworkAsync(new LocalObjectStore(Path.Combine(folder, "warm", "root")), Path.Combine(folder, "warm", "meta.duckdb"), Path.Combine(folder, "warm", "staging"), warmUpPartitions, rows);
             await ExecutorAsync(Path.Combine(folder, "warm", "executor"), warmUpPartitions, rows);
+            await ExecutorAsync(Path.Combine(folder, "warm", "executor-parallel"), warmUpPartitions, rows, ParallelSteps);
 
             // CPU beside wall time: on a shared machine the wall time of the framework's work stretches with the load while the
             // raw loop mostly waits for the disk, so the CPU each costs is the steadier figure of the framework's own work.
-            var cpu = Cpu();
-            var raw = await RawAsync(Path.Combine(folder, "raw"), partitions, rows);
-            var rawCpu = Cpu() - cpu;
+            var raw = await RawAsync(Path.Combine(folder, "raw"), partitions, rows, writers: 1);
             var store = new LocalObjectStore(Path.Combine(folder, "root"));
-            cpu = Cpu();
             var (framework, bytes) = await FrameworkAsync(store, Path.Combine(folder, "meta.duckdb"), Path.Combine(folder, "staging"), partitions, rows);
-            var frameworkCpu = Cpu() - cpu;
 
             // Exceptions thrown and caught on the way (a missing file probed by opening it, a cancelled delay) cost
             // tens of microseconds each and hide real errors in a debugger: a normal run of tiny partitions throws none.
@@ -77,8 +80,7 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
             void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e) => Interlocked.Increment(ref exceptions);
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             AppDomain.CurrentDomain.FirstChanceException += Count;
-            TimeSpan executor;
-            cpu = Cpu();
+            Measured executor;
             try
             {
                 executor = await ExecutorAsync(Path.Combine(folder, "executor"), partitions, rows);
@@ -88,23 +90,34 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
                 AppDomain.CurrentDomain.FirstChanceException -= Count;
             }
 
-            var executorCpu = Cpu() - cpu;
-
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            var rawParallel = await RawAsync(Path.Combine(folder, "raw-parallel"), partitions, rows, ParallelSteps);
+            var flushRounds = GroupFlush.Disk.Rounds;
+            var executorParallel = await ExecutorAsync(Path.Combine(folder, "executor-parallel"), partitions, rows, ParallelSteps);
+            flushRounds = GroupFlush.Disk.Rounds - flushRounds;
+
             report.Note($"{partitions} partitions of {RowsPerPartition} rows on a local root ({Path.GetTempPath()}), after a warm-up of {warmUpPartitions}");
-            report.Figure("publish_small_local_per_partition", framework.TotalMilliseconds / partitions, "ms");
-            report.Figure("executor_small_local_per_partition", executor.TotalMilliseconds / partitions, "ms");
-            report.Figure("raw_write_fsync_rename_per_partition", raw.TotalMilliseconds / partitions, "ms");
-            report.Figure("publish_small_local_overhead_per_partition", (framework - raw).TotalMilliseconds / partitions, "ms");
-            report.Figure("executor_small_local_overhead_per_partition", (executor - raw).TotalMilliseconds / partitions, "ms");
-            report.Figure("publish_small_local_ratio", framework / raw, "x");
-            report.Figure("executor_small_local_ratio", executor / raw, "x");
-            report.Figure("raw_write_fsync_rename_cpu_per_partition", rawCpu.TotalMilliseconds / partitions, "ms");
-            report.Figure("publish_small_local_cpu_per_partition", frameworkCpu.TotalMilliseconds / partitions, "ms");
-            report.Figure("executor_small_local_cpu_per_partition", executorCpu.TotalMilliseconds / partitions, "ms");
+            report.Note($"sequential: the publisher and the executor one partition at a time, the raw loop one file at a time; parallel: the executor {ParallelSteps} steps at once, {ParallelSteps} raw writers at once");
+            report.Figure("publish_small_local_per_partition", framework.Wall.TotalMilliseconds / partitions, "ms");
+            report.Figure("executor_small_local_per_partition", executor.Wall.TotalMilliseconds / partitions, "ms");
+            report.Figure("raw_write_fsync_rename_per_partition", raw.Wall.TotalMilliseconds / partitions, "ms");
+            report.Figure("publish_small_local_overhead_per_partition", (framework.Wall - raw.Wall).TotalMilliseconds / partitions, "ms");
+            report.Figure("executor_small_local_overhead_per_partition", (executor.Wall - raw.Wall).TotalMilliseconds / partitions, "ms");
+            report.Figure("publish_small_local_ratio", framework.Wall / raw.Wall, "x");
+            report.Figure("executor_small_local_ratio", executor.Wall / raw.Wall, "x");
+            report.Figure("raw_write_fsync_rename_cpu_per_partition", raw.Cpu.TotalMilliseconds / partitions, "ms");
+            report.Figure("publish_small_local_cpu_per_partition", framework.Cpu.TotalMilliseconds / partitions, "ms");
+            report.Figure("executor_small_local_cpu_per_partition", executor.Cpu.TotalMilliseconds / partitions, "ms");
             report.Figure("publish_small_local_bytes", bytes, "bytes");
             report.Figure("executor_small_local_exceptions_per_run", exceptions, "first-chance exceptions");
             report.Figure("executor_small_local_allocated_per_partition", allocated / 1024.0 / partitions, "KiB");
+            report.Figure($"executor_parallel{ParallelSteps}_small_local_per_partition", executorParallel.Wall.TotalMilliseconds / partitions, "ms");
+            report.Figure($"raw_parallel{ParallelSteps}_write_fsync_rename_per_partition", rawParallel.Wall.TotalMilliseconds / partitions, "ms");
+            report.Figure($"executor_parallel{ParallelSteps}_small_local_overhead_per_partition", (executorParallel.Wall - rawParallel.Wall).TotalMilliseconds / partitions, "ms");
+            report.Figure($"executor_parallel{ParallelSteps}_small_local_ratio", executorParallel.Wall / rawParallel.Wall, "x");
+            report.Figure($"raw_parallel{ParallelSteps}_write_fsync_rename_cpu_per_partition", rawParallel.Cpu.TotalMilliseconds / partitions, "ms");
+            report.Figure($"executor_parallel{ParallelSteps}_small_local_cpu_per_partition", executorParallel.Cpu.TotalMilliseconds / partitions, "ms");
+            report.Figure($"executor_parallel{ParallelSteps}_flush_rounds_per_partition", (double)flushRounds / partitions, "rounds");
         }
         finally
         {
@@ -113,14 +126,22 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
     }
 
     /// <summary>CPU time of the whole process so far (user and kernel; the runtime's own threads included).</summary>
-    private static TimeSpan Cpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+    private static TimeSpan ProcessCpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>Wall and CPU time of one measured interval.</summary>
+    public readonly record struct Measured(TimeSpan Wall, TimeSpan Cpu)
+    {
+        public static Measured Start() => new(Stopwatch.GetElapsedTime(0), ProcessCpu());
+
+        public Measured Stop() => new(Stopwatch.GetElapsedTime(0) - Wall, ProcessCpu() - Cpu);
+    }
 
     /// <summary>
     /// Materializes <paramref name="partitions"/> daily partitions of <see cref="SmallPartitionAssets.Small"/> through
-    /// the executor and the storage materialization store, one step at a time; the time includes the run's events
-    /// and committing the metadata store.
+    /// the executor and the storage materialization store, <paramref name="parallelSteps"/> steps at a time; the time
+    /// includes the run's events and committing the metadata store, not opening and closing it.
     /// </summary>
-    public static async Task<TimeSpan> ExecutorAsync(string folder, int partitions, SmallRow[] rows)
+    public static async Task<Measured> ExecutorAsync(string folder, int partitions, SmallRow[] rows, int parallelSteps = 1)
     {
         SmallPartitionAssets.Rows = rows;
         var graph = new AssetGraphBuilder().AddTypes(typeof(SmallPartitionAssets)).Build();
@@ -132,27 +153,27 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
         await using var metadata = await DuckDbMetadataStore.OpenAsync(Path.Combine(folder, "meta.duckdb"));
         var store = new StorageMaterializationStore(
             new LocalObjectStore(Path.Combine(folder, "root")), metadata, SystemClock.Instance, new PublisherOptions { StagingDirectory = Path.Combine(folder, "staging") });
-        var executor = new AssetExecutor(graph, store, metadata, new NoServices(), SystemClock.Instance, NullLoggerFactory.Instance, new ExecutionOptions { MaxParallelism = 1 });
-        var watch = Stopwatch.StartNew();
+        var executor = new AssetExecutor(graph, store, metadata, new NoServices(), SystemClock.Instance, NullLoggerFactory.Instance, new ExecutionOptions { MaxParallelism = parallelSteps });
+        var measured = Measured.Start();
         var summary = await executor.RunAsync(steps, RunId.New());
         await metadata.FlushAsync();
-        watch.Stop();
+        measured = measured.Stop();
         if (summary.Steps.Any(s => s.Outcome != StepOutcome.Published))
         {
             throw new InvalidOperationException("A benchmark step did not publish: " + summary.Describe());
         }
 
-        return watch.Elapsed;
+        return measured;
     }
 
     /// <summary>The whole protocol for each partition; returns the time and the bytes written under the root.</summary>
-    public static async Task<(TimeSpan Elapsed, long Bytes)> FrameworkAsync(IObjectStore store, string metadataPath, string staging, int partitions, SmallRow[] rows)
+    public static async Task<(Measured Elapsed, long Bytes)> FrameworkAsync(IObjectStore store, string metadataPath, string staging, int partitions, SmallRow[] rows)
     {
         await using var metadata = await DuckDbMetadataStore.OpenAsync(metadataPath);
         var publisher = new PartitionPublisher(store, metadata, SystemClock.Instance, new PublisherOptions { StagingDirectory = staging });
         var start = new LocalDate(2020, 1, 1);
         var run = RunId.New();
-        var watch = Stopwatch.StartNew();
+        var measured = Measured.Start();
         for (var i = 0; i < partitions; i++)
         {
             var partition = new AssetPartition(AssetKey.Parse("bench/small"), new PartitionKey(start.PlusDays(i).ToString("yyyy-MM-dd", null)));
@@ -163,34 +184,52 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
         }
 
         await metadata.FlushAsync();
-        watch.Stop();
+        measured = measured.Stop();
         long bytes = 0;
         await foreach (var entry in store.ListAsync(string.Empty))
         {
             bytes += entry.Size;
         }
 
-        return (watch.Elapsed, bytes);
+        return (measured, bytes);
     }
 
-    /// <summary>The same Parquet bytes per partition, written to a temp file, fsynced and renamed: what any careful writer pays.</summary>
-    private static async Task<TimeSpan> RawAsync(string folder, int partitions, SmallRow[] rows)
+    /// <summary>
+    /// The same Parquet bytes per partition, written to a temp file, fsynced and renamed: what any careful writer pays;
+    /// <paramref name="writers"/> threads at once, each writing its share one file after another.
+    /// </summary>
+    private static async Task<Measured> RawAsync(string folder, int partitions, SmallRow[] rows, int writers)
     {
         Directory.CreateDirectory(folder);
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < partitions; i++)
+        var measured = Measured.Start();
+        var next = -1;
+        var threads = Enumerable.Range(0, writers).Select(_ => new Thread(Write)).ToArray();
+        foreach (var thread in threads)
         {
-            var temp = Path.Combine(folder, $"{i}.tmp");
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-            {
-                await ParquetRecordFormat.WriteAsync(rows, file);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, Path.Combine(folder, $"{i}.parquet"));
+            thread.Start();
         }
 
-        return watch.Elapsed;
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        return await Task.FromResult(measured.Stop());
+
+        void Write()
+        {
+            for (var i = Interlocked.Increment(ref next); i < partitions; i = Interlocked.Increment(ref next))
+            {
+                var temp = Path.Combine(folder, $"{i}.tmp");
+                using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                {
+                    ParquetRecordFormat.WriteAsync(rows, file).GetAwaiter().GetResult();
+                    file.Flush(flushToDisk: true);
+                }
+
+                File.Move(temp, Path.Combine(folder, $"{i}.parquet"));
+            }
+        }
     }
 
     /// <summary>No services: the trivial asset takes none.</summary>

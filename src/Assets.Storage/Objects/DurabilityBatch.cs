@@ -54,84 +54,24 @@ internal sealed class DurabilityBatch
     }
 
     /// <summary>
-    /// Flushes every file and folder added since the last flush, concurrently: the file system commits them together
-    /// (one journal commit and device flush where it can merge them) rather than one after another. Throws the first
-    /// failure; the batch is empty afterwards either way, and a caller that got an error must not rely on its writes.
+    /// Flushes every file and folder added since the last flush, in the next round of the process's group flush
+    /// (<see cref="Local.GroupFlush"/>): together with what other publications hand in meanwhile, concurrently, each folder
+    /// once, so the file system commits them together (one journal commit and device flush where it can merge them)
+    /// rather than one after another. Throws the first failure; the batch is empty afterwards either way, and a caller
+    /// that got an error must not rely on its writes.
     /// </summary>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    public Task FlushAsync(CancellationToken cancellationToken = default)
     {
         if (IsTransient || PendingFlushes == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var work = new (string Path, bool IsFolder)[PendingFlushes];
-        var next = 0;
-        foreach (var file in _files)
-        {
-            work[next++] = (file, false);
-        }
-
-        foreach (var folder in _folders)
-        {
-            work[next++] = (folder, true);
-        }
-
+        var files = _files.ToArray();
+        var folders = _folders.ToArray();
         _files.Clear();
         _folders.Clear();
-        if (work.Length == 1)
-        {
-            Flush(work[0]);
-            return;
-        }
-
-        // Each flush blocks its thread in the kernel; the thread pool's own threads would run them only a few at a time on a
-        // small machine, so the first runs here and the rest on threads of their own while it waits.
-        var others = new Task[work.Length - 1];
-        for (var i = 1; i < work.Length; i++)
-        {
-            var item = work[i];
-            others[i - 1] = Task.Factory.StartNew(() => Flush(item), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        }
-
-        Exception? first = null;
-        try
-        {
-            Flush(work[0]);
-        }
-#pragma warning disable CA1031 // Rethrown below, after the other flushes are done: none may still run when the caller moves on.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            first = e;
-        }
-
-        try
-        {
-            await Task.WhenAll(others).ConfigureAwait(false);
-        }
-        catch (Exception) when (first is not null)
-        {
-            // The first failure is the one reported.
-        }
-
-        if (first is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
-        }
-    }
-
-    private static void Flush((string Path, bool IsFolder) item)
-    {
-        if (item.IsFolder)
-        {
-            Local.DirectoryFlush.Flush(item.Path);
-        }
-        else
-        {
-            using var file = new FileStream(item.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-            file.Flush(flushToDisk: true);
-        }
+        return Local.GroupFlush.Disk.FlushAsync(files, folders);
     }
 }

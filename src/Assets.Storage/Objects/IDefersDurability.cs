@@ -25,4 +25,11 @@ internal interface IDefersDurability
     /// instead of two. The swap itself is durable when this returns, as with every replace.
     /// </summary>
     Task<WriteResult> ReplaceIfMatchAsync(ObjectKey key, ReadOnlyMemory<byte> content, ObjectVersion? expected, DurabilityBatch flushFirst, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes an object created with <see cref="DurabilityBatch.Transient"/> (a staging marker) as cheaply as the store can:
+    /// the local store unlinks it and removes its own folder if that is now empty, but keeps the folders above it, which the
+    /// next such object would create again. Returns whether it was there.
+    /// </summary>
+    Task<bool> DeleteTransientAsync(ObjectKey key, CancellationToken cancellationToken = default);
 }

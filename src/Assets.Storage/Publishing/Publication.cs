@@ -127,6 +127,7 @@ public sealed class Publication : IAsyncDisposable
         var key = StorageLayout.DataFile(Partition, Id, _files.Count);
         Directory.CreateDirectory(_publisher.Options.StagingDirectory);
         var temp = Path.Combine(_publisher.Options.StagingDirectory, $"{Id.Value}-{_files.Count:D5}-{Guid.NewGuid():N}.tmp");
+        var adopted = false;
         try
         {
             long rows;
@@ -162,10 +163,12 @@ public sealed class Publication : IAsyncDisposable
             if (Store is IDefersDurability deferring)
             {
                 EnsureCreated(key, await deferring.AdoptIfAbsentAsync(key, temp, sha256, _durability, cancellationToken).ConfigureAwait(false));
+                adopted = true;
             }
             else if (Store is IAdoptsLocalFiles adopter)
             {
                 EnsureCreated(key, await adopter.AdoptIfAbsentAsync(key, temp, sha256, cancellationToken).ConfigureAwait(false));
+                adopted = true;
             }
 
             var staged = new ManifestFile(key.Value, size, sha256, rows);
@@ -174,7 +177,11 @@ public sealed class Publication : IAsyncDisposable
         }
         finally
         {
-            File.Delete(temp);
+            // An adopted file's name is gone already.
+            if (!adopted)
+            {
+                File.Delete(temp);
+            }
         }
     }
 

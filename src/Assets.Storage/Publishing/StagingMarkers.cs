@@ -23,7 +23,8 @@ namespace Assets.Storage.Publishing;
 /// published, or whose marker died.</item>
 /// <item>A marker is created without being made durable where the store allows it (the local store): gc sees it as soon
 /// as it is written, in any process, and a power loss that could take it ends the writer too, leaving nothing in flight.
-/// Its rewrites and the objects it guards are made durable as usual.</item>
+/// Its rewrites and the objects it guards are made durable as usual. Removing it removes its partition's folder when
+/// that is left empty, but not the asset's folders above it (<see cref="IDefersDurability.DeleteTransientAsync"/>).</item>
 /// <item>A publication re-checks that its files exist right before the swap, so one stalled past its marker's
 /// lifetime (and collected) fails instead of publishing a manifest whose files are gone.</item>
 /// </list>
@@ -106,7 +107,15 @@ public static class StagingMarkers
     {
         try
         {
-            await store.DeleteAsync(StorageLayout.StagingMarkerOf(partition, id), CancellationToken.None).ConfigureAwait(false);
+            var key = StorageLayout.StagingMarkerOf(partition, id);
+            if (store is IDefersDurability deferring)
+            {
+                await deferring.DeleteTransientAsync(key, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await store.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 #pragma warning disable CA1031 // See the summary: nothing the caller could do, and its outcome is already decided.
         catch (Exception)

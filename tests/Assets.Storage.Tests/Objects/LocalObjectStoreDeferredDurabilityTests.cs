@@ -137,6 +137,81 @@ public sealed class LocalObjectStoreDeferredDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task DeferredReplace_OfAnAbsentObject_LinksItWithoutALockFile_AndAReplaceAfterwardsStillComparesUnderTheLock()
+    {
+        var store = new LocalObjectStore(_root);
+        var deferring = (IDefersDurability)store;
+
+        var created = await deferring.ReplaceIfMatchAsync(ObjectKey.Parse("current/p.json"), Content("pointer 1"), null, new DurabilityBatch());
+        var again = await deferring.ReplaceIfMatchAsync(ObjectKey.Parse("current/p.json"), Content("pointer x"), null, new DurabilityBatch());
+
+        Assert.True(created.Succeeded);
+        Assert.Equal(WriteOutcome.Conflict, again.Outcome);
+        Assert.Equal(created.Version, again.Version);
+        Assert.False(File.Exists(Path.Combine(_root, "current", "p.json" + LocalFiles.LockSuffix)));
+        var replaced = await deferring.ReplaceIfMatchAsync(ObjectKey.Parse("current/p.json"), Content("pointer 2"), created.Version, new DurabilityBatch());
+        Assert.True(replaced.Succeeded);
+        Assert.True(File.Exists(Path.Combine(_root, "current", "p.json" + LocalFiles.LockSuffix)));
+        Assert.Equal("pointer 2", await ReadAsync("current/p.json"));
+        Assert.Empty(TempFiles());
+    }
+
+    [Fact]
+    public async Task DeferredReplace_OfAnAbsentObject_RacingCreators_ExactlyOneWins()
+    {
+        var deferring = (IDefersDurability)new LocalObjectStore(_root);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => deferring.ReplaceIfMatchAsync(ObjectKey.Parse("current/p.json"), Content($"pointer {i}"), null, new DurabilityBatch()))));
+
+        var winner = Assert.Single(results, r => r.Succeeded);
+        Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal(winner.Version, r.Version));
+        Assert.Empty(TempFiles());
+    }
+
+    [Fact]
+    public async Task DeleteTransient_RemovesTheObjectAndItsEmptyFolder_KeepsTheFoldersAbove()
+    {
+        IDefersDurability store = new LocalObjectStore(_root);
+        await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p1/id.json"), Content("marker"), DurabilityBatch.Transient);
+        await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p2/id.json"), Content("marker"), DurabilityBatch.Transient);
+        await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p2/other.json"), Content("marker"), DurabilityBatch.Transient);
+
+        Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1/id.json")));
+        Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p2/id.json")));
+        Assert.False(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1/id.json")));
+
+        Assert.False(Directory.Exists(Path.Combine(_root, "staging", "asset", "p1")));
+        Assert.True(Directory.Exists(Path.Combine(_root, "staging", "asset")));
+        Assert.Equal("marker", await ReadAsync("staging/asset/p2/other.json"));
+    }
+
+    [Fact]
+    public async Task DeferredAdopt_OfAnExistingKey_ReturnsConflictAndLeavesTheCallersFileInPlace()
+    {
+        var store = new LocalObjectStore(_root);
+        await store.CreateIfAbsentAsync(ObjectKey.Parse("data/p/id/part-00000.parquet"), new MemoryStream(Content("first").ToArray()));
+        var local = Path.Combine(_root, "..", Path.GetFileName(_root) + ".staged");
+        await File.WriteAllTextAsync(local, "rows");
+        try
+        {
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("rows")));
+            var batch = new DurabilityBatch();
+
+            var written = await ((IDefersDurability)store).AdoptIfAbsentAsync(ObjectKey.Parse("data/p/id/part-00000.parquet"), local, sha, batch);
+
+            Assert.Equal(WriteOutcome.Conflict, written.Outcome);
+            Assert.Equal("rows", await File.ReadAllTextAsync(local));
+            Assert.Equal("first", await ReadAsync("data/p/id/part-00000.parquet"));
+            Assert.Equal(0, batch.PendingFlushes);
+            Assert.Empty(TempFiles());
+        }
+        finally
+        {
+            File.Delete(local);
+        }
+    }
+
+    [Fact]
     public async Task DeferredReplace_TransientBatch_IsRefused()
     {
         IDefersDurability store = new LocalObjectStore(_root);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Assets.Storage.Objects.Local;
@@ -15,6 +16,7 @@ internal static class LocalFiles
     private const int TempIdLength = 32;
     public const int VersionHexLength = 32;
     private const int CreateAttempts = 5;
+    private const int NoSuchFile = 2; // ENOENT on Linux, macOS and FreeBSD alike.
 
     private static readonly SearchValues<char> LowerHexDigits = SearchValues.Create("0123456789abcdef");
 
@@ -82,15 +84,21 @@ internal static class LocalFiles
             || (e is UnauthorizedAccessException && Directory.Exists(path));
 
     /// <summary>
-    /// Creates a file through <paramref name="open"/> after creating its folder, retrying when a concurrent
-    /// delete prunes the (then empty) folder between the two steps.
+    /// Creates a file through <paramref name="open"/> after creating its folder (unless <paramref name="folderExists"/>),
+    /// retrying when a concurrent delete prunes the (then empty) folder between the two steps.
     /// </summary>
-    public static T OpenCreatingFolder<T>(string path, Func<string, T> open)
+    public static T OpenCreatingFolder<T>(string path, Func<string, T> open, bool folderExists = false)
     {
         var folder = Path.GetDirectoryName(path)!;
         for (var attempt = 1; ; attempt++)
         {
-            CreateFolder(folder);
+            // A folder the caller just found in place is opened into at once (one mkdir and stat less); should a
+            // concurrent delete prune it meanwhile, the open fails and the next attempt creates it.
+            if (attempt > 1 || !folderExists)
+            {
+                CreateFolder(folder);
+            }
+
             try
             {
                 return open(path);
@@ -132,6 +140,51 @@ internal static class LocalFiles
         }
     }
 
+    /// <summary>Removes the file <paramref name="path"/>; <c>false</c> when it was not there.</summary>
+    public static bool TryUnlink(string path)
+    {
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+        {
+            // File.Delete stats first and reports a missing file as success; unlink says which it was in one call.
+            if (Native.Unlink(path) == 0)
+            {
+                return true;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            return errno == NoSuchFile
+                ? false
+                : throw new IOException($"Could not delete '{path}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+        }
+
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        File.Delete(path);
+        return true;
+    }
+
+    /// <summary>Removes <paramref name="folder"/> if it is empty; anything else (not empty, gone, not ours) leaves it be.</summary>
+    public static void TryRemoveEmptyFolder(string folder)
+    {
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+        {
+            // Directory.Delete would throw (and the caller catch) an exception whenever the folder is not empty.
+            _ = Native.RemoveDirectory(folder);
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(folder, recursive: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>Deletes a file if it is there, ignoring failures: used to clean up after a write that did not complete.</summary>
     public static void TryDelete(string path)
     {
@@ -143,5 +196,16 @@ internal static class LocalFiles
         {
             // Best effort: a leftover temporary file is invisible and DeleteAbandonedTempFilesAsync removes it.
         }
+    }
+
+    private static class Native
+    {
+        [DllImport("libc", EntryPoint = "unlink", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int Unlink([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
+
+        [DllImport("libc", EntryPoint = "rmdir", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int RemoveDirectory([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
     }
 }

@@ -24,9 +24,10 @@ public sealed partial class LocalObjectStore
         var folder = Path.GetDirectoryName(path)!;
         var createdFrom = FirstMissingFolder(folder);
         var temp = Path.Combine(folder, LocalFiles.NewTempName());
+        var moved = false;
         try
         {
-            using (var handle = LocalFiles.OpenCreatingFolder(temp, OpenNew))
+            using (var handle = LocalFiles.OpenCreatingFolder(temp, OpenNew, folderExists: createdFrom is null))
             {
                 RandomAccess.Write(handle, content.Span, fileOffset: 0);
             }
@@ -36,14 +37,18 @@ public sealed partial class LocalObjectStore
                 return ConflictAsync(path);
             }
 
+            moved = true;
             durability.AddFile(path);
             FlushFolders(folder, createdFrom, durability);
             return Task.FromResult(new WriteResult(WriteOutcome.Written, LocalFiles.VersionOf(content.Span)));
         }
         finally
         {
-            // After the move the name is gone and this does nothing; after a failure it removes the partial file.
-            LocalFiles.TryDelete(temp);
+            // After a failure or a conflict, removes the partial or unused file; after the move its name is gone already.
+            if (!moved)
+            {
+                LocalFiles.TryDelete(temp);
+            }
         }
 
         static async Task<WriteResult> ConflictAsync(string path)
@@ -53,10 +58,12 @@ public sealed partial class LocalObjectStore
     /// <inheritdoc />
     /// <remarks>
     /// The new content goes to a temporary file in the object's folder first, without the lock (nobody else knows the
-    /// name), and is flushed with <paramref name="flushFirst"/>; then, under the object's lock as in
-    /// <see cref="ReplaceIfMatchAsync(ObjectKey, ReadOnlyMemory{byte}, ObjectVersion?, CancellationToken)"/>, the version is
-    /// compared, the file renamed over the old one (or linked without overwriting when nothing is expected) and the
-    /// folder flushed.
+    /// name), and is flushed with <paramref name="flushFirst"/> in a round of the process's group flush; then the version
+    /// is compared and the file renamed over the old one under the object's lock as in
+    /// <see cref="ReplaceIfMatchAsync(ObjectKey, ReadOnlyMemory{byte}, ObjectVersion?, CancellationToken)"/>, or, when
+    /// nothing is expected, linked without overwriting and without the lock (the link itself fails when the name exists,
+    /// so no lock file is created for an object only ever created); and the folder is flushed in the next round of the
+    /// group flush, with the folders of the other swaps of that round.
     /// </remarks>
     async Task<WriteResult> IDefersDurability.ReplaceIfMatchAsync(ObjectKey key, ReadOnlyMemory<byte> content, ObjectVersion? expected, DurabilityBatch flushFirst, CancellationToken cancellationToken)
     {
@@ -70,15 +77,22 @@ public sealed partial class LocalObjectStore
         var folder = Path.GetDirectoryName(path)!;
         var createdFrom = FirstMissingFolder(folder);
         var temp = Path.Combine(folder, LocalFiles.NewTempName());
+        var moved = false;
         try
         {
-            using (var handle = LocalFiles.OpenCreatingFolder(temp, OpenNew))
+            using (var handle = LocalFiles.OpenCreatingFolder(temp, OpenNew, folderExists: createdFrom is null))
             {
                 RandomAccess.Write(handle, content.Span, fileOffset: 0);
             }
 
             flushFirst.AddFile(temp);
             await flushFirst.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (expected is null)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return await SwapAsync().ConfigureAwait(false);
+            }
+
             using var held = await LockAsync(path, cancellationToken).ConfigureAwait(false);
             var current = await LocalFiles.VersionOfFileAsync(path, cancellationToken).ConfigureAwait(false);
             if (current != expected)
@@ -87,20 +101,63 @@ public sealed partial class LocalObjectStore
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            if (!MoveIntoPlace(temp, path, replace: expected is not null))
-            {
-                // A CreateIfAbsentAsync (which takes no lock) won meanwhile.
-                return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
-            }
-
-            FlushFolders(folder, createdFrom, deferred: null);
-            return new WriteResult(WriteOutcome.Written, LocalFiles.VersionOf(content.Span));
+            return await SwapAsync().ConfigureAwait(false);
         }
         finally
         {
-            // After the move the name is gone and this does nothing; after a conflict or failure it removes the temporary file.
-            LocalFiles.TryDelete(temp);
+            // After a conflict or failure, removes the temporary file; after the move its name is gone already.
+            if (!moved)
+            {
+                LocalFiles.TryDelete(temp);
+            }
         }
+
+        async Task<WriteResult> SwapAsync()
+        {
+            if (!MoveIntoPlace(temp, path, replace: expected is not null))
+            {
+                // Another writer created the object meanwhile.
+                return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
+            }
+
+            moved = true;
+            // Durable before the lock is given back, as every replace: the next writer compares against a version that stays.
+            var swapped = new DurabilityBatch();
+            FlushFolders(folder, createdFrom, swapped);
+            await swapped.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            return new WriteResult(WriteOutcome.Written, LocalFiles.VersionOf(content.Span));
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// An object that was ever replaced has a lock file and is deleted as every object is
+    /// (<see cref="DeleteAsync(ObjectKey, CancellationToken)"/>); one only ever created is unlinked at once (it is gone or
+    /// there, whole, for every reader), and of the folders it leaves empty only its own is removed: a publication's marker
+    /// folder is its partition's, and the asset's folders above it stay for the next publication rather than being removed
+    /// and created again with every partition.
+    /// </remarks>
+    Task<bool> IDefersDurability.DeleteTransientAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var path = PathOf(key);
+        if (File.Exists(path + LocalFiles.LockSuffix))
+        {
+            return DeleteAsync(key, cancellationToken);
+        }
+
+        var folder = Path.GetDirectoryName(path)!;
+        if (!LocalFiles.TryUnlink(path))
+        {
+            return Task.FromResult(false);
+        }
+
+        if (folder != _root)
+        {
+            LocalFiles.TryRemoveEmptyFolder(folder);
+        }
+
+        return Task.FromResult(true);
     }
 
     private static SafeFileHandle OpenNew(string path) => File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);

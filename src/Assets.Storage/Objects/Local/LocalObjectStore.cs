@@ -157,6 +157,21 @@ public sealed partial class LocalObjectStore : IObjectStore, IAdoptsLocalFiles, 
         var folder = Path.GetDirectoryName(path)!;
         var createdFrom = FirstMissingFolder(folder);
         LocalFiles.CreateFolder(folder);
+        if (deferred is not null)
+        {
+            // Nothing to flush before the name appears: the file is linked under its key straight from where it was
+            // written, when that is on the same file system, rather than renamed next to it first.
+            switch (NoOverwriteMove.TryMoveWithinFileSystem(localPath, path))
+            {
+                case true:
+                    deferred.AddFile(path);
+                    FlushFolders(folder, createdFrom, deferred);
+                    return new WriteResult(WriteOutcome.Written, new ObjectVersion(sha256[..LocalFiles.VersionHexLength]));
+                case false:
+                    return new WriteResult(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
         var temp = Path.Combine(folder, LocalFiles.NewTempName());
         try
         {
@@ -400,7 +415,7 @@ public sealed partial class LocalObjectStore : IObjectStore, IAdoptsLocalFiles, 
         {
             if (deferred is null)
             {
-                DirectoryFlush.Flush(path);
+                DiskFlush.FlushFolder(path);
             }
             else
             {

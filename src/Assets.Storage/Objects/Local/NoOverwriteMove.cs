@@ -12,6 +12,7 @@ namespace Assets.Storage.Objects.Local;
 internal static partial class NoOverwriteMove
 {
     private const int AlreadyExists = 17; // EEXIST on Linux, macOS and FreeBSD alike.
+    private const int CrossDevice = 18; // EXDEV, likewise.
 
     /// <summary>Moves <paramref name="source"/> to <paramref name="destination"/>; <c>false</c>, with nothing moved, when the destination exists.</summary>
     /// <exception cref="IOException">The file system refused for another reason (no hard links on it, permissions); the message says which.</exception>
@@ -42,6 +43,34 @@ internal static partial class NoOverwriteMove
 
         File.Delete(source);
         return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryMove"/> where one system call can do it: <c>null</c>, with nothing moved, when the two names are on
+    /// different file systems (or the platform has no <c>link</c>), so the caller moves the file across first.
+    /// </summary>
+    public static bool? TryMoveWithinFileSystem(string source, string destination)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD())
+        {
+            return null;
+        }
+
+        if (Native.Link(source, destination) == 0)
+        {
+            File.Delete(source);
+            return true;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno switch
+        {
+            CrossDevice => null,
+            AlreadyExists when !Directory.Exists(destination) => false,
+            _ => throw new IOException(
+                $"Could not link '{source}' as '{destination}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}). The local object store needs a file system "
+                + "with hard links (ext4, xfs, btrfs, APFS, tmpfs) to publish atomically; put the root on one."),
+        };
     }
 
     private static class Native
