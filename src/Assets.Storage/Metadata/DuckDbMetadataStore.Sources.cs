@@ -1,6 +1,7 @@
 using Assets.Graph;
 using Assets.Metadata;
 using Assets.Sources;
+using DuckDB.NET.Data;
 
 namespace Assets.Storage.Metadata;
 
@@ -8,7 +9,8 @@ public sealed partial class DuckDbMetadataStore : ISourceObservationStore
 {
     /// <inheritdoc />
     /// <remarks>An observation that says the same as the stored one (arrival and version) keeps the stored time, so
-    /// observing an unchanged source every tick changes nothing, the status fingerprint included.</remarks>
+    /// observing an unchanged source every tick changes nothing, the status fingerprint included. Committed with the next
+    /// group of index writes (see <see cref="MetadataStoreOptions.IndexWriteDelay"/>).</remarks>
     public Task RecordObservationsAsync(IReadOnlyList<ObservedSource> observations, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(observations);
@@ -17,31 +19,37 @@ public sealed partial class DuckDbMetadataStore : ISourceObservationStore
             return Task.CompletedTask;
         }
 
-        return RunInTransactionAsync(
-            connection =>
-            {
-                foreach (var observation in observations)
-                {
-                    Execute(
-                        connection,
-                        """
-                        INSERT INTO source_observations VALUES ($asset, $partition, $arrived, $version, $description, $at)
-                        ON CONFLICT (asset, partition) DO UPDATE SET
-                            observed_at = CASE WHEN arrived = excluded.arrived AND version IS NOT DISTINCT FROM excluded.version
-                                THEN observed_at ELSE excluded.observed_at END,
-                            arrived = excluded.arrived,
-                            version = excluded.version,
-                            description = excluded.description
-                        """,
-                        ("asset", observation.Partition.Asset.Value),
-                        ("partition", StoredForm.Partition(observation.Partition.Partition)),
-                        ("arrived", observation.Arrived),
-                        ("version", observation.Version),
-                        ("description", observation.Description),
-                        ("at", StoredForm.Ticks(observation.ObservedAt)));
-                }
-            },
-            ct);
+        foreach (var observation in observations)
+        {
+            ArgumentNullException.ThrowIfNull(observation, nameof(observations));
+        }
+
+        return DeferAsync(pending => pending.Observations.AddRange(observations), ct);
+    }
+
+    /// <summary>Called in a group commit: merges each observation, in the order recorded, into the stored one.</summary>
+    private void ApplyObservations(DuckDBConnection connection, List<ObservedSource> observations)
+    {
+        foreach (var observation in observations)
+        {
+            _prepared.Execute(
+                connection,
+                """
+                INSERT INTO source_observations VALUES ($asset, $partition, $arrived, $version, $description, $at)
+                ON CONFLICT (asset, partition) DO UPDATE SET
+                    observed_at = CASE WHEN arrived = excluded.arrived AND version IS NOT DISTINCT FROM excluded.version
+                        THEN observed_at ELSE excluded.observed_at END,
+                    arrived = excluded.arrived,
+                    version = excluded.version,
+                    description = excluded.description
+                """,
+                ("asset", observation.Partition.Asset.Value),
+                ("partition", StoredForm.Partition(observation.Partition.Partition)),
+                ("arrived", observation.Arrived),
+                ("version", observation.Version),
+                ("description", observation.Description),
+                ("at", StoredForm.Ticks(observation.ObservedAt)));
+        }
     }
 
     /// <inheritdoc />

@@ -150,7 +150,9 @@ public sealed partial class DuckDbMetadataStore
             throw failure;
         }
 
-        using (var transaction = connection.BeginTransaction())
+        // Begun and committed through prepared statements: DuckDB.NET's transaction parses both again at every commit.
+        _prepared.Begin(connection);
+        try
         {
             if (_pending.States.Count > 0)
             {
@@ -183,7 +185,22 @@ public sealed partial class DuckDbMetadataStore
                 ApplyLeases(connection);
             }
 
-            transaction.Commit();
+            if (_pending.CheckResults.Count > 0)
+            {
+                ApplyCheckResults(connection, _pending.CheckResults);
+            }
+
+            if (_pending.Observations.Count > 0)
+            {
+                ApplyObservations(connection, _pending.Observations);
+            }
+
+            _prepared.Commit(connection);
+        }
+        catch
+        {
+            _prepared.RollBackQuietly(connection);
+            throw;
         }
 
         _pending.Clear();

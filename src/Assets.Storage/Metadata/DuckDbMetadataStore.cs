@@ -217,9 +217,18 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         => RunAsync(
             connection =>
             {
-                using var transaction = connection.BeginTransaction();
-                work(connection);
-                transaction.Commit();
+                _prepared.Begin(connection);
+                try
+                {
+                    work(connection);
+                    _prepared.Commit(connection);
+                }
+                catch
+                {
+                    _prepared.RollBackQuietly(connection);
+                    throw;
+                }
+
                 return true;
             },
             ct);
