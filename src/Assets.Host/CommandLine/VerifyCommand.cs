@@ -10,8 +10,9 @@ namespace Assets.Hosting.CommandLine;
 
 /// <summary>
 /// <c>verify [--select S] [--reconcile]</c>: every published partition's manifest and files exist with their sizes and
-/// checksums; with <c>--reconcile</c>, first the metadata store is reconciled with every pointer (opening it reads only
-/// the pointers written since the last reconciliation).
+/// checksums; with <c>--reconcile</c>, first the metadata store is reconciled with every pointer (opening it reads none
+/// after a clean close, and after an unclean one only the pointers written since the last reconciliation, so a pointer
+/// changed while no process held the store is found only here).
 /// </summary>
 internal static class VerifyCommand
 {
@@ -20,7 +21,9 @@ internal static class VerifyCommand
         var select = SelectOption.Create("Only the partitions of these assets (default: every pointer in the root).");
         var reconcile = new Option<bool>("--reconcile")
         {
-            Description = "First reconcile the metadata store with every pointer in the root (after restoring or copying a root with its modification times, or editing pointers by hand).",
+            Description = "First reconcile the metadata store with every pointer in the root. Opening the store trusts it as the last "
+                + "clean close left it, so run this after changing the root by other means: restoring a backup, copying a root or a "
+                + "metadata file, another tool or another machine's store publishing to it, editing pointers by hand.",
         };
         var command = new Command("verify", "Check that every published partition's manifest and files exist, with their sizes and SHA-256 checksums.") { select, reconcile };
         command.SetAction((parseResult, cancellationToken) => host.RunAsync(

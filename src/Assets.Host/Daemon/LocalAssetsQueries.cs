@@ -50,6 +50,11 @@ internal sealed class LocalAssetsQueries(IServiceProvider services) : IAssetsQue
     public static async Task<IReadOnlyList<AssetFreshness>> EvaluateFreshnessAsync(IServiceProvider services, Instant asOf, CancellationToken cancellationToken)
     {
         var metadata = await services.GetRequiredService<AssetsStorage>().OpenMetadataAsync(cancellationToken).ConfigureAwait(false);
-        return FreshnessEvaluator.Evaluate(services.GetRequiredService<AssetGraph>(), await metadata.GetStatesAsync(null, cancellationToken).ConfigureAwait(false), asOf);
+        var graph = services.GetRequiredService<AssetGraph>();
+
+        // Only the states of assets with a policy: reading every state would make each `status` grow with the root.
+        var watched = graph.Assets.Where(a => a.Freshness is not null).Select(a => a.Key).ToList();
+        var states = watched.Count == 0 ? [] : await metadata.GetStatesAsync(watched, cancellationToken).ConfigureAwait(false);
+        return FreshnessEvaluator.Evaluate(graph, states, asOf);
     }
 }

@@ -18,9 +18,9 @@ namespace Assets.Hosting.Storage;
 /// <summary>
 /// The configured root and metadata store of a host: the object store is created on first use; the
 /// metadata store is opened once. The DuckDB store is reconciled with the root's pointers right after it opens
-/// (DESIGN.md, step 6), so a crash between a publish and its record, or a deleted store, costs nothing; the
-/// reconciliation reads only the pointers written since the previous one
-/// (<see cref="PointerReconciler.ReconcileChangesAsync"/>), so opening costs about the same on any size of root. The shared
+/// (DESIGN.md, step 6), so a crash between a publish and its record, or a deleted store, costs nothing; after a clean
+/// close of the previous process nothing is listed or read, after an unclean one only the pointers written since the
+/// previous reconciliation are read (<see cref="PointerReconciler.ReconcileChangesAsync"/>). The shared
 /// PostgreSQL store is not (see <see cref="ReconcileOnOpenAsync"/>): many processes open it, and a team's root has
 /// millions of pointers.
 /// </summary>
@@ -160,8 +160,9 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
 
     /// <summary>
     /// Reconciles a store that was just opened with the root's pointers. The embedded store is reconciled incrementally
-    /// (<see cref="PointerReconciler.ReconcileChangesAsync"/>: only the pointers written since its previous
-    /// reconciliation are read, so opening costs about the same on any size of root). The shared store is reconciled
+    /// (<see cref="PointerReconciler.ReconcileChangesAsync"/>: trusted as it is after a clean close, so opening costs the
+    /// same on any size of root; after an unclean one, only the pointers written since its previous reconciliation are
+    /// read). The shared store is reconciled
     /// in full only while it holds no state at all (a new or deleted database is rebuilt from the root), by one process
     /// of several that open it at once (the others wait for it under the store's rebuild lock, then skip): reading every
     /// pointer on each open of each process would not scale. An incremental reconciliation that is safe when several processes run it at once belongs here (the
@@ -211,6 +212,12 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
     {
         // Local and S3 roots stamp pointers with real time, whatever clock the host injects for its domain.
         var report = await new PointerReconciler(Store, metadata, clock, SystemClock.Instance).ReconcileChangesAsync(cancellationToken).ConfigureAwait(false);
+        if (report.IndexTrusted)
+        {
+            LogIndexTrusted();
+            return;
+        }
+
         LogReconciled(report.Pointers, report.Read, report.Updated, report.Problems.Count);
         foreach (var problem in report.Problems)
         {
@@ -268,6 +275,9 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled the metadata store with {Pointers} pointers ({Read} read, the others unchanged since the last reconciliation): {Updated} records rewritten, {Problems} unreadable")]
     private partial void LogReconciled(int pointers, int read, int updated, int problems);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The metadata store was closed cleanly by the process before: its index is taken as it is, no pointer read (after changing the root by other means, run 'verify --reconcile')")]
+    private partial void LogIndexTrusted();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Settled {Count} partitions whose runs died (their leases expired) as failed")]
     private partial void LogSettled(int count);

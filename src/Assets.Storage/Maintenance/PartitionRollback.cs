@@ -87,9 +87,12 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
         var now = clock.GetCurrentInstant();
         var sequence = current?.Sequence ?? (await metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false))?.Sequence ?? 0;
         var pointer = new PartitionPointer(StorageLayout.ManifestOf(partition, target).Value, target, manifest.DataVersion, sequence + 1, now);
+        var session = metadata as IStoreSession;
+        session?.BeginPointerWrite(partition);
         var written = await store.ReplaceIfMatchAsync(StorageLayout.PointerOf(partition), ManifestJson.WritePointer(pointer), version, cancellationToken).ConfigureAwait(false);
         if (!written.Succeeded)
         {
+            session?.EndPointerWrite(partition);
             var (winner, _) = await PublishedPartitions.ReadPointerAsync(store, partition, CancellationToken.None).ConfigureAwait(false);
             throw new PublishConflictException(partition, target, winner?.MaterializationId);
         }
@@ -105,6 +108,9 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
             ? $"rolled back to {target} (the pointer was damaged)"
             : $"rolled back from materialization {current.MaterializationId} to {target}"));
         await metadata.AppendEventsAsync(events, cancellationToken).ConfigureAwait(false);
+
+        // Only once the rollback is recorded: had anything failed, the store would close as after a crash.
+        session?.EndPointerWrite(partition);
         return pointer;
     }
 

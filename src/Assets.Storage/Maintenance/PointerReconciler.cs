@@ -11,7 +11,14 @@ namespace Assets.Storage.Maintenance;
 /// <param name="Updated">Partitions whose record in the metadata store did not match their pointer and were rewritten.</param>
 /// <param name="Problems">Pointers or manifests that could not be read (left out of the published set).</param>
 /// <param name="Read">Pointers read (all of them for a full reconciliation; those written since the last one otherwise).</param>
-public sealed record ReconciliationReport(int Pointers, int Updated, IReadOnlyList<string> Problems, int Read = 0);
+public sealed record ReconciliationReport(int Pointers, int Updated, IReadOnlyList<string> Problems, int Read = 0)
+{
+    /// <summary>
+    /// Whether the index was trusted because the previous session closed the store cleanly (<see cref="IStoreSession"/>):
+    /// nothing was listed or read, and <see cref="Pointers"/> is 0.
+    /// </summary>
+    public bool IndexTrusted { get; init; }
+}
 
 /// <summary>
 /// Makes the metadata store agree with the pointers, which are the truth (DESIGN.md, step 6): a publish
@@ -31,7 +38,15 @@ public sealed record ReconciliationReport(int Pointers, int Updated, IReadOnlyLi
 /// store: written since the last reconciliation's mark (<see cref="IReconciliationMarkStore"/>, less
 /// <see cref="ClockTolerance"/>), of a partition the store does not record as published, or of a partition
 /// the store records as running. A publish whose record a crash lost wrote its pointer after the mark, so it
-/// is found; so is a pointer replaced or removed behind the store's back (another tool, a restored backup).
+/// is found; so is a pointer replaced or removed behind the store's back (another tool, a restored backup) since the
+/// store was last opened.
+/// </para>
+/// <para>
+/// A store whose previous session closed it cleanly (<see cref="IStoreSession.IndexTrustedAfterCleanClose"/>: every
+/// pointer that process wrote was recorded and committed before it said so) is trusted by
+/// <see cref="ReconcileChangesAsync"/>: nothing is listed or read, so opening costs the same on any size of root. After
+/// an unclean close (killed, crashed, power lost) the listing runs as above, which finds a publish whose record the crash
+/// lost. A pointer changed while no process held the store is found only by <see cref="ReconcileAsync"/>.
 /// </para>
 /// </summary>
 /// <param name="store">The root.</param>
@@ -57,8 +72,9 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
         => RunAsync(full: true, cancellationToken);
 
     /// <summary>
-    /// Reconciles what can have changed since the last reconciliation, reading only those pointers; the whole
-    /// root when the store has no mark (new, deleted, or one that keeps none).
+    /// Reconciles what can have changed since the last reconciliation, reading only those pointers; nothing at all when
+    /// the store's previous session closed it cleanly (<see cref="IStoreSession"/>); the whole root when the store has
+    /// no mark for it (new, deleted, used with another root, or one that keeps none).
     /// </summary>
     public Task<ReconciliationReport> ReconcileChangesAsync(CancellationToken cancellationToken = default)
         => RunAsync(full: false, cancellationToken);
@@ -69,7 +85,17 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
         // since this process holds the store), so the next reconciliation needs only those modified after it.
         var mark = _storeClock.GetCurrentInstant();
         var marks = metadata as IReconciliationMarkStore;
-        var since = full || marks is null ? null : await marks.GetReconciledThroughAsync(cancellationToken).ConfigureAwait(false) - ClockTolerance;
+        var reconciledThrough = full || marks is null ? null : await marks.GetReconciledThroughAsync(store.Location, cancellationToken).ConfigureAwait(false);
+        if (reconciledThrough is not null && metadata is IStoreSession { IndexTrustedAfterCleanClose: true })
+        {
+            // Every pointer of this root was recorded when the store was last closed; one written since was written
+            // behind its back, which is verify --reconcile's to find. The mark moves on, so that after a later unclean
+            // close only what was written after this open is read.
+            await marks!.SetReconciledThroughAsync(store.Location, mark, cancellationToken).ConfigureAwait(false);
+            return new ReconciliationReport(0, 0, []) { IndexTrusted = true };
+        }
+
+        var since = reconciledThrough - ClockTolerance;
         var known = (await metadata.GetStatesAsync(null, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Partition);
         var listed = await PointerScan.ListAsync(store, null, cancellationToken).ConfigureAwait(false);
         var toRead = since is not { } after ? listed : listed.Where(p => MayDisagree(p, after, known)).ToList();
@@ -169,7 +195,7 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
 
         if (marks is not null)
         {
-            await marks.SetReconciledThroughAsync(mark, cancellationToken).ConfigureAwait(false);
+            await marks.SetReconciledThroughAsync(store.Location, mark, cancellationToken).ConfigureAwait(false);
         }
 
         return new ReconciliationReport(listed.Count, updated + vanished, problems, toRead.Count);

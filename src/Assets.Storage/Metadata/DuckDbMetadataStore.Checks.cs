@@ -1,11 +1,13 @@
 using Assets.Graph;
 using Assets.Metadata;
+using DuckDB.NET.Data;
 
 namespace Assets.Storage.Metadata;
 
 public sealed partial class DuckDbMetadataStore
 {
     /// <inheritdoc />
+    /// <remarks>Committed with the next group of index writes (see <see cref="MetadataStoreOptions.IndexWriteDelay"/>).</remarks>
     public Task RecordCheckResultsAsync(IReadOnlyList<CheckRecord> results, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(results);
@@ -14,28 +16,13 @@ public sealed partial class DuckDbMetadataStore
             return Task.CompletedTask;
         }
 
-        return RunInTransactionAsync(
-            connection =>
-            {
-                using var appender = connection.CreateAppender("check_results");
-                foreach (var result in results)
-                {
-                    ArgumentNullException.ThrowIfNull(result, nameof(results));
-                    ArgumentException.ThrowIfNullOrWhiteSpace(result.CheckName, nameof(results));
-                    appender.CreateRow()
-                        .AppendValue(result.Partition.Asset.Value)
-                        .AppendValue(StoredForm.Partition(result.Partition.Partition))
-                        .AppendValue(result.MaterializationId.Value)
-                        .AppendValue(result.CheckName)
-                        .AppendValue(result.Passed)
-                        .AppendValue(result.Blocking)
-                        .AppendValue(result.Description)
-                        .AppendValue(StoredForm.Ticks(result.EvaluatedAt))
-                        .EndRow();
-                }
-            },
-            ct,
-            StatusEffect.None);
+        foreach (var result in results)
+        {
+            ArgumentNullException.ThrowIfNull(result, nameof(results));
+            ArgumentException.ThrowIfNullOrWhiteSpace(result.CheckName, nameof(results));
+        }
+
+        return DeferAsync(pending => pending.CheckResults.AddRange(results), ct);
     }
 
     /// <inheritdoc />
@@ -72,5 +59,23 @@ public sealed partial class DuckDbMetadataStore
                 return results;
             },
             ct);
+    }
+
+    private static void ApplyCheckResults(DuckDBConnection connection, List<CheckRecord> results)
+    {
+        using var appender = connection.CreateAppender("check_results");
+        foreach (var result in results)
+        {
+            appender.CreateRow()
+                .AppendValue(result.Partition.Asset.Value)
+                .AppendValue(StoredForm.Partition(result.Partition.Partition))
+                .AppendValue(result.MaterializationId.Value)
+                .AppendValue(result.CheckName)
+                .AppendValue(result.Passed)
+                .AppendValue(result.Blocking)
+                .AppendValue(result.Description)
+                .AppendValue(StoredForm.Ticks(result.EvaluatedAt))
+                .EndRow();
+        }
     }
 }

@@ -65,7 +65,7 @@ public sealed partial class DuckDbMetadataStore
     private long WriteNextGeneration(DuckDBConnection connection)
     {
         var next = _generation + 1;
-        _prepared.Get(connection, "UPDATE status_generation SET generation = $generation WHERE id = 1", ("generation", next)).ExecuteNonQuery();
+        _prepared.Execute(connection, "UPDATE status_generation SET generation = $generation WHERE id = 1", ("generation", next));
         return next;
     }
 }

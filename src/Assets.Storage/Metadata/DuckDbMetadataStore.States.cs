@@ -4,6 +4,7 @@ using Assets.Graph;
 using Assets.Metadata;
 using Assets.Partitions;
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 
 namespace Assets.Storage.Metadata;
 
@@ -74,13 +75,13 @@ public sealed partial class DuckDbMetadataStore
                     return pending;
                 }
 
-                var command = _prepared.Get(
+                // Run on every claim of a step: through a statement prepared once (DuckDB.NET's reader would parse it again).
+                return _prepared.Query(
                     connection,
                     $"SELECT {StateColumns} FROM partition_states WHERE asset = $asset AND partition = $partition",
+                    (ref DuckDBResult result) => NativeResult.RowCount(ref result) == 0 ? null : ReadStateColumns(ref result, partition),
                     ("asset", partition.Asset.Value),
                     ("partition", StoredForm.Partition(partition.Partition)));
-                using var reader = command.ExecuteReader();
-                return reader.Read() ? new StateReader().Read(reader) : null;
             },
             ct);
     }
@@ -320,6 +321,19 @@ public sealed partial class DuckDbMetadataStore
             return ReadStateColumns(reader, new AssetPartition(asset, partition));
         }
     }
+
+    /// <summary>The state in the first row of <paramref name="result"/> (columns as <see cref="StateColumns"/>), of <paramref name="partition"/>.</summary>
+    private static PartitionState ReadStateColumns(ref DuckDBResult result, AssetPartition partition)
+        => new(
+            partition,
+            StoredForm.Status(checked((byte)NativeResult.GetInt64(ref result, 2, 0)!.Value)),
+            NativeResult.GetString(ref result, 3, 0),
+            NativeResult.GetString(ref result, 4, 0) is { } id ? MaterializationId.Parse(id) : null,
+            NativeResult.GetString(ref result, 5, 0),
+            NativeResult.GetString(ref result, 6, 0),
+            NativeResult.GetInt64(ref result, 7, 0),
+            NativeResult.GetInt64(ref result, 8, 0) is { } published ? StoredForm.Instant(published) : null,
+            StoredForm.Instant(NativeResult.GetInt64(ref result, 9, 0)!.Value));
 
     /// <summary>A state from columns 2 to 9 of a row (status through updated_at); the caller has read the partition.</summary>
     private static PartitionState ReadStateColumns(DuckDBDataReader reader, AssetPartition partition)

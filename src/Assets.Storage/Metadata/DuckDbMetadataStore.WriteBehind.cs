@@ -29,6 +29,9 @@ public sealed partial class DuckDbMetadataStore
     /// <summary>How many index writes wait to be committed (for tests and diagnostics).</summary>
     internal int PendingWriteCount => _pending.Count;
 
+    /// <summary>When set, the next commit of pending writes fails with it (for tests of what a failed commit leaves).</summary>
+    internal Exception? FailNextCommit { get; set; }
+
     /// <summary>Commits every pending index write now.</summary>
     public Task FlushAsync(CancellationToken ct = default) => RunAsync(_ => true, ct);
 
@@ -141,7 +144,15 @@ public sealed partial class DuckDbMetadataStore
             return;
         }
 
-        using (var transaction = connection.BeginTransaction())
+        if (FailNextCommit is { } failure)
+        {
+            FailNextCommit = null;
+            throw failure;
+        }
+
+        // Begun and committed through prepared statements: DuckDB.NET's transaction parses both again at every commit.
+        _prepared.Begin(connection);
+        try
         {
             if (_pending.States.Count > 0)
             {
@@ -174,10 +185,23 @@ public sealed partial class DuckDbMetadataStore
                 ApplyLeases(connection);
             }
 
-            // States and materialization records (what each read) are what the status grid is evaluated from.
-            var generation = _pending.States.Count + _pending.Materializations.Count > 0 ? WriteNextGeneration(connection) : _generation;
-            transaction.Commit();
+            if (_pending.CheckResults.Count > 0)
+            {
+                ApplyCheckResults(connection, _pending.CheckResults);
+            }
+
+            var observationsChanged = _pending.Observations.Count > 0 && ApplyObservations(connection, _pending.Observations);
+
+            // States, materialization records (what each read) and source observations are what the status grid is
+            // evaluated from: the status generation moves with them, in this transaction.
+            var generation = _pending.States.Count + _pending.Materializations.Count > 0 || observationsChanged ? WriteNextGeneration(connection) : _generation;
+            _prepared.Commit(connection);
             _generation = generation;
+        }
+        catch
+        {
+            _prepared.RollBackQuietly(connection);
+            throw;
         }
 
         _pending.Clear();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Assets.Metadata;
+using Assets.Storage.Maintenance;
 using DuckDB.NET.Data;
 using NodaTime;
 
@@ -126,15 +127,21 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         }
     }
 
-    /// <summary>Commits the pending index writes and closes the file.</summary>
+    /// <summary>
+    /// Commits the pending index writes and closes the file; then, and only if the commit succeeded, records the session
+    /// closed cleanly when the index is known to agree with the root (<see cref="IStoreSession"/>), so the next open
+    /// trusts it. Pointer writes begun after this starts are refused.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
+            var unsettled = _pointerWrites.Close();
             if (_connection is not null)
             {
                 CommitPending(_connection);
+                EndSession(_connection, unsettled);
             }
         }
         finally
@@ -176,6 +183,7 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET threads = {options.Threads}"));
         LoadGeneration(connection);
         ReleaseLeasesOfGoneProcesses(connection);
+        BeginSession(connection);
         InitializeWriteBehind(connection, options);
         using var command = connection.CreateCommand();
 
@@ -226,12 +234,20 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
         => RunAsync(
             connection =>
             {
-                using var transaction = connection.BeginTransaction();
-                var changed = work(connection);
-                var generation = changed ? WriteNextGeneration(connection) : _generation;
-                transaction.Commit();
-                _generation = generation;
-                return changed;
+                _prepared.Begin(connection);
+                try
+                {
+                    var changed = work(connection);
+                    var generation = changed ? WriteNextGeneration(connection) : _generation;
+                    _prepared.Commit(connection);
+                    _generation = generation;
+                    return changed;
+                }
+                catch
+                {
+                    _prepared.RollBackQuietly(connection);
+                    throw;
+                }
             },
             ct);
 

@@ -196,14 +196,29 @@ internal static class MetadataSchema
         """;
 
     /// <summary>
-    /// Version 7: the status generation (one row), a counter every write that can change a status moves forward in its own
+    /// Version 7: whether the process that last held the file closed it cleanly (one row), so an open after a clean close
+    /// trusts the index instead of looking at the root (see <see cref="Maintenance.IStoreSession"/>); and which root the
+    /// reconciliation mark is for, so a store file used with another root is not taken to agree with it.
+    /// </summary>
+    private const string Version7 = """
+        ALTER TABLE reconciliation_mark ADD COLUMN root VARCHAR;  -- IObjectStore.Location; NULL for a mark from before version 7
+        CREATE TABLE store_session (
+            id INTEGER NOT NULL PRIMARY KEY,  -- always 1
+            opened_at BIGINT NOT NULL,        -- unix ticks: when the newest session opened the file
+            opened_by VARCHAR NOT NULL,       -- machine name and full path of the file, as that session opened it
+            closed_at BIGINT                  -- unix ticks of its clean close; NULL while it is open and after it died
+        );
+        """;
+
+    /// <summary>
+    /// Version 8: the status generation (one row), a counter every write that can change a status moves forward in its own
     /// transaction, with a random id of the file, so a kept status grid is validated by comparing two values instead of
     /// hashing every row. The status grid snapshot moves out of the file (DuckDB returned its 40 MB blob slower than the
     /// file system does; see <see cref="DuckDbMetadataStore.SnapshotPath"/>): version 6's table goes, and the file keeps
     /// only the key of the last snapshot written for it, so a snapshot beside a copy of the file restored from a backup
     /// (whose generations then repeat with other contents) is never taken for its own.
     /// </summary>
-    private const string Version7 = """
+    private const string Version8 = """
         CREATE TABLE status_generation (
             id INTEGER NOT NULL PRIMARY KEY,  -- always 1
             store_id VARCHAR NOT NULL,        -- random, made with the row: a generation means something only in its file
@@ -219,7 +234,7 @@ internal static class MetadataSchema
         """;
 
     /// <summary>Every migration, in order; index i builds version i + 1. Append only: never edit a shipped one.</summary>
-    private static readonly string[] Migrations = [Version1, Version2, Version3, Version4, Version5, Version6, Version7];
+    private static readonly string[] Migrations = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8];
 
     /// <summary>The version this build writes.</summary>
     public static int CurrentVersion => Migrations.Length;

@@ -6,14 +6,16 @@ namespace Assets.Storage.Metadata;
 public sealed class MetadataStoreOptions
 {
     /// <summary>
-    /// How long index writes (partition states, materialization records, run events, lease changes) may wait in
-    /// memory to be committed together with the writes that follow them. Every DuckDB commit costs milliseconds,
+    /// How long index writes (partition states, materialization records, run events, lease changes, check results,
+    /// source observations) may wait in memory to be committed together with the writes that follow them. Every DuckDB
+    /// commit costs milliseconds,
     /// and a publish makes half a dozen index writes, so grouping them is most of the per-partition cost of small
     /// partitions. Reads always see every write made before them (pending writes are committed first, or answered
     /// from memory), leases are decided in memory under the store's lock (this process is the file's only user),
     /// and <see cref="DuckDbMetadataStore.DisposeAsync"/> commits what is pending. What a crash can lose is at most
     /// this window of index entries: the published pointers are the truth, and reconciliation on the next open
-    /// restores every partition's state and materialization record from them; run events of the window are lost.
+    /// restores every partition's state and materialization record from them; run events, check results and source
+    /// observations of the window are lost (a source is observed again when its partition next runs).
     /// <see cref="Duration.Zero"/> commits every write before it returns. Default: 100 milliseconds.
     /// </summary>
     public Duration IndexWriteDelay { get; init; } = Duration.FromMilliseconds(100);

@@ -1,5 +1,6 @@
 using Assets.Graph;
 using Assets.Metadata;
+using Assets.Sources;
 
 namespace Assets.Storage.Metadata;
 
@@ -26,8 +27,14 @@ internal sealed class PendingIndexWrites
     /// <summary>Lease keys (asset, stored partition) whose row must be rewritten from memory, or deleted when memory has none.</summary>
     public HashSet<(string Asset, string Partition)> Leases { get; } = [];
 
+    /// <summary>Check results in the order they were recorded (the table is append-only).</summary>
+    public List<CheckRecord> CheckResults { get; } = [];
+
+    /// <summary>Source observations in the order they were recorded (each is merged into the stored one in turn).</summary>
+    public List<ObservedSource> Observations { get; } = [];
+
     /// <summary>How many writes are waiting (after merging).</summary>
-    public int Count => States.Count + Materializations.Count + Events.Count + Leases.Count;
+    public int Count => States.Count + Materializations.Count + Events.Count + Leases.Count + CheckResults.Count + Observations.Count;
 
     /// <summary>Forgets everything (after a commit, or when a crash is simulated).</summary>
     public void Clear()
@@ -36,5 +43,7 @@ internal sealed class PendingIndexWrites
         Materializations.Clear();
         Events.Clear();
         Leases.Clear();
+        CheckResults.Clear();
+        Observations.Clear();
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Assets.Graph;
 using Assets.Metadata;
+using Assets.Storage.Maintenance;
 using Assets.Storage.Objects;
 using Assets.Storage.Parquet;
 using NodaTime;
@@ -289,9 +290,31 @@ public sealed class Publication : IAsyncDisposable
         var previousSequence = Previous?.Sequence ?? (DamagedPointer is null ? 0 : _previousState?.Sequence ?? 0);
         var pointer = new PartitionPointer(StorageLayout.ManifestOf(Partition, Id).Value, Id, manifest.DataVersion, previousSequence + 1, publishedAt);
         var key = StorageLayout.PointerOf(Partition);
-        var written = await ReplacePointerAsync(key, ManifestJson.WritePointer(pointer), cancellationToken).ConfigureAwait(false);
+        // A store that tracks its session (the embedded one) closes cleanly only once this write is recorded or known
+        // not to have happened; its records below only queue in memory, so they are finished even after a Ctrl+C, which
+        // keeps the index true to the pointer and the next open trusting it.
+        var session = Metadata as IStoreSession;
+        var recording = session is null ? cancellationToken : CancellationToken.None;
+        session?.BeginPointerWrite(Partition);
+        WriteResult written;
+        try
+        {
+            written = await ReplacePointerAsync(key, ManifestJson.WritePointer(pointer), cancellationToken).ConfigureAwait(false);
+        }
+        catch when (session is not null)
+        {
+            // Cancelled or failed before or after the swap: only a pointer that names this materialization needs a record.
+            if (!await PointerNamesThisMaterializationAsync().ConfigureAwait(false))
+            {
+                session.EndPointerWrite(Partition);
+            }
+
+            throw;
+        }
+
         if (!written.Succeeded)
         {
+            session?.EndPointerWrite(Partition);
             var (current, _) = await PublishedPartitions.ReadPointerAsync(Store, Partition, CancellationToken.None).ConfigureAwait(false);
             var conflict = new PublishConflictException(Partition, Id, current?.MaterializationId);
             await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.StepFailed, Partition, null, conflict.Message)], CancellationToken.None).ConfigureAwait(false);
@@ -317,17 +340,37 @@ public sealed class Publication : IAsyncDisposable
         }
         else
         {
-            await PublishRecorder.RecordAsync(Metadata, manifest, pointer, Now, cancellationToken).ConfigureAwait(false);
+            await PublishRecorder.RecordAsync(Metadata, manifest, pointer, Now, recording).ConfigureAwait(false);
         }
 
         if (DamagedPointer is not null)
         {
-            await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.PointerReplaced, Partition, null, $"replaced a damaged pointer with materialization {Id}: {DamagedPointer}")], cancellationToken).ConfigureAwait(false);
+            await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.PointerReplaced, Partition, null, $"replaced a damaged pointer with materialization {Id}: {DamagedPointer}")], recording).ConfigureAwait(false);
         }
 
-        await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.StepPublished, Partition, null, $"published materialization {Id} ({manifest.RowCount} rows, data version {manifest.DataVersion})")], cancellationToken).ConfigureAwait(false);
+        await Metadata.AppendEventsAsync([new RunEvent(RunId, Now, RunEventKind.StepPublished, Partition, null, $"published materialization {Id} ({manifest.RowCount} rows, data version {manifest.DataVersion})")], recording).ConfigureAwait(false);
         await FinishAsync().ConfigureAwait(false);
+
+        // Only now, once nothing can put the previous state back: had anything above failed, the store would close as
+        // after a crash, and its next open find this pointer.
+        session?.EndPointerWrite(Partition);
         return pointer;
+    }
+
+    /// <summary>Whether the pointer names this materialization now; <c>true</c> when that cannot be told (the cautious answer).</summary>
+    private async Task<bool> PointerNamesThisMaterializationAsync()
+    {
+        try
+        {
+            var (current, _) = await PublishedPartitions.ReadPointerAsync(Store, Partition, CancellationToken.None).ConfigureAwait(false);
+            return current?.MaterializationId == Id;
+        }
+#pragma warning disable CA1031 // Any failure to read means "cannot tell": the session then closes as after a crash.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return true;
+        }
     }
 
     /// <summary>

@@ -25,23 +25,32 @@ public sealed class DuckDbMetadataStoreTests() : MetadataStoreContract<DuckDbMet
         await Store.DisposeAsync();
         Store = await OpenAsync();
 
-        Assert.Equal(7, await Store.GetSchemaVersionAsync());
+        Assert.Equal(8, await Store.GetSchemaVersionAsync());
         Assert.Equal(
-            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "reconciliation_mark", "run_events", "schema_version", "source_observations", "status_generation", "status_grid_snapshot_key"],
+            ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "reconciliation_mark", "run_events", "schema_version", "source_observations", "status_generation", "status_grid_snapshot_key", "store_session"],
             await Store.GetTableNamesAsync());
     }
 
     [Fact]
     public async Task ReconciliationMark_IsAbsentInANewStore_ThenReplacedAndKeptAcrossAReopen()
     {
-        Assert.Null(await Store.GetReconciledThroughAsync());
+        Assert.Null(await Store.GetReconciledThroughAsync("/data/root"));
 
-        await Store.SetReconciledThroughAsync(Instant.FromUtc(2026, 3, 10, 5, 0));
-        await Store.SetReconciledThroughAsync(Instant.FromUtc(2026, 3, 11, 5, 0));
+        await Store.SetReconciledThroughAsync("/data/root", Instant.FromUtc(2026, 3, 10, 5, 0));
+        await Store.SetReconciledThroughAsync("/data/root", Instant.FromUtc(2026, 3, 11, 5, 0));
         await Store.DisposeAsync();
         Store = await OpenAsync();
 
-        Assert.Equal(Instant.FromUtc(2026, 3, 11, 5, 0), await Store.GetReconciledThroughAsync());
+        Assert.Equal(Instant.FromUtc(2026, 3, 11, 5, 0), await Store.GetReconciledThroughAsync("/data/root"));
+    }
+
+    [Fact]
+    public async Task ReconciliationMark_OfAnotherRoot_IsNoMarkForThisOne()
+    {
+        await Store.SetReconciledThroughAsync("s3://dev/assets", Instant.FromUtc(2026, 3, 10, 5, 0));
+
+        Assert.Null(await Store.GetReconciledThroughAsync("s3://prod/assets"));
+        Assert.Equal(Instant.FromUtc(2026, 3, 10, 5, 0), await Store.GetReconciledThroughAsync("s3://dev/assets"));
     }
 
 }

@@ -143,7 +143,7 @@ public sealed class StatusGridSnapshotTests : OpenStoreTests
         await Store.RecordCheckResultsAsync([new CheckRecord(day, (await Store.GetStateAsync(day))!.MaterializationId!.Value, "rows", true, true, null, T0)]);
         Assert.True(await Store.TryAcquireLeaseAsync(day, run, T0, Duration.FromMinutes(5)));
         await Store.ReleaseLeaseAsync(day, run);
-        await Store.SetReconciledThroughAsync(T0);
+        await Store.SetReconciledThroughAsync("/roots/one", T0);
         await Store.SetAutomationCursorAsync(AssetKey.Parse("down"), T0);
 
         // Reconciling with pointers that say what the store says changes no row.
