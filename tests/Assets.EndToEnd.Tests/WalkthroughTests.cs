@@ -15,7 +15,7 @@ public sealed class WalkthroughTests : IDisposable
     public WalkthroughTests()
     {
         var source = Path.Combine(_folder, "source");
-        CopyFolder(Path.Combine(ExampleProgram.RepositoryRoot(), "example-assets", "source"), source);
+        TestFiles.CopyFolder(Path.Combine(ExampleProgram.RepositoryRoot(), "example-assets", "source"), source);
         _environment = new Dictionary<string, string> { ["Example__SourceDir"] = source, ["Assets__Root"] = Path.Combine(_folder, "root") };
     }
 
@@ -126,15 +126,5 @@ public sealed class WalkthroughTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("yyyy-MM-dd", result.Error, StringComparison.Ordinal);
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

@@ -30,45 +30,63 @@ public sealed class SharedModeTests(PostgresCluster cluster) : TempRoot("shared"
     [Fact]
     public async Task MaterializeKilledMidRun_ItsLeasesExpire_TheNextRunPublishesTheRestOnce_AndVerifyIsClean()
     {
-        var environment = Environment;
-        await using (var store = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance))
+        // One day's export is a named pipe: the step reading it blocks after it took its lease and marked the partition
+        // running, so the kill lands mid-step every time (not between two steps, which would leave no lease to check).
+        var source = Root + "-source";
+        TestFiles.CopyFolder(Path.Combine(ExampleProgram.RepositoryRoot(), "example-assets", "source"), source);
+        var dayFile = Path.Combine(source, "orders", "2026-01-10.csv");
+        var content = await File.ReadAllBytesAsync(dayFile);
+        File.Delete(dayFile);
+        TestFiles.Run("mkfifo", dayFile);
+        var environment = new Dictionary<string, string>(Environment) { ["Example__SourceDir"] = source };
+        var held = new AssetPartition(AssetKey.Parse("raw_orders"), new Partitions.PartitionKey("2026-01-10"));
+        try
         {
-            List<LeaseInfo> held = [];
-            await ExampleProgram.RunUntilPublishedAsync(environment, ["materialize", "--select", "raw_orders"], published: 5, async (process, _) =>
+            await using (var store = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance))
             {
-                // Kill it mid-step: once a step holds its lease and the partition is marked running.
-                for (var tries = 0; tries < 500 && held.Count == 0; tries++)
+                using var materialize = ProgramProcess.Start(environment, "materialize", "--select", "raw_orders");
+                LeaseInfo? lease = null;
+                var deadline = Stopwatch.StartNew();
+                while (lease is null && deadline.Elapsed < TimeSpan.FromSeconds(90))
                 {
-                    foreach (var state in (await store.GetStatesAsync()).Where(s => s.Status == PartitionStatus.Running))
+                    if (await store.GetStateAsync(held) is { Status: PartitionStatus.Running } && await store.GetLeaseAsync(held) is { Holder: not null } holding)
                     {
-                        if (await store.GetLeaseAsync(state.Partition) is { Holder: not null } lease)
-                        {
-                            held.Add(lease);
-                        }
+                        lease = holding;
+                    }
+                    else
+                    {
+                        await Task.Delay(100);
                     }
                 }
 
-                process.Kill(); // SIGKILL: its leases stay in the store with their holder until they expire.
-            });
+                Assert.True(lease is not null, "the held day never became running: " + materialize.Output);
+                await materialize.SignalAsync("KILL"); // its lease stays in the store with its holder until it expires
 
-            // The dead process's lease is still held: an opener of the shared store never drops it.
-            // (Its expiry may have moved on: a heartbeat can renew it between the read above and the kill.)
-            Assert.NotEmpty(held);
-            var kept = await store.GetLeaseAsync(held[0].Partition);
-            Assert.Equal((held[0].Holder, held[0].Epoch), (kept?.Holder, kept?.Epoch));
-            Assert.True(kept!.ExpiresAt >= held[0].ExpiresAt, $"{kept} expires before {held[0]}");
+                // The dead process's lease is still held: an opener of the shared store never drops it. (Its expiry may
+                // have moved on: a heartbeat can renew it between the read above and the kill.)
+                await using var opened = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+                var kept = await opened.GetLeaseAsync(held);
+                Assert.Equal((lease.Holder, lease.Epoch), (kept?.Holder, kept?.Epoch));
+            }
+
+            // The day's real export in place of the pipe (a rename: nobody reads the pipe any more).
+            await File.WriteAllBytesAsync(dayFile + ".tmp", content);
+            File.Move(dayFile + ".tmp", dayFile, overwrite: true);
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            var rerun = await ExampleProgram.RunAsync(environment, "materialize", "--select", "raw_orders");
+            var verify = await ExampleProgram.RunAsync(environment, "verify");
+
+            Assert.True(rerun.ExitCode == 0, rerun.Error + rerun.Out);
+            Assert.True(verify.ExitCode == 0, verify.Error + verify.Out);
+            await using var metadata = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+            var states = await metadata.GetStatesAsync([AssetKey.Parse("raw_orders")]);
+            Assert.Equal(31, states.Count);
+            Assert.All(states, s => Assert.Equal((PartitionStatus.Published, 1L), (s.Status, s.Sequence ?? 0)));
         }
-
-        await Task.Delay(TimeSpan.FromSeconds(4));
-        var rerun = await ExampleProgram.RunAsync(environment, "materialize", "--select", "raw_orders");
-        var verify = await ExampleProgram.RunAsync(environment, "verify");
-
-        Assert.True(rerun.ExitCode == 0, rerun.Error + rerun.Out);
-        Assert.True(verify.ExitCode == 0, verify.Error + verify.Out);
-        await using var metadata = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
-        var states = await metadata.GetStatesAsync([AssetKey.Parse("raw_orders")]);
-        Assert.Equal(31, states.Count);
-        Assert.All(states, s => Assert.Equal((PartitionStatus.Published, 1L), (s.Status, s.Sequence ?? 0)));
+        finally
+        {
+            Directory.Delete(source, recursive: true);
+        }
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
     {
         _metadata = await cluster.CreateSchemaAsync();
         _source = Root + "-source";
-        CopyFolder(Path.Combine(ExampleProgram.RepositoryRoot(), "example-assets", "source"), _source);
+        TestFiles.CopyFolder(Path.Combine(ExampleProgram.RepositoryRoot(), "example-assets", "source"), _source);
         Settings["Assets__Metadata"] = _metadata;
         Settings["Assets__Execution__Mode"] = "Workers";
         Settings["Assets__Worker__ClaimTtl"] = "3s";
@@ -93,7 +93,7 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
     {
         var content = await HoldDayAsync();
         var kept = _source + "-held-pipe";
-        Run("ln", DayFile, kept); // the stalled reader's pipe stays reachable after the day's file is replaced
+        TestFiles.Run("ln", DayFile, kept); // the stalled reader's pipe stays reachable after the day's file is replaced
         using var materialize = ProgramProcess.Start(Environment, "materialize", "--select", "raw_orders");
 
         // One slot each: the worker stopped holds the held day's claim and nothing else (a process stopped in the middle
@@ -153,7 +153,7 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
     {
         var content = await HoldDayAsync();
         var kept = _source + "-held-pipe";
-        Run("ln", DayFile, kept); // the holder reads the pipe it opened: it is fed through this name once the day is released
+        TestFiles.Run("ln", DayFile, kept); // the holder reads the pipe it opened: it is fed through this name once the day is released
         using var materialize = ProgramProcess.Start(Environment, "materialize", "--select", "*");
         using var first = ProgramProcess.Start(Environment, "worker", "--slots", "2");
         using var second = ProgramProcess.Start(Environment, "worker", "--slots", "2");
@@ -289,7 +289,7 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
     {
         var content = await File.ReadAllBytesAsync(DayFile);
         File.Delete(DayFile);
-        Run("mkfifo", DayFile);
+        TestFiles.Run("mkfifo", DayFile);
         return content;
     }
 
@@ -340,23 +340,6 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
         foreach (var worker in workers)
         {
             Assert.True(await worker.WaitForExitAsync(Patience) == 0, worker.Output);
-        }
-    }
-
-    private static void Run(string program, params string[] arguments)
-    {
-        using var process = Process.Start(program, arguments)!;
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}");
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
         }
     }
 }
