@@ -23,15 +23,10 @@ public sealed partial class LocalObjectStore
 
         var folder = Path.GetDirectoryName(path)!;
         var createdFrom = FirstMissingFolder(folder);
-        var temp = Path.Combine(folder, LocalFiles.NewTempName());
+        var temp = WriteTemp(folder, folderExists: createdFrom is null, content.Span);
         var moved = false;
         try
         {
-            using (var handle = LocalFiles.OpenCreatingFolder(temp, OpenNew, folderExists: createdFrom is null))
-            {
-                RandomAccess.Write(handle, content.Span, fileOffset: 0);
-            }
-
             if (!MoveIntoPlace(temp, path, replace: false))
             {
                 return ConflictAsync(path);
@@ -76,15 +71,10 @@ public sealed partial class LocalObjectStore
         var path = PathOf(key);
         var folder = Path.GetDirectoryName(path)!;
         var createdFrom = FirstMissingFolder(folder);
-        var temp = Path.Combine(folder, LocalFiles.NewTempName());
+        var temp = WriteTemp(folder, folderExists: createdFrom is null, content.Span);
         var moved = false;
         try
         {
-            using (var handle = LocalFiles.OpenCreatingFolder(temp, OpenNew, folderExists: createdFrom is null))
-            {
-                RandomAccess.Write(handle, content.Span, fileOffset: 0);
-            }
-
             flushFirst.AddFile(temp);
             await flushFirst.FlushAsync(cancellationToken).ConfigureAwait(false);
             if (expected is null)
@@ -161,4 +151,24 @@ public sealed partial class LocalObjectStore
     }
 
     private static SafeFileHandle OpenNew(string path) => File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+
+    /// <summary>
+    /// Writes <paramref name="content"/> to a new temporary file in <paramref name="folder"/> (created with its missing
+    /// parents unless <paramref name="folderExists"/>) and returns its path; a failed write leaves no file.
+    /// </summary>
+    private static string WriteTemp(string folder, bool folderExists, ReadOnlySpan<byte> content)
+    {
+        var temp = Path.Combine(folder, LocalFiles.NewTempName());
+        try
+        {
+            using var handle = LocalFiles.OpenCreatingFolder(temp, OpenNew, folderExists);
+            RandomAccess.Write(handle, content, fileOffset: 0);
+            return temp;
+        }
+        catch
+        {
+            LocalFiles.TryDelete(temp);
+            throw;
+        }
+    }
 }
