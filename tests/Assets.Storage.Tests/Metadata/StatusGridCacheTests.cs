@@ -88,7 +88,7 @@ public abstract class StatusGridCacheContract<TStore>(IStoreUnderTest<TStore> un
         await PublishAllAsync(T0);
         await _cache.EvaluateAsync(_graph, Store, T0);
 
-        await PublishAsync(_graph, Daily("up", "2026-01-02"), "v2");
+        await PublishAsync(Store, _graph, Daily("up", "2026-01-02"), "v2");
         var grid = await _cache.EvaluateAsync(_graph, Store, T0);
 
         Assert.Equal(0, _cache.Hits);
@@ -190,29 +190,11 @@ public abstract class StatusGridCacheContract<TStore>(IStoreUnderTest<TStore> un
         {
             foreach (var key in asset.Partitions!.GetKeys(asOf))
             {
-                await PublishAsync(_graph, new AssetPartition(asset.Key, key), "v1");
+                await PublishAsync(Store, _graph, new AssetPartition(asset.Key, key), "v1");
             }
         }
     }
 
-    /// <summary>Materializes a partition the way the executor records it: what its upstream holds now, then its state.</summary>
-    private async Task PublishAsync(AssetGraph graph, AssetPartition partition, string dataVersion)
-    {
-        var read = new List<UpstreamVersion>();
-        foreach (var (dependency, mapped) in graph.GetUpstreamPartitions(partition, T0))
-        {
-            foreach (var key in mapped.Keys)
-            {
-                var upstream = await Store.GetStateAsync(new AssetPartition(dependency.Upstream, key));
-                read.Add(new UpstreamVersion(dependency.Upstream, key, upstream!.DataVersion!));
-            }
-        }
-
-        var codeVersion = graph[partition.Asset].CodeVersion;
-        var id = MaterializationId.New();
-        await Store.RecordMaterializationAsync(new MaterializationRecord(partition, id, RunId.New(), dataVersion, codeVersion, 1, 1, "m", read, T0, T0, 1));
-        await Store.SetStatesAsync([new PartitionState(partition, PartitionStatus.Published, null, id, dataVersion, codeVersion, 1, T0, T0)]);
-    }
 }
 
 public sealed class DuckDbStatusGridCacheTests() : StatusGridCacheContract<DuckDbMetadataStore>(new DuckDbStoreUnderTest());

@@ -53,7 +53,7 @@ public sealed class StatusGridSnapshotTests : OpenStoreTests
     public async Task EveryStatusAndStoredField_SurvivesTheSnapshot()
     {
         await PublishAllAsync();
-        await PublishAsync(_graph, Daily("up", "2026-01-02"), "v2");
+        await PublishAsync(Store, _graph, Daily("up", "2026-01-02"), "v2");
         await Store.SetStatesAsync([
             // Versions of lower-case hex digits are packed, others (upper case, odd length) kept as text; times go back and forth.
             new PartitionState(Daily("down", "2026-01-03"), PartitionStatus.Failed, "boom: näive ünïcode", MaterializationId.New(), "0123456789abcdef0123456789abcdef", "c1", 7, T0 - Duration.FromDays(400), T0 + Duration.FromTicks(3)),
@@ -171,7 +171,7 @@ public sealed class StatusGridSnapshotTests : OpenStoreTests
         // After the backup: up Jan 2 republished (in one group commit), and the grid of that kept beside the file.
         var grouped = new MetadataStoreOptions { IndexWriteDelay = Duration.FromHours(1) };
         Store = await DuckDbMetadataStore.OpenAsync(path, Clock, grouped);
-        await PublishAsync(_graph, Daily("up", "2026-01-02"), "v2");
+        await PublishAsync(Store, _graph, Daily("up", "2026-01-02"), "v2");
         await Store.FlushAsync();
         var republished = await new StatusGridCache().EvaluateAsync(_graph, Store, T0);
         var generation = Store.StatusGeneration;
@@ -182,7 +182,7 @@ public sealed class StatusGridSnapshotTests : OpenStoreTests
         Assert.False(File.Exists(path + ".wal"));
         File.Copy(backup, path, overwrite: true);
         Store = await DuckDbMetadataStore.OpenAsync(path, Clock, grouped);
-        await PublishAsync(_graph, Daily("up", "2026-01-03"), "v3");
+        await PublishAsync(Store, _graph, Daily("up", "2026-01-03"), "v3");
         await Store.FlushAsync();
         Assert.Equal(generation, Store.StatusGeneration);
         var cache = new StatusGridCache();
@@ -218,7 +218,7 @@ public sealed class StatusGridSnapshotTests : OpenStoreTests
         switch (change)
         {
             case Change.Publish:
-                await PublishAsync(graph, day, "v2");
+                await PublishAsync(Store, graph, day, "v2");
                 break;
             case Change.Failure:
                 var failed = (await Store.GetStateAsync(Daily("down", "2026-01-03")))!;
@@ -268,27 +268,8 @@ public sealed class StatusGridSnapshotTests : OpenStoreTests
                     continue;
                 }
 
-                await PublishAsync(graph, new AssetPartition(asset.Key, key), "v1");
+                await PublishAsync(Store, graph, new AssetPartition(asset.Key, key), "v1");
             }
         }
-    }
-
-    /// <summary>Materializes a partition the way the executor records it: what its upstream holds now, then its state.</summary>
-    private async Task PublishAsync(AssetGraph graph, AssetPartition partition, string dataVersion)
-    {
-        var read = new List<UpstreamVersion>();
-        foreach (var (dependency, mapped) in graph.GetUpstreamPartitions(partition, T0))
-        {
-            foreach (var key in mapped.Keys)
-            {
-                var upstream = await Store.GetStateAsync(new AssetPartition(dependency.Upstream, key));
-                read.Add(new UpstreamVersion(dependency.Upstream, key, upstream!.DataVersion!));
-            }
-        }
-
-        var codeVersion = graph[partition.Asset].CodeVersion;
-        var id = MaterializationId.New();
-        await Store.RecordMaterializationAsync(new MaterializationRecord(partition, id, RunId.New(), dataVersion, codeVersion, 1, 1, "m", read, T0, T0, 1));
-        await Store.SetStatesAsync([new PartitionState(partition, PartitionStatus.Published, null, id, dataVersion, codeVersion, 1, T0, T0)]);
     }
 }

@@ -45,6 +45,25 @@ internal sealed class StoreFolder
 
     public static PartitionState WithStatus(AssetPartition partition, PartitionStatus status, string? cause = null)
         => new(partition, status, cause, null, null, null, null, null, T0);
+
+    /// <summary>Materializes a partition the way the executor records it: what its upstream holds now, then its state.</summary>
+    public static async Task PublishAsync(IMetadataStore store, AssetGraph graph, AssetPartition partition, string dataVersion)
+    {
+        var read = new List<UpstreamVersion>();
+        foreach (var (dependency, mapped) in graph.GetUpstreamPartitions(partition, T0))
+        {
+            foreach (var key in mapped.Keys)
+            {
+                var upstream = await store.GetStateAsync(new AssetPartition(dependency.Upstream, key));
+                read.Add(new UpstreamVersion(dependency.Upstream, key, upstream!.DataVersion!));
+            }
+        }
+
+        var codeVersion = graph[partition.Asset].CodeVersion;
+        var id = MaterializationId.New();
+        await store.RecordMaterializationAsync(new MaterializationRecord(partition, id, RunId.New(), dataVersion, codeVersion, 1, 1, "m", read, T0, T0, 1));
+        await store.SetStatesAsync([new PartitionState(partition, PartitionStatus.Published, null, id, dataVersion, codeVersion, 1, T0, T0)]);
+    }
 }
 
 internal sealed class FixedClock(Instant now) : IClock
