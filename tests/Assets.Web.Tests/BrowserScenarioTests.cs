@@ -138,7 +138,11 @@ public sealed class BrowserScenarioTests(ServedExample example)
         await page.ClickAsync("#backfill button.danger");
         await page.Locator("#backfill[data-status='cancelled']").WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
         Assert.True(await page.Locator("#backfill .cell[data-state='published']").CountAsync() < 97, "the backfill finished before it could be cancelled");
-        Assert.Equal(1, await page.Locator("#backfill button.primary", new PageLocatorOptions { HasText = "Resume" }).CountAsync());
+        // The status is recorded cancelled while its step in flight still ends; Resume is offered once nothing runs, and
+        // the page shows it without a reload.
+        var resume = page.Locator("#backfill button.primary", new PageLocatorOptions { HasText = "Resume" });
+        await resume.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        Assert.Equal(1, await resume.CountAsync());
         await Screenshot(page, "backfill-cancelled");
     }
 
