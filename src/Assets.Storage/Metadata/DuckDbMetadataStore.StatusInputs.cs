@@ -1,3 +1,4 @@
+using System.Text;
 using Assets.Graph;
 using Assets.Metadata;
 using Assets.Partitions;
@@ -30,7 +31,7 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
         var ordinalOfRow = new List<int>(states.Length * 3);
         var upstreamOfRow = new List<int>(states.Length * 3);
         var differingByRow = new Dictionary<int, RecordedRead>();
-        using (var command = Command(
+        using (var chunks = new StreamedChunks(
             connection,
             """
             SELECT s.rowid, u.ordinal, c.rowid,
@@ -42,20 +43,25 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
                 LEFT JOIN partition_states c ON c.asset = u.asset AND c.partition = u.partition
             """))
         {
-            command.UseStreamingMode = true;
-            using var reader = command.ExecuteReader();
-            var keys = new AssetKeyCache();
-            while (reader.Read())
+            var keys = new Utf8TextCache<AssetKey>(AssetKey.Parse);
+            while (chunks.Next())
             {
-                var row = readerOfRow.Count;
-                readerOfRow.Add(indexOfRow[reader.GetInt64(0)]);
-                ordinalOfRow.Add(reader.GetInt32(1));
-                var upstream = reader.IsDBNull(2) ? -1 : indexOfRow[reader.GetInt64(2)];
-                upstreamOfRow.Add(upstream);
-                if (!reader.IsDBNull(3))
+                var (readerRowId, ordinal, upstreamRowId, version, asset, partition) =
+                    (chunks.Column(0), chunks.Column(1), chunks.Column(2), chunks.Column(3), chunks.Column(4), chunks.Column(5));
+                for (var i = 0; i < chunks.Size; i++)
                 {
-                    AssetPartition? partition = upstream < 0 ? new AssetPartition(keys.Get(reader.GetString(4)), StoredForm.Partition(reader.GetString(5))) : null;
-                    differingByRow.Add(row, new RecordedRead(partition, reader.GetString(3)));
+                    var row = readerOfRow.Count;
+                    readerOfRow.Add(indexOfRow[readerRowId.Int64(i)]);
+                    ordinalOfRow.Add(ordinal.Int32(i));
+                    var upstream = upstreamRowId.IsNull(i) ? -1 : indexOfRow[upstreamRowId.Int64(i)];
+                    upstreamOfRow.Add(upstream);
+                    if (!version.IsNull(i))
+                    {
+                        AssetPartition? read = upstream < 0
+                            ? new AssetPartition(keys.Get(asset.Utf8(i)), StoredForm.Partition(Encoding.UTF8.GetString(partition.Utf8(i))))
+                            : null;
+                        differingByRow.Add(row, new RecordedRead(read, Encoding.UTF8.GetString(version.Utf8(i))));
+                    }
                 }
             }
         }
@@ -120,56 +126,37 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
     }
 
     /// <summary>
-    /// Every state in the table's own order with its row id: no sort, no join; asset keys, partition keys and code versions
-    /// are shared between the rows that repeat them.
+    /// Every state in the table's own order with its row id: no sort, no join. Values are read in place from DuckDB's
+    /// vectors; asset keys, partition keys, code versions and causes are made once per distinct text and shared between
+    /// the rows that repeat them, so a row allocates only its state, its materialization id and its data version.
     /// </summary>
     private static (PartitionState[] States, long[] RowIds) ReadStatesByRowId(DuckDBConnection connection)
     {
-        using var command = Command(connection, $"SELECT rowid, {StateColumns} FROM partition_states");
-        command.UseStreamingMode = true;
-        using var reader = command.ExecuteReader();
+        using var chunks = new StreamedChunks(connection, $"SELECT rowid, {StateColumns} FROM partition_states");
         var states = new List<PartitionState>();
         var rowIds = new List<long>();
-        var assets = new AssetKeyCache();
-        var partitions = new Dictionary<string, PartitionKey>(StringComparer.Ordinal);
-        var codeVersions = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.Read())
+        var assets = new Utf8TextCache<AssetKey>(AssetKey.Parse);
+        var partitions = new Utf8TextCache<PartitionKey?>(StoredForm.Partition);
+        var codeVersions = new Utf8TextCache<string>(static text => text);
+        var causes = new Utf8TextCache<string>(static text => text);
+        while (chunks.Next())
         {
-            rowIds.Add(reader.GetInt64(0));
-            var asset = assets.Get(reader.GetString(1));
-            var partitionText = reader.GetString(2);
-            PartitionKey? partition = null;
-            if (partitionText.Length > 0)
+            var (rowId, asset, partition, status, cause, id) = (chunks.Column(0), chunks.Column(1), chunks.Column(2), chunks.Column(3), chunks.Column(4), chunks.Column(5));
+            var (dataVersion, codeVersion, sequence, publishedAt, updatedAt) = (chunks.Column(6), chunks.Column(7), chunks.Column(8), chunks.Column(9), chunks.Column(10));
+            for (var row = 0; row < chunks.Size; row++)
             {
-                if (!partitions.TryGetValue(partitionText, out var key))
-                {
-                    key = new PartitionKey(partitionText);
-                    partitions.Add(partitionText, key);
-                }
-
-                partition = key;
+                rowIds.Add(rowId.Int64(row));
+                states.Add(new PartitionState(
+                    new AssetPartition(assets.Get(asset.Utf8(row)), partitions.Get(partition.Utf8(row))),
+                    StoredForm.Status(status.Byte(row)),
+                    cause.IsNull(row) ? null : causes.Get(cause.Utf8(row)),
+                    id.IsNull(row) ? null : MaterializationId.FromCanonical(Encoding.UTF8.GetString(id.Utf8(row))),
+                    dataVersion.IsNull(row) ? null : Encoding.UTF8.GetString(dataVersion.Utf8(row)),
+                    codeVersion.IsNull(row) ? null : codeVersions.Get(codeVersion.Utf8(row)),
+                    sequence.IsNull(row) ? null : sequence.Int64(row),
+                    publishedAt.IsNull(row) ? null : StoredForm.Instant(publishedAt.Int64(row)),
+                    StoredForm.Instant(updatedAt.Int64(row))));
             }
-
-            string? codeVersion = null;
-            if (!reader.IsDBNull(7))
-            {
-                var text = reader.GetString(7);
-                if (!codeVersions.TryGetValue(text, out codeVersion))
-                {
-                    codeVersions.Add(text, codeVersion = text);
-                }
-            }
-
-            states.Add(new PartitionState(
-                new AssetPartition(asset, partition),
-                StoredForm.Status(reader.GetByte(3)),
-                NullableString(reader, 4),
-                reader.IsDBNull(5) ? null : MaterializationId.FromCanonical(reader.GetString(5)),
-                NullableString(reader, 6),
-                codeVersion,
-                NullableInt64(reader, 8),
-                NullableInt64(reader, 9) is { } published ? StoredForm.Instant(published) : null,
-                StoredForm.Instant(reader.GetInt64(10))));
         }
 
         return ([.. states], [.. rowIds]);
