@@ -11,8 +11,8 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
 {
     /// <inheritdoc />
     /// <remarks>
-    /// Two queries under the store's lock, after the pending index writes are committed. The states come unsorted, with
-    /// their row ids; the recorded upstream versions are joined in DuckDB with the states that read them and with the
+    /// Two queries under the store's lock, after the pending index writes are committed, run at once on two connections.
+    /// The states come unsorted, with their row ids; the recorded upstream versions are joined in DuckDB with the states that read them and with the
     /// upstream partitions' current states, so a read travels as three numbers (the reader's row id, its ordinal, the
     /// upstream's row id), and a version or key text only where the recorded version is not the current one or the
     /// upstream has no state. Decoding 1.75 million version and key texts into objects was most of a cold plan of
@@ -24,47 +24,41 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
 
     private static StatusInputs ReadStatusInputs(DuckDBConnection connection)
     {
-        var (states, rowIds) = ReadStatesByRowId(connection);
-        var indexOfRow = new RowIndex(rowIds);
-
-        var readerOfRow = new List<int>(states.Length * 3);
-        var ordinalOfRow = new List<int>(states.Length * 3);
-        var upstreamOfRow = new List<int>(states.Length * 3);
-        var differingByRow = new Dictionary<int, RecordedRead>();
-        using (var chunks = new StreamedChunks(
-            connection,
-            """
-            SELECT s.rowid, u.ordinal, c.rowid,
-                CASE WHEN c.data_version IS DISTINCT FROM u.data_version THEN u.data_version END,
-                CASE WHEN c.rowid IS NULL THEN u.asset END,
-                CASE WHEN c.rowid IS NULL THEN u.partition END
-            FROM partition_states s
-                JOIN materialization_upstream u ON u.materialization_id = s.materialization_id
-                LEFT JOIN partition_states c ON c.asset = u.asset AND c.partition = u.partition
-            """))
+        // The join is DuckDB's work and the states are mostly .NET's (an object per row): they run at once, the join on a
+        // second connection to the same database. Nothing writes in between: the caller holds the store's lock, and no
+        // other process can open the file while this one has it.
+        RecordedReads recorded;
+        (PartitionState[] States, long[] RowIds) stored;
+        using (var joining = SecondConnection(connection))
         {
-            var keys = new Utf8TextCache<AssetKey>(AssetKey.Parse);
-            while (chunks.Next())
+            var join = Task.Factory.StartNew(() => ReadRecordedReads(joining), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            try
             {
-                var (readerRowId, ordinal, upstreamRowId, version, asset, partition) =
-                    (chunks.Column(0), chunks.Column(1), chunks.Column(2), chunks.Column(3), chunks.Column(4), chunks.Column(5));
-                for (var i = 0; i < chunks.Size; i++)
-                {
-                    var row = readerOfRow.Count;
-                    readerOfRow.Add(indexOfRow[readerRowId.Int64(i)]);
-                    ordinalOfRow.Add(ordinal.Int32(i));
-                    var upstream = upstreamRowId.IsNull(i) ? -1 : indexOfRow[upstreamRowId.Int64(i)];
-                    upstreamOfRow.Add(upstream);
-                    if (!version.IsNull(i))
-                    {
-                        AssetPartition? read = upstream < 0
-                            ? new AssetPartition(keys.Get(asset.Utf8(i)), StoredForm.Partition(Encoding.UTF8.GetString(partition.Utf8(i))))
-                            : null;
-                        differingByRow.Add(row, new RecordedRead(read, Encoding.UTF8.GetString(version.Utf8(i))));
-                    }
-                }
+                stored = ReadStatesByRowId(connection);
             }
+            finally
+            {
+                // Never leave the second connection's query running behind a failed read.
+                ((IAsyncResult)join).AsyncWaitHandle.WaitOne();
+            }
+
+            recorded = join.GetAwaiter().GetResult();
         }
+
+        var (states, rowIds) = stored;
+        var indexOfRow = new RowIndex(rowIds);
+        var count = recorded.ReaderRowIds.Count;
+        var readerOfRow = new int[count];
+        var upstreamOfRow = new int[count];
+        for (var row = 0; row < count; row++)
+        {
+            readerOfRow[row] = indexOfRow[recorded.ReaderRowIds[row]];
+            var upstreamRowId = recorded.UpstreamRowIds[row];
+            upstreamOfRow[row] = upstreamRowId < 0 ? -1 : indexOfRow[upstreamRowId];
+        }
+
+        var ordinalOfRow = recorded.Ordinals;
+        var differingByRow = recorded.Differing;
 
         // Grouped by reader (a counting sort over the state indexes), each group in recorded order.
         var readStart = new int[states.Length + 1];
@@ -79,9 +73,9 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
         }
 
         var next = readStart[..^1];
-        var rowOfEntry = new int[readerOfRow.Count];
-        var ordinalOfEntry = new int[readerOfRow.Count];
-        for (var row = 0; row < readerOfRow.Count; row++)
+        var rowOfEntry = new int[count];
+        var ordinalOfEntry = new int[count];
+        for (var row = 0; row < count; row++)
         {
             var entry = next[readerOfRow[row]]++;
             rowOfEntry[entry] = row;
@@ -110,6 +104,86 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
         }
 
         return new StatusInputs(states, readStart, upstreamOfEntry, differing);
+    }
+
+    /// <summary>
+    /// Another connection to the database of <paramref name="connection"/>: DuckDB.NET shares an open file between the
+    /// connections of one process, and an in-memory database only with a duplicate.
+    /// </summary>
+    private static DuckDBConnection SecondConnection(DuckDBConnection connection)
+    {
+        var second = connection.DataSource == InMemory ? connection.Duplicate() : new DuckDBConnection(connection.ConnectionString);
+        try
+        {
+            if (second.State != System.Data.ConnectionState.Open)
+            {
+                second.Open();
+            }
+
+            return second;
+        }
+        catch
+        {
+            second.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Every recorded read of every state's materialization, joined in DuckDB with the state that read it and with the
+    /// upstream partition's current state: per read the reader's row id, its ordinal and the upstream's row id (-1 when it
+    /// has no state), and the recorded version (with the partition, when it has no state) only where it differs.
+    /// </summary>
+    private static RecordedReads ReadRecordedReads(DuckDBConnection connection)
+    {
+        var recorded = new RecordedReads();
+        using var chunks = new StreamedChunks(
+            connection,
+            """
+            SELECT s.rowid, u.ordinal, c.rowid,
+                CASE WHEN c.data_version IS DISTINCT FROM u.data_version THEN u.data_version END,
+                CASE WHEN c.rowid IS NULL THEN u.asset END,
+                CASE WHEN c.rowid IS NULL THEN u.partition END
+            FROM partition_states s
+                JOIN materialization_upstream u ON u.materialization_id = s.materialization_id
+                LEFT JOIN partition_states c ON c.asset = u.asset AND c.partition = u.partition
+            """);
+        var keys = new Utf8TextCache<AssetKey>(AssetKey.Parse);
+        while (chunks.Next())
+        {
+            var (readerRowId, ordinal, upstreamRowId, version, asset, partition) =
+                (chunks.Column(0), chunks.Column(1), chunks.Column(2), chunks.Column(3), chunks.Column(4), chunks.Column(5));
+            for (var i = 0; i < chunks.Size; i++)
+            {
+                var row = recorded.ReaderRowIds.Count;
+                recorded.ReaderRowIds.Add(readerRowId.Int64(i));
+                recorded.Ordinals.Add(ordinal.Int32(i));
+                var hasState = !upstreamRowId.IsNull(i);
+                recorded.UpstreamRowIds.Add(hasState ? upstreamRowId.Int64(i) : -1);
+                if (!version.IsNull(i))
+                {
+                    AssetPartition? read = hasState
+                        ? null
+                        : new AssetPartition(keys.Get(asset.Utf8(i)), StoredForm.Partition(Encoding.UTF8.GetString(partition.Utf8(i))));
+                    recorded.Differing.Add(row, new RecordedRead(read, Encoding.UTF8.GetString(version.Utf8(i))));
+                }
+            }
+        }
+
+        return recorded;
+    }
+
+    /// <summary>The recorded reads as <see cref="ReadRecordedReads"/> returns them, in the join's order, by row ids.</summary>
+    private sealed class RecordedReads
+    {
+        public List<long> ReaderRowIds { get; } = [];
+
+        public List<int> Ordinals { get; } = [];
+
+        /// <summary>-1 where the upstream has no state (row ids are never negative).</summary>
+        public List<long> UpstreamRowIds { get; } = [];
+
+        public Dictionary<int, RecordedRead> Differing { get; } = [];
     }
 
     private static bool IsAscending(ReadOnlySpan<int> values)

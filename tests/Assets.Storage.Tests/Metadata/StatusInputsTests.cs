@@ -137,6 +137,27 @@ public sealed class StatusInputsTests : OpenStoreTests
         Assert.Equal(0, inputs.ReadStart[^1]);
     }
 
+    [Fact]
+    public async Task AnInMemoryStore_ReadsItsOwnStatesAndReads_OnItsSecondConnection()
+    {
+        // The join runs on a second connection: for an in-memory database that must be the same database, not a new empty one.
+        await using var store = await Assets.Storage.Metadata.DuckDbMetadataStore.OpenInMemoryAsync(Clock);
+        var id = MaterializationId.New();
+        await store.RecordMaterializationAsync(new MaterializationRecord(Daily("down", "2026-01-01"), id, RunId.New(), "v1", "c1", 1, 1, "m", [Read("up", "2026-01-01", "v0")], T0, T0, 1));
+        await store.SetStatesAsync([
+            new PartitionState(Daily("up", "2026-01-01"), PartitionStatus.Published, null, MaterializationId.New(), "v1", "c1", 1, T0, T0),
+            new PartitionState(Daily("down", "2026-01-01"), PartitionStatus.Published, null, id, "v1", "c1", 1, T0, T0)]);
+
+        var inputs = await ((IStatusInputStore)store).GetStatusInputsAsync();
+
+        Assert.Equal(2, inputs.States.Count);
+        var down = inputs.States.ToList().FindIndex(s => s.Partition == Daily("down", "2026-01-01"));
+        Assert.Equal(1, inputs.ReadStart[down + 1] - inputs.ReadStart[down]);
+        var entry = inputs.ReadStart[down];
+        Assert.Equal(Daily("up", "2026-01-01"), inputs.States[inputs.ReadUpstream[entry]].Partition);
+        Assert.Equal("v0", inputs.Differing[entry].DataVersion);
+    }
+
     private static UpstreamVersion Read(string asset, string day, string version) => new(AssetKey.Parse(asset), Daily(asset, day).Partition, version);
 
     private async Task PublishAsync(AssetPartition partition, string dataVersion, params UpstreamVersion[] read)
