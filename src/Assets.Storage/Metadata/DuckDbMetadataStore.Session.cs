@@ -128,7 +128,16 @@ public sealed partial class DuckDbMetadataStore : IStoreSession
             return;
         }
 
-        _pointerWriteLog = PointerWriteLogFile.Start(PointerWriteLogFile.PathOf(Path), _sessionOpenedAt, root);
+        try
+        {
+            _pointerWriteLog = PointerWriteLogFile.Start(PointerWriteLogFile.PathOf(Path), _sessionOpenedAt, root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The store works without a log: the log left there names an earlier session, so an open after a crash of
+            // this one lists the pointers instead of reading it.
+            _pointerWriteLogStopped = true;
+        }
     }
 
     private static List<AssetPartition> RunningPartitions(DuckDBConnection connection)
@@ -158,8 +167,16 @@ public sealed partial class DuckDbMetadataStore : IStoreSession
         Execute(connection, "UPDATE store_session SET closed_at = $closed WHERE id = 1", ("closed", StoredForm.Ticks(_clock.GetCurrentInstant())));
         ClosedCleanly = true;
 
-        // Every line's record is committed and the next open trusts the index: the log has nothing left to tell.
-        _pointerWriteLog?.Delete();
+        // Every line's record is committed and the next open trusts the index: the log has nothing left to tell (and is
+        // never read after a clean close, so one that cannot be deleted does no harm).
+        try
+        {
+            _pointerWriteLog?.Delete();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
         _pointerWriteLog = null;
     }
 
