@@ -1,6 +1,7 @@
 using Assets.Hosting;
 using Assets.Partitions;
 using Assets.Storage.Metadata;
+using Assets.Storage.Objects.Local;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Assets.Benchmarks;
@@ -12,7 +13,8 @@ namespace Assets.Benchmarks;
 /// <item><c>hourly-cli run 100|20000 COMMAND...</c>: the framework's command line, as a user's program runs it;</item>
 /// <item><c>hourly-cli populate ROOT 100|20000</c>: every partition published (pointers and manifests written
 /// straight to the folder, an hour old, with the asset's pinned code version, so nothing is stale);</item>
-/// <item><c>hourly-cli kill METADATA</c>: opens the store and dies holding it, as a killed command would.</item>
+/// <item><c>hourly-cli kill METADATA</c>: opens the store of the root it lies in (<c>ROOT/_meta/assets.duckdb</c>),
+/// reconciles it and dies holding it, as a killed command would.</item>
 /// </list>
 /// </summary>
 internal static class HourlyCommandLine
@@ -27,7 +29,8 @@ internal static class HourlyCommandLine
                 StoreOpenBenchmark.WriteRoot(root, AssetKey.Parse("hourly"), Count(size), HourlyAssets.CodeVersion);
                 return 0;
             case ["kill", var metadata]:
-                await (await DuckDbMetadataStore.OpenAsync(metadata)).SimulateCrashAsync();
+                // The store of ROOT/_meta/assets.duckdb, opened and reconciled with ROOT as a command does.
+                await StoreOpenBenchmark.LeaveOpenAsIfKilledAsync(new LocalObjectStore(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(metadata)))!), metadata);
                 return 0;
             default:
                 Console.Error.WriteLine("usage: hourly-cli run 100|20000 COMMAND... | populate ROOT 100|20000 | kill METADATA");

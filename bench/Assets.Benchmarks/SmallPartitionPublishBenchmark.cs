@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Assets.Execution;
 using Assets.Graph;
 using Assets.Partitions;
+using Assets.Storage.Maintenance;
 using Assets.Storage.Metadata;
 using Assets.Storage.Objects;
 using Assets.Storage.Objects.Local;
@@ -151,8 +152,12 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
             .Select(i => new ExecutionStep(new AssetPartition(asset, new PartitionKey(start.PlusDays(i).ToString("yyyy-MM-dd", null))), []))
             .ToArray();
         await using var metadata = await DuckDbMetadataStore.OpenAsync(Path.Combine(folder, "meta.duckdb"));
+        var root = new LocalObjectStore(Path.Combine(folder, "root"));
+
+        // Reconciled as a command opens it (not measured): from here the store logs its pointer writes.
+        await new PointerReconciler(root, metadata, SystemClock.Instance).ReconcileChangesAsync();
         var store = new StorageMaterializationStore(
-            new LocalObjectStore(Path.Combine(folder, "root")), metadata, SystemClock.Instance, new PublisherOptions { StagingDirectory = Path.Combine(folder, "staging") });
+            root, metadata, SystemClock.Instance, new PublisherOptions { StagingDirectory = Path.Combine(folder, "staging") });
         var executor = new AssetExecutor(graph, store, metadata, new NoServices(), SystemClock.Instance, NullLoggerFactory.Instance, new ExecutionOptions { MaxParallelism = parallelSteps });
         var measured = Measured.Start();
         var summary = await executor.RunAsync(steps, RunId.New());
@@ -170,6 +175,7 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
     public static async Task<(Measured Elapsed, long Bytes)> FrameworkAsync(IObjectStore store, string metadataPath, string staging, int partitions, SmallRow[] rows)
     {
         await using var metadata = await DuckDbMetadataStore.OpenAsync(metadataPath);
+        await new PointerReconciler(store, metadata, SystemClock.Instance).ReconcileChangesAsync();
         var publisher = new PartitionPublisher(store, metadata, SystemClock.Instance, new PublisherOptions { StagingDirectory = staging });
         var start = new LocalDate(2020, 1, 1);
         var run = RunId.New();

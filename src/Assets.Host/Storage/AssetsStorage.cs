@@ -218,7 +218,15 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
             return;
         }
 
-        LogReconciled(report.Pointers, report.Read, report.Updated, report.Problems.Count);
+        if (report.FromPointerWriteLog)
+        {
+            LogReconciledFromLog(report.Read, report.Updated, report.Problems.Count);
+        }
+        else
+        {
+            LogReconciled(report.Pointers, report.Read, report.Updated, report.Problems.Count);
+        }
+
         foreach (var problem in report.Problems)
         {
             LogUnreadablePointer(problem);
@@ -279,6 +287,9 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled the metadata store with {Pointers} pointers ({Read} read, the others unchanged since the last reconciliation): {Updated} records rewritten, {Problems} unreadable")]
     private partial void LogReconciled(int pointers, int read, int updated, int problems);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The process before did not close the metadata store cleanly: reconciled the {Read} pointers its pointer-write log named or whose runs it left running, nothing listed: {Updated} records rewritten, {Problems} unreadable")]
+    private partial void LogReconciledFromLog(int read, int updated, int problems);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The metadata store was closed cleanly by the process before: its index is taken as it is, no pointer read (after changing the root by other means, run 'verify --reconcile')")]
     private partial void LogIndexTrusted();

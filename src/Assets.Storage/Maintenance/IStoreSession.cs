@@ -12,7 +12,8 @@ namespace Assets.Storage.Maintenance;
 /// root: the session started from a reconciled index (a clean close before it, or a reconciliation in it), every
 /// pointer write it began has its record written (<see cref="BeginPointerWrite"/> / <see cref="EndPointerWrite"/>), it
 /// holds no lease and no partition is recorded running. Anything else leaves the session recorded open, as a crash
-/// would, and the next open reconciles. A pointer changed while no session holds the store (a restored backup, another
+/// would, and the next open reconciles: from the session's pointer-write log (<see cref="PointerWritesOfUncleanClose"/>),
+/// reading only the pointers it names, or, without a whole log, by listing. A pointer changed while no session holds the store (a restored backup, another
 /// tool, another metadata store on the same root) is not seen by an open that trusts the index:
 /// <c>verify --reconcile</c> (<see cref="PointerReconciler.ReconcileAsync"/>) reads every pointer.
 /// </para>
@@ -27,8 +28,25 @@ public interface IStoreSession
     bool IndexTrustedAfterCleanClose { get; }
 
     /// <summary>
+    /// When the previous session closed uncleanly and kept a pointer-write log that this open found whole: the pointers
+    /// that session may have left unrecorded (<see cref="LoggedPointerWrites"/>), so that
+    /// <see cref="PointerReconciler.ReconcileChangesAsync"/> reads those instead of listing every pointer. <c>null</c>
+    /// otherwise (a clean close, no log, a log of another session), and once this session's index is reconciled.
+    /// </summary>
+    LoggedPointerWrites? PointerWritesOfUncleanClose { get; }
+
+    /// <summary>
+    /// The file of this session's pointer-write log, which <see cref="BeginPointerWrite"/> appends to: a pointer write may
+    /// be made only once this file is flushed after its <see cref="BeginPointerWrite"/> (the publish flushes it in the round
+    /// that makes its staged files durable). <c>null</c> when the session keeps no log (then an open after its crash lists
+    /// the pointers).
+    /// </summary>
+    string? PointerWriteLogPath { get; }
+
+    /// <summary>
     /// Called right before a pointer of <paramref name="partition"/> is written (a publish, a rollback): until
-    /// <see cref="EndPointerWrite"/>, the session cannot close cleanly. Throws <see cref="ObjectDisposedException"/>
+    /// <see cref="EndPointerWrite"/>, the session cannot close cleanly. Appends the write to the session's pointer-write log
+    /// (<see cref="PointerWriteLogPath"/>), which the caller flushes before the write. Throws <see cref="ObjectDisposedException"/>
     /// once the store is closing, so no pointer is written that the close did not account for.
     /// </summary>
     void BeginPointerWrite(AssetPartition partition);

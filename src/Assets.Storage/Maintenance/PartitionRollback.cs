@@ -88,7 +88,7 @@ public sealed class PartitionRollback(IObjectStore store, IMetadataStore metadat
         var sequence = current?.Sequence ?? (await metadata.GetStateAsync(partition, cancellationToken).ConfigureAwait(false))?.Sequence ?? 0;
         var pointer = new PartitionPointer(StorageLayout.ManifestOf(partition, target).Value, target, manifest.DataVersion, sequence + 1, now);
         var session = metadata as IStoreSession;
-        session?.BeginPointerWrite(partition);
+        await PointerWriteIntent.BeginAsync(session, partition, flushBeforeSwap: null).ConfigureAwait(false);
         var written = await store.ReplaceIfMatchAsync(StorageLayout.PointerOf(partition), ManifestJson.WritePointer(pointer), version, cancellationToken).ConfigureAwait(false);
         if (!written.Succeeded)
         {

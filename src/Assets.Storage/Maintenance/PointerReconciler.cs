@@ -18,6 +18,12 @@ public sealed record ReconciliationReport(int Pointers, int Updated, IReadOnlyLi
     /// nothing was listed or read, and <see cref="Pointers"/> is 0.
     /// </summary>
     public bool IndexTrusted { get; init; }
+
+    /// <summary>
+    /// Whether the pointers read were those the previous session's pointer-write log named (with those of partitions
+    /// recorded running), after an unclean close: nothing was listed, and <see cref="Pointers"/> is how many were read.
+    /// </summary>
+    public bool FromPointerWriteLog { get; init; }
 }
 
 /// <summary>
@@ -46,7 +52,9 @@ public sealed record ReconciliationReport(int Pointers, int Updated, IReadOnlyLi
 /// pointer that process wrote was recorded and committed before it said so) is trusted by
 /// <see cref="ReconcileChangesAsync"/>: nothing is listed or read, so opening costs the same on any size of root. After
 /// an unclean close (killed, crashed, power lost) the listing runs as above, which finds a publish whose record the crash
-/// lost. A pointer changed while no process held the store is found only by <see cref="ReconcileAsync"/>.
+/// lost. Where the dead session kept a pointer-write log (<see cref="IStoreSession.PointerWritesOfUncleanClose"/>), only
+/// the pointers it names and those of partitions recorded running are read, and nothing is listed. A pointer changed while
+/// no process held the store is found only by <see cref="ReconcileAsync"/>.
 /// </para>
 /// </summary>
 /// <param name="store">The root.</param>
@@ -56,7 +64,7 @@ public sealed record ReconciliationReport(int Pointers, int Updated, IReadOnlyLi
 /// The clock of the object store's modification times, for the mark; the system clock by default (local files,
 /// S3, whose clock may differ from this machine's by less than <see cref="ClockTolerance"/>).
 /// </param>
-public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadata, IClock clock, IClock? storeClock = null)
+public sealed partial class PointerReconciler(IObjectStore store, IMetadataStore metadata, IClock clock, IClock? storeClock = null)
 {
     /// <summary>
     /// How long before the mark a pointer's modification time still counts as possibly unseen: covers the gap
@@ -93,6 +101,11 @@ public sealed class PointerReconciler(IObjectStore store, IMetadataStore metadat
             // close only what was written after this open is read.
             await marks!.SetReconciledThroughAsync(store.Location, mark, cancellationToken).ConfigureAwait(false);
             return new ReconciliationReport(0, 0, []) { IndexTrusted = true };
+        }
+
+        if (reconciledThrough is not null && metadata is IStoreSession { PointerWritesOfUncleanClose: { } logged } && logged.Root == store.Location)
+        {
+            return await ReconcileLoggedAsync(logged, mark, marks!, cancellationToken).ConfigureAwait(false);
         }
 
         var since = reconciledThrough - ClockTolerance;

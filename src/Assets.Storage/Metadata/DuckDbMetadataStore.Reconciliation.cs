@@ -21,7 +21,8 @@ public sealed partial class DuckDbMetadataStore : IReconciliationMarkStore
     /// <inheritdoc />
     /// <remarks>
     /// Runs after the pending index writes are committed (as every operation does), so the mark never gets ahead of the
-    /// records; from here on the session's index agrees with the root, so a clean dispose may say so.
+    /// records; from here on the session's index agrees with the root, so a clean dispose may say so, and the session's
+    /// pointer-write log starts (replacing the previous session's, whose pointers this reconciliation covered).
     /// </remarks>
     public async Task SetReconciledThroughAsync(string root, Instant through, CancellationToken ct = default)
     {
@@ -31,5 +32,12 @@ public sealed partial class DuckDbMetadataStore : IReconciliationMarkStore
             ct,
             StatusEffect.None).ConfigureAwait(false);
         _indexReconciled = true;
+        await RunWithoutFlushAsync(
+            _ =>
+            {
+                StartPointerWriteLog(root);
+                return true;
+            },
+            ct).ConfigureAwait(false);
     }
 }

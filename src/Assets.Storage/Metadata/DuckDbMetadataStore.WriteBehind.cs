@@ -45,6 +45,7 @@ public sealed partial class DuckDbMetadataStore
         try
         {
             _pending.Clear();
+            _pointerWriteLog?.Dispose();
             _prepared.Dispose();
             _connection?.Dispose();
             _connection = null;
@@ -150,6 +151,12 @@ public sealed partial class DuckDbMetadataStore
             throw failure;
         }
 
+        // Read before the commit, in this order: when no pointer write is unsettled, every logged line's record is in this
+        // commit or an earlier one (a write ends after its records are queued), so the log may be cut once it succeeds.
+        var log = _pointerWriteLog;
+        var logged = log?.Appended ?? 0;
+        var logCovered = log is not null && _pointerWrites.Count == 0;
+
         // Begun and committed through prepared statements: DuckDB.NET's transaction parses both again at every commit.
         _prepared.Begin(connection);
         try
@@ -197,6 +204,10 @@ public sealed partial class DuckDbMetadataStore
             var generation = _pending.States.Count + _pending.Materializations.Count > 0 || observationsChanged ? WriteNextGeneration(connection) : _generation;
             _prepared.Commit(connection);
             _generation = generation;
+            if (logCovered)
+            {
+                log!.TrimIfUnchangedSince(logged, PointerWriteLogTrimAfterBytes);
+            }
         }
         catch
         {

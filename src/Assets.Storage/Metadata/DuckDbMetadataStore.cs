@@ -149,6 +149,7 @@ public sealed partial class DuckDbMetadataStore : IMetadataStore
             _prepared.Dispose();
             _connection?.Dispose();
             _connection = null;
+            _pointerWriteLog?.Dispose();
             _gate.Release();
         }
     }

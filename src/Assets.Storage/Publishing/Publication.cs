@@ -295,7 +295,7 @@ public sealed class Publication : IAsyncDisposable
         // keeps the index true to the pointer and the next open trusting it.
         var session = Metadata as IStoreSession;
         var recording = session is null ? cancellationToken : CancellationToken.None;
-        session?.BeginPointerWrite(Partition);
+        await PointerWriteIntent.BeginAsync(session, Partition, Store is IDefersDurability ? _durability : null).ConfigureAwait(false);
         WriteResult written;
         try
         {

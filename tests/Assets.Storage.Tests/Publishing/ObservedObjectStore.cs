@@ -8,6 +8,7 @@ namespace Assets.Storage.Tests.Publishing;
 /// </summary>
 public sealed class ObservedObjectStore(IObjectStore inner) : IObjectStore
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ObjectKey> _readKeys = new();
     private int _listings;
     private int _reads;
 
@@ -16,6 +17,9 @@ public sealed class ObservedObjectStore(IObjectStore inner) : IObjectStore
 
     /// <summary>Objects read or probed (get, open, size).</summary>
     public int Reads => _reads;
+
+    /// <summary>The keys read or probed, in order.</summary>
+    public IReadOnlyCollection<ObjectKey> ReadKeys => _readKeys;
 
     /// <summary>Runs before every replace (throw from it to make the replace fail before it writes).</summary>
     public Action? BeforeReplace { get; set; }
@@ -27,23 +31,30 @@ public sealed class ObservedObjectStore(IObjectStore inner) : IObjectStore
 
     public bool EnforcesConditionalWrites => inner.EnforcesConditionalWrites;
 
-    public void ResetCounts() => (_listings, _reads) = (0, 0);
+    public void ResetCounts()
+    {
+        (_listings, _reads) = (0, 0);
+        _readKeys.Clear();
+    }
 
     public Task<StoredObject?> GetAsync(ObjectKey key, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _reads);
+        _readKeys.Enqueue(key);
         return inner.GetAsync(key, cancellationToken);
     }
 
     public Task<Stream?> OpenReadAsync(ObjectKey key, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _reads);
+        _readKeys.Enqueue(key);
         return inner.OpenReadAsync(key, cancellationToken);
     }
 
     public Task<long?> GetSizeAsync(ObjectKey key, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _reads);
+        _readKeys.Enqueue(key);
         return inner.GetSizeAsync(key, cancellationToken);
     }
 
