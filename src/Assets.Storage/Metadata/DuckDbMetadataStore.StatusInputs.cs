@@ -1,3 +1,4 @@
+using System.Text;
 using Assets.Graph;
 using Assets.Metadata;
 using Assets.Partitions;
@@ -10,8 +11,8 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
 {
     /// <inheritdoc />
     /// <remarks>
-    /// Two queries under the store's lock, after the pending index writes are committed. The states come unsorted, with
-    /// their row ids; the recorded upstream versions are joined in DuckDB with the states that read them and with the
+    /// Two queries under the store's lock, after the pending index writes are committed, run at once on two connections.
+    /// The states come unsorted, with their row ids; the recorded upstream versions are joined in DuckDB with the states that read them and with the
     /// upstream partitions' current states, so a read travels as three numbers (the reader's row id, its ordinal, the
     /// upstream's row id), and a version or key text only where the recorded version is not the current one or the
     /// upstream has no state. Decoding 1.75 million version and key texts into objects was most of a cold plan of
@@ -23,42 +24,41 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
 
     private static StatusInputs ReadStatusInputs(DuckDBConnection connection)
     {
-        var (states, rowIds) = ReadStatesByRowId(connection);
-        var indexOfRow = new RowIndex(rowIds);
-
-        var readerOfRow = new List<int>(states.Length * 3);
-        var ordinalOfRow = new List<int>(states.Length * 3);
-        var upstreamOfRow = new List<int>(states.Length * 3);
-        var differingByRow = new Dictionary<int, RecordedRead>();
-        using (var command = Command(
-            connection,
-            """
-            SELECT s.rowid, u.ordinal, c.rowid,
-                CASE WHEN c.data_version IS DISTINCT FROM u.data_version THEN u.data_version END,
-                CASE WHEN c.rowid IS NULL THEN u.asset END,
-                CASE WHEN c.rowid IS NULL THEN u.partition END
-            FROM partition_states s
-                JOIN materialization_upstream u ON u.materialization_id = s.materialization_id
-                LEFT JOIN partition_states c ON c.asset = u.asset AND c.partition = u.partition
-            """))
+        // The join is DuckDB's work and the states are mostly .NET's (an object per row): they run at once, the join on a
+        // second connection to the same database. Nothing writes in between: the caller holds the store's lock, and no
+        // other process can open the file while this one has it.
+        RecordedReads recorded;
+        (PartitionState[] States, long[] RowIds) stored;
+        using (var joining = SecondConnection(connection))
         {
-            command.UseStreamingMode = true;
-            using var reader = command.ExecuteReader();
-            var keys = new AssetKeyCache();
-            while (reader.Read())
+            var join = Task.Factory.StartNew(() => ReadRecordedReads(joining), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            try
             {
-                var row = readerOfRow.Count;
-                readerOfRow.Add(indexOfRow[reader.GetInt64(0)]);
-                ordinalOfRow.Add(reader.GetInt32(1));
-                var upstream = reader.IsDBNull(2) ? -1 : indexOfRow[reader.GetInt64(2)];
-                upstreamOfRow.Add(upstream);
-                if (!reader.IsDBNull(3))
-                {
-                    AssetPartition? partition = upstream < 0 ? new AssetPartition(keys.Get(reader.GetString(4)), StoredForm.Partition(reader.GetString(5))) : null;
-                    differingByRow.Add(row, new RecordedRead(partition, reader.GetString(3)));
-                }
+                stored = ReadStatesByRowId(connection);
             }
+            finally
+            {
+                // Never leave the second connection's query running behind a failed read.
+                ((IAsyncResult)join).AsyncWaitHandle.WaitOne();
+            }
+
+            recorded = join.GetAwaiter().GetResult();
         }
+
+        var (states, rowIds) = stored;
+        var indexOfRow = new RowIndex(rowIds);
+        var count = recorded.ReaderRowIds.Count;
+        var readerOfRow = new int[count];
+        var upstreamOfRow = new int[count];
+        for (var row = 0; row < count; row++)
+        {
+            readerOfRow[row] = indexOfRow[recorded.ReaderRowIds[row]];
+            var upstreamRowId = recorded.UpstreamRowIds[row];
+            upstreamOfRow[row] = upstreamRowId < 0 ? -1 : indexOfRow[upstreamRowId];
+        }
+
+        var ordinalOfRow = recorded.Ordinals;
+        var differingByRow = recorded.Differing;
 
         // Grouped by reader (a counting sort over the state indexes), each group in recorded order.
         var readStart = new int[states.Length + 1];
@@ -73,9 +73,9 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
         }
 
         var next = readStart[..^1];
-        var rowOfEntry = new int[readerOfRow.Count];
-        var ordinalOfEntry = new int[readerOfRow.Count];
-        for (var row = 0; row < readerOfRow.Count; row++)
+        var rowOfEntry = new int[count];
+        var ordinalOfEntry = new int[count];
+        for (var row = 0; row < count; row++)
         {
             var entry = next[readerOfRow[row]]++;
             rowOfEntry[entry] = row;
@@ -106,6 +106,86 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
         return new StatusInputs(states, readStart, upstreamOfEntry, differing);
     }
 
+    /// <summary>
+    /// Another connection to the database of <paramref name="connection"/>: DuckDB.NET shares an open file between the
+    /// connections of one process, and an in-memory database only with a duplicate.
+    /// </summary>
+    private static DuckDBConnection SecondConnection(DuckDBConnection connection)
+    {
+        var second = connection.DataSource == InMemory ? connection.Duplicate() : new DuckDBConnection(connection.ConnectionString);
+        try
+        {
+            if (second.State != System.Data.ConnectionState.Open)
+            {
+                second.Open();
+            }
+
+            return second;
+        }
+        catch
+        {
+            second.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Every recorded read of every state's materialization, joined in DuckDB with the state that read it and with the
+    /// upstream partition's current state: per read the reader's row id, its ordinal and the upstream's row id (-1 when it
+    /// has no state), and the recorded version (with the partition, when it has no state) only where it differs.
+    /// </summary>
+    private static RecordedReads ReadRecordedReads(DuckDBConnection connection)
+    {
+        var recorded = new RecordedReads();
+        using var chunks = new StreamedChunks(
+            connection,
+            """
+            SELECT s.rowid, u.ordinal, c.rowid,
+                CASE WHEN c.data_version IS DISTINCT FROM u.data_version THEN u.data_version END,
+                CASE WHEN c.rowid IS NULL THEN u.asset END,
+                CASE WHEN c.rowid IS NULL THEN u.partition END
+            FROM partition_states s
+                JOIN materialization_upstream u ON u.materialization_id = s.materialization_id
+                LEFT JOIN partition_states c ON c.asset = u.asset AND c.partition = u.partition
+            """);
+        var keys = new Utf8TextCache<AssetKey>(AssetKey.Parse);
+        while (chunks.Next())
+        {
+            var (readerRowId, ordinal, upstreamRowId, version, asset, partition) =
+                (chunks.Column(0), chunks.Column(1), chunks.Column(2), chunks.Column(3), chunks.Column(4), chunks.Column(5));
+            for (var i = 0; i < chunks.Size; i++)
+            {
+                var row = recorded.ReaderRowIds.Count;
+                recorded.ReaderRowIds.Add(readerRowId.Int64(i));
+                recorded.Ordinals.Add(ordinal.Int32(i));
+                var hasState = !upstreamRowId.IsNull(i);
+                recorded.UpstreamRowIds.Add(hasState ? upstreamRowId.Int64(i) : -1);
+                if (!version.IsNull(i))
+                {
+                    AssetPartition? read = hasState
+                        ? null
+                        : new AssetPartition(keys.Get(asset.Utf8(i)), StoredForm.Partition(Encoding.UTF8.GetString(partition.Utf8(i))));
+                    recorded.Differing.Add(row, new RecordedRead(read, Encoding.UTF8.GetString(version.Utf8(i))));
+                }
+            }
+        }
+
+        return recorded;
+    }
+
+    /// <summary>The recorded reads as <see cref="ReadRecordedReads"/> returns them, in the join's order, by row ids.</summary>
+    private sealed class RecordedReads
+    {
+        public List<long> ReaderRowIds { get; } = [];
+
+        public List<int> Ordinals { get; } = [];
+
+        /// <summary>-1 where the upstream has no state (row ids are never negative).</summary>
+        public List<long> UpstreamRowIds { get; } = [];
+
+        public Dictionary<int, RecordedRead> Differing { get; } = [];
+    }
+
     private static bool IsAscending(ReadOnlySpan<int> values)
     {
         for (var i = 1; i < values.Length; i++)
@@ -120,56 +200,37 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
     }
 
     /// <summary>
-    /// Every state in the table's own order with its row id: no sort, no join; asset keys, partition keys and code versions
-    /// are shared between the rows that repeat them.
+    /// Every state in the table's own order with its row id: no sort, no join. Values are read in place from DuckDB's
+    /// vectors; asset keys, partition keys, code versions and causes are made once per distinct text and shared between
+    /// the rows that repeat them, so a row allocates only its state, its materialization id and its data version.
     /// </summary>
     private static (PartitionState[] States, long[] RowIds) ReadStatesByRowId(DuckDBConnection connection)
     {
-        using var command = Command(connection, $"SELECT rowid, {StateColumns} FROM partition_states");
-        command.UseStreamingMode = true;
-        using var reader = command.ExecuteReader();
+        using var chunks = new StreamedChunks(connection, $"SELECT rowid, {StateColumns} FROM partition_states");
         var states = new List<PartitionState>();
         var rowIds = new List<long>();
-        var assets = new AssetKeyCache();
-        var partitions = new Dictionary<string, PartitionKey>(StringComparer.Ordinal);
-        var codeVersions = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.Read())
+        var assets = new Utf8TextCache<AssetKey>(AssetKey.Parse);
+        var partitions = new Utf8TextCache<PartitionKey?>(StoredForm.Partition);
+        var codeVersions = new Utf8TextCache<string>(static text => text);
+        var causes = new Utf8TextCache<string>(static text => text);
+        while (chunks.Next())
         {
-            rowIds.Add(reader.GetInt64(0));
-            var asset = assets.Get(reader.GetString(1));
-            var partitionText = reader.GetString(2);
-            PartitionKey? partition = null;
-            if (partitionText.Length > 0)
+            var (rowId, asset, partition, status, cause, id) = (chunks.Column(0), chunks.Column(1), chunks.Column(2), chunks.Column(3), chunks.Column(4), chunks.Column(5));
+            var (dataVersion, codeVersion, sequence, publishedAt, updatedAt) = (chunks.Column(6), chunks.Column(7), chunks.Column(8), chunks.Column(9), chunks.Column(10));
+            for (var row = 0; row < chunks.Size; row++)
             {
-                if (!partitions.TryGetValue(partitionText, out var key))
-                {
-                    key = new PartitionKey(partitionText);
-                    partitions.Add(partitionText, key);
-                }
-
-                partition = key;
+                rowIds.Add(rowId.Int64(row));
+                states.Add(new PartitionState(
+                    new AssetPartition(assets.Get(asset.Utf8(row)), partitions.Get(partition.Utf8(row))),
+                    StoredForm.Status(status.Byte(row)),
+                    cause.IsNull(row) ? null : causes.Get(cause.Utf8(row)),
+                    id.IsNull(row) ? null : MaterializationId.FromCanonical(Encoding.UTF8.GetString(id.Utf8(row))),
+                    dataVersion.IsNull(row) ? null : Encoding.UTF8.GetString(dataVersion.Utf8(row)),
+                    codeVersion.IsNull(row) ? null : codeVersions.Get(codeVersion.Utf8(row)),
+                    sequence.IsNull(row) ? null : sequence.Int64(row),
+                    publishedAt.IsNull(row) ? null : StoredForm.Instant(publishedAt.Int64(row)),
+                    StoredForm.Instant(updatedAt.Int64(row))));
             }
-
-            string? codeVersion = null;
-            if (!reader.IsDBNull(7))
-            {
-                var text = reader.GetString(7);
-                if (!codeVersions.TryGetValue(text, out codeVersion))
-                {
-                    codeVersions.Add(text, codeVersion = text);
-                }
-            }
-
-            states.Add(new PartitionState(
-                new AssetPartition(asset, partition),
-                StoredForm.Status(reader.GetByte(3)),
-                NullableString(reader, 4),
-                reader.IsDBNull(5) ? null : MaterializationId.FromCanonical(reader.GetString(5)),
-                NullableString(reader, 6),
-                codeVersion,
-                NullableInt64(reader, 8),
-                NullableInt64(reader, 9) is { } published ? StoredForm.Instant(published) : null,
-                StoredForm.Instant(reader.GetInt64(10))));
         }
 
         return ([.. states], [.. rowIds]);

@@ -102,6 +102,62 @@ public sealed class StatusInputsTests : OpenStoreTests
         Assert.Equal("upstream up[2026-01-02] no longer has a published version (this partition read v1)", compared[Daily("down", "2026-01-02")].Cause);
     }
 
+    [Fact]
+    public async Task StatesReadInPlaceFromDuckDbVectors_AreTheStatesTheStoreHolds_AcrossChunksAndTextLengths()
+    {
+        // 5,000 states: three of DuckDB's 2,048-row chunks. Texts of 12 bytes or fewer are inlined in a vector, longer ones
+        // point elsewhere; non-ASCII text takes more bytes than characters; optional columns are null every third row.
+        var states = new List<PartitionState>();
+        var day = new LocalDate(2010, 1, 1);
+        for (var i = 0; i < 5000; i++)
+        {
+            var asset = AssetKey.Parse(i % 2 == 0 ? "up" : "a_much_longer_asset_name");
+            var partition = new AssetPartition(asset, new PartitionKey(day.PlusDays(i / 2).ToString("yyyy-MM-dd", null)));
+            var sparse = i % 3 == 0;
+            states.Add(new PartitionState(
+                partition,
+                sparse ? PartitionStatus.Failed : PartitionStatus.Published,
+                sparse ? $"échec n° {i % 7}: the step threw" : null,
+                sparse ? null : MaterializationId.New(),
+                sparse ? null : (i % 2 == 0 ? $"v{i}" : $"{i:x8}{new string('f', 56)}"),
+                sparse ? null : (i % 5 == 0 ? "c1" : "code-version-ü-longer-than-twelve"),
+                sparse ? null : i,
+                sparse ? null : T0 + Duration.FromSeconds(i),
+                T0 + Duration.FromMilliseconds(i)));
+        }
+
+        await Store.SetStatesAsync(states);
+
+        var inputs = await ((IStatusInputStore)Store).GetStatusInputsAsync();
+
+        Assert.Equal(
+            states.OrderBy(s => s.Partition.Asset.Value, StringComparer.Ordinal).ThenBy(s => s.Partition.Partition!.Value.Value, StringComparer.Ordinal),
+            inputs.States.OrderBy(s => s.Partition.Asset.Value, StringComparer.Ordinal).ThenBy(s => s.Partition.Partition!.Value.Value, StringComparer.Ordinal));
+        Assert.Equal(inputs.States.Count + 1, inputs.ReadStart.Length);
+        Assert.Equal(0, inputs.ReadStart[^1]);
+    }
+
+    [Fact]
+    public async Task AnInMemoryStore_ReadsItsOwnStatesAndReads_OnItsSecondConnection()
+    {
+        // The join runs on a second connection: for an in-memory database that must be the same database, not a new empty one.
+        await using var store = await Assets.Storage.Metadata.DuckDbMetadataStore.OpenInMemoryAsync(Clock);
+        var id = MaterializationId.New();
+        await store.RecordMaterializationAsync(new MaterializationRecord(Daily("down", "2026-01-01"), id, RunId.New(), "v1", "c1", 1, 1, "m", [Read("up", "2026-01-01", "v0")], T0, T0, 1));
+        await store.SetStatesAsync([
+            new PartitionState(Daily("up", "2026-01-01"), PartitionStatus.Published, null, MaterializationId.New(), "v1", "c1", 1, T0, T0),
+            new PartitionState(Daily("down", "2026-01-01"), PartitionStatus.Published, null, id, "v1", "c1", 1, T0, T0)]);
+
+        var inputs = await ((IStatusInputStore)store).GetStatusInputsAsync();
+
+        Assert.Equal(2, inputs.States.Count);
+        var down = inputs.States.ToList().FindIndex(s => s.Partition == Daily("down", "2026-01-01"));
+        Assert.Equal(1, inputs.ReadStart[down + 1] - inputs.ReadStart[down]);
+        var entry = inputs.ReadStart[down];
+        Assert.Equal(Daily("up", "2026-01-01"), inputs.States[inputs.ReadUpstream[entry]].Partition);
+        Assert.Equal("v0", inputs.Differing[entry].DataVersion);
+    }
+
     private static UpstreamVersion Read(string asset, string day, string version) => new(AssetKey.Parse(asset), Daily(asset, day).Partition, version);
 
     private async Task PublishAsync(AssetPartition partition, string dataVersion, params UpstreamVersion[] read)
