@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Assets.Execution;
 using Assets.Graph;
 using Assets.Metadata;
 using Assets.Storage.Objects;
@@ -14,7 +15,7 @@ namespace Assets.Storage.Publishing;
 /// through pointers (<see cref="PartitionReader"/>). Create one per run: it keeps the rows the run decodes
 /// (<see cref="DecodedRows"/>), so a partition several steps or checks read is decoded once.
 /// </summary>
-public sealed class StorageMaterializationStore : IMaterializationStore
+public sealed class StorageMaterializationStore : IMaterializationStore, IRowChunkReader
 {
     private readonly IObjectStore _store;
     private readonly IMetadataStore _metadata;
@@ -64,6 +65,22 @@ public sealed class StorageMaterializationStore : IMaterializationStore
         await foreach (var row in DecodedRows.ReadAsync(manifest.MaterializationId, recordType, () => _reader.ReadFilesAsync(recordType, partition, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             yield return row;
+        }
+    }
+
+    /// <inheritdoc />
+    async IAsyncEnumerable<IReadOnlyList<object>> IRowChunkReader.ReadChunksAsync(Type recordType, AssetPartition partition, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recordType);
+        var manifest = await PublishedPartitions.ReadCurrentManifestAsync(_store, partition, cancellationToken).ConfigureAwait(false);
+        if (manifest is null)
+        {
+            yield break;
+        }
+
+        await foreach (var chunk in DecodedRows.ReadChunksAsync(manifest.MaterializationId, recordType, () => _reader.ReadFilesAsync(recordType, partition, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
+        {
+            yield return chunk;
         }
     }
 

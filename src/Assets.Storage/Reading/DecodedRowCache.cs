@@ -59,8 +59,6 @@ public sealed class DecodedRowCache
         ArgumentNullException.ThrowIfNull(decode);
         if (TryGet((id, recordType), out var held))
         {
-            Interlocked.Add(ref _fromMemory, held.Count);
-            RowsRead.Add(held.Count, new KeyValuePair<string, object?>("source", "memory"));
             foreach (var row in held)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -101,11 +99,37 @@ public sealed class DecodedRowCache
         // Only a whole partition is kept: a reader that stopped early never gets here.
         if (kept is not null)
         {
-            Add((id, recordType), kept);
+            Add((id, recordType), [.. kept]);
         }
     }
 
-    private bool TryGet((MaterializationId, Type) key, out List<object> rows)
+    /// <summary>
+    /// The rows of materialization <paramref name="id"/> as <paramref name="recordType"/>, as <see cref="ReadAsync"/>
+    /// gives them, in chunks: the whole partition at once when held (the array kept, shared, never to be changed).
+    /// </summary>
+    internal async IAsyncEnumerable<IReadOnlyList<object>> ReadChunksAsync(
+        MaterializationId id, Type recordType, Func<IAsyncEnumerable<object>> decode, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recordType);
+        ArgumentNullException.ThrowIfNull(decode);
+        if (TryGet((id, recordType), out var held))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return held;
+            yield break;
+        }
+
+        var chunk = new List<object>();
+        await foreach (var row in ReadAsync(id, recordType, decode, cancellationToken).ConfigureAwait(false))
+        {
+            chunk.Add(row);
+        }
+
+        yield return chunk;
+    }
+
+    /// <summary>The held rows of <paramref name="key"/>, counted as read from memory; <c>false</c> when not held.</summary>
+    private bool TryGet((MaterializationId, Type) key, out object[] rows)
     {
         lock (_gate)
         {
@@ -114,15 +138,20 @@ public sealed class DecodedRowCache
                 _recency.Remove(node);
                 _recency.AddFirst(node);
                 rows = node.Value.Rows;
-                return true;
+            }
+            else
+            {
+                rows = [];
+                return false;
             }
         }
 
-        rows = [];
-        return false;
+        Interlocked.Add(ref _fromMemory, rows.Length);
+        RowsRead.Add(rows.Length, new KeyValuePair<string, object?>("source", "memory"));
+        return true;
     }
 
-    private void Add((MaterializationId, Type) key, List<object> rows)
+    private void Add((MaterializationId, Type) key, object[] rows)
     {
         lock (_gate)
         {
@@ -131,15 +160,15 @@ public sealed class DecodedRowCache
                 return;
             }
 
-            while (_heldRows + rows.Count > _maxRows && _recency.Last is { } oldest)
+            while (_heldRows + rows.Length > _maxRows && _recency.Last is { } oldest)
             {
                 _recency.RemoveLast();
                 _entries.Remove(oldest.Value.Key);
-                _heldRows -= oldest.Value.Rows.Count;
+                _heldRows -= oldest.Value.Rows.Length;
             }
 
             _entries[key] = _recency.AddFirst(new Entry(key, rows));
-            _heldRows += rows.Count;
+            _heldRows += rows.Length;
         }
     }
 
@@ -152,5 +181,5 @@ public sealed class DecodedRowCache
     private static bool IsInitOnly(MethodInfo setter)
         => setter.ReturnParameter.GetRequiredCustomModifiers().Any(m => m == typeof(IsExternalInit));
 
-    private sealed record Entry((MaterializationId Id, Type Type) Key, List<object> Rows);
+    private sealed record Entry((MaterializationId Id, Type Type) Key, object[] Rows);
 }

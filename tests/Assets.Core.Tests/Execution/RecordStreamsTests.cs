@@ -26,6 +26,41 @@ public sealed class RecordStreamsTests
         Assert.Equal([1, 2, 3], await ToListAsync(untyped));
     }
 
+    [Fact]
+    public async Task ToCollectionAsync_FromChunks_AnArrayParameterGetsEveryRowInOrder()
+    {
+        object[] held = [new Row(1), new Row(2)];
+        var chunks = Rows<IReadOnlyList<object>>(held, new List<object> { new Row(3) }, Array.Empty<object>(), new List<object> { new Row(4) });
+
+        var collection = await RecordStreams.ToCollectionAsync(typeof(Row[]), typeof(Row), chunks, CancellationToken.None);
+
+        var array = Assert.IsType<Row[]>(collection);
+        Assert.Equal([new Row(1), new Row(2), new Row(3), new Row(4)], array);
+        Assert.Same(held[0], array[0]);
+    }
+
+    [Theory]
+    [InlineData(typeof(IEnumerable<Row>))]
+    [InlineData(typeof(IReadOnlyList<Row>))]
+    [InlineData(typeof(List<Row>))]
+    public async Task ToCollectionAsync_FromChunks_AListParameterGetsAListOfEveryRow(Type parameterType)
+    {
+        var chunks = Rows<IReadOnlyList<object>>(new object[] { new Row(1) }, new List<object> { new Row(2) });
+
+        var collection = await RecordStreams.ToCollectionAsync(parameterType, typeof(Row), chunks, CancellationToken.None);
+
+        Assert.Equal([new Row(1), new Row(2)], Assert.IsType<List<Row>>(collection));
+        Assert.IsAssignableFrom(parameterType, collection);
+    }
+
+    [Fact]
+    public async Task ToCollectionAsync_FromChunks_ARowOfAnotherTypeIsRefused()
+    {
+        var chunks = Rows<IReadOnlyList<object>>(new object[] { new Row(1), "not a row" });
+
+        await Assert.ThrowsAnyAsync<Exception>(() => RecordStreams.ToCollectionAsync(typeof(Row[]), typeof(Row), chunks, CancellationToken.None));
+    }
+
     private static async IAsyncEnumerable<T> Rows<T>(params T[] rows)
     {
         foreach (var row in rows)

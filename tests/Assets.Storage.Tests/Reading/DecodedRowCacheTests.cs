@@ -94,6 +94,35 @@ public sealed class DecodedRowCacheTests
         Assert.Equal(2, decodes);
     }
 
+    [Fact]
+    public async Task ReadInChunks_AHeldPartitionComesAsOneChunkOfTheSameRows_CountedAsReadFromMemory()
+    {
+        var cache = new DecodedRowCache();
+        var decodes = 0;
+
+        var decoded = await cache.ReadChunksAsync(First, typeof(Line), () => Decode(3, () => decodes++)).ToListAsync();
+        var held = await cache.ReadChunksAsync(First, typeof(Line), () => Decode(3, () => decodes++)).ToListAsync();
+        var streamed = await cache.ReadAsync(First, typeof(Line), () => Decode(3, () => decodes++)).ToListAsync();
+
+        Assert.Equal(1, decodes);
+        Assert.Equal(3, Assert.Single(decoded).Count);
+        Assert.Equal(streamed, Assert.Single(held));
+        Assert.All(streamed.Zip(held[0]), pair => Assert.Same(pair.First, pair.Second));
+        Assert.Equal((3, 6), (cache.RowsDecoded, cache.RowsFromMemory));
+    }
+
+    [Fact]
+    public async Task ReadInChunks_APartitionLargerThanTheBudget_IsDecodedEveryTime()
+    {
+        var cache = new DecodedRowCache(new DecodedRowCacheOptions { MaxRows = 2 });
+        var decodes = 0;
+
+        Assert.Equal(3, (await cache.ReadChunksAsync(First, typeof(Line), () => Decode(3, () => decodes++)).ToListAsync()).Sum(c => c.Count));
+        Assert.Equal(3, (await cache.ReadChunksAsync(First, typeof(Line), () => Decode(3, () => decodes++)).ToListAsync()).Sum(c => c.Count));
+
+        Assert.Equal((2, 6L, 0L), (decodes, cache.RowsDecoded, cache.RowsFromMemory));
+    }
+
     private static async IAsyncEnumerable<object> Decode(int rows, Action started, Func<int, object>? create = null)
     {
         started();

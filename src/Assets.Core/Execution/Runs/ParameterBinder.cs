@@ -44,6 +44,8 @@ internal static class ParameterBinder
         {
             case InputShape.Stream:
                 return RecordStreams.ToTyped(binding.RecordType, rows);
+            case InputShape.Collection when rows is IRowChunks chunked:
+                return await RecordStreams.ToCollectionAsync(binding.Parameter.ParameterType, binding.RecordType, chunked.Chunks, cancellationToken).ConfigureAwait(false);
             case InputShape.Collection:
                 return await RecordStreams.ToCollectionAsync(binding.Parameter.ParameterType, binding.RecordType, rows, cancellationToken).ConfigureAwait(false);
             default:

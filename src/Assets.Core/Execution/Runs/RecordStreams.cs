@@ -59,6 +59,43 @@ internal static class RecordStreams
         return array;
     }
 
+    /// <summary>
+    /// Reads every row into the collection type a parameter declares, as <see cref="ToCollectionAsync(Type, Type, IAsyncEnumerable{object}, CancellationToken)"/>,
+    /// from chunks of rows: each chunk is copied into the typed array at once.
+    /// </summary>
+    public static async Task<object> ToCollectionAsync(Type parameterType, Type recordType, IAsyncEnumerable<IReadOnlyList<object>> chunks, CancellationToken cancellationToken)
+    {
+        var read = new List<IReadOnlyList<object>>();
+        var count = 0;
+        await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            read.Add(chunk);
+            count = checked(count + chunk.Count);
+        }
+
+        var array = Array.CreateInstance(recordType, count);
+        var typed = (IList)array;
+        var at = 0;
+        foreach (var chunk in read)
+        {
+            if (chunk is object[] held)
+            {
+                // One copy with a type check per element, in the runtime: no interface call per row.
+                Array.Copy(held, 0, array, at, held.Length);
+                at += held.Length;
+            }
+            else
+            {
+                foreach (var row in chunk)
+                {
+                    typed[at++] = row;
+                }
+            }
+        }
+
+        return parameterType.IsArray ? array : Activator.CreateInstance(typeof(List<>).MakeGenericType(recordType), array)!;
+    }
+
     private static async IAsyncEnumerable<T> Cast<T>(IAsyncEnumerable<object> rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))

@@ -36,14 +36,45 @@ internal sealed class UpstreamInputs
         throw new ArgumentException($"'{upstream}' is not an upstream asset of this asset ({known}): declare it as a parameter or in [Asset(Deps = [...])].", nameof(upstream));
     }
 
-    /// <summary>The rows of every partition of <paramref name="upstream"/> read, partition by partition.</summary>
-    public async IAsyncEnumerable<object> ReadAsync(Type recordType, AssetKey upstream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The rows of every partition of <paramref name="upstream"/> read, partition by partition; a reader that takes
+    /// them all can ask the stream for chunks instead (<see cref="IRowChunks"/>).
+    /// </summary>
+    public IAsyncEnumerable<object> ReadAsync(Type recordType, AssetKey upstream, CancellationToken cancellationToken = default)
+        => new UpstreamRows(this, recordType, upstream, cancellationToken);
+
+    private async IAsyncEnumerable<object> ReadRowsAsync(Type recordType, AssetKey upstream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var key in PartitionsOf(upstream))
         {
             await foreach (var row in _store.ReadAsync(recordType, new AssetPartition(upstream, key), cancellationToken).ConfigureAwait(false))
             {
                 yield return row;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<IReadOnlyList<object>> ReadChunksAsync(Type recordType, AssetKey upstream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var key in PartitionsOf(upstream))
+        {
+            var partition = new AssetPartition(upstream, key);
+            if (_store is IRowChunkReader chunked)
+            {
+                await foreach (var chunk in chunked.ReadChunksAsync(recordType, partition, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return chunk;
+                }
+            }
+            else
+            {
+                var rows = new List<object>();
+                await foreach (var row in _store.ReadAsync(recordType, partition, cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(row);
+                }
+
+                yield return rows;
             }
         }
     }
@@ -71,5 +102,15 @@ internal sealed class UpstreamInputs
         }
 
         return versions;
+    }
+
+    /// <summary>The rows of one upstream asset: enumerated row by row, or taken in chunks by a reader that wants them all.</summary>
+    private sealed class UpstreamRows(UpstreamInputs inputs, Type recordType, AssetKey upstream, CancellationToken madeWith) : IAsyncEnumerable<object>, IRowChunks
+    {
+        public IAsyncEnumerable<IReadOnlyList<object>> Chunks => inputs.ReadChunksAsync(recordType, upstream, madeWith);
+
+        // The iterator combines the token given when the stream was made with the enumerator's own.
+        public IAsyncEnumerator<object> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+            => inputs.ReadRowsAsync(recordType, upstream, madeWith).GetAsyncEnumerator(cancellationToken);
     }
 }

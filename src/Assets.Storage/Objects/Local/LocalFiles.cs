@@ -70,7 +70,7 @@ internal static class LocalFiles
 
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return new InlineReadFileStream(path);
         }
         catch (Exception e) when (IsMissing(e, path))
         {
