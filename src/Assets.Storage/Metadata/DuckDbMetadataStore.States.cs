@@ -75,13 +75,22 @@ public sealed partial class DuckDbMetadataStore
                     return pending;
                 }
 
-                // Run on every claim of a step: through a statement prepared once (DuckDB.NET's reader would parse it again).
-                return _prepared.Query(
+                // Run on every claim of a step: from memory once known (KnownStates says why), else through a statement
+                // prepared once (DuckDB.NET's reader would parse it again).
+                if (_knownStates.TryGet(partition, out var known))
+                {
+                    return known;
+                }
+
+                StateReadsFromTable++;
+                var stored = _prepared.Query(
                     connection,
                     $"SELECT {StateColumns} FROM partition_states WHERE asset = $asset AND partition = $partition",
                     (ref DuckDBResult result) => NativeResult.RowCount(ref result) == 0 ? null : ReadStateColumns(ref result, partition),
                     ("asset", partition.Asset.Value),
                     ("partition", StoredForm.Partition(partition.Partition)));
+                _knownStates.Remember(partition, stored);
+                return stored;
             },
             ct);
     }
@@ -116,6 +125,8 @@ public sealed partial class DuckDbMetadataStore
         return RunStatusTransactionAsync(
             connection =>
             {
+                // Rows are rewritten by set-based statements below, whichever way the transaction ends.
+                _knownStates.Forget();
                 // Rows changed by the four statements: reconciling an up-to-date store changes none, and then leaves the
                 // status generation (and so the kept status grid) as it is.
                 var changed = 0;
