@@ -38,7 +38,8 @@ public static class SmallPartitionAssets
 /// (<see cref="PartitionPublisher"/>: lease, stage, manifest, pointer compare-and-swap, metadata records), one partition
 /// at a time; and what a user pays through <see cref="AssetExecutor"/> with a trivial asset body, once one step at a time
 /// (beside the sequential raw loop) and once <see cref="ParallelSteps"/> steps at a time (beside as many raw writers, each
-/// writing its share one file after another), where concurrent publications share their flushes. Times include
+/// writing its share one file after another), where concurrent publications share their flushes; and the sequential
+/// executor once more on a metadata store already holding the states of many other partitions. Times include
 /// committing the metadata store's pending writes. Every path runs on some partitions first (warm-up), and CPU time
 /// (of the whole process, over the same interval as the wall time) is printed beside wall time, with the sequential
 /// executor's first-chance exceptions and allocated bytes. overhead = framework - raw, per partition.
@@ -54,7 +55,7 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
     private const int MaxWarmUpRounds = 6;
 
     /// <summary>A warm-up round that compiles fewer methods than this leaves the JIT quiet enough to measure.</summary>
-    private const int QuietJitMethods = 20;
+    private const int QuietJitMethods = 150;
 
     public async Task RunAsync(bool quick, Report report)
     {
@@ -117,12 +118,14 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethodsBefore;
             var jitTime = System.Runtime.JitInfo.GetCompilationTime() - jitTimeBefore;
+            var executorOnLargerStore = await ExecutorAsync(Path.Combine(folder, "executor-larger-store"), partitions, rows, otherStates: OtherStates(quick));
             var rawParallel = await RawAsync(Path.Combine(folder, "raw-parallel"), partitions, rows, ParallelSteps);
             var flushRounds = GroupFlush.Disk.Rounds;
             var executorParallel = await ExecutorAsync(Path.Combine(folder, "executor-parallel"), partitions, rows, ParallelSteps);
             flushRounds = GroupFlush.Disk.Rounds - flushRounds;
 
             report.Note($"{partitions} partitions of {RowsPerPartition} rows on a local root ({Path.GetTempPath()}), after a warm-up of {warmUpPartitions}");
+            report.Note($"larger store: the executor one partition at a time on a metadata store already holding {OtherStates(quick):N0} other partitions' states");
             report.Note($"sequential: the publisher and the executor one partition at a time, the raw loop one file at a time; parallel: the executor {ParallelSteps} steps at once, {ParallelSteps} raw writers at once");
             report.Figure("publish_small_local_per_partition", framework.Wall.TotalMilliseconds / partitions, "ms");
             report.Figure("executor_small_local_per_partition", executor.Wall.TotalMilliseconds / partitions, "ms");
@@ -139,6 +142,8 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
             report.Figure("executor_small_local_allocated_per_partition", allocated / 1024.0 / partitions, "KiB");
             report.Figure("executor_small_local_jit_methods_during_run", jitMethods, "methods");
             report.Figure("executor_small_local_jit_time_per_partition", jitTime.TotalMilliseconds / partitions, "ms");
+            report.Figure("executor_small_local_on_larger_store_per_partition", executorOnLargerStore.Wall.TotalMilliseconds / partitions, "ms");
+            report.Figure("executor_small_local_on_larger_store_cpu_per_partition", executorOnLargerStore.Cpu.TotalMilliseconds / partitions, "ms");
             report.Figure($"executor_parallel{ParallelSteps}_small_local_per_partition", executorParallel.Wall.TotalMilliseconds / partitions, "ms");
             report.Figure($"raw_parallel{ParallelSteps}_write_fsync_rename_per_partition", rawParallel.Wall.TotalMilliseconds / partitions, "ms");
             report.Figure($"executor_parallel{ParallelSteps}_small_local_overhead_per_partition", (executorParallel.Wall - rawParallel.Wall).TotalMilliseconds / partitions, "ms");
@@ -153,6 +158,9 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
         }
     }
 
+    /// <summary>How many other partitions' states the larger store holds.</summary>
+    private static int OtherStates(bool quick) => quick ? 20_000 : 100_000;
+
     /// <summary>CPU time of the whole process so far (user and kernel; the runtime's own threads included).</summary>
     private static TimeSpan ProcessCpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
 
@@ -166,10 +174,11 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
 
     /// <summary>
     /// Materializes <paramref name="partitions"/> daily partitions of <see cref="SmallPartitionAssets.Small"/> through
-    /// the executor and the storage materialization store, <paramref name="parallelSteps"/> steps at a time; the time
+    /// the executor and the storage materialization store, <paramref name="parallelSteps"/> steps at a time, on a metadata
+    /// store first given the states of <paramref name="otherStates"/> partitions of another asset; the time
     /// includes the run's events and committing the metadata store, not opening and closing it.
     /// </summary>
-    public static async Task<Measured> ExecutorAsync(string folder, int partitions, SmallRow[] rows, int parallelSteps = 1)
+    public static async Task<Measured> ExecutorAsync(string folder, int partitions, SmallRow[] rows, int parallelSteps = 1, int otherStates = 0)
     {
         SmallPartitionAssets.Rows = rows;
         var graph = new AssetGraphBuilder().AddTypes(typeof(SmallPartitionAssets)).Build();
@@ -182,6 +191,17 @@ public sealed class SmallPartitionPublishBenchmark : IBenchmark
         var store = new StorageMaterializationStore(
             new LocalObjectStore(Path.Combine(folder, "root")), metadata, SystemClock.Instance, new PublisherOptions { StagingDirectory = Path.Combine(folder, "staging") });
         var executor = new AssetExecutor(graph, store, metadata, new NoServices(), SystemClock.Instance, NullLoggerFactory.Instance, new ExecutionOptions { MaxParallelism = parallelSteps });
+        if (otherStates > 0)
+        {
+            // A store that already knows other partitions, as a real root's does: what a step's metadata work costs there.
+            var other = AssetKey.Parse("bench/other");
+            var now = SystemClock.Instance.GetCurrentInstant();
+            await metadata.SetStatesAsync(Enumerable.Range(0, otherStates)
+                .Select(i => new Assets.Metadata.PartitionState(new AssetPartition(other, new PartitionKey(start.PlusDays(i).ToString("yyyy-MM-dd", null))), Assets.Metadata.PartitionStatus.Missing, null, null, null, null, null, null, now))
+                .ToArray());
+            await metadata.FlushAsync();
+        }
+
         var measured = Measured.Start();
         var summary = await executor.RunAsync(steps, RunId.New());
         await metadata.FlushAsync();

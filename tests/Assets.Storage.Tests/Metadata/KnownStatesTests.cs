@@ -39,6 +39,25 @@ public sealed class KnownStatesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetStateAsync_OfOnePartition_ReadsTheAssetsRowsOnce_SoItsOtherPartitionsPresentOrNotNeedNoRead()
+    {
+        var first = Published(Daily("raw_orders", "2026-01-05"));
+        var second = Published(Daily("raw_orders", "2026-01-06"));
+        var otherAsset = Published(Daily("clean_orders", "2026-01-05"));
+        await _store.SetStatesAsync([first, second, otherAsset]);
+        await _store.DisposeAsync();
+        _store = await _folder.OpenAsync();
+
+        Assert.Equal(second, await _store.GetStateAsync(second.Partition));
+        Assert.Equal(first, await _store.GetStateAsync(first.Partition));
+        Assert.Null(await _store.GetStateAsync(Daily("raw_orders", "2026-01-07")));
+        Assert.Equal(1, _store.StateReadsFromTable);
+
+        Assert.Equal(otherAsset, await _store.GetStateAsync(otherAsset.Partition));
+        Assert.Equal(2, _store.StateReadsFromTable);
+    }
+
+    [Fact]
     public async Task GetStateAsync_AfterACommitOfAKnownPartition_ReturnsTheCommittedState_AsTheTableHoldsIt()
     {
         var partition = Daily("raw_orders", "2026-01-05");
