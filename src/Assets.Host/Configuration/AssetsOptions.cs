@@ -26,6 +26,16 @@ public sealed class AssetsOptions
     public string? Metadata { get; set; }
 
     /// <summary>
+    /// With a PostgreSQL <see cref="Metadata"/>: how long an operation keeps retrying while the database is unreachable
+    /// (a restart, a failover, a server not up yet) before the command fails saying so, as <c>30s</c>, <c>5m</c>; <c>0s</c>
+    /// fails at the first fault. A refused login or a missing database fails at once whatever this is. Default: <c>1m</c>.
+    /// </summary>
+    public string MetadataReconnectFor { get; set; } = DefaultMetadataReconnectFor;
+
+    /// <summary>The default of <see cref="MetadataReconnectFor"/>.</summary>
+    public const string DefaultMetadataReconnectFor = "1m";
+
+    /// <summary>
     /// How many decoded rows a run keeps in memory so that a partition several steps (or a step's checks and
     /// then its readers) read is decoded from Parquet once; the least recently read partitions make room, and a
     /// partition larger than this is streamed. 0 turns it off. Default: 500,000.

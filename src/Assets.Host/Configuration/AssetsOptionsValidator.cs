@@ -37,6 +37,13 @@ internal sealed class AssetsOptionsValidator : IValidateOptions<AssetsOptions>
                 + "(postgresql://user@host:5432/database, or Host=...;Database=...); leave it out for the DuckDB file next to the root.");
         }
 
+        if (!DurationText.TryParse(options.MetadataReconnectFor, out _, out _))
+        {
+            failures.Add(
+                $"Assets:MetadataReconnectFor: '{StorageRoot.Printable(options.MetadataReconnectFor ?? string.Empty)}' is not a duration such as "
+                + $"{AssetsOptions.DefaultMetadataReconnectFor} or 30s (how long the shared store's operations retry while its database is unreachable; 0s fails at once).");
+        }
+
         if (options.S3.Endpoint is { } endpoint
             && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {

@@ -91,7 +91,7 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
         try
         {
             return _queue ??= await PostgresStepQueue.OpenAsync(
-                options.Value.Metadata!, clock, new PostgresStoreOptions { Logger = loggers.CreateLogger<PostgresStepQueue>() }, cancellationToken).ConfigureAwait(false);
+                options.Value.Metadata!, clock, PostgresOptions(loggers.CreateLogger<PostgresStepQueue>()), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -121,7 +121,7 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
                 {
                     metadata = IsShared
                         ? await PostgresMetadataStore.OpenAsync(
-                            options.Value.Metadata!, clock, new PostgresStoreOptions { Logger = loggers.CreateLogger<PostgresMetadataStore>() }, cancellationToken).ConfigureAwait(false)
+                            options.Value.Metadata!, clock, PostgresOptions(loggers.CreateLogger<PostgresMetadataStore>()), cancellationToken).ConfigureAwait(false)
                         : await DuckDbMetadataStore.OpenAsync(MetadataPath, clock, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!IsShared && MetadataFiles.Unavailable(MetadataPath, e) is { } unavailable)
@@ -240,6 +240,10 @@ internal sealed partial class AssetsStorage(IOptions<AssetsOptions> options, Ass
         (_store as IDisposable)?.Dispose();
         _opening.Dispose();
     }
+
+    /// <summary>The shared store's reconnection settings: <c>Assets:MetadataReconnectFor</c> (validated at start-up).</summary>
+    private PostgresStoreOptions PostgresOptions(ILogger logger)
+        => new() { Logger = logger, ReconnectFor = DurationText.Parse(options.Value.MetadataReconnectFor) };
 
     private IObjectStore CreateStore() => Root switch
     {

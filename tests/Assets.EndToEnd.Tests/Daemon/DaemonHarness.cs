@@ -83,6 +83,10 @@ internal sealed class DaemonHarness : IDisposable
             row => (row.GetProperty("status").GetString()!, row.GetProperty("dataVersion").GetString()));
     }
 
+    /// <summary>The daemon's <c>/history</c> of one partition (its events and attempts) as the JSON text it answers, for failure messages.</summary>
+    public Task<string> HistoryAsync(string asset, string partition)
+        => Http.GetStringAsync(new Uri($"history?select={Uri.EscapeDataString(asset)}&partition={Uri.EscapeDataString(partition)}", UriKind.Relative));
+
     /// <summary>
     /// Polls <c>/status</c> until <paramref name="done"/> holds (and <paramref name="rowsDone"/>, over statuses with data
     /// versions, when given); fails after <paramref name="timeout"/> naming what is not published.

@@ -13,26 +13,19 @@ namespace Assets.EndToEnd.Tests.SharedMode;
 /// within seconds and carry on so that, in the store's records, every tick of the schedule was published exactly once.
 /// </summary>
 [Collection(PostgresTests.Name)]
-public sealed partial class LeaderTakeoverTests(PostgresCluster cluster) : TempRoot("leader-takeover"), IAsyncLifetime
+public sealed partial class LeaderTakeoverTests(PostgresCluster cluster) : SharedRoot(cluster, "leader-takeover")
 {
     /// <summary>The schedule of <see cref="TickingAssets.Heartbeat"/>: <c>*/2 * * * * *</c>.</summary>
     private static readonly Duration TickInterval = Duration.FromSeconds(2);
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private string _metadata = string.Empty;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _metadata = await cluster.CreateSchemaAsync();
-        Settings["Assets__Metadata"] = _metadata;
+        // The killed leader's lease on the partition lapses within seconds (the base's 3 s), so the standby can run the tick it left.
+        await base.InitializeAsync();
         Settings["Assets__Daemon__TickSeconds"] = "1";
-        // The killed leader's lease on the partition lapses within seconds, so the standby can run the tick it left.
-        Settings["Assets__Leases__Duration"] = "3s";
-        Settings["Assets__Leases__Heartbeat"] = "1s";
     }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task KillingTheLeaderMidTick_TheStandbyTakesOver_AndEveryTickIsPublishedOnce()
@@ -84,7 +77,7 @@ public sealed partial class LeaderTakeoverTests(PostgresCluster cluster) : TempR
     /// <summary>The heartbeat's published materializations, each with the run that published it.</summary>
     private async Task<List<(string Run, string Id)>> PublishedAsync()
     {
-        await using var connection = new NpgsqlConnection(_metadata);
+        await using var connection = new NpgsqlConnection(Metadata);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT run_id, id FROM materializations WHERE asset = 'heartbeat' AND published_at IS NOT NULL", connection);
         await using var reader = await command.ExecuteReaderAsync();
@@ -99,7 +92,7 @@ public sealed partial class LeaderTakeoverTests(PostgresCluster cluster) : TempR
 
     private async Task<Instant> CursorAsync()
     {
-        await using var connection = new NpgsqlConnection(_metadata);
+        await using var connection = new NpgsqlConnection(Metadata);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT cursor_at FROM automation_cursors WHERE asset = 'heartbeat'", connection);
         return Instant.FromUnixTimeTicks((long)(await command.ExecuteScalarAsync())!);

@@ -13,22 +13,10 @@ namespace Assets.EndToEnd.Tests.SharedMode;
 /// database restarts under it, several processes opening an empty store at once.
 /// </summary>
 [Collection(PostgresTests.Name)]
-public sealed class SharedFaultTests(PostgresCluster cluster) : TempRoot("shared-faults"), IAsyncLifetime
+public sealed class SharedFaultTests(PostgresCluster cluster) : SharedRoot(cluster, "shared-faults")
 {
     /// <summary>The example's 97 asset-partitions: 31 days of raw_orders, clean_orders and daily_revenue, 3 regions, the summary.</summary>
     private const int ExamplePartitions = 97;
-
-    private string _metadata = string.Empty;
-
-    public async Task InitializeAsync()
-    {
-        _metadata = await cluster.CreateSchemaAsync();
-        Settings["Assets__Metadata"] = _metadata;
-        Settings["Assets__Leases__Duration"] = "3s";
-        Settings["Assets__Leases__Heartbeat"] = "1s";
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task MaterializeWhileTheDatabaseRestarts_Completes_AndPublishesEveryPartitionOnce()
@@ -36,7 +24,7 @@ public sealed class SharedFaultTests(PostgresCluster cluster) : TempRoot("shared
         var stillRunningAfterRestart = false;
         var exit = await ExampleProgram.RunUntilPublishedAsync(Environment, ["materialize", "--select", "*", "--parallel", "1"], published: 3, async (process, _) =>
         {
-            await cluster.RestartAsync();
+            await Cluster.RestartAsync();
             stillRunningAfterRestart = !process.HasExited;
         });
 
@@ -66,7 +54,7 @@ public sealed class SharedFaultTests(PostgresCluster cluster) : TempRoot("shared
         using var standby = Daemon.Start(environment);
         await standby.WaitForAsync("stands by");
 
-        await cluster.RestartAsync();
+        await Cluster.RestartAsync();
 
         // The daemon that led found its session gone; it, or the standby, leads again once the server is back.
         await Daemon.WaitForAnyAsync([leader, standby], "answers again");
@@ -88,7 +76,7 @@ public sealed class SharedFaultTests(PostgresCluster cluster) : TempRoot("shared
     {
         // Pointers under the root, recorded in another database: the new one starts empty.
         Assert.Equal(0, (await ExampleProgram.RunAsync(Environment, "materialize", "--select", "raw_orders")).ExitCode);
-        var empty = await cluster.CreateSchemaAsync();
+        var empty = await Cluster.CreateSchemaAsync();
         var environment = new Dictionary<string, string>(Environment) { ["Assets__Metadata"] = empty };
         await using (var migrated = await PostgresMetadataStore.OpenAsync(empty, SystemClock.Instance))
         {
@@ -117,12 +105,12 @@ public sealed class SharedFaultTests(PostgresCluster cluster) : TempRoot("shared
 
     private async Task AssertEveryPartitionPublishedOnceAsync()
     {
-        await using var store = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+        await using var store = await PostgresMetadataStore.OpenAsync(Metadata, SystemClock.Instance);
         var states = await store.GetStatesAsync();
         Assert.Equal(ExamplePartitions, states.Count);
         // Sequence 1: each partition's pointer was written once, by one materialization.
         Assert.All(states, s => Assert.Equal((PartitionStatus.Published, 1L), (s.Status, s.Sequence ?? 0)));
-        await using var connection = new NpgsqlConnection(_metadata);
+        await using var connection = new NpgsqlConnection(Metadata);
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM materializations", connection);
         Assert.Equal((long)ExamplePartitions, (long)(await count.ExecuteScalarAsync())!);
@@ -134,7 +122,7 @@ public sealed class SharedFaultTests(PostgresCluster cluster) : TempRoot("shared
 
     private async Task<long> ScalarAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(cluster.AdminConnectionString);
+        await using var connection = new NpgsqlConnection(Cluster.AdminConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (long)(await command.ExecuteScalarAsync())!;

@@ -13,20 +13,8 @@ namespace Assets.EndToEnd.Tests.SharedMode;
 /// expire (never dropped by the next opener) and the next run completes; a killed leader's standby takes over.
 /// </summary>
 [Collection(PostgresTests.Name)]
-public sealed class SharedModeTests(PostgresCluster cluster) : TempRoot("shared"), IAsyncLifetime
+public sealed class SharedModeTests(PostgresCluster cluster) : SharedRoot(cluster, "shared")
 {
-    private string _metadata = string.Empty;
-
-    public async Task InitializeAsync()
-    {
-        _metadata = await cluster.CreateSchemaAsync();
-        Settings["Assets__Metadata"] = _metadata;
-        Settings["Assets__Leases__Duration"] = "3s";
-        Settings["Assets__Leases__Heartbeat"] = "1s";
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task MaterializeKilledMidRun_ItsLeasesExpire_TheNextRunPublishesTheRestOnce_AndVerifyIsClean()
     {
@@ -42,7 +30,7 @@ public sealed class SharedModeTests(PostgresCluster cluster) : TempRoot("shared"
         var held = new AssetPartition(AssetKey.Parse("raw_orders"), new Partitions.PartitionKey("2026-01-10"));
         try
         {
-            await using (var store = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance))
+            await using (var store = await PostgresMetadataStore.OpenAsync(Metadata, SystemClock.Instance))
             {
                 using var materialize = ProgramProcess.Start(environment, "materialize", "--select", "raw_orders");
                 LeaseInfo? lease = null;
@@ -64,7 +52,7 @@ public sealed class SharedModeTests(PostgresCluster cluster) : TempRoot("shared"
 
                 // The dead process's lease is still held: an opener of the shared store never drops it. (Its expiry may
                 // have moved on: a heartbeat can renew it between the read above and the kill.)
-                await using var opened = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+                await using var opened = await PostgresMetadataStore.OpenAsync(Metadata, SystemClock.Instance);
                 var kept = await opened.GetLeaseAsync(held);
                 Assert.Equal((lease.Holder, lease.Epoch), (kept?.Holder, kept?.Epoch));
             }
@@ -78,7 +66,7 @@ public sealed class SharedModeTests(PostgresCluster cluster) : TempRoot("shared"
 
             Assert.True(rerun.ExitCode == 0, rerun.Error + rerun.Out);
             Assert.True(verify.ExitCode == 0, verify.Error + verify.Out);
-            await using var metadata = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+            await using var metadata = await PostgresMetadataStore.OpenAsync(Metadata, SystemClock.Instance);
             var states = await metadata.GetStatesAsync([AssetKey.Parse("raw_orders")]);
             Assert.Equal(31, states.Count);
             Assert.All(states, s => Assert.Equal((PartitionStatus.Published, 1L), (s.Status, s.Sequence ?? 0)));
@@ -97,7 +85,7 @@ public sealed class SharedModeTests(PostgresCluster cluster) : TempRoot("shared"
         Assert.True(first.ExitCode == 0, first.Error + first.Out);
         var day = new AssetPartition(AssetKey.Parse("raw_orders"), new Partitions.PartitionKey("2026-01-02"));
         MaterializationId published;
-        await using (var store = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance))
+        await using (var store = await PostgresMetadataStore.OpenAsync(Metadata, SystemClock.Instance))
         {
             // What a process killed between its pointer swap and its record leaves: the state still running with the
             // version before, its lease held by the dead run until it expires.
@@ -113,7 +101,7 @@ public sealed class SharedModeTests(PostgresCluster cluster) : TempRoot("shared"
 
         Assert.True(rerun.ExitCode == 0, rerun.Error + rerun.Out);
         Assert.Contains("1 published", rerun.Out, StringComparison.Ordinal);
-        await using var metadata = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+        await using var metadata = await PostgresMetadataStore.OpenAsync(Metadata, SystemClock.Instance);
         var state = await metadata.GetStateAsync(day);
         Assert.Equal((PartitionStatus.Published, published, 1L), (state!.Status, state.MaterializationId!.Value, state.Sequence ?? 0));
         var events = await metadata.GetEventsAsync(partition: day);

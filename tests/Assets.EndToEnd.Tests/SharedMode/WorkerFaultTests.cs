@@ -17,37 +17,33 @@ namespace Assets.EndToEnd.Tests.SharedMode;
 /// took its claim and its partition's lease) until the test replaces it with the real file or writes into it.
 /// </summary>
 [Collection(PostgresTests.Name)]
-public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("workers"), IAsyncLifetime
+public sealed class WorkerFaultTests(PostgresCluster cluster) : SharedRoot(cluster, "workers")
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private static readonly AssetPartition HeldDay = new(AssetKey.Parse("raw_orders"), new PartitionKey("2026-01-10"));
 
-    private string _metadata = string.Empty;
     private string _source = string.Empty;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _metadata = await cluster.CreateSchemaAsync();
+        await base.InitializeAsync();
         _source = Root + "-source";
         TestFiles.CopyFolder(Path.Combine(ExampleProgram.RepositoryRoot(), "example-assets", "source"), _source);
-        Settings["Assets__Metadata"] = _metadata;
         Settings["Assets__Execution__Mode"] = "Workers";
         Settings["Assets__Worker__ClaimTtl"] = "3s";
         Settings["Assets__Worker__Heartbeat"] = "1s";
         Settings["Assets__Worker__PollInterval"] = "1s";
-        Settings["Assets__Leases__Duration"] = "3s";
-        Settings["Assets__Leases__Heartbeat"] = "1s";
         Settings["Example__SourceDir"] = _source;
     }
 
-    public Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         if (Directory.Exists(_source))
         {
             Directory.Delete(_source, recursive: true);
         }
 
-        return Task.CompletedTask;
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -61,8 +57,8 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
         using var second = ProgramProcess.Start(Environment, "worker", "--slots", "1");
         using var third = ProgramProcess.Start(Environment, "worker", "--slots", "1");
         ProgramProcess[] workers = [first, second, third];
-        await using var queue = await PostgresStepQueue.OpenAsync(_metadata, SystemClock.Instance);
-        await using var store = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+        await using var queue = await PostgresStepQueue.OpenAsync(Metadata, SystemClock.Instance);
+        await using var store = await PostgresMetadataStore.OpenAsync(Metadata, SystemClock.Instance);
 
         var (run, holder) = await WaitForHeldStepAsync(queue, store);
         var victim = await ProcessOfAsync(queue, workers, holder);
@@ -101,8 +97,8 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
         using var first = ProgramProcess.Start(Environment, "worker", "--slots", "1");
         using var second = ProgramProcess.Start(Environment, "worker", "--slots", "1");
         ProgramProcess[] workers = [first, second];
-        await using var queue = await PostgresStepQueue.OpenAsync(_metadata, SystemClock.Instance);
-        await using var store = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+        await using var queue = await PostgresStepQueue.OpenAsync(Metadata, SystemClock.Instance);
+        await using var store = await PostgresMetadataStore.OpenAsync(Metadata, SystemClock.Instance);
 
         var (run, holder) = await WaitForHeldStepAsync(queue, store);
         var stalled = await ProcessOfAsync(queue, workers, holder);
@@ -158,8 +154,8 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
         using var first = ProgramProcess.Start(Environment, "worker", "--slots", "2");
         using var second = ProgramProcess.Start(Environment, "worker", "--slots", "2");
         ProgramProcess[] workers = [first, second];
-        await using (var queue = await PostgresStepQueue.OpenAsync(_metadata, SystemClock.Instance))
-        await using (var store = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance))
+        await using (var queue = await PostgresStepQueue.OpenAsync(Metadata, SystemClock.Instance))
+        await using (var store = await PostgresMetadataStore.OpenAsync(Metadata, SystemClock.Instance))
         {
             // Mid-run for certain: a step is held (claimed, its lease taken) and its downstream waits for it.
             try
@@ -172,7 +168,7 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
             }
         }
 
-        await cluster.RestartAsync();
+        await Cluster.RestartAsync();
         Assert.False(materialize.HasExited, "materialize ended while the database restarted:\n" + materialize.Output);
         await ReleaseDayAsync(content);
         var feeding = Task.Run(() => File.WriteAllBytes(kept, content));
@@ -191,7 +187,7 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
         Assert.All(workers, w => Assert.False(w.HasExited, "a worker stopped because the database restarted:\n" + w.Output));
         Assert.Contains(workers.Select(w => w.Output).Append(materialize.Output), output => output.Contains("answers again", StringComparison.Ordinal));
 
-        await using var after = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+        await using var after = await PostgresMetadataStore.OpenAsync(Metadata, SystemClock.Instance);
         var published = (await after.GetEventsAsync(limit: 100_000)).Where(IsPublish).ToList();
         Assert.Equal(97, published.Count);
         Assert.Equal(97, published.Select(e => e.Partition).Distinct().Count());
@@ -215,7 +211,7 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
         Assert.True(await narrow.WaitForExitAsync(Patience) == 0, narrow.Output);
         Assert.True(await wide.WaitForExitAsync(Patience) == 0, wide.Output);
         Assert.Contains("another run published it after this run was planned", wide.Output + narrow.Output, StringComparison.Ordinal);
-        await using var store = await PostgresMetadataStore.OpenAsync(_metadata, SystemClock.Instance);
+        await using var store = await PostgresMetadataStore.OpenAsync(Metadata, SystemClock.Instance);
         var published = (await store.GetEventsAsync(limit: 100_000)).Where(IsPublish).ToList();
         Assert.Equal(97, published.Count);
         Assert.Equal(97, published.Select(e => e.Partition).Distinct().Count());
@@ -242,7 +238,7 @@ public sealed class WorkerFaultTests(PostgresCluster cluster) : TempRoot("worker
     [Fact]
     public async Task StepOfAnotherCodeVersion_IsLeftForAMatchingWorker_AndItsStateSaysSo()
     {
-        await using var queue = await PostgresStepQueue.OpenAsync(_metadata, SystemClock.Instance);
+        await using var queue = await PostgresStepQueue.OpenAsync(Metadata, SystemClock.Instance);
         var run = RunId.New();
         var otherBuild = new AssetPartition(HeldDay.Asset, new PartitionKey("2026-01-01"));
         var thisBuild = new AssetPartition(HeldDay.Asset, new PartitionKey("2026-01-02"));

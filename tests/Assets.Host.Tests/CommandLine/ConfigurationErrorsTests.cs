@@ -28,6 +28,7 @@ public sealed class ConfigurationErrorsTests : IDisposable
     [InlineData("Assets:Worker:ClaimTtl", "500ms", "'500ms' is not a duration of at least 1s")]
     [InlineData("Assets:Worker:ShutdownGrace", "1m", "'1m' is not a duration from 0s to 25s")]
     [InlineData("Assets:Worker:QueueRetention", "10m", "'10m' is not a duration of at least 1h such as 7d")]
+    [InlineData("Assets:MetadataReconnectFor", "soon", "'soon' is not a duration such as 1m or 30s")]
     public async Task ValueOfTheWrongTypeOrRange_ExitsTwoNamingTheKey(string key, string value, string expected)
     {
         var outcome = await RunAsync([new(key, value)], "list");

@@ -97,6 +97,35 @@ public sealed class PostgresMetadataStoreTests(PostgresCluster cluster) : Metada
             () => PostgresMetadataStore.OpenAsync("postgresql://nobody:secret@127.0.0.1:1/assets?connect_timeout=2", Clock, new PostgresStoreOptions { ReconnectFor = Duration.FromSeconds(1) }));
 
         Assert.Contains("127.0.0.1:1/assets", unavailable.Message, StringComparison.Ordinal);
+        Assert.Contains("still after retrying for 1s", unavailable.Message, StringComparison.Ordinal);
+        Assert.Contains("Assets:MetadataReconnectFor", unavailable.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", unavailable.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenAsync_DatabaseThatDoesNotExist_FailsAtOnce_SayingToCreateIt()
+    {
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(await UnderTest.ConnectionStringAsync()) { Database = "no_such_database" };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var unavailable = await Assert.ThrowsAsync<MetadataStoreUnavailableException>(
+            () => PostgresMetadataStore.OpenAsync(connection.ConnectionString, Clock, new PostgresStoreOptions { ReconnectFor = Duration.FromMinutes(5) }));
+
+        Assert.Contains("/no_such_database does not exist", unavailable.Message, StringComparison.Ordinal);
+        Assert.Contains("Create it", unavailable.Message, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromMinutes(1), $"took {watch.Elapsed}: a missing database is not worth retrying");
+    }
+
+    [Fact]
+    public async Task OpenAsync_RoleThatDoesNotExist_FailsAtOnce_SayingTheLoginWasRefused()
+    {
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(await UnderTest.ConnectionStringAsync()) { Username = "no_such_role", Password = "secret" };
+
+        var unavailable = await Assert.ThrowsAsync<MetadataStoreUnavailableException>(
+            () => PostgresMetadataStore.OpenAsync(connection.ConnectionString, Clock, new PostgresStoreOptions { ReconnectFor = Duration.FromMinutes(5) }));
+
+        Assert.Contains("refused the login", unavailable.Message, StringComparison.Ordinal);
+        Assert.Contains("no_such_role", unavailable.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", unavailable.Message, StringComparison.Ordinal);
     }
 

@@ -108,7 +108,7 @@ internal sealed partial class PostgresReconnection
 
                         if (attempt.FailingFor() > _budget)
                         {
-                            throw new MetadataStoreUnavailableException(_database, e);
+                            throw new MetadataStoreUnavailableException(_database, e, Duration.FromTimeSpan(_budget));
                         }
 
                         attempt.OutcomeUnknown |= outcome == Outcome.Unknown;
@@ -153,7 +153,8 @@ internal sealed partial class PostgresReconnection
 
     private void NoteUnreachable(Exception e)
     {
-        if (Interlocked.CompareExchange(ref _unreachableSince, Stopwatch.GetTimestamp(), 0) == 0)
+        // Without a budget the failure itself says it all; a warning that it "is retried for up to 0s" would only confuse.
+        if (Interlocked.CompareExchange(ref _unreachableSince, Stopwatch.GetTimestamp(), 0) == 0 && _budget > TimeSpan.Zero)
         {
             LogUnreachable(_database, e.Message, DurationText.Approximately(Duration.FromTimeSpan(_budget)));
         }
