@@ -75,13 +75,22 @@ public sealed partial class DuckDbMetadataStore
                     return pending;
                 }
 
-                // Run on every claim of a step: through a statement prepared once (DuckDB.NET's reader would parse it again).
-                return _prepared.Query(
+                // Run on every claim of a step: from memory once known (KnownStates says why), else through a statement
+                // prepared once (DuckDB.NET's reader would parse it again).
+                if (_knownStates.TryGet(partition, out var known))
+                {
+                    return known;
+                }
+
+                // One scan for all of the asset's rows costs about what the scan for one row did.
+                StateReadsFromTable++;
+                var rows = _prepared.Query(
                     connection,
-                    $"SELECT {StateColumns} FROM partition_states WHERE asset = $asset AND partition = $partition",
-                    (ref DuckDBResult result) => NativeResult.RowCount(ref result) == 0 ? null : ReadStateColumns(ref result, partition),
-                    ("asset", partition.Asset.Value),
-                    ("partition", StoredForm.Partition(partition.Partition)));
+                    $"SELECT {StateColumns} FROM partition_states WHERE asset = $asset",
+                    (ref DuckDBResult result) => ReadStatesOf(ref result, partition.Asset),
+                    ("asset", partition.Asset.Value));
+                _knownStates.RememberAsset(partition.Asset, rows);
+                return rows.FirstOrDefault(s => s.Partition == partition);
             },
             ct);
     }
@@ -116,6 +125,8 @@ public sealed partial class DuckDbMetadataStore
         return RunStatusTransactionAsync(
             connection =>
             {
+                // Rows are rewritten by set-based statements below, whichever way the transaction ends.
+                _knownStates.Forget();
                 // Rows changed by the four statements: reconciling an up-to-date store changes none, and then leaves the
                 // status generation (and so the kept status grid) as it is.
                 var changed = 0;
@@ -322,18 +333,31 @@ public sealed partial class DuckDbMetadataStore
         }
     }
 
-    /// <summary>The state in the first row of <paramref name="result"/> (columns as <see cref="StateColumns"/>), of <paramref name="partition"/>.</summary>
-    private static PartitionState ReadStateColumns(ref DuckDBResult result, AssetPartition partition)
+    /// <summary>Every row of <paramref name="result"/> (columns as <see cref="StateColumns"/>), all of <paramref name="asset"/>.</summary>
+    private static PartitionState[] ReadStatesOf(ref DuckDBResult result, AssetKey asset)
+    {
+        var states = new PartitionState[NativeResult.RowCount(ref result)];
+        for (var row = 0; row < states.Length; row++)
+        {
+            var partition = StoredForm.Partition(NativeResult.GetString(ref result, 1, row)!);
+            states[row] = ReadStateColumns(ref result, new AssetPartition(asset, partition), row);
+        }
+
+        return states;
+    }
+
+    /// <summary>The state in row <paramref name="row"/> of <paramref name="result"/> (columns as <see cref="StateColumns"/>), of <paramref name="partition"/>.</summary>
+    private static PartitionState ReadStateColumns(ref DuckDBResult result, AssetPartition partition, long row)
         => new(
             partition,
-            StoredForm.Status(checked((byte)NativeResult.GetInt64(ref result, 2, 0)!.Value)),
-            NativeResult.GetString(ref result, 3, 0),
-            NativeResult.GetString(ref result, 4, 0) is { } id ? MaterializationId.Parse(id) : null,
-            NativeResult.GetString(ref result, 5, 0),
-            NativeResult.GetString(ref result, 6, 0),
-            NativeResult.GetInt64(ref result, 7, 0),
-            NativeResult.GetInt64(ref result, 8, 0) is { } published ? StoredForm.Instant(published) : null,
-            StoredForm.Instant(NativeResult.GetInt64(ref result, 9, 0)!.Value));
+            StoredForm.Status(checked((byte)NativeResult.GetInt64(ref result, 2, row)!.Value)),
+            NativeResult.GetString(ref result, 3, row),
+            NativeResult.GetString(ref result, 4, row) is { } id ? MaterializationId.Parse(id) : null,
+            NativeResult.GetString(ref result, 5, row),
+            NativeResult.GetString(ref result, 6, row),
+            NativeResult.GetInt64(ref result, 7, row),
+            NativeResult.GetInt64(ref result, 8, row) is { } published ? StoredForm.Instant(published) : null,
+            StoredForm.Instant(NativeResult.GetInt64(ref result, 9, row)!.Value));
 
     /// <summary>A state from columns 2 to 9 of a row (status through updated_at); the caller has read the partition.</summary>
     private static PartitionState ReadStateColumns(DuckDBDataReader reader, AssetPartition partition)

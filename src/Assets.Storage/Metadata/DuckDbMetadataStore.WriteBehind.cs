@@ -23,11 +23,17 @@ public sealed partial class DuckDbMetadataStore
     // Leases are decided here, under the store's lock: this process is the file's only user, so memory is
     // authoritative, and the table is brought up to date with the other index writes.
     private readonly Dictionary<(string Asset, string Partition), LeaseRow> _leases = [];
+
+    // The states of partitions this process read or committed, so a step's claim reads its state without a table scan.
+    private readonly KnownStates _knownStates = new();
     private MetadataStoreOptions _options = MetadataStoreOptions.Default;
     private bool _flushScheduled;
 
     /// <summary>How many index writes wait to be committed (for tests and diagnostics).</summary>
     internal int PendingWriteCount => _pending.Count;
+
+    /// <summary>How many single-partition state reads went to the table rather than to what the store knew (for tests).</summary>
+    internal int StateReadsFromTable { get; private set; }
 
     /// <summary>When set, the next commit of pending writes fails with it (for tests of what a failed commit leaves).</summary>
     internal Exception? FailNextCommit { get; set; }
@@ -46,6 +52,7 @@ public sealed partial class DuckDbMetadataStore
         {
             _pending.Clear();
             _pointerWriteLog?.Dispose();
+            _knownStates.Forget();
             _prepared.Dispose();
             _connection?.Dispose();
             _connection = null;
@@ -215,7 +222,21 @@ public sealed partial class DuckDbMetadataStore
             throw;
         }
 
+        // Committed: the table now holds these rows, times at its precision (what a read of them returns).
+        foreach (var (partition, state) in _pending.States)
+        {
+            _knownStates.Remember(partition, AsStored(state));
+        }
+
         _pending.Clear();
+    }
+
+    /// <summary>The state as reading its row gives it back: times in the table's 100 ns ticks.</summary>
+    private static PartitionState AsStored(PartitionState state)
+    {
+        var updatedAt = StoredForm.Instant(StoredForm.Ticks(state.UpdatedAt));
+        var publishedAt = state.PublishedAt is { } published ? StoredForm.Instant(StoredForm.Ticks(published)) : (NodaTime.Instant?)null;
+        return updatedAt == state.UpdatedAt && publishedAt == state.PublishedAt ? state : state with { UpdatedAt = updatedAt, PublishedAt = publishedAt };
     }
 
     private void ApplyMaterializations(DuckDBConnection connection, IEnumerable<MaterializationRecord> records)
