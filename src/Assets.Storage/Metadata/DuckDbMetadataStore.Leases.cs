@@ -10,52 +10,46 @@ public sealed partial class DuckDbMetadataStore
     /// <inheritdoc />
     /// <remarks>
     /// Decided in memory under the store's lock, which serializes every operation of the file's only process, so
-    /// the check and the take are one atomic step; the <c>leases</c> table follows with the next group commit.
+    /// the check and the take are one atomic step. Not written to the file: DuckDB admits one process per file, so no
+    /// other process can read a lease while it holds, and one left in the file would belong to a process that is gone.
     /// </remarks>
     public async Task<bool> TryAcquireLeaseAsync(AssetPartition partition, RunId holder, Instant now, Duration ttl, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(partition.Asset);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, Duration.Zero);
-        var acquired = false;
-        await DeferAsync(
-            pending =>
+        return await RunWithoutFlushAsync(
+            _ =>
             {
                 var key = (partition.Asset.Value, StoredForm.Partition(partition.Partition));
                 var ticks = StoredForm.Ticks(now);
                 if (_leases.TryGetValue(key, out var current) && current.Holder != holder.Value && current.ExpiresAt > ticks)
                 {
-                    return;
+                    return false;
                 }
 
                 // Renewing keeps the first acquisition time; taking a free or expired lease starts a new one.
                 var acquiredAt = current.Holder == holder.Value ? current.AcquiredAt : ticks;
                 _leases[key] = new LeaseRow(holder.Value, acquiredAt, StoredForm.Ticks(now + ttl));
-                pending.Leases.Add(key);
-                acquired = true;
+                return true;
             },
             ct).ConfigureAwait(false);
-        return acquired;
     }
 
     /// <inheritdoc />
     public Task ReleaseLeaseAsync(AssetPartition partition, RunId holder, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(partition.Asset);
-        return DeferAsync(
-            pending =>
+        return RunWithoutFlushAsync(
+            _ =>
             {
                 var key = (partition.Asset.Value, StoredForm.Partition(partition.Partition));
-                if (_leases.TryGetValue(key, out var current) && current.Holder == holder.Value)
-                {
-                    _leases.Remove(key);
-                    pending.Leases.Add(key);
-                }
+                return _leases.TryGetValue(key, out var current) && current.Holder == holder.Value && _leases.Remove(key);
             },
             ct);
     }
 
     /// <inheritdoc />
-    /// <remarks>From memory, which holds every lease of the file's only process (pending ones included).</remarks>
+    /// <remarks>From memory, which holds every lease of the file's only process.</remarks>
     public async Task<PartitionLease?> GetLeaseAsync(AssetPartition partition, Instant now, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(partition.Asset);
@@ -67,9 +61,9 @@ public sealed partial class DuckDbMetadataStore
     }
 
     /// <summary>
-    /// Drops every lease recorded in the file. DuckDB admits one process per file, so a lease found by a process that
-    /// has just opened it belongs to a run whose process is gone (killed, crashed): keeping it until it expires would
-    /// only block the resume of that very work. (A store shared by live processes must not do this.)
+    /// Drops every lease recorded in the file: versions before leases were kept in memory only wrote them there. DuckDB
+    /// admits one process per file, so such a lease belongs to a run whose process is gone (killed, crashed): keeping it
+    /// until it expires would only block the resume of that very work. (A store shared by live processes must not do this.)
     /// </summary>
     private static void ReleaseLeasesOfGoneProcesses(DuckDBConnection connection) => Execute(connection, "DELETE FROM leases");
 }

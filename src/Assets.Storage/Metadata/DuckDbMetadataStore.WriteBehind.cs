@@ -20,8 +20,8 @@ public sealed partial class DuckDbMetadataStore
     // The statements of every group commit and of the per-step state read, prepared once per connection.
     private readonly PreparedCommands _prepared = new();
 
-    // Leases are decided here, under the store's lock: this process is the file's only user, so memory is
-    // authoritative, and the table is brought up to date with the other index writes.
+    // Leases live here only, decided under the store's lock: this process is the file's only user, so no other process
+    // could read them from the file, and writing them cost every group commit an appender and three statements.
     private readonly Dictionary<(string Asset, string Partition), LeaseRow> _leases = [];
 
     // The states of partitions this process read or committed, so a step's claim reads its state without a table scan.
@@ -194,11 +194,6 @@ public sealed partial class DuckDbMetadataStore
                 ApplyEvents(connection, _pending.Events);
             }
 
-            if (_pending.Leases.Count > 0)
-            {
-                ApplyLeases(connection);
-            }
-
             if (_pending.CheckResults.Count > 0)
             {
                 ApplyCheckResults(connection, _pending.CheckResults);
@@ -313,41 +308,10 @@ public sealed partial class DuckDbMetadataStore
         }
     }
 
-    /// <summary>Brings the rows of the changed lease keys to what memory holds: rewritten when held, deleted when released.</summary>
-    private void ApplyLeases(DuckDBConnection connection)
-    {
-        using (var appender = connection.CreateAppender("temp", "main", "staged_leases"))
-        {
-            foreach (var key in _pending.Leases)
-            {
-                var row = appender.CreateRow().AppendValue(key.Asset).AppendValue(key.Partition);
-                if (_leases.TryGetValue(key, out var lease))
-                {
-                    row.AppendValue(lease.Holder).AppendValue((long?)lease.AcquiredAt).AppendValue((long?)lease.ExpiresAt).EndRow();
-                }
-                else
-                {
-                    row.AppendNullValue().AppendNullValue().AppendNullValue().EndRow();
-                }
-            }
-        }
-
-        _prepared.Execute(connection, "DELETE FROM leases l USING staged_leases s WHERE l.asset = s.asset AND l.partition = s.partition");
-        _prepared.Execute(connection, "INSERT INTO leases (asset, partition, holder, acquired_at, expires_at) SELECT asset, partition, holder, acquired_at, expires_at FROM staged_leases WHERE holder IS NOT NULL");
-        _prepared.Execute(connection, "DELETE FROM staged_leases");
-    }
-
-    /// <summary>Creates the temporary staging tables of group commits and loads the leases into memory.</summary>
+    /// <summary>Creates the temporary staging tables of group commits.</summary>
     private void InitializeWriteBehind(DuckDBConnection connection, MetadataStoreOptions options)
     {
         _options = options;
         Execute(connection, $"CREATE TEMP TABLE IF NOT EXISTS staged_materializations AS SELECT {MaterializationColumns} FROM materializations LIMIT 0");
-        Execute(connection, "CREATE TEMP TABLE IF NOT EXISTS staged_leases (asset VARCHAR, partition VARCHAR, holder VARCHAR, acquired_at BIGINT, expires_at BIGINT)");
-        using var command = Command(connection, "SELECT asset, partition, holder, acquired_at, expires_at FROM leases");
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            _leases[(reader.GetString(0), reader.GetString(1))] = new LeaseRow(reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4));
-        }
     }
 }

@@ -4,14 +4,14 @@ using Assets.Sources;
 
 namespace Assets.Storage.Metadata;
 
-/// <summary>A lease as the store keeps it in memory and in the <c>leases</c> table (times in stored ticks).</summary>
+/// <summary>A lease as the store keeps it in memory, its only place (times in stored ticks).</summary>
 internal readonly record struct LeaseRow(string Holder, long AcquiredAt, long ExpiresAt);
 
 /// <summary>
 /// Index writes of a <see cref="DuckDbMetadataStore"/> not committed yet, merged so that one commit applies them
 /// all: the last state per partition and the last record per materialization win (as they would had they been
-/// committed one by one), events keep their append order and sequence numbers, and a lease key only says that
-/// the table must be brought to what memory holds for it. Not thread-safe: the store's lock guards it.
+/// committed one by one), and events keep their append order and sequence numbers. Not thread-safe: the store's
+/// lock guards it.
 /// </summary>
 internal sealed class PendingIndexWrites
 {
@@ -24,9 +24,6 @@ internal sealed class PendingIndexWrites
     /// <summary>Events in append order with the sequence numbers assigned when they were appended.</summary>
     public List<(long Seq, RunEvent Event)> Events { get; } = [];
 
-    /// <summary>Lease keys (asset, stored partition) whose row must be rewritten from memory, or deleted when memory has none.</summary>
-    public HashSet<(string Asset, string Partition)> Leases { get; } = [];
-
     /// <summary>Check results in the order they were recorded (the table is append-only).</summary>
     public List<CheckRecord> CheckResults { get; } = [];
 
@@ -34,7 +31,7 @@ internal sealed class PendingIndexWrites
     public List<ObservedSource> Observations { get; } = [];
 
     /// <summary>How many writes are waiting (after merging).</summary>
-    public int Count => States.Count + Materializations.Count + Events.Count + Leases.Count + CheckResults.Count + Observations.Count;
+    public int Count => States.Count + Materializations.Count + Events.Count + CheckResults.Count + Observations.Count;
 
     /// <summary>Forgets everything (after a commit, or when a crash is simulated).</summary>
     public void Clear()
@@ -42,7 +39,6 @@ internal sealed class PendingIndexWrites
         States.Clear();
         Materializations.Clear();
         Events.Clear();
-        Leases.Clear();
         CheckResults.Clear();
         Observations.Clear();
     }

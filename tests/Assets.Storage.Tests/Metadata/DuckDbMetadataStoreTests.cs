@@ -20,6 +20,22 @@ public sealed class DuckDbMetadataStoreTests() : MetadataStoreContract<DuckDbMet
     }
 
     [Fact]
+    public async Task Leases_AreKeptInMemoryOnly_SoTakingAndReleasingOneOwesTheFileNoWrite()
+    {
+        var day = Daily("raw_orders", "2026-01-05");
+        var run = RunId.New();
+
+        Assert.True(await Store.TryAcquireLeaseAsync(day, run, T0, Duration.FromHours(1)));
+        Assert.Equal(0, Store.PendingWriteCount);
+        Assert.False(await Store.TryAcquireLeaseAsync(day, RunId.New(), T0, Duration.FromHours(1)));
+        Assert.Equal(run, (await Store.GetLeaseAsync(day, T0))?.Holder);
+
+        await Store.ReleaseLeaseAsync(day, run);
+        Assert.Equal(0, Store.PendingWriteCount);
+        Assert.Null(await Store.GetLeaseAsync(day, T0));
+    }
+
+    [Fact]
     public async Task OpenAsync_Twice_MigratesOnce_AndCreatesEveryTable()
     {
         await Store.DisposeAsync();
