@@ -76,19 +76,11 @@ public sealed partial class PointerReconciler
                 continue;
             }
 
-            Manifest manifest;
-            try
+            if (await RecordFromManifestAsync(partition, pointer, now, problems, cancellationToken).ConfigureAwait(false) is not { } published)
             {
-                manifest = await PublishedPartitions.ReadManifestAsync(store, partition, pointer.MaterializationId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (CorruptObjectException e)
-            {
-                problems.Add(e.Message);
                 continue;
             }
 
-            await metadata.RecordMaterializationAsync(PublishRecorder.ToRecord(manifest, pointer), cancellationToken).ConfigureAwait(false);
-            var published = PublishRecorder.PublishedState(manifest, pointer, now);
             updated++;
             if (recorded?.Status is PartitionStatus.Waiting or PartitionStatus.Failed or PartitionStatus.Quarantined)
             {

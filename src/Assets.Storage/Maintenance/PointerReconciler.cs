@@ -152,19 +152,11 @@ public sealed partial class PointerReconciler(IObjectStore store, IMetadataStore
                 continue;
             }
 
-            Manifest manifest;
-            try
+            if (await RecordFromManifestAsync(partition, pointer, now, problems, cancellationToken).ConfigureAwait(false) is not { } publishedState)
             {
-                manifest = await PublishedPartitions.ReadManifestAsync(store, partition, pointer.MaterializationId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (CorruptObjectException e)
-            {
-                problems.Add(e.Message);
                 continue;
             }
 
-            await metadata.RecordMaterializationAsync(PublishRecorder.ToRecord(manifest, pointer), cancellationToken).ConfigureAwait(false);
-            var publishedState = PublishRecorder.PublishedState(manifest, pointer, now);
             published.Add(publishedState);
             if (recorded?.Status == PartitionStatus.Running)
             {
@@ -225,4 +217,26 @@ public sealed partial class PointerReconciler(IObjectStore store, IMetadataStore
 
     private Task<PartitionState> InterruptedAsync(PartitionState running, Instant now, CancellationToken cancellationToken)
         => Interruptions.SettledAsync(metadata, running, now, cancellationToken);
+
+    /// <summary>
+    /// Records the publish a pointer names from its manifest and returns the published state; <c>null</c> (with the
+    /// problem noted) when the manifest cannot be read.
+    /// </summary>
+    private async Task<PartitionState?> RecordFromManifestAsync(
+        AssetPartition partition, PartitionPointer pointer, Instant now, List<string> problems, CancellationToken cancellationToken)
+    {
+        Manifest manifest;
+        try
+        {
+            manifest = await PublishedPartitions.ReadManifestAsync(store, partition, pointer.MaterializationId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CorruptObjectException e)
+        {
+            problems.Add(e.Message);
+            return null;
+        }
+
+        await metadata.RecordMaterializationAsync(PublishRecorder.ToRecord(manifest, pointer), cancellationToken).ConfigureAwait(false);
+        return PublishRecorder.PublishedState(manifest, pointer, now);
+    }
 }
