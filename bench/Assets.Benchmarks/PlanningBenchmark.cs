@@ -189,7 +189,7 @@ public sealed class PlanningBenchmark : IBenchmark
                 var gen2 = GC.CollectionCount(2);
                 var allocated = GC.GetAllocatedBytesForCurrentThread();
                 watch.Restart();
-                _ = StatusGridSnapshotFormat.TryRead(graph, new PartitionSpace.Cache(asOf), asOf, payload.Span)
+                _ = StatusGridSnapshotFormat.TryRead(graph, new PartitionSpace.Cache(asOf), asOf, payload)
                     ?? throw new InvalidOperationException("The snapshot file does not decode.");
                 decodes.Add(watch.Elapsed);
                 decodeAllocated += (GC.GetAllocatedBytesForCurrentThread() - allocated) / 3.0;

@@ -10,6 +10,7 @@ namespace Assets.Planning;
 public interface IStatusGridSnapshotStore
 {
     /// <summary>The kept snapshot's payload when its key is <paramref name="key"/>; <c>null</c> when there is none or it has another key.</summary>
+    /// <remarks>The grid read from it keeps the payload (its rows' stored states are made from it when asked for), so the store must not change or reuse that memory afterwards.</remarks>
     Task<ReadOnlyMemory<byte>?> GetStatusGridSnapshotAsync(string key, CancellationToken ct = default);
 
     /// <summary>Keeps <paramref name="payload"/> under <paramref name="key"/>, replacing any snapshot kept before.</summary>

@@ -66,7 +66,7 @@ public sealed class StatusGridCache
         var snapshotKey = snapshots is null ? null : SnapshotKey(key);
         if (snapshots is not null
             && await snapshots.GetStatusGridSnapshotAsync(snapshotKey!, ct).ConfigureAwait(false) is { } payload
-            && StatusGridSnapshotFormat.TryRead(graph, spaces, asOf, payload.Span) is { } kept)
+            && StatusGridSnapshotFormat.TryRead(graph, spaces, asOf, payload) is { } kept)
         {
             lock (_lock)
             {

@@ -15,7 +15,7 @@ namespace Assets.Planning;
 /// computes: half their text); times are written as the difference from the time written before (partitions published
 /// together differ by little, often nothing). Layout: magic, asset count, then per asset its key text, row count and rows.
 /// </summary>
-internal static class StatusGridSnapshotFormat
+internal static partial class StatusGridSnapshotFormat
 {
     private const int Magic = 0x32534741; // "AGS2", little-endian
 
@@ -87,11 +87,12 @@ internal static class StatusGridSnapshotFormat
     /// <summary>
     /// The grid <paramref name="payload"/> holds, with the partitions of <paramref name="spaces"/> at <paramref name="asOf"/>;
     /// <c>null</c> when it does not fit <paramref name="graph"/> (other assets, another number of partitions, another format):
-    /// then it is evaluated afresh, never guessed at.
+    /// then it is evaluated afresh, never guessed at. Every byte is checked here; the rows' stored states are made from
+    /// <paramref name="payload"/> when first asked for (<see cref="StoredStates"/>), so the grid keeps it: it must not change.
     /// </summary>
-    public static StatusGrid? TryRead(AssetGraph graph, PartitionSpace.Cache spaces, Instant asOf, ReadOnlySpan<byte> payload)
+    public static StatusGrid? TryRead(AssetGraph graph, PartitionSpace.Cache spaces, Instant asOf, ReadOnlyMemory<byte> payload)
     {
-        var reader = new Reader(payload);
+        var reader = new Reader(payload.Span);
         try
         {
             if (reader.Int32() != Magic || (int)reader.VarUInt() != graph.Assets.Count)
@@ -111,27 +112,27 @@ internal static class StatusGridSnapshotFormat
                 }
 
                 var rows = new PartitionStatusRow[space.Count];
+                var stored = new StoredStates(payload, reader.SharedTexts, asset.Key, space);
                 for (var i = 0; i < rows.Length; i++)
                 {
                     var partition = new AssetPartition(asset.Key, space.Keys[i]);
                     var status = Status(reader.Byte());
                     var flags = reader.Byte();
                     var cause = reader.Shared();
-                    PartitionState? stored = null;
-                    if ((flags & HasStored) != 0)
+                    if ((flags & HasStored) == 0)
                     {
-                        var storedStatus = Status(reader.Byte());
-                        var storedCause = reader.Shared();
-                        MaterializationId? id = (flags & HasMaterialization) != 0 ? MaterializationId.FromCanonical(reader.Hex16()) : null;
-                        var dataVersion = reader.Version();
-                        var codeVersion = reader.Shared();
-                        long? sequence = (flags & HasSequence) != 0 ? reader.VarInt() : null;
-                        Instant? publishedAt = (flags & HasPublishedAt) != 0 ? Instant.FromUnixTimeTicks(reader.Ticks()) : null;
-                        var updatedAt = Instant.FromUnixTimeTicks(reader.Ticks());
-                        stored = new PartitionState(partition, storedStatus, storedCause, id, dataVersion, codeVersion, sequence, publishedAt, updatedAt);
+                        rows[i] = new PartitionStatusRow(partition, status, cause, null)
+                        {
+                            AwaitsSource = (flags & AwaitsSource) != 0,
+                            SourceChangedSince = (flags & SourceChangedSince) != 0,
+                        };
+                        continue;
                     }
 
-                    rows[i] = new PartitionStatusRow(partition, status, cause, stored)
+                    // Checked and passed over now, made when asked for: where it starts and the time its first difference is from.
+                    stored.Mark(i, flags, reader.Position, reader.LastTicks);
+                    SkipStored(ref reader, flags);
+                    rows[i] = new PartitionStatusRow(partition, status, cause, stored, i)
                     {
                         AwaitsSource = (flags & AwaitsSource) != 0,
                         SourceChangedSince = (flags & SourceChangedSince) != 0,
@@ -148,6 +149,46 @@ internal static class StatusGridSnapshotFormat
         {
             return null;
         }
+    }
+
+    /// <summary>Passes over a stored state, checking what <see cref="ReadStored"/> will rely on (statuses, text references, lengths).</summary>
+    private static void SkipStored(ref Reader reader, byte flags)
+    {
+        _ = Status(reader.Byte());
+        _ = reader.Shared();
+        if ((flags & HasMaterialization) != 0)
+        {
+            reader.Skip(16);
+        }
+
+        reader.SkipVersion();
+        _ = reader.Shared();
+        if ((flags & HasSequence) != 0)
+        {
+            _ = reader.VarInt();
+        }
+
+        if ((flags & HasPublishedAt) != 0)
+        {
+            _ = reader.Ticks();
+        }
+
+        _ = reader.Ticks();
+    }
+
+    /// <summary>The stored state <see cref="SkipStored"/> passed over at <paramref name="position"/>, its times differences from <paramref name="lastTicks"/>.</summary>
+    private static PartitionState ReadStored(ReadOnlySpan<byte> payload, IReadOnlyList<string> shared, int position, long lastTicks, byte flags, AssetPartition partition)
+    {
+        var reader = new Reader(payload, shared, position, lastTicks);
+        var storedStatus = Status(reader.Byte());
+        var storedCause = reader.Shared();
+        MaterializationId? id = (flags & HasMaterialization) != 0 ? MaterializationId.FromCanonical(reader.Hex16()) : null;
+        var dataVersion = reader.Version();
+        var codeVersion = reader.Shared();
+        long? sequence = (flags & HasSequence) != 0 ? reader.VarInt() : null;
+        Instant? publishedAt = (flags & HasPublishedAt) != 0 ? Instant.FromUnixTimeTicks(reader.Ticks()) : null;
+        var updatedAt = Instant.FromUnixTimeTicks(reader.Ticks());
+        return new PartitionState(partition, storedStatus, storedCause, id, dataVersion, codeVersion, sequence, publishedAt, updatedAt);
     }
 
     private static PartitionStatus Status(byte value)
@@ -275,14 +316,43 @@ internal static class StatusGridSnapshotFormat
     }
 
     /// <summary>Reads what <see cref="Writer"/> wrote; a truncated or malformed payload throws <see cref="FormatException"/>.</summary>
-    private ref struct Reader(ReadOnlySpan<byte> payload)
+    private ref struct Reader
     {
-        private readonly ReadOnlySpan<byte> _payload = payload;
-        private readonly List<string> _shared = [];
+        private readonly ReadOnlySpan<byte> _payload;
+        private readonly List<string> _shared;
+
+        /// <summary>Whether this reader reads a stored state again after the whole payload was read: its shared texts are all known.</summary>
+        private readonly bool _again;
         private int _position;
         private long _lastTicks;
 
+        /// <summary>A reader of the whole payload from its start.</summary>
+        public Reader(ReadOnlySpan<byte> payload)
+        {
+            _payload = payload;
+            _shared = [];
+        }
+
+        /// <summary>A reader of a part read before, from <paramref name="position"/>, with the shared texts of the whole payload.</summary>
+        public Reader(ReadOnlySpan<byte> payload, IReadOnlyList<string> shared, int position, long lastTicks)
+        {
+            _payload = payload;
+            _shared = (List<string>)shared;
+            _again = true;
+            _position = position;
+            _lastTicks = lastTicks;
+        }
+
         public readonly bool AtEnd => _position == _payload.Length;
+
+        public readonly int Position => _position;
+
+        public readonly long LastTicks => _lastTicks;
+
+        /// <summary>The shared texts read so far (all of them once the payload is read); the list grows as the reader reads.</summary>
+        public readonly IReadOnlyList<string> SharedTexts => _shared;
+
+        public void Skip(int count) => Take(count);
 
         public byte Byte() => _position < _payload.Length ? _payload[_position++] : throw Truncated();
 
@@ -340,6 +410,15 @@ internal static class StatusGridSnapshotFormat
             }
         }
 
+        public void SkipVersion()
+        {
+            var tag = VarUInt();
+            if (tag != 0)
+            {
+                Skip(checked((int)(tag == 1 ? VarUInt() : tag - 2)));
+            }
+        }
+
         public string? Shared()
         {
             var reference = VarUInt();
@@ -349,7 +428,11 @@ internal static class StatusGridSnapshotFormat
                     return null;
                 case 1:
                     var text = Text() ?? throw new FormatException("A shared text in the status grid snapshot is null.");
-                    _shared.Add(text);
+                    if (!_again)
+                    {
+                        _shared.Add(text);
+                    }
+
                     return text;
                 default:
                     var index = reference - 2;
