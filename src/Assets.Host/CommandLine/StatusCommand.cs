@@ -1,8 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
 using Assets.Hosting.Rendering;
-using Assets.Metadata;
-using Assets.Partitions;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Spectre.Console;
@@ -23,15 +20,16 @@ internal static class StatusCommand
             parseResult,
             async (queries, services, ct) =>
             {
-                // One path with or without a daemon: the JSON document, rendered as a grid unless --json.
-                var document = await queries.StatusAsync(parseResult.GetValue(select), range.Read(parseResult), ct).ConfigureAwait(false);
+                // One path with or without a daemon: the JSON document with --json, else the grid's rows (straight from the
+                // grid in this process; a daemon's document read back), drawn.
                 if (parseResult.GetValue(json))
                 {
+                    var document = await queries.StatusAsync(parseResult.GetValue(select), range.Read(parseResult), ct).ConfigureAwait(false);
                     await host.Terminal.Out.WriteLineAsync(document).ConfigureAwait(false);
                 }
                 else
                 {
-                    var rows = Rows(document);
+                    var rows = await queries.StatusRowsAsync(parseResult.GetValue(select), range.Read(parseResult), ct).ConfigureAwait(false);
                     StatusGridView.Write(host.Terminal.Console, rows);
 
                     // Freshness beside the grid: each shown asset with a policy, judged now against what is published.
@@ -52,20 +50,5 @@ internal static class StatusCommand
             },
             cancellationToken));
         return command;
-    }
-
-    private static StatusRow[] Rows(string document)
-    {
-        using var json = JsonDocument.Parse(document);
-        return json.RootElement.GetProperty("rows").EnumerateArray()
-            .Select(r => (
-                Asset: r.GetProperty("asset").GetString()!,
-                Cell: new StatusCell(
-                    r.GetProperty("partition").GetString() is { } p ? new PartitionKey(p) : null,
-                    Enum.Parse<PartitionStatus>(r.GetProperty("status").GetString()!, ignoreCase: true),
-                    r.GetProperty("cause").GetString())))
-            .GroupBy(r => r.Asset, StringComparer.Ordinal)
-            .Select(g => new StatusRow(AssetKey.Parse(g.Key), g.Select(c => c.Cell).ToArray()))
-            .ToArray();
     }
 }

@@ -16,6 +16,9 @@ internal sealed class DaemonClient(HttpClient http) : IAssetsQueries, IDisposabl
     public Task<string> StatusAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken)
         => GetAsync("status" + Query(("select", select), ("partition", range.Partition), ("from", range.From), ("to", range.To)), cancellationToken);
 
+    public async Task<IReadOnlyList<StatusRow>> StatusRowsAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken)
+        => CommandJson.StatusRows(await StatusAsync(select, range, cancellationToken).ConfigureAwait(false));
+
     public Task<string> PlanAsync(string select, (string? Partition, string? From, string? To) range, bool force, CancellationToken cancellationToken)
         => GetAsync("plan" + Query(("select", select), ("partition", range.Partition), ("from", range.From), ("to", range.To), ("force", force ? "true" : null)), cancellationToken);
 

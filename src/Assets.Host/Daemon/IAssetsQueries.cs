@@ -13,6 +13,9 @@ internal interface IAssetsQueries
     /// <summary>The <c>status --json</c> document.</summary>
     Task<string> StatusAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken);
 
+    /// <summary>The rows <c>status</c> draws as its grid: what <see cref="StatusAsync"/> says, one row per asset.</summary>
+    Task<IReadOnlyList<Rendering.StatusRow>> StatusRowsAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken);
+
     /// <summary>The <c>plan --json</c> document.</summary>
     Task<string> PlanAsync(string select, (string? Partition, string? From, string? To) range, bool force, CancellationToken cancellationToken);
 

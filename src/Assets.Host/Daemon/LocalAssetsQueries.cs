@@ -14,13 +14,24 @@ namespace Assets.Hosting.Daemon;
 internal sealed class LocalAssetsQueries(IServiceProvider services) : IAssetsQueries
 {
     public async Task<string> StatusAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken)
+        => CommandJson.Status((await StatusRowsInRangeAsync(select, range, cancellationToken).ConfigureAwait(false)).Select(r =>
+            (r.Partition, StatusStyle.Name(r.Status), r.Cause, r.Stored?.DataVersion, r.Stored?.PublishedAt)));
+
+    /// <remarks>
+    /// Straight from the grid, without the JSON document in between: writing and reading one JSON row per partition was
+    /// most of what <c>status</c> spent beyond planning on a root with 20,000 partitions.
+    /// </remarks>
+    public async Task<IReadOnlyList<StatusRow>> StatusRowsAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken)
+        => [.. (await StatusRowsInRangeAsync(select, range, cancellationToken).ConfigureAwait(false))
+            .GroupBy(r => r.Partition.Asset)
+            .Select(g => new StatusRow(g.Key, [.. g.Select(r => new StatusCell(r.Partition.Partition, r.Status, r.Cause))]))];
+
+    private async Task<IReadOnlyList<PartitionStatusRow>> StatusRowsInRangeAsync(string? select, (string? Partition, string? From, string? To) range, CancellationToken cancellationToken)
     {
         var graph = services.GetRequiredService<AssetGraph>();
         var selected = (select is { } s ? AssetSelection.Parse(s) : AssetSelection.All).Resolve(graph);
         var grid = await PlanningCommands.EvaluateAsync(services, cancellationToken).ConfigureAwait(false);
-        var picked = PlanningCommands.Range(range);
-        return CommandJson.Status(Planner.RowsInRange(grid, selected, picked).Select(r =>
-            (r.Partition, StatusStyle.Name(r.Status), r.Cause, r.Stored?.DataVersion, r.Stored?.PublishedAt)));
+        return Planner.RowsInRange(grid, selected, PlanningCommands.Range(range));
     }
 
     public async Task<string> PlanAsync(string select, (string? Partition, string? From, string? To) range, bool force, CancellationToken cancellationToken)

@@ -24,6 +24,22 @@ internal static class CommandJson
                 r.PublishedAt is { } at ? InstantPattern.ExtendedIso.Format(at) : null)).ToArray()),
             JsonOutput.Options);
 
+    /// <summary>The rows of a <c>status --json</c> document as the grid draws them: one row per asset, its cells in the document's order.</summary>
+    public static StatusRow[] StatusRows(string document)
+    {
+        using var json = JsonDocument.Parse(document);
+        return json.RootElement.GetProperty("rows").EnumerateArray()
+            .Select(r => (
+                Asset: r.GetProperty("asset").GetString()!,
+                Cell: new StatusCell(
+                    r.GetProperty("partition").GetString() is { } p ? new Partitions.PartitionKey(p) : null,
+                    Enum.Parse<Metadata.PartitionStatus>(r.GetProperty("status").GetString()!, ignoreCase: true),
+                    r.GetProperty("cause").GetString())))
+            .GroupBy(r => r.Asset, StringComparer.Ordinal)
+            .Select(g => new StatusRow(AssetKey.Parse(g.Key), g.Select(c => c.Cell).ToArray()))
+            .ToArray();
+    }
+
     public static string Plan(IEnumerable<(AssetPartition Partition, string Reason)> steps, IEnumerable<(AssetPartition Partition, string Reason)> blocked)
         => JsonSerializer.Serialize(
             new PlanDocument(
