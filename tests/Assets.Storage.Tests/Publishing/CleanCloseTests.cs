@@ -27,21 +27,21 @@ public sealed class CleanCloseTests
     [Fact]
     public async Task AfterACleanClose_TheNextOpenListsNothingAndReadsNoPointer_AndHasEveryWriteTheCloseCommitted()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("session.duckdb", Grouped);
-        await Reconciler(harness, session).ReconcileChangesAsync();
+        await harness.Reconciler(session).ReconcileChangesAsync();
         await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
         var next = await harness.PublishAsync(ProtocolHarness.Rows(10, 2), NextDay);
         Assert.True(session.PendingWriteCount > 0);
 
         await session.DisposeAsync();
         var reopened = await harness.OpenMetadataAsync("session.duckdb", Grouped);
-        Observed(harness).ResetCounts();
-        var report = await Reconciler(harness, reopened).ReconcileChangesAsync();
+        harness.Observed.ResetCounts();
+        var report = await harness.Reconciler(reopened).ReconcileChangesAsync();
 
         Assert.True(session.ClosedCleanly);
         Assert.True(report.IndexTrusted);
-        Assert.Equal((0, 0, 0), (report.Read, Observed(harness).Listings, Observed(harness).Reads));
+        Assert.Equal((0, 0, 0), (report.Read, harness.Observed.Listings, harness.Observed.Reads));
         var state = await reopened.GetStateAsync(NextDay);
         Assert.Equal((PartitionStatus.Published, next.MaterializationId), (state!.Status, state.MaterializationId));
     }
@@ -51,7 +51,7 @@ public sealed class CleanCloseTests
     {
         await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);
         var first = (DuckDbMetadataStore)await harness.OpenMetadataAsync("killed.duckdb", Grouped);
-        await Reconciler(harness, first).ReconcileChangesAsync();
+        await harness.Reconciler(first).ReconcileChangesAsync();
         await harness.PublishAsync(ProtocolHarness.Rows(10, 1), NextDay);
         await first.DisposeAsync();
         Assert.True(first.ClosedCleanly);
@@ -68,7 +68,7 @@ public sealed class CleanCloseTests
         var reopened = await OpenOnceTheKilledProcessIsGoneAsync(harness, "killed.duckdb");
         Assert.False(reopened.IndexTrustedAfterCleanClose);
         Assert.NotEqual(published, (await reopened.GetStateAsync(Day))?.MaterializationId?.Value);
-        var report = await Reconciler(harness, reopened).ReconcileChangesAsync();
+        var report = await harness.Reconciler(reopened).ReconcileChangesAsync();
 
         Assert.Equal((false, 1), (report.IndexTrusted, report.Updated));
         var state = await reopened.GetStateAsync(Day);
@@ -79,15 +79,15 @@ public sealed class CleanCloseTests
     [Fact]
     public async Task APublishWhoseRecordFailedAfterItsPointerLanded_LeavesTheSessionOpen_SoTheNextOpenFindsThePointer()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("session.duckdb", Immediate);
-        await Reconciler(harness, session).ReconcileChangesAsync();
+        await harness.Reconciler(session).ReconcileChangesAsync();
         var first = await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
 
         // The commit of the record fails right after the swap; the partition is put back as it was.
-        Observed(harness).AfterReplace = () => session.FailNextCommit = new IOException("No space left on device");
+        harness.Observed.AfterReplace = () => session.FailNextCommit = new IOException("No space left on device");
         await Assert.ThrowsAsync<IOException>(() => harness.PublishAsync(ProtocolHarness.Rows(10, 2)));
-        Observed(harness).AfterReplace = null;
+        harness.Observed.AfterReplace = null;
         var (pointer, _) = await PublishedPartitions.ReadPointerAsync(harness.Store, Day);
         Assert.NotEqual(first.MaterializationId, pointer!.MaterializationId);
         Assert.Equal(first.MaterializationId, (await session.GetStateAsync(Day))!.MaterializationId);
@@ -95,7 +95,7 @@ public sealed class CleanCloseTests
 
         await session.DisposeAsync();
         var reopened = await harness.OpenMetadataAsync("session.duckdb", Grouped);
-        var report = await Reconciler(harness, reopened).ReconcileChangesAsync();
+        var report = await harness.Reconciler(reopened).ReconcileChangesAsync();
 
         Assert.False(session.ClosedCleanly);
         Assert.Equal((false, 1), (report.IndexTrusted, report.Updated));
@@ -105,13 +105,13 @@ public sealed class CleanCloseTests
     [Fact]
     public async Task ACtrlCRightAfterThePointerLanded_StillRecordsThePublish_SoTheCloseIsClean()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("session.duckdb", Grouped);
-        await Reconciler(harness, session).ReconcileChangesAsync();
+        await harness.Reconciler(session).ReconcileChangesAsync();
         await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
 
         using var interrupt = new CancellationTokenSource();
-        Observed(harness).AfterReplace = interrupt.Cancel;
+        harness.Observed.AfterReplace = interrupt.Cancel;
         PartitionPointer published;
         await using (var publication = await harness.Publisher.BeginAsync(Day, RunId.New()))
         {
@@ -123,7 +123,7 @@ public sealed class CleanCloseTests
         Assert.True(interrupt.IsCancellationRequested);
         await session.DisposeAsync();
         var reopened = await harness.OpenMetadataAsync("session.duckdb", Grouped);
-        var report = await Reconciler(harness, reopened).ReconcileChangesAsync();
+        var report = await harness.Reconciler(reopened).ReconcileChangesAsync();
 
         Assert.True(session.ClosedCleanly);
         Assert.True(report.IndexTrusted);
@@ -134,34 +134,34 @@ public sealed class CleanCloseTests
     [Fact]
     public async Task APublishCancelledBeforeItsPointerLanded_LeavesNothingToFind_SoTheCloseIsClean()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("session.duckdb", Grouped);
-        await Reconciler(harness, session).ReconcileChangesAsync();
+        await harness.Reconciler(session).ReconcileChangesAsync();
         var first = await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
 
-        Observed(harness).BeforeReplace = () => throw new OperationCanceledException();
+        harness.Observed.BeforeReplace = () => throw new OperationCanceledException();
         await Assert.ThrowsAsync<OperationCanceledException>(() => harness.PublishAsync(ProtocolHarness.Rows(10, 2)));
-        Observed(harness).BeforeReplace = null;
+        harness.Observed.BeforeReplace = null;
         await session.DisposeAsync();
         var reopened = await harness.OpenMetadataAsync("session.duckdb", Grouped);
 
         Assert.True(session.ClosedCleanly);
-        Assert.True((await Reconciler(harness, reopened).ReconcileChangesAsync()).IndexTrusted);
+        Assert.True((await harness.Reconciler(reopened).ReconcileChangesAsync()).IndexTrusted);
         Assert.Equal(first.MaterializationId, (await reopened.GetStateAsync(Day))!.MaterializationId);
     }
 
     [Fact]
     public async Task ACloseWhoseCommitFails_IsNotRecordedClean_SoTheNextOpenFindsThePublishItsWritesHeld()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("session.duckdb", Grouped);
-        await Reconciler(harness, session).ReconcileChangesAsync();
+        await harness.Reconciler(session).ReconcileChangesAsync();
         var published = await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
         session.FailNextCommit = new IOException("No space left on device");
 
         await Assert.ThrowsAsync<IOException>(() => session.DisposeAsync().AsTask());
         var reopened = await harness.OpenMetadataAsync("session.duckdb", Grouped);
-        var report = await Reconciler(harness, reopened).ReconcileChangesAsync();
+        var report = await harness.Reconciler(reopened).ReconcileChangesAsync();
 
         Assert.False(session.ClosedCleanly);
         Assert.Equal((false, 1, 1), (report.IndexTrusted, report.Read, report.Updated));
@@ -171,12 +171,12 @@ public sealed class CleanCloseTests
     [Fact]
     public async Task AStoreClosedWithoutEverBeingReconciled_OrWhileALeaseIsHeld_IsNotTrustedNextTime()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var unreconciled = (DuckDbMetadataStore)await harness.OpenMetadataAsync("unreconciled.duckdb");
         await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
         await unreconciled.DisposeAsync();
         var leased = (DuckDbMetadataStore)await harness.OpenMetadataAsync("leased.duckdb");
-        await Reconciler(harness, leased).ReconcileChangesAsync();
+        await harness.Reconciler(leased).ReconcileChangesAsync();
         Assert.True(await leased.TryAcquireLeaseAsync(NextDay, RunId.New(), harness.Clock.GetCurrentInstant(), Duration.FromMinutes(5)));
         await leased.DisposeAsync();
 
@@ -189,9 +189,9 @@ public sealed class CleanCloseTests
     [Fact]
     public async Task AStoreFileUsedWithAnotherRoot_IsReconciledInFullThere()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("session.duckdb");
-        await Reconciler(harness, session).ReconcileChangesAsync();
+        await harness.Reconciler(session).ReconcileChangesAsync();
         await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
         await session.DisposeAsync();
         var otherRoot = new LocalObjectStore(Path.Combine(Path.GetDirectoryName(harness.Store.Location)!, "other-root"));
@@ -207,9 +207,9 @@ public sealed class CleanCloseTests
     [Fact]
     public async Task AStoreFromBeforeSessionsWereRecorded_IsReconciledOnceAfterTheMigration_ThenTrusted()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("older.duckdb");
-        await Reconciler(harness, session).ReconcileChangesAsync();
+        await harness.Reconciler(session).ReconcileChangesAsync();
         var published = await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
         await session.DisposeAsync();
 
@@ -228,9 +228,9 @@ public sealed class CleanCloseTests
         }
 
         var migrated = (DuckDbMetadataStore)await harness.OpenMetadataAsync("older.duckdb");
-        var first = await Reconciler(harness, migrated).ReconcileChangesAsync();
+        var first = await harness.Reconciler(migrated).ReconcileChangesAsync();
         await migrated.DisposeAsync();
-        var next = await Reconciler(harness, await harness.OpenMetadataAsync("older.duckdb")).ReconcileChangesAsync();
+        var next = await harness.Reconciler(await harness.OpenMetadataAsync("older.duckdb")).ReconcileChangesAsync();
 
         Assert.Equal((false, 1), (first.IndexTrusted, first.Pointers));
         Assert.Equal(published.MaterializationId, (await harness.Metadata.GetStateAsync(Day))!.MaterializationId);
@@ -255,11 +255,4 @@ public sealed class CleanCloseTests
             }
         }
     }
-
-    private static Task<ProtocolHarness> CreateHarnessAsync()
-        => ProtocolHarness.CreateAsync(folder => new ObservedObjectStore(new LocalObjectStore(Path.Combine(folder, "root"))));
-
-    private static ObservedObjectStore Observed(ProtocolHarness harness) => (ObservedObjectStore)harness.Store;
-
-    private static PointerReconciler Reconciler(ProtocolHarness harness, IMetadataStore metadata) => new(harness.Store, metadata, harness.Clock);
 }

@@ -24,26 +24,26 @@ public sealed class PointerWriteLogTests
     [Fact]
     public async Task AfterACrash_TheNextOpenListsNothing_AndReadsOnlyThePointerTheLogNames()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var others = await PublishDaysAsync(harness, 6);
         var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        await Reconciler(harness, session).ReconcileChangesAsync();
+        await harness.Reconciler(session).ReconcileChangesAsync();
         var lost = await harness.PublishAsync(ProtocolHarness.Rows(10, 99));
 
         // Killed: the pointer is on disk, its record only in memory.
         await session.SimulateCrashAsync();
         var reopened = (DuckDbMetadataStore)await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        Observed(harness).ResetCounts();
-        var report = await Reconciler(harness, reopened).ReconcileChangesAsync();
+        harness.Observed.ResetCounts();
+        var report = await harness.Reconciler(reopened).ReconcileChangesAsync();
 
         Assert.True(report.FromPointerWriteLog);
-        Assert.Equal((0, 1, 1), (Observed(harness).Listings, report.Read, report.Updated));
+        Assert.Equal((0, 1, 1), (harness.Observed.Listings, report.Read, report.Updated));
         Assert.Equal(
             [StorageLayout.PointerOf(Day), StorageLayout.ManifestOf(Day, lost.MaterializationId)],
-            Observed(harness).ReadKeys.Distinct());
+            harness.Observed.ReadKeys.Distinct());
         var state = await reopened.GetStateAsync(Day);
         Assert.Equal((PartitionStatus.Published, lost.MaterializationId), (state!.Status, state.MaterializationId));
-        Assert.All(others, p => Assert.DoesNotContain(StorageLayout.PointerOf(p), Observed(harness).ReadKeys));
+        Assert.All(others, p => Assert.DoesNotContain(StorageLayout.PointerOf(p), harness.Observed.ReadKeys));
     }
 
     [Fact]
@@ -53,14 +53,14 @@ public sealed class PointerWriteLogTests
         await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);
         await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
         var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        await Reconciler(harness, session).ReconcileChangesAsync();
+        await harness.Reconciler(session).ReconcileChangesAsync();
         var lost = await harness.PublishAsync(ProtocolHarness.Rows(10, 2));
         await session.SimulateCrashAsync();
 
         // A modification time the listing would skip (a copy that kept old times, a clock far off): only the log tells.
         File.SetLastWriteTimeUtc(Path.Combine(harness.Store.Location, StorageLayout.PointerOf(Day).Value), DateTime.UtcNow.AddHours(-1));
         var reopened = await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        var report = await Reconciler(harness, reopened).ReconcileChangesAsync();
+        var report = await harness.Reconciler(reopened).ReconcileChangesAsync();
 
         Assert.Equal((true, 1), (report.FromPointerWriteLog, report.Updated));
         var state = await reopened.GetStateAsync(Day);
@@ -71,23 +71,23 @@ public sealed class PointerWriteLogTests
     [Fact]
     public async Task TheLoggedReconciliationReplacesTheLog_SoACrashRightAfterReadsNothing_AndACleanCloseDeletesIt()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var first = (DuckDbMetadataStore)await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        await Reconciler(harness, first).ReconcileChangesAsync();
+        await harness.Reconciler(first).ReconcileChangesAsync();
         await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
         await first.SimulateCrashAsync();
 
         var second = (DuckDbMetadataStore)await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        var found = await Reconciler(harness, second).ReconcileChangesAsync();
+        var found = await harness.Reconciler(second).ReconcileChangesAsync();
         await second.SimulateCrashAsync();
         var third = (DuckDbMetadataStore)await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        Observed(harness).ResetCounts();
-        var nothing = await Reconciler(harness, third).ReconcileChangesAsync();
+        harness.Observed.ResetCounts();
+        var nothing = await harness.Reconciler(third).ReconcileChangesAsync();
         Assert.True(File.Exists(PointerWriteLogFile.PathOf(third.Path)));
         await third.DisposeAsync();
 
         Assert.Equal((true, 1), (found.FromPointerWriteLog, found.Read));
-        Assert.Equal((true, 0, 0, 0), (nothing.FromPointerWriteLog, nothing.Read, Observed(harness).Listings, Observed(harness).Reads));
+        Assert.Equal((true, 0, 0, 0), (nothing.FromPointerWriteLog, nothing.Read, harness.Observed.Listings, harness.Observed.Reads));
         Assert.True(third.ClosedCleanly);
         Assert.False(File.Exists(PointerWriteLogFile.PathOf(third.Path)));
     }
@@ -95,9 +95,9 @@ public sealed class PointerWriteLogTests
     [Fact]
     public async Task ALogWithATornLastLine_IsRead_ButALogOfAnotherSession_IsNotTrusted_AndTheOpenLists()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        await Reconciler(harness, session).ReconcileChangesAsync();
+        await harness.Reconciler(session).ReconcileChangesAsync();
         var lost = await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
         await session.SimulateCrashAsync();
         var log = PointerWriteLogFile.PathOf(session.Path);
@@ -114,21 +114,21 @@ public sealed class PointerWriteLogTests
         header[1] = (long.Parse(header[1], System.Globalization.CultureInfo.InvariantCulture) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await File.WriteAllLinesAsync(log, [string.Join('\t', header), .. lines[1..]]);
         var reopened = await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        Observed(harness).ResetCounts();
-        var report = await Reconciler(harness, reopened).ReconcileChangesAsync();
+        harness.Observed.ResetCounts();
+        var report = await harness.Reconciler(reopened).ReconcileChangesAsync();
 
         Assert.Null(((IStoreSession)reopened).PointerWritesOfUncleanClose);
-        Assert.Equal((false, 1), (report.FromPointerWriteLog, Observed(harness).Listings));
+        Assert.Equal((false, 1), (report.FromPointerWriteLog, harness.Observed.Listings));
         Assert.Equal(lost.MaterializationId, (await reopened.GetStateAsync(Day))!.MaterializationId);
     }
 
     [Fact]
     public async Task ACommitThatRecordsEveryLoggedWrite_CutsTheLogBack_SoTheOpenAfterACrashReadsOnlyWhatCameAfter()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("log.duckdb", Grouped);
         session.PointerWriteLogTrimAfterBytes = 0;
-        await Reconciler(harness, session).ReconcileChangesAsync();
+        await harness.Reconciler(session).ReconcileChangesAsync();
         await PublishDaysAsync(harness, 3);
         var log = PointerWriteLogFile.PathOf(session.Path);
         var logged = new FileInfo(log).Length;
@@ -138,7 +138,7 @@ public sealed class PointerWriteLogTests
         await session.SimulateCrashAsync();
 
         var reopened = await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        var report = await Reconciler(harness, reopened).ReconcileChangesAsync();
+        var report = await harness.Reconciler(reopened).ReconcileChangesAsync();
 
         Assert.True(cut < logged, $"the log was not cut back: {logged} bytes before the commit, {cut} after");
         Assert.Equal((true, 1, 1), (report.FromPointerWriteLog, report.Read, report.Updated));
@@ -148,20 +148,20 @@ public sealed class PointerWriteLogTests
     [Fact]
     public async Task ARollbackIsLoggedLikeAPublish_SoACrashBeforeItsRecordIsFound()
     {
-        await using var harness = await CreateHarnessAsync();
+        await using var harness = await ProtocolHarness.CreateObservedAsync();
         var earlier = (DuckDbMetadataStore)await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        await Reconciler(harness, earlier).ReconcileChangesAsync();
+        await harness.Reconciler(earlier).ReconcileChangesAsync();
         var first = await harness.PublishAsync(ProtocolHarness.Rows(10, 1));
         await harness.PublishAsync(ProtocolHarness.Rows(10, 2));
         await earlier.DisposeAsync();
 
         // The session that rolls back logs nothing else.
         var session = (DuckDbMetadataStore)await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        Assert.True((await Reconciler(harness, session).ReconcileChangesAsync()).IndexTrusted);
+        Assert.True((await harness.Reconciler(session).ReconcileChangesAsync()).IndexTrusted);
         await new PartitionRollback(harness.Store, session, harness.Clock).RollbackAsync(Day, first.MaterializationId, RunId.New());
         await session.SimulateCrashAsync();
         var reopened = await harness.OpenMetadataAsync("log.duckdb", Grouped);
-        var report = await Reconciler(harness, reopened).ReconcileChangesAsync();
+        var report = await harness.Reconciler(reopened).ReconcileChangesAsync();
 
         Assert.Equal((true, 1, 1), (report.FromPointerWriteLog, report.Read, report.Updated));
         var state = await reopened.GetStateAsync(Day);
@@ -180,11 +180,4 @@ public sealed class PointerWriteLogTests
 
         return published;
     }
-
-    private static Task<ProtocolHarness> CreateHarnessAsync()
-        => ProtocolHarness.CreateAsync(folder => new ObservedObjectStore(new LocalObjectStore(Path.Combine(folder, "root"))));
-
-    private static ObservedObjectStore Observed(ProtocolHarness harness) => (ObservedObjectStore)harness.Store;
-
-    private static PointerReconciler Reconciler(ProtocolHarness harness, IMetadataStore metadata) => new(harness.Store, metadata, harness.Clock);
 }

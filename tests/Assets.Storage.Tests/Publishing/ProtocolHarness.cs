@@ -61,6 +61,16 @@ public sealed class ProtocolHarness : IAsyncDisposable
             ? new InMemoryObjectStore(enforcesConditionalWrites)
             : new LocalObjectStore(Path.Combine(folder, "root")));
 
+    /// <summary>A harness over a local root that counts every listing and read (<see cref="Observed"/>): for tests of what an open reads.</summary>
+    public static Task<ProtocolHarness> CreateObservedAsync()
+        => CreateAsync(folder => new ObservedObjectStore(new LocalObjectStore(Path.Combine(folder, "root"))));
+
+    /// <summary>The counting store of a harness made by <see cref="CreateObservedAsync"/>.</summary>
+    public ObservedObjectStore Observed => (ObservedObjectStore)Store;
+
+    /// <summary>A reconciler of this harness's root with <paramref name="metadata"/>.</summary>
+    public Maintenance.PointerReconciler Reconciler(IMetadataStore metadata) => new(Store, metadata, Clock);
+
     /// <summary>A harness over any store (S3 tests pass theirs); the metadata store and staging stay in a temp folder.</summary>
     public static async Task<ProtocolHarness> CreateAsync(Func<string, IObjectStore> createStore)
     {
