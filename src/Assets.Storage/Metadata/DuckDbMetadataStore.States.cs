@@ -82,8 +82,21 @@ public sealed partial class DuckDbMetadataStore
                     return known;
                 }
 
-                // One scan for all of the asset's rows costs about what the scan for one row did.
                 StateReadsFromTable++;
+                if (_knownStates.IsLarge(partition.Asset))
+                {
+                    // Too many rows to keep whole: making all of them each time would cost more than the scan.
+                    var state = _prepared.Query(
+                        connection,
+                        $"SELECT {StateColumns} FROM partition_states WHERE asset = $asset AND partition = $partition",
+                        (ref DuckDBResult result) => NativeResult.RowCount(ref result) == 0 ? null : ReadStateColumns(ref result, partition, 0),
+                        ("asset", partition.Asset.Value),
+                        ("partition", StoredForm.Partition(partition.Partition)));
+                    _knownStates.Remember(partition, state);
+                    return state;
+                }
+
+                // One scan for all of the asset's rows costs about what the scan for one row did.
                 var rows = _prepared.Query(
                     connection,
                     $"SELECT {StateColumns} FROM partition_states WHERE asset = $asset",

@@ -24,6 +24,9 @@ internal sealed class KnownStates
     // Assets all of whose rows are here: a partition of theirs that is not has no row.
     private readonly HashSet<AssetKey> _wholeAssets = [];
 
+    // Assets with too many rows to keep: their partitions are read (and kept) one at a time.
+    private readonly HashSet<AssetKey> _largeAssets = [];
+
     /// <summary>How many partitions' states are known.</summary>
     public int Count => _states.Count;
 
@@ -41,6 +44,9 @@ internal sealed class KnownStates
         return _wholeAssets.Contains(partition.Asset);
     }
 
+    /// <summary>Whether <paramref name="asset"/> had too many rows to keep whole: read its partitions one at a time.</summary>
+    public bool IsLarge(AssetKey asset) => _largeAssets.Contains(asset);
+
     /// <summary>Records what the table holds for <paramref name="partition"/> now (<c>null</c>: no row).</summary>
     public void Remember(AssetPartition partition, PartitionState? state)
     {
@@ -57,6 +63,7 @@ internal sealed class KnownStates
     {
         if (states.Count > MaxEntries / 2)
         {
+            _largeAssets.Add(asset);
             return;
         }
 

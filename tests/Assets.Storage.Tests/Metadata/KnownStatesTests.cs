@@ -39,6 +39,25 @@ public sealed class KnownStatesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetStateAsync_OfAnAssetWithTooManyRowsToKeep_ReadsAndKeepsItsPartitionsOneAtATime()
+    {
+        var asset = AssetKey.Parse("big");
+        var states = Enumerable.Range(0, KnownStates.MaxEntries / 2 + 1)
+            .Select(i => Published(new Graph.AssetPartition(asset, new Partitions.PartitionKey($"p{i:D6}"))))
+            .ToList();
+        await _store.SetStatesAsync(states);
+        await _store.DisposeAsync();
+        _store = await _folder.OpenAsync();
+
+        Assert.Equal(states[0], await _store.GetStateAsync(states[0].Partition));
+        Assert.Equal(states[1], await _store.GetStateAsync(states[1].Partition));
+        Assert.Equal(states[1], await _store.GetStateAsync(states[1].Partition));
+
+        // The asset's first read found it too large to keep whole; the next read only its own row, and kept it.
+        Assert.Equal(2, _store.StateReadsFromTable);
+    }
+
+    [Fact]
     public async Task GetStateAsync_OfOnePartition_ReadsTheAssetsRowsOnce_SoItsOtherPartitionsPresentOrNotNeedNoRead()
     {
         var first = Published(Daily("raw_orders", "2026-01-05"));
