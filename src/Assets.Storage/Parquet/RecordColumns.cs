@@ -113,6 +113,14 @@ internal abstract class ColumnSpec<TRow>(ShapeColumn column)
 
     public DataField Field => Column.Field;
 
+    /// <summary>
+    /// Whether every value of this column reads back from the file exactly as the member held it when written
+    /// (integers, booleans, dates, enums, strings of well-formed UTF-16, and nullable forms of these), so a reader of
+    /// rows this process just wrote may take the values from those rows instead of decoding the file. Decimals
+    /// (rescaled), timestamps (their precision and kind), floating point, times, GUIDs and byte arrays are always decoded.
+    /// </summary>
+    public abstract bool ComesBackUnchanged { get; }
+
     /// <summary>Buffers for one writer or reader (never shared between two files).</summary>
     public abstract ColumnBuffer<TRow> CreateBuffer();
 }
@@ -125,6 +133,14 @@ internal abstract class ColumnBuffer<TRow>
 
     /// <summary>Reads the column of the row group and returns its decoded values (an array of the member type).</summary>
     public abstract ValueTask<object> ReadAsync(ParquetRowGroupReader rowGroup, int count, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The values <paramref name="count"/> rows from <paramref name="start"/> of <paramref name="written"/> (the rows a
+    /// file was written from, in order) read back as, taken from their members (an array of the member type, as
+    /// <see cref="ReadAsync"/> returns); <c>false</c> when this column must be decoded from the file instead
+    /// (see <see cref="ColumnSpec{TRow}.ComesBackUnchanged"/>; a string with a surrogate is decoded too).
+    /// </summary>
+    public abstract bool TryTakeWritten(TRow[] written, int start, int count, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object? values);
 }
 
 /// <summary>A column whose member has type <typeparamref name="TProp"/>, stored as <typeparamref name="TStore"/>.</summary>
@@ -137,7 +153,18 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
         ParameterExpression stored = Expression.Parameter(typeof(TStore), "stored");
         FromStore = Expression.Lambda<Func<TStore, TProp>>(ConvertFromStore(stored), stored).Compile();
         Stripe = CompileStripe(column, column.Field.IsNullable);
+        _members = new Lazy<Action<TRow[], int, TProp[], int>>(() => CompileMembers(column));
     }
+
+    private static readonly bool Unchanged = ReadsBackUnchanged(Nullable.GetUnderlyingType(typeof(TProp)) ?? typeof(TProp));
+
+    private readonly Lazy<Action<TRow[], int, TProp[], int>> _members;
+
+    /// <inheritdoc />
+    public override bool ComesBackUnchanged => Unchanged;
+
+    /// <summary><c>(rows, start, values, count)</c>: copies the member of <c>count</c> rows from <c>start</c> into <c>values</c>.</summary>
+    public Action<TRow[], int, TProp[], int> Members => _members.Value;
 
     /// <summary>
     /// <c>(rows, stored, levels, count) => values</c>: fills the stored values of <c>count</c> rows (non-null ones only)
@@ -200,6 +227,43 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
                 done),
             values);
         return Expression.Lambda<Func<TRow[], TStore[], int[], int, int>>(body, rows, stored, levels, count).Compile();
+    }
+
+    /// <summary>
+    /// Whether Parquet.Net gives back the very value a member of this type was written with. Kept to the types whose
+    /// encoding is a plain copy of the bits: floating point is left out (a dictionary page keeps one of 0.0 and -0.0),
+    /// decimals are rescaled, timestamps lose precision and kind, and the rest are not worth the risk.
+    /// </summary>
+    private static bool ReadsBackUnchanged(Type bare)
+    {
+        Type type = bare.IsEnum ? Enum.GetUnderlyingType(bare) : bare;
+        return type == typeof(bool) || type == typeof(byte) || type == typeof(sbyte) || type == typeof(short) || type == typeof(ushort)
+            || type == typeof(int) || type == typeof(uint) || type == typeof(long) || type == typeof(ulong)
+            || type == typeof(DateOnly) || type == typeof(string);
+    }
+
+    /// <summary>Compiles <c>(rows, start, values, count) => { for (i...) values[i] = rows[start + i].Member; }</c>.</summary>
+    private static Action<TRow[], int, TProp[], int> CompileMembers(ShapeColumn column)
+    {
+        ParameterExpression rows = Expression.Parameter(typeof(TRow[]), "rows");
+        ParameterExpression start = Expression.Parameter(typeof(int), "start");
+        ParameterExpression values = Expression.Parameter(typeof(TProp[]), "values");
+        ParameterExpression count = Expression.Parameter(typeof(int), "count");
+        ParameterExpression i = Expression.Variable(typeof(int), "i");
+        LabelTarget done = Expression.Label("done");
+        Expression member = Expression.MakeMemberAccess(Expression.ArrayAccess(rows, Expression.Add(start, i)), column.Member);
+        Expression body = Expression.Block(
+            [i],
+            Expression.Assign(i, Expression.Constant(0)),
+            Expression.Loop(
+                Expression.IfThenElse(
+                    Expression.LessThan(i, count),
+                    Expression.Block(
+                        Expression.Assign(Expression.ArrayAccess(values, i), member.Type == typeof(TProp) ? member : Expression.Convert(member, typeof(TProp))),
+                        Expression.PostIncrementAssign(i)),
+                    Expression.Break(done)),
+                done));
+        return Expression.Lambda<Action<TRow[], int, TProp[], int>>(body, rows, start, values, count).Compile();
     }
 
     private static InvalidOperationException RequiredNull(string columnName) => new(
@@ -303,6 +367,39 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
                 cancellationToken).ConfigureAwait(false);
             Decode(stored, levels, decoded, count);
             return decoded;
+        }
+
+        public override bool TryTakeWritten(TRow[] written, int start, int count, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object? values)
+        {
+            values = null;
+            if (!Unchanged)
+            {
+                return false;
+            }
+
+            TProp[] taken = Grow(ref _decoded, count);
+            spec.Members(written, start, taken, count);
+            if (typeof(TProp) == typeof(string) && HasSurrogate((string?[])(object)taken, count))
+            {
+                // Ill-formed UTF-16 (a lone surrogate) does not survive the UTF-8 in the file: let the file say what it holds.
+                return false;
+            }
+
+            values = taken;
+            return true;
+        }
+
+        private static bool HasSurrogate(string?[] strings, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (strings[i] is { } text && text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private void Decode(TStore[] stored, int[]? levels, TProp[] decoded, int count)

@@ -62,7 +62,7 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
             yield break;
         }
 
-        await foreach (var row in DecodedRows.ReadAsync(manifest.MaterializationId, recordType, () => _reader.ReadFilesAsync(recordType, partition, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
+        await foreach (var row in DecodedRows.ReadAsync(manifest.MaterializationId, recordType, () => Decode(recordType, partition, manifest.MaterializationId, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             yield return row;
         }
@@ -78,11 +78,18 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
             yield break;
         }
 
-        await foreach (var chunk in DecodedRows.ReadChunksAsync(manifest.MaterializationId, recordType, () => _reader.ReadFilesAsync(recordType, partition, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
+        await foreach (var chunk in DecodedRows.ReadChunksAsync(manifest.MaterializationId, recordType, () => Decode(recordType, partition, manifest.MaterializationId, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             yield return chunk;
         }
     }
+
+    /// <summary>
+    /// The rows of materialization <paramref name="id"/>'s files, from the rows it was written from where this store
+    /// wrote it and still keeps them (the columns that come back unchanged are not decoded again).
+    /// </summary>
+    private IAsyncEnumerable<object> Decode(Type recordType, AssetPartition partition, MaterializationId id, IReadOnlyList<ManifestFile> files, CancellationToken cancellationToken)
+        => _reader.ReadFilesAsync(recordType, partition, files, DecodedRows.TakeWritten(id, recordType), cancellationToken);
 
     private sealed class Materialization(StorageMaterializationStore owner, Publication publication) : IMaterialization
     {
@@ -94,14 +101,22 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
         {
             ArgumentNullException.ThrowIfNull(recordType);
             ArgumentNullException.ThrowIfNull(rows);
+            // The rows written are kept (when the run's cache would keep them) for the checks and the readers of this
+            // materialization in the run, so that what comes back unchanged from the file is not decoded again.
+            var kept = owner.DecodedRows.WrittenRowsLimit(recordType) is { } limit ? new WrittenRows(limit) : null;
             var staged = await publication.StageFileAsync(
                 async (stream, ct) =>
                 {
-                    var summary = await ParquetRecordFormat.WriteAsync(recordType, rows, stream, cancellationToken: ct).ConfigureAwait(false);
+                    var summary = await ParquetRecordFormat.WriteAsync(recordType, rows, stream, kept, ct).ConfigureAwait(false);
                     _schema = summary.Schema;
                     return summary.Rows;
                 },
                 cancellationToken).ConfigureAwait(false);
+            if (kept?.Rows is { } written)
+            {
+                owner.DecodedRows.OfferWritten(publication.Id, recordType, written);
+            }
+
             return staged.Rows;
         }
 
@@ -111,7 +126,7 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
         /// </remarks>
         public async IAsyncEnumerable<object> ReadStagedAsync(Type recordType, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            await foreach (var row in owner.DecodedRows.ReadAsync(publication.Id, recordType, () => owner._reader.ReadFilesAsync(recordType, publication.Partition, publication.StagedFiles, cancellationToken), cancellationToken).ConfigureAwait(false))
+            await foreach (var row in owner.DecodedRows.ReadAsync(publication.Id, recordType, () => owner.Decode(recordType, publication.Partition, publication.Id, publication.StagedFiles, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 yield return row;
             }
