@@ -122,14 +122,13 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
 
         /// <remarks>
         /// Decoded once for all the checks, and kept under the materialization's id, which it keeps when published: the
-        /// steps of the run that read it next get the same rows without decoding them again.
+        /// steps of the run that read it next get the same rows without decoding them again. A check that takes a
+        /// collection gets them a partition at a time (<see cref="IRowChunks"/>), not row by row.
         /// </remarks>
-        public async IAsyncEnumerable<object> ReadStagedAsync(Type recordType, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public IAsyncEnumerable<object> ReadStagedAsync(Type recordType, CancellationToken cancellationToken = default)
         {
-            await foreach (var row in owner.DecodedRows.ReadAsync(publication.Id, recordType, () => owner.Decode(recordType, publication.Partition, publication.Id, publication.StagedFiles, cancellationToken), cancellationToken).ConfigureAwait(false))
-            {
-                yield return row;
-            }
+            ArgumentNullException.ThrowIfNull(recordType);
+            return new StagedRows(owner, publication, recordType, cancellationToken);
         }
 
         public async Task<string> PublishAsync(
@@ -162,5 +161,18 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
             => publication.WaitForSourceAsync(reason, cancellationToken);
 
         public ValueTask DisposeAsync() => publication.DisposeAsync();
+    }
+
+    /// <summary>The staged rows of a materialization: enumerated row by row, or taken whole by a reader that wants them all.</summary>
+    private sealed class StagedRows(StorageMaterializationStore owner, Publication publication, Type recordType, CancellationToken madeWith) : IAsyncEnumerable<object>, IRowChunks
+    {
+        public IAsyncEnumerable<IReadOnlyList<object>> Chunks
+            => owner.DecodedRows.ReadChunksAsync(publication.Id, recordType, Decode, madeWith);
+
+        // The iterator combines the token given when the stream was made with the enumerator's own.
+        public IAsyncEnumerator<object> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+            => owner.DecodedRows.ReadAsync(publication.Id, recordType, Decode, madeWith).GetAsyncEnumerator(cancellationToken);
+
+        private IAsyncEnumerable<object> Decode() => owner.Decode(recordType, publication.Partition, publication.Id, publication.StagedFiles, madeWith);
     }
 }

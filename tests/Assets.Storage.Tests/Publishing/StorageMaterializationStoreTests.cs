@@ -66,6 +66,22 @@ public sealed class StorageMaterializationStoreTests
     }
 
     [Fact]
+    public async Task StagedRows_ComeToACollectionReaderAsOnePartition_TheSameRowsAsRowByRow()
+    {
+        await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);
+        var store = new StorageMaterializationStore(harness.Store, harness.Metadata, harness.Clock, harness.Options);
+        var rows = ProtocolHarness.Rows(250);
+        await using var materialization = await store.BeginAsync(ProtocolHarness.Day, RunId.New());
+        await materialization.WriteRowsAsync(typeof(Sale), AsRows(rows));
+
+        var staged = Assert.IsAssignableFrom<Assets.Execution.IRowChunks>(materialization.ReadStagedAsync(typeof(Sale)));
+        var chunk = Assert.Single(await staged.Chunks.ToListAsync());
+        Assert.Equal(rows, chunk.Cast<Sale>());
+        Assert.Equal(chunk, await materialization.ReadStagedAsync(typeof(Sale)).ToListAsync());
+        Assert.Equal((250L, 250L), (store.DecodedRows.RowsDecoded, store.DecodedRows.RowsFromMemory));
+    }
+
+    [Fact]
     public async Task AnAbandonedMaterialization_PublishesNothingAndReleasesTheLease()
     {
         await using var harness = await ProtocolHarness.CreateAsync();
