@@ -121,13 +121,20 @@ internal abstract class ColumnSpec<TRow>(ShapeColumn column)
     /// </summary>
     public abstract bool ComesBackUnchanged { get; }
 
-    /// <summary>Buffers for one writer or reader (never shared between two files).</summary>
+    /// <summary>
+    /// Buffers for one writer or reader (never shared between two files): one a finished file released
+    /// (<see cref="ColumnBuffer{TRow}.Release"/>) when there is one, so a run of many small files does not allocate
+    /// new arrays for each.
+    /// </summary>
     public abstract ColumnBuffer<TRow> CreateBuffer();
 }
 
 /// <summary>Per-file buffers of one column, reused from row group to row group.</summary>
 internal abstract class ColumnBuffer<TRow>
 {
+    /// <summary>Hands the buffers back for another file's <see cref="ColumnSpec{TRow}.CreateBuffer"/>; not used after.</summary>
+    public abstract void Release();
+
     /// <summary>Writes the column of <paramref name="count"/> rows to the row group.</summary>
     public abstract Task WriteAsync(ParquetRowGroupWriter rowGroup, TRow[] rows, int count, CancellationToken cancellationToken);
 
@@ -177,7 +184,42 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
     /// <summary>Converts a stored value back to the member type.</summary>
     public Func<TStore, TProp> FromStore { get; }
 
-    public override ColumnBuffer<TRow> CreateBuffer() => new Buffer(this);
+    /// <summary>The most released buffers kept for reuse, about as many as files written and read at once.</summary>
+    private const int MaxReleased = 4;
+
+    /// <summary>Buffers larger than this (rows) are left to the GC: a large partition's arrays are not kept for the rest of the process.</summary>
+    private const int MaxReleasedRows = 1 << 16;
+
+    private readonly Stack<Buffer> _released = new();
+
+    public override ColumnBuffer<TRow> CreateBuffer()
+    {
+        lock (_released)
+        {
+            if (_released.TryPop(out Buffer? buffer))
+            {
+                return buffer;
+            }
+        }
+
+        return new Buffer(this);
+    }
+
+    private void Release(Buffer buffer)
+    {
+        if (!buffer.Clear(MaxReleasedRows))
+        {
+            return;
+        }
+
+        lock (_released)
+        {
+            if (_released.Count < MaxReleased)
+            {
+                _released.Push(buffer);
+            }
+        }
+    }
 
     /// <summary>
     /// Compiles <c>(rows, stored, levels, count) => { for (i...) { var v = rows[i].Member; ... } return values; }</c>:
@@ -328,6 +370,29 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
         private TStore[] _stored = [];
         private int[] _levels = [];
         private TProp[] _decoded = [];
+
+        public override void Release() => spec.Release(this);
+
+        /// <summary>Drops the references the arrays hold; <c>false</c> when they are larger than <paramref name="maxRows"/> (not worth keeping).</summary>
+        public bool Clear(int maxRows)
+        {
+            if (Math.Max(_stored.Length, Math.Max(_levels.Length, _decoded.Length)) > maxRows)
+            {
+                return false;
+            }
+
+            if (RuntimeHelpers.IsReferenceOrContainsReferences<TStore>())
+            {
+                Array.Clear(_stored);
+            }
+
+            if (RuntimeHelpers.IsReferenceOrContainsReferences<TProp>())
+            {
+                Array.Clear(_decoded);
+            }
+
+            return true;
+        }
 
         public override async Task WriteAsync(ParquetRowGroupWriter rowGroup, TRow[] rows, int count, CancellationToken cancellationToken)
         {

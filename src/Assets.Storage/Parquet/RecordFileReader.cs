@@ -12,6 +12,7 @@ internal sealed class RecordFileReader<T> : IAsyncDisposable
     private readonly object?[] _decoded;
     private T[]? _written;
     private int _writtenOffset;
+    private bool _disposed;
 
     private RecordFileReader(RecordLayout<T> layout, ParquetReader reader)
     {
@@ -32,6 +33,7 @@ internal sealed class RecordFileReader<T> : IAsyncDisposable
     {
         rows = null;
         var decoded = new object?[layout.Columns.Count];
+        var buffers = new List<ColumnBuffer<T>>(decoded.Length);
         for (int c = 0; c < decoded.Length; c++)
         {
             ColumnSpec<T> column = layout.Columns[c];
@@ -40,8 +42,16 @@ internal sealed class RecordFileReader<T> : IAsyncDisposable
                 continue;
             }
 
-            if (!column.ComesBackUnchanged || !column.CreateBuffer().TryTakeWritten(written, 0, written.Length, out object? values))
+            if (!column.ComesBackUnchanged)
             {
+                return false;
+            }
+
+            ColumnBuffer<T> buffer = column.CreateBuffer();
+            buffers.Add(buffer);
+            if (!buffer.TryTakeWritten(written, 0, written.Length, out object? values))
+            {
+                Release(buffers);
                 return false;
             }
 
@@ -50,6 +60,7 @@ internal sealed class RecordFileReader<T> : IAsyncDisposable
 
         rows = new T[written.Length];
         layout.BuildRows(decoded, rows, written.Length);
+        Release(buffers);
         return true;
     }
 
@@ -170,5 +181,23 @@ internal sealed class RecordFileReader<T> : IAsyncDisposable
         return (rows, count);
     }
 
-    public ValueTask DisposeAsync() => _reader.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        // Released once: a buffer handed back twice would be given to two files at once.
+        if (!_disposed)
+        {
+            _disposed = true;
+            Release(_columns);
+        }
+
+        return _reader.DisposeAsync();
+    }
+
+    private static void Release(IEnumerable<ColumnBuffer<T>?> buffers)
+    {
+        foreach (ColumnBuffer<T>? buffer in buffers)
+        {
+            buffer?.Release();
+        }
+    }
 }

@@ -122,6 +122,11 @@ internal sealed class RecordFileWriter<T>
         }
 
         await _writer.DisposeAsync().ConfigureAwait(false);
+        foreach (ColumnBuffer<T> column in _columns)
+        {
+            column.Release();
+        }
+
         if (_keep is not null && _kept is not null)
         {
             // A record class: its array is an array of objects.

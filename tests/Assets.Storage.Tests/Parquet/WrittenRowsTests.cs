@@ -139,6 +139,27 @@ public sealed class WrittenRowsTests
     }
 
     [Fact]
+    public async Task ColumnBuffers_AreReusedByTheNextFile_WithoutValuesOfTheLast()
+    {
+        var column = RecordLayout<Plain>.Get().Columns[2];
+        var released = column.CreateBuffer();
+        released.Release();
+        Assert.Same(released, column.CreateBuffer());
+        released.Release();
+
+        // Files of shrinking sizes, nulls where the previous file had values, written and read at once.
+        var files = Enumerable.Range(0, 12).Select(f => Enumerable.Range(0, 40 - (f * 3)).Select(i => new Plain(
+            f * 1000 + i, $"file {f} row {i}", (i + f) % 2 == 0 ? null : $"note {f}/{i}", DateOnly.MinValue.AddDays(f + i), (Channel)(i % 3), (i + f) % 3 == 0 ? null : i)).ToArray()).ToArray();
+        var read = await Task.WhenAll(files.Select(async rows =>
+        {
+            var (file, _) = await WriteAsync(rows);
+            return await ParquetRecordFormat.ReadAsync<Plain>(file).ToListAsync();
+        }));
+
+        Assert.Equal(files.Select(f => f.ToList()), read);
+    }
+
+    [Fact]
     public async Task MoreRowsThanTheLimit_AreNotKept()
     {
         var (_, kept) = await WriteAsync(MixedRows(20), limit: 19);
