@@ -157,8 +157,13 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
     public ColumnSpec(ShapeColumn column)
         : base(column)
     {
-        ParameterExpression stored = Expression.Parameter(typeof(TStore), "stored");
-        FromStore = Expression.Lambda<Func<TStore, TProp>>(ConvertFromStore(stored), stored).Compile();
+        // Compiled when first needed: a command that starts a process per run pays for every compile, and a column
+        // read straight into place or taken from the rows just written never converts a stored value.
+        _fromStore = new Lazy<Func<TStore, TProp>>(() =>
+        {
+            ParameterExpression stored = Expression.Parameter(typeof(TStore), "stored");
+            return Expression.Lambda<Func<TStore, TProp>>(ConvertFromStore(stored), stored).Compile();
+        });
         Stripe = CompileStripe(column, column.Field.IsNullable);
         _members = new Lazy<Action<TRow[], int, TProp[], int>>(() => CompileMembers(column));
     }
@@ -182,7 +187,9 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
     public Func<TRow[], TStore[], int[], int, int> Stripe { get; }
 
     /// <summary>Converts a stored value back to the member type.</summary>
-    public Func<TStore, TProp> FromStore { get; }
+    public Func<TStore, TProp> FromStore => _fromStore.Value;
+
+    private readonly Lazy<Func<TStore, TProp>> _fromStore;
 
     /// <summary>The most released buffers kept for reuse, about as many as files written and read at once.</summary>
     private const int MaxReleased = 4;
