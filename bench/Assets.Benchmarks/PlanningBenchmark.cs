@@ -254,6 +254,7 @@ public sealed class PlanningBenchmark : IBenchmark
                     .AppendValue(version.Asset.Value)
                     .AppendValue(version.Partition?.Value ?? string.Empty)
                     .AppendValue(version.DataVersion)
+                    .AppendValue(Guid.ParseExact(state.MaterializationId!.Value.Value, "N"))
                     .EndRow();
             }
         }

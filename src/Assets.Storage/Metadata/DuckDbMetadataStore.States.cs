@@ -12,6 +12,9 @@ public sealed partial class DuckDbMetadataStore
 {
     private const string StateColumns = "asset, partition, status, cause, materialization_id, data_version, code_version, sequence, published_at, updated_at";
 
+    /// <summary>The columns a state is written to: <see cref="StateColumns"/> and the id's key (schema version 9).</summary>
+    private const string WrittenStateColumns = StateColumns + ", materialization_key";
+
     /// <summary>Statuses that describe an attempt rather than the pointer: reconciliation keeps them.</summary>
     private static readonly string AttemptStatuses = string.Join(
         ", ",
@@ -147,7 +150,7 @@ public sealed partial class DuckDbMetadataStore
                 Execute(connection, "DELETE FROM staged_states");
                 Stage(connection, rows);
                 const string NotStaged = "NOT EXISTS (SELECT 1 FROM staged_states s WHERE s.asset = partition_states.asset AND s.partition = partition_states.partition)";
-                const string NoVersion = "materialization_id = NULL, data_version = NULL, code_version = NULL, sequence = NULL, published_at = NULL";
+                const string NoVersion = "materialization_id = NULL, materialization_key = NULL, data_version = NULL, code_version = NULL, sequence = NULL, published_at = NULL";
 
                 // Pointers that vanished: their published partitions are missing again.
                 changed += ExecuteCounting(
@@ -168,8 +171,8 @@ public sealed partial class DuckDbMetadataStore
                     connection,
                     $"""
                     UPDATE partition_states SET
-                        materialization_id = s.materialization_id, data_version = s.data_version, code_version = s.code_version,
-                        sequence = s.sequence, published_at = s.published_at
+                        materialization_id = s.materialization_id, materialization_key = s.materialization_key, data_version = s.data_version,
+                        code_version = s.code_version, sequence = s.sequence, published_at = s.published_at
                     FROM staged_states s
                     WHERE s.asset = partition_states.asset AND s.partition = partition_states.partition AND partition_states.status IN ({AttemptStatuses})
                         AND (partition_states.materialization_id, partition_states.data_version, partition_states.code_version, partition_states.sequence, partition_states.published_at)
@@ -178,7 +181,7 @@ public sealed partial class DuckDbMetadataStore
                 changed += ExecuteCounting(
                     connection,
                     $"""
-                    INSERT INTO partition_states SELECT {StateColumns} FROM staged_states s
+                    INSERT INTO partition_states ({WrittenStateColumns}) SELECT {WrittenStateColumns} FROM staged_states s
                     WHERE NOT EXISTS (
                         SELECT 1 FROM partition_states p
                         WHERE p.asset = s.asset AND p.partition = s.partition
@@ -196,11 +199,11 @@ public sealed partial class DuckDbMetadataStore
     private const string OnConflictReplaceState = """
         ON CONFLICT (asset, partition) DO UPDATE SET
             status = excluded.status, cause = excluded.cause, materialization_id = excluded.materialization_id,
-            data_version = excluded.data_version, code_version = excluded.code_version, sequence = excluded.sequence,
+            materialization_key = excluded.materialization_key, data_version = excluded.data_version, code_version = excluded.code_version, sequence = excluded.sequence,
             published_at = excluded.published_at, updated_at = excluded.updated_at
         """;
 
-    /// <summary>Appends rows to the connection's temporary <c>staged_states</c> table (which must be empty).</summary>
+    /// <summary>Appends rows to the connection's temporary <c>staged_states</c> table (which must be empty), in <see cref="WrittenStateColumns"/>' order.</summary>
     private static void Stage(DuckDBConnection connection, IReadOnlyList<PartitionState> rows)
     {
         using var appender = connection.CreateAppender("temp", "main", "staged_states");
@@ -217,6 +220,7 @@ public sealed partial class DuckDbMetadataStore
                 .AppendValue(state.Sequence)
                 .AppendValue(StoredForm.Ticks(state.PublishedAt))
                 .AppendValue(StoredForm.Ticks(state.UpdatedAt))
+                .AppendValue(StoredForm.MaterializationKey(state.MaterializationId))
                 .EndRow();
         }
     }

@@ -130,7 +130,8 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
     }
 
     /// <summary>
-    /// Every recorded read of every state's materialization, joined in DuckDB with the state that read it and with the
+    /// Every recorded read of every state's materialization, joined in DuckDB with the state that read it (on the id's
+    /// 16-byte key: joining 1.75 million reads on the 32-character text was a third of this query's CPU) and with the
     /// upstream partition's current state: per read the reader's row id, its ordinal and the upstream's row id (-1 when it
     /// has no state), and the recorded version (with the partition, when it has no state) only where it differs.
     /// </summary>
@@ -145,7 +146,7 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
                 CASE WHEN c.rowid IS NULL THEN u.asset END,
                 CASE WHEN c.rowid IS NULL THEN u.partition END
             FROM partition_states s
-                JOIN materialization_upstream u ON u.materialization_id = s.materialization_id
+                JOIN materialization_upstream u ON u.materialization_key = s.materialization_key
                 LEFT JOIN partition_states c ON c.asset = u.asset AND c.partition = u.partition
             """);
         var keys = new Utf8TextCache<AssetKey>(AssetKey.Parse);
