@@ -91,15 +91,22 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
             }
         }
 
+        // Few reads differ (a plan after one change: tens of thousands of 1.75 million): a flag per row instead of a lookup.
         var upstreamOfEntry = new int[rowOfEntry.Length];
         var differing = new Dictionary<int, RecordedRead>(differingByRow.Count);
+        var rowDiffers = new bool[count];
+        foreach (var row in differingByRow.Keys)
+        {
+            rowDiffers[row] = true;
+        }
+
         for (var entry = 0; entry < rowOfEntry.Length; entry++)
         {
             var row = rowOfEntry[entry];
             upstreamOfEntry[entry] = upstreamOfRow[row];
-            if (differingByRow.TryGetValue(row, out var read))
+            if (rowDiffers[row])
             {
-                differing.Add(entry, read);
+                differing.Add(entry, differingByRow[row]);
             }
         }
 
@@ -207,9 +214,13 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
     /// </summary>
     private static (PartitionState[] States, long[] RowIds) ReadStatesByRowId(DuckDBConnection connection)
     {
+        // Sized up front (nothing writes in between: the caller holds the store's lock): growing lists of 730,000 rows
+        // allocated and copied twice what they hold, on the large object heap, whose growth sets off full collections.
+        var capacity = (int)CountStates(connection);
+        var states = new PartitionState[capacity];
+        var rowIds = new long[capacity];
+        var read = 0;
         using var chunks = new StreamedChunks(connection, $"SELECT rowid, {StateColumns} FROM partition_states");
-        var states = new List<PartitionState>();
-        var rowIds = new List<long>();
         var assets = new Utf8TextCache<AssetKey>(AssetKey.Parse);
         var partitions = new Utf8TextCache<PartitionKey?>(StoredForm.Partition);
         var codeVersions = new Utf8TextCache<string>(static text => text);
@@ -218,10 +229,16 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
         {
             var (rowId, asset, partition, status, cause, id) = (chunks.Column(0), chunks.Column(1), chunks.Column(2), chunks.Column(3), chunks.Column(4), chunks.Column(5));
             var (dataVersion, codeVersion, sequence, publishedAt, updatedAt) = (chunks.Column(6), chunks.Column(7), chunks.Column(8), chunks.Column(9), chunks.Column(10));
-            for (var row = 0; row < chunks.Size; row++)
+            if (read + chunks.Size > states.Length)
             {
-                rowIds.Add(rowId.Int64(row));
-                states.Add(new PartitionState(
+                Array.Resize(ref states, Math.Max(2 * states.Length, read + chunks.Size));
+                Array.Resize(ref rowIds, states.Length);
+            }
+
+            for (var row = 0; row < chunks.Size; row++, read++)
+            {
+                rowIds[read] = rowId.Int64(row);
+                states[read] = new PartitionState(
                     new AssetPartition(assets.Get(asset.Utf8(row)), partitions.Get(partition.Utf8(row))),
                     StoredForm.Status(status.Byte(row)),
                     cause.IsNull(row) ? null : causes.Get(cause.Utf8(row)),
@@ -230,11 +247,18 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
                     codeVersion.IsNull(row) ? null : codeVersions.Get(codeVersion.Utf8(row)),
                     sequence.IsNull(row) ? null : sequence.Int64(row),
                     publishedAt.IsNull(row) ? null : StoredForm.Instant(publishedAt.Int64(row)),
-                    StoredForm.Instant(updatedAt.Int64(row))));
+                    StoredForm.Instant(updatedAt.Int64(row)));
             }
         }
 
-        return ([.. states], [.. rowIds]);
+        return read == states.Length ? (states, rowIds) : (states[..read], rowIds[..read]);
+    }
+
+    private static long CountStates(DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM partition_states";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A state's index by its row id: an array when the ids are dense (as DuckDB assigns them), else a dictionary.</summary>
