@@ -27,11 +27,21 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
         // The join is DuckDB's work and the states are mostly .NET's (an object per row): they run at once, the join on a
         // second connection to the same database. Nothing writes in between: the caller holds the store's lock, and no
         // other process can open the file while this one has it.
-        RecordedReads recorded;
+        // The join's thread also groups the reads by the reader's row id: it finishes before the states do, and the grouping
+        // was most of what was left to do after both (60-100 ms for 1.72 million reads).
+        (RecordedReads Reads, ReadsByReaderRowId? Grouped) recorded;
         (PartitionState[] States, long[] RowIds) stored;
         using (var joining = SecondConnection(connection))
         {
-            var join = Task.Factory.StartNew(() => ReadRecordedReads(joining), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var join = Task.Factory.StartNew(
+                () =>
+                {
+                    var reads = ReadRecordedReads(joining);
+                    return (reads, ReadsByReaderRowId.Group(reads));
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
             try
             {
                 stored = ReadStatesByRowId(connection);
@@ -47,6 +57,12 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
 
         var (states, rowIds) = stored;
         var indexOfRow = new RowIndex(rowIds);
+        return recorded.Grouped?.InStateOrder(states, rowIds, indexOfRow) ?? GroupByState(states, indexOfRow, recorded.Reads);
+    }
+
+    /// <summary>The reads grouped by the index of the state that read them, each group in recorded order.</summary>
+    private static StatusInputs GroupByState(PartitionState[] states, RowIndex indexOfRow, RecordedReads recorded)
+    {
         var count = recorded.ReaderRowIds.Count;
         var readerOfRow = new int[count];
         var upstreamOfRow = new int[count];
