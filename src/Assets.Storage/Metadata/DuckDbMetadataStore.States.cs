@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Assets.Graph;
 using Assets.Metadata;
-using Assets.Partitions;
 using DuckDB.NET.Data;
 using DuckDB.NET.Native;
 
@@ -327,27 +326,9 @@ public sealed partial class DuckDbMetadataStore
     /// <summary>Reads <see cref="StateColumns"/> rows, sharing asset keys and partition keys between rows.</summary>
     private sealed class StateReader
     {
-        private readonly AssetKeyCache _assets = new();
-        private readonly Dictionary<string, PartitionKey> _partitions = new(StringComparer.Ordinal);
+        private readonly AssetPartitionCache _keys = new();
 
-        public PartitionState Read(DuckDBDataReader reader)
-        {
-            var asset = _assets.Get(reader.GetString(0));
-            var partitionText = reader.GetString(1);
-            PartitionKey? partition = null;
-            if (partitionText.Length > 0)
-            {
-                if (!_partitions.TryGetValue(partitionText, out var key))
-                {
-                    key = new PartitionKey(partitionText);
-                    _partitions.Add(partitionText, key);
-                }
-
-                partition = key;
-            }
-
-            return ReadStateColumns(reader, new AssetPartition(asset, partition));
-        }
+        public PartitionState Read(DuckDBDataReader reader) => ReadStateColumns(reader, _keys.Get(reader.GetString(0), reader.GetString(1)));
     }
 
     /// <summary>Every row of <paramref name="result"/> (columns as <see cref="StateColumns"/>), all of <paramref name="asset"/>.</summary>
