@@ -8,15 +8,16 @@ namespace Assets.Planning;
 /// the state the metadata store holds for it (the published version readers get, when there is one).
 /// </summary>
 /// <remarks>
-/// A grid read back from a status-grid snapshot makes a row's <see cref="Stored"/> state when it is first asked for
-/// (planning asks for few of them); the row compares, hashes and prints as if the state had been made up front.
+/// A grid read back from a status-grid snapshot, or evaluated from a store's compact read, makes a row's
+/// <see cref="Stored"/> state when it is first asked for (planning asks for few of them); the row compares, hashes and
+/// prints as if the state had been made up front.
 /// </remarks>
 public readonly record struct PartitionStatusRow
 {
-    /// <summary>The <see cref="PartitionState"/>, or the <see cref="StatusGridSnapshotFormat.StoredStates"/> that makes it on first use.</summary>
+    /// <summary>The <see cref="PartitionState"/>, or the <see cref="IStoredStates"/> that makes it on first use.</summary>
     private readonly object? _stored;
 
-    /// <summary>The row's position in its asset's <see cref="StatusGridSnapshotFormat.StoredStates"/>.</summary>
+    /// <summary>The row's position in its <see cref="IStoredStates"/>.</summary>
     private readonly int _storedIndex;
 
     /// <summary>A row with its stored state.</summary>
@@ -38,7 +39,7 @@ public readonly record struct PartitionStatusRow
     }
 
     /// <summary>A row whose stored state <paramref name="stored"/> makes when it is first asked for.</summary>
-    internal PartitionStatusRow(AssetPartition partition, PartitionStatus status, string? cause, StatusGridSnapshotFormat.StoredStates stored, int index)
+    internal PartitionStatusRow(AssetPartition partition, PartitionStatus status, string? cause, IStoredStates stored, int index)
     {
         Partition = partition;
         Status = status;
@@ -65,13 +66,21 @@ public readonly record struct PartitionStatusRow
     /// <summary>The stored state, or <c>null</c> when the store has none.</summary>
     public PartitionState? Stored
     {
-        get => _stored is StatusGridSnapshotFormat.StoredStates states ? states.Get(_storedIndex) : (PartitionState?)_stored;
+        get => _stored is IStoredStates states ? states.Get(_storedIndex) : (PartitionState?)_stored;
         init
         {
             _stored = value;
             _storedIndex = 0;
         }
     }
+
+    /// <summary>Whether the stored state has a published data version, without making a state that is not made yet.</summary>
+    internal bool HasStoredDataVersion
+        => _stored is IStoredStates states ? states.HasDataVersion(_storedIndex) : ((PartitionState?)_stored)?.DataVersion is not null;
+
+    /// <summary>The stored state's published data version, or <c>null</c>, without making a state that is not made yet.</summary>
+    internal string? StoredDataVersion
+        => _stored is IStoredStates states ? states.DataVersion(_storedIndex) : ((PartitionState?)_stored)?.DataVersion;
 
     /// <summary>
     /// Whether the status comes from the latest observation of the partition's source saying it has not arrived

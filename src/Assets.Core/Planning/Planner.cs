@@ -499,7 +499,7 @@ public static class Planner
         private static string WithCause(string status, string? cause) => cause is null ? status : $"{status}: {cause}";
 
         private static bool HasPublishedVersion(PartitionStatusRow row)
-            => row.Status is PartitionStatus.Published or PartitionStatus.Stale || row.Stored?.DataVersion is not null;
+            => row.Status is PartitionStatus.Published or PartitionStatus.Stale || row.HasStoredDataVersion;
 
         private static string Unavailable(PartitionStatusRow upstream, bool inSelection, AssetKey reader)
         {

@@ -50,7 +50,7 @@ public static partial class StatusEvaluator
         {
             var entry = _start + r;
             var upstream = inputs.ReadUpstream[entry];
-            return upstream >= 0 ? inputs.States[upstream].Partition : inputs.Differing[entry].Partition!.Value;
+            return upstream >= 0 ? inputs.States.Partition(upstream) : inputs.Differing[entry].Partition!.Value;
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -64,7 +64,7 @@ public static partial class StatusEvaluator
             }
 
             // Two states of one asset are at one position only when they are the same partition (one state each).
-            var state = inputs.States[upstream].Partition;
+            var state = inputs.States.Partition(upstream);
             return positionOfState[upstream] == position && position >= 0 && (ReferenceEquals(state.Asset, asset) || state.Asset == asset);
         }
 

@@ -61,7 +61,7 @@ public static partial class StatusEvaluator
     {
         Preconditions.CheckNotNull(graph);
         Preconditions.CheckNotNull(inputs);
-        return new Evaluation(graph, null, inputs, asOf, observations ?? new Dictionary<AssetPartition, ObservedSource>()).Run(inputs.States);
+        return new Evaluation(graph, null, inputs, asOf, observations ?? new Dictionary<AssetPartition, ObservedSource>()).Run(null);
     }
 
     /// <summary>
@@ -72,7 +72,38 @@ public static partial class StatusEvaluator
         => new(partition.Asset, partition.Partition, Preconditions.CheckNotBlank(version));
 
     /// <summary>One asset's stored states by position, with what each read: a list (<see cref="Recorded"/>) or, for inputs a store compared, the state's index among them (<see cref="StateIndex"/>).</summary>
-    private sealed record Slot(PartitionSpace Space, PartitionState?[] States, IReadOnlyList<UpstreamVersion>?[]? Recorded, int[]? StateIndex);
+    private sealed record Slot(PartitionSpace Space, PartitionState?[]? States, IReadOnlyList<UpstreamVersion>?[]? Recorded, int[]? StateIndex);
+
+    /// <summary>
+    /// A partition's stored state as the evaluation reads it: a listed <see cref="PartitionState"/>, or a row of compared
+    /// inputs' columns (<see cref="StoredStateColumns"/>), which becomes an object only when the grid's row is asked for it.
+    /// </summary>
+    private readonly struct StoredView
+    {
+        private readonly PartitionState? _state;
+        private readonly StoredStateColumns? _columns;
+        private readonly int _index;
+
+        public StoredView(PartitionState? state) => (_state, _columns, _index) = (state, null, -1);
+
+        public StoredView(StoredStateColumns columns, int index) => (_state, _columns, _index) = (null, index < 0 ? null : columns, index);
+
+        public bool Exists => _state is not null || _columns is not null;
+
+        public PartitionStatus Status => _state?.Status ?? _columns!.Status(_index);
+
+        public string? Cause => _columns is null ? _state!.Cause : _columns.Cause(_index);
+
+        public string? CodeVersion => _columns is null ? _state!.CodeVersion : _columns.CodeVersion(_index);
+
+        public string? DataVersion => _columns is null ? _state!.DataVersion : _columns.DataVersion(_index);
+
+        public Instant UpdatedAt => _state?.UpdatedAt ?? _columns!.UpdatedAt(_index);
+
+        /// <summary>A row with this stored state (or none).</summary>
+        public PartitionStatusRow Row(AssetPartition partition, PartitionStatus status, string? cause)
+            => _columns is null ? new PartitionStatusRow(partition, status, cause, _state) : new PartitionStatusRow(partition, status, cause, _columns, _index);
+    }
 
     /// <summary>Finds the slot and position of a partition, remembering the last asset.</summary>
     private sealed class SlotFinder(Dictionary<AssetKey, Slot> slots)
@@ -114,8 +145,10 @@ public static partial class StatusEvaluator
         // loops of hundreds of thousands of rows, and the tiered JIT left them in unoptimized code for most of that one
         // call (a cold evaluation of 730,000 partitions took 0.57-0.62 s, 0.44-0.47 s with this; 0.24-0.33 s warm).
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public StatusGrid Run(IReadOnlyList<PartitionState> states)
+        public StatusGrid Run(IReadOnlyList<PartitionState>? states)
         {
+            var columns = inputs?.States;
+            var count = columns?.Count ?? states!.Count;
             var spaces = new PartitionSpace.Cache(asOf);
             var slots = new Dictionary<AssetKey, Slot>(graph.Assets.Count);
             foreach (var asset in graph.Assets)
@@ -123,7 +156,7 @@ public static partial class StatusEvaluator
                 var space = spaces.Get(asset.Partitions);
                 slots[asset.Key] = inputs is null
                     ? new Slot(space, new PartitionState?[space.Count], new IReadOnlyList<UpstreamVersion>?[space.Count], null)
-                    : new Slot(space, new PartitionState?[space.Count], null, new int[space.Count]);
+                    : new Slot(space, null, null, new int[space.Count]);
             }
 
             // Both inputs are laid out by position once, in one sequential pass each (they usually arrive grouped by
@@ -132,28 +165,30 @@ public static partial class StatusEvaluator
             var finder = new SlotFinder(slots);
             if (inputs is not null)
             {
-                _positionOfState = new int[states.Count];
+                _positionOfState = new int[count];
                 foreach (var slot in slots.Values)
                 {
                     Array.Fill(slot.StateIndex!, -1);
                 }
             }
 
-            for (var k = 0; k < states.Count; k++)
+            for (var k = 0; k < count; k++)
             {
-                var state = states[k];
-                var found = finder.Find(state.Partition);
-                if (inputs is not null)
+                var found = finder.Find(columns is null ? states![k].Partition : columns.Partition(k));
+                if (columns is not null)
                 {
                     _positionOfState[k] = found is { Position: var position } ? position : -1;
                 }
 
                 if (found is { } slot && slot.Position >= 0)
                 {
-                    slot.Slot.States[slot.Position] = state;
                     if (slot.Slot.StateIndex is { } indexes)
                     {
                         indexes[slot.Position] = k;
+                    }
+                    else
+                    {
+                        slot.Slot.States![slot.Position] = states![k];
                     }
                 }
             }
@@ -186,23 +221,32 @@ public static partial class StatusEvaluator
                 {
                     var partition = new AssetPartition(asset.Key, space.Keys[i]);
                     var observed = observer is null ? null : observations.GetValueOrDefault(partition);
-                    rows[i] = assetStates[i] switch
+                    var stored = assetStateIndex is null ? new StoredView(assetStates![i]) : new StoredView(columns!, assetStateIndex[i]);
+                    var status = stored.Exists ? stored.Status : PartitionStatus.Missing;
+                    if (stored.Exists && status is PartitionStatus.Published or PartitionStatus.Stale)
                     {
-                        { Status: PartitionStatus.Published or PartitionStatus.Stale } state
-                            => (assetStateIndex is null
-                                    ? StaleCause(asset, i, partition, state, new ListedReads(assetRecorded![i] ?? []), observed, edges)
-                                    : StaleCause(asset, i, partition, state, new ComparedReads(inputs!, _positionOfState, assetStateIndex[i]), observed, edges)) is { } cause
-                                ? new PartitionStatusRow(partition, PartitionStatus.Stale, cause, state)
-                                : new PartitionStatusRow(partition, PartitionStatus.Published, null, state),
-                        { Status: PartitionStatus.Missing or PartitionStatus.Waiting } or null when observed is { Arrived: false }
-                            => NotArrived(asset, partition, observer!, observed, assetStates[i]),
-                        null => new PartitionStatusRow(partition, PartitionStatus.Missing, UnavailableUpstream(i, edges), null),
-                        { Status: PartitionStatus.Missing, Cause: null } state => new PartitionStatusRow(partition, PartitionStatus.Missing, UnavailableUpstream(i, edges), state),
-                        { Status: PartitionStatus.Failed or PartitionStatus.Quarantined or PartitionStatus.Waiting } state
-                            when observed is { Arrived: true } && observed.ObservedAt > state.UpdatedAt
-                            => new PartitionStatusRow(partition, state.Status, state.Cause, state) { SourceChangedSince = true },
-                        var state => new PartitionStatusRow(partition, state.Status, state.Cause, state),
-                    };
+                        var cause = assetStateIndex is null
+                            ? StaleCause(asset, i, partition, stored, new ListedReads(assetRecorded![i] ?? []), observed, edges)
+                            : StaleCause(asset, i, partition, stored, new ComparedReads(inputs!, _positionOfState, assetStateIndex[i]), observed, edges);
+                        rows[i] = cause is null ? stored.Row(partition, PartitionStatus.Published, null) : stored.Row(partition, PartitionStatus.Stale, cause);
+                    }
+                    else if (status is PartitionStatus.Missing or PartitionStatus.Waiting && observed is { Arrived: false })
+                    {
+                        rows[i] = NotArrived(asset, partition, observer!, observed, stored);
+                    }
+                    else if (!stored.Exists || (status == PartitionStatus.Missing && stored.Cause is null))
+                    {
+                        rows[i] = stored.Row(partition, PartitionStatus.Missing, UnavailableUpstream(i, edges));
+                    }
+                    else if (status is PartitionStatus.Failed or PartitionStatus.Quarantined or PartitionStatus.Waiting
+                        && observed is { Arrived: true } && observed.ObservedAt > stored.UpdatedAt)
+                    {
+                        rows[i] = stored.Row(partition, status, stored.Cause) with { SourceChangedSince = true };
+                    }
+                    else
+                    {
+                        rows[i] = stored.Row(partition, status, stored.Cause);
+                    }
                 }
 
                 byAsset[asset.Key] = new AssetStatuses(asset, space, rows);
@@ -225,7 +269,7 @@ public static partial class StatusEvaluator
                 foreach (var j in _reads.Existing)
                 {
                     var upstream = upstreamRows[j];
-                    if (upstream.Stored?.DataVersion is not null)
+                    if (upstream.HasStoredDataVersion)
                     {
                         continue;
                     }
@@ -249,21 +293,20 @@ public static partial class StatusEvaluator
         }
 
         /// <summary>A partition with nothing published whose source is observed absent: waiting until its late-data deadline, failed after.</summary>
-        private PartitionStatusRow NotArrived(AssetDefinition asset, AssetPartition partition, SourceObserverDefinition observer, ObservedSource observed, PartitionState? stored)
+        private PartitionStatusRow NotArrived(AssetDefinition asset, AssetPartition partition, SourceObserverDefinition observer, ObservedSource observed, StoredView stored)
         {
             var deadline = observer.DeadlineFor(Execution.StepContext.WindowOf(asset.Partitions, partition.Partition));
             return deadline is { } due && asOf >= due
-                ? new PartitionStatusRow(partition, PartitionStatus.Failed, SourceObserverDefinition.NotArrivedBy(due, observed.Description), stored) { AwaitsSource = true }
-                : new PartitionStatusRow(
+                ? stored.Row(partition, PartitionStatus.Failed, SourceObserverDefinition.NotArrivedBy(due, observed.Description)) with { AwaitsSource = true }
+                : stored.Row(
                     partition,
                     PartitionStatus.Waiting,
-                    $"source not arrived: {observed.Description} (observed {observed.ObservedAt})" + (deadline is { } d ? $"; fails if still absent at {d}" : string.Empty),
-                    stored) { AwaitsSource = true };
+                    $"source not arrived: {observed.Description} (observed {observed.ObservedAt})" + (deadline is { } d ? $"; fails if still absent at {d}" : string.Empty)) with { AwaitsSource = true };
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private string? StaleCause<TReads>(
-            AssetDefinition asset, int index, AssetPartition partition, PartitionState state, TReads recorded, ObservedSource? observed, (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] edges)
+            AssetDefinition asset, int index, AssetPartition partition, StoredView state, TReads recorded, ObservedSource? observed, (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] edges)
             where TReads : struct, IRecordedReads
         {
             if (!string.Equals(state.CodeVersion, asset.CodeVersion, StringComparison.Ordinal))
@@ -319,7 +362,7 @@ public static partial class StatusEvaluator
                     }
 
                     var upstream = upstreamRows[j];
-                    var current = upstream.Stored?.DataVersion;
+                    var current = upstream.StoredDataVersion;
 
                     // null: the store found the recorded version equal to this partition's current one.
                     if (recorded.DifferingVersion(r) is { } read && !string.Equals(read, current, StringComparison.Ordinal))

@@ -11,7 +11,7 @@ internal static partial class StatusGridSnapshotFormat
     /// of them: making all 730,000 up front was most of what decoding cost. Thread-safe: two threads asking at once may
     /// each make the state, and one of the equal states is kept.
     /// </summary>
-    internal sealed class StoredStates
+    internal sealed class StoredStates : IStoredStates
     {
         private readonly ReadOnlyMemory<byte> _payload;
         private readonly IReadOnlyList<string> _shared;
@@ -47,6 +47,12 @@ internal static partial class StatusGridSnapshotFormat
             _lastTicks[index] = lastTicks;
             _flags[index] = flags;
         }
+
+        /// <inheritdoc />
+        public bool HasDataVersion(int index) => Get(index).DataVersion is not null;
+
+        /// <inheritdoc />
+        public string? DataVersion(int index) => Get(index).DataVersion;
 
         /// <summary>The stored state of row <paramref name="index"/>, made on the first call.</summary>
         public PartitionState Get(int index)

@@ -14,13 +14,13 @@ namespace Assets.Planning;
 internal sealed class StatusInputs
 {
     /// <summary>Builds the inputs; <paramref name="readStart"/> has one more element than <paramref name="states"/>.</summary>
-    /// <param name="states">The stored states, in any order, one per partition.</param>
+    /// <param name="states">The stored states, in any order, one per partition, each made into an object only when asked for.</param>
     /// <param name="readStart">The reads of state k are entries <c>readStart[k]</c> to <c>readStart[k + 1] - 1</c>.</param>
     /// <param name="readUpstream">Per entry, the index among <paramref name="states"/> of the partition read, or -1 when the
     /// store has no state for it (then <paramref name="differing"/> names it).</param>
     /// <param name="differing">Per entry whose recorded version is not the current data version of the partition it names:
     /// that version, and the partition when it has no state.</param>
-    public StatusInputs(IReadOnlyList<PartitionState> states, int[] readStart, int[] readUpstream, IReadOnlyDictionary<int, RecordedRead> differing)
+    public StatusInputs(StoredStateColumns states, int[] readStart, int[] readUpstream, IReadOnlyDictionary<int, RecordedRead> differing)
     {
         Preconditions.CheckNotNull(states);
         Preconditions.CheckNotNull(readStart);
@@ -39,7 +39,7 @@ internal sealed class StatusInputs
     }
 
     /// <summary>The stored states.</summary>
-    public IReadOnlyList<PartitionState> States { get; }
+    public StoredStateColumns States { get; }
 
     /// <summary>Where each state's reads start in <see cref="ReadUpstream"/>; the last element is the number of entries.</summary>
     public int[] ReadStart { get; }

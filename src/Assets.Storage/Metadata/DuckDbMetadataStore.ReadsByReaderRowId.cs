@@ -106,11 +106,11 @@ public sealed partial class DuckDbMetadataStore
         /// order, or a read names a reader that is not among them (which the join cannot return, but an entry must never
         /// be given to another state).
         /// </summary>
-        public StatusInputs? InStateOrder(PartitionState[] states, long[] rowIds, RowIndex indexOfRow)
+        public StatusInputs? InStateOrder(StoredStateColumns states, long[] rowIds, RowIndex indexOfRow)
         {
             var total = _upstreamRowIdOfEntry.Length;
             var span = _start.Length - 1;
-            var readStart = new int[states.Length + 1];
+            var readStart = new int[states.Count + 1];
             var assigned = 0L;
             for (var k = 0; k < rowIds.Length; k++)
             {
@@ -127,7 +127,7 @@ public sealed partial class DuckDbMetadataStore
                 }
             }
 
-            readStart[states.Length] = total;
+            readStart[states.Count] = total;
             if (assigned != total)
             {
                 return null;

@@ -30,7 +30,7 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
         // The join's thread also groups the reads by the reader's row id: it finishes before the states do, and the grouping
         // was most of what was left to do after both (60-100 ms for 1.72 million reads).
         (RecordedReads Reads, ReadsByReaderRowId? Grouped) recorded;
-        (PartitionState[] States, long[] RowIds) stored;
+        (StoredStateColumns States, long[] RowIds) stored;
         using (var joining = SecondConnection(connection))
         {
             var join = Task.Factory.StartNew(
@@ -61,7 +61,7 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
     }
 
     /// <summary>The reads grouped by the index of the state that read them, each group in recorded order.</summary>
-    private static StatusInputs GroupByState(PartitionState[] states, RowIndex indexOfRow, RecordedReads recorded)
+    private static StatusInputs GroupByState(StoredStateColumns states, RowIndex indexOfRow, RecordedReads recorded)
     {
         var count = recorded.ReaderRowIds.Count;
         var readerOfRow = new int[count];
@@ -77,13 +77,13 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
         var differingByRow = recorded.Differing;
 
         // Grouped by reader (a counting sort over the state indexes), each group in recorded order.
-        var readStart = new int[states.Length + 1];
+        var readStart = new int[states.Count + 1];
         foreach (var state in readerOfRow)
         {
             readStart[state + 1]++;
         }
 
-        for (var k = 0; k < states.Length; k++)
+        for (var k = 0; k < states.Count; k++)
         {
             readStart[k + 1] += readStart[k];
         }
@@ -98,7 +98,7 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
             ordinalOfEntry[entry] = ordinalOfRow[row];
         }
 
-        for (var k = 0; k < states.Length; k++)
+        for (var k = 0; k < states.Count; k++)
         {
             var (start, length) = (readStart[k], readStart[k + 1] - readStart[k]);
             if (length > 1 && !IsAscending(ordinalOfEntry.AsSpan(start, length)))
@@ -225,17 +225,19 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
 
     /// <summary>
     /// Every state in the table's own order with its row id: no sort, no join. Values are read in place from DuckDB's
-    /// vectors; asset keys, partition keys, code versions and causes are made once per distinct text and shared between
-    /// the rows that repeat them, so a row allocates only its state, its materialization id and its data version.
+    /// vectors into columns (<see cref="StoredStateColumns"/>): asset keys, partition keys, code versions and causes are
+    /// made once per distinct text and shared between the rows that repeat them, and the id and data version, distinct per
+    /// row, are kept as their UTF-8 bytes, so a row allocates no object of its own; a state object is made only for a row
+    /// a caller asks for. Making one per row, with its id and version strings, was about 215 MB that all survived, and
+    /// the collections during the read copied it (130-340 ms of pauses in a cold read of 730,000 states).
     /// </summary>
-    private static (PartitionState[] States, long[] RowIds) ReadStatesByRowId(DuckDBConnection connection)
+    private static (StoredStateColumns States, long[] RowIds) ReadStatesByRowId(DuckDBConnection connection)
     {
-        // Sized up front (nothing writes in between: the caller holds the store's lock): growing lists of 730,000 rows
+        // Sized up front (nothing writes in between: the caller holds the store's lock): growing arrays of 730,000 rows
         // allocated and copied twice what they hold, on the large object heap, whose growth sets off full collections.
         var capacity = (int)CountStates(connection);
-        var states = new PartitionState[capacity];
+        var states = new StoredStateColumns(capacity);
         var rowIds = new long[capacity];
-        var read = 0;
         using var chunks = new StreamedChunks(connection, $"SELECT rowid, {StateColumns} FROM partition_states");
         var assets = new Utf8TextCache<AssetKey>(AssetKey.Parse);
         var partitions = new Utf8TextCache<PartitionKey?>(StoredForm.Partition);
@@ -245,21 +247,23 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
         {
             var (rowId, asset, partition, status, cause, id) = (chunks.Column(0), chunks.Column(1), chunks.Column(2), chunks.Column(3), chunks.Column(4), chunks.Column(5));
             var (dataVersion, codeVersion, sequence, publishedAt, updatedAt) = (chunks.Column(6), chunks.Column(7), chunks.Column(8), chunks.Column(9), chunks.Column(10));
-            if (read + chunks.Size > states.Length)
+            if (states.Count + chunks.Size > rowIds.Length)
             {
-                Array.Resize(ref states, Math.Max(2 * states.Length, read + chunks.Size));
-                Array.Resize(ref rowIds, states.Length);
+                Array.Resize(ref rowIds, Math.Max(2 * rowIds.Length, states.Count + chunks.Size));
             }
 
-            for (var row = 0; row < chunks.Size; row++, read++)
+            for (var row = 0; row < chunks.Size; row++)
             {
-                rowIds[read] = rowId.Int64(row);
-                states[read] = new PartitionState(
+                rowIds[states.Count] = rowId.Int64(row);
+                var (hasId, hasDataVersion) = (!id.IsNull(row), !dataVersion.IsNull(row));
+                states.Add(
                     new AssetPartition(assets.Get(asset.Utf8(row)), partitions.Get(partition.Utf8(row))),
                     StoredForm.Status(status.Byte(row)),
                     cause.IsNull(row) ? null : causes.Get(cause.Utf8(row)),
-                    id.IsNull(row) ? null : MaterializationId.FromCanonical(Encoding.UTF8.GetString(id.Utf8(row))),
-                    dataVersion.IsNull(row) ? null : Encoding.UTF8.GetString(dataVersion.Utf8(row)),
+                    hasId ? id.Utf8(row) : default,
+                    hasId,
+                    hasDataVersion ? dataVersion.Utf8(row) : default,
+                    hasDataVersion,
                     codeVersion.IsNull(row) ? null : codeVersions.Get(codeVersion.Utf8(row)),
                     sequence.IsNull(row) ? null : sequence.Int64(row),
                     publishedAt.IsNull(row) ? null : StoredForm.Instant(publishedAt.Int64(row)),
@@ -267,7 +271,7 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
             }
         }
 
-        return read == states.Length ? (states, rowIds) : (states[..read], rowIds[..read]);
+        return (states, states.Count == rowIds.Length ? rowIds : rowIds[..states.Count]);
     }
 
     private static long CountStates(DuckDBConnection connection)

@@ -138,6 +138,35 @@ public sealed class StatusInputsTests : OpenStoreTests
     }
 
     [Fact]
+    public async Task AGridFromTheStoresRead_MakesAStoredStateOnlyForTheRowsAskedFor_AndEachIsTheStateTheStoreHolds()
+    {
+        // 300 published days of up and down, each down day reading its up day: all current, so planning asks for no state.
+        var graph = new AssetGraphBuilder().AddTypes(typeof(Pipeline)).Build();
+        var first = new LocalDate(2026, 1, 1);
+        for (var i = 0; i < 300; i++)
+        {
+            var day = first.PlusDays(i).ToString("yyyy-MM-dd", null);
+            await PublishAsync(Daily("up", day), $"u{i}");
+            await PublishAsync(Daily("down", day), $"d{i}", Read("up", day, $"u{i}"));
+        }
+
+        // Exactly the 300 days exist.
+        var asOf = Instant.FromUtc(2026, 10, 28, 6, 0);
+        var inputs = await ((IStatusInputStore)Store).GetStatusInputsAsync();
+        var grid = StatusEvaluator.EvaluateInputs(graph, inputs, asOf);
+        Assert.Equal(600, grid.Rows.Count(r => r.Status == PartitionStatus.Published));
+        _ = Planner.CreatePlan(graph, grid, graph.Assets, PartitionRange.All);
+
+        Assert.Equal(0, inputs.States.MadeCount);
+        var row = grid[Daily("down", "2026-03-01")];
+        var held = (await Store.GetStatesAsync()).Single(s => s.Partition == row.Partition);
+        Assert.Equal(held, row.Stored);
+        Assert.Same(row.Stored, grid[Daily("down", "2026-03-01")].Stored);
+        Assert.Equal(1, inputs.States.MadeCount);
+        Assert.Equal(StatusEvaluator.Evaluate(graph, await Store.GetStatesAsync(), await Store.GetRecordedUpstreamAsync(), asOf).Rows.ToList(), grid.Rows.ToList());
+    }
+
+    [Fact]
     public async Task AnInMemoryStore_ReadsItsOwnStatesAndReads_OnItsSecondConnection()
     {
         // The join runs on a second connection: for an in-memory database that must be the same database, not a new empty one.
