@@ -12,6 +12,13 @@ internal interface IStoredStates
     /// <summary>The stored state at <paramref name="index"/>, made on the first call and then kept.</summary>
     PartitionState Get(int index);
 
+    /// <summary>
+    /// The stored state at <paramref name="index"/> for a caller that reads it once and lets it go (a snapshot being
+    /// written): the kept one if it was made, else one made and not kept, so a pass over every row leaves only garbage
+    /// that dies young instead of an object per row that the grid holds.
+    /// </summary>
+    PartitionState Peek(int index);
+
     /// <summary>Whether the state at <paramref name="index"/> has a published data version (without making the state, where the form allows).</summary>
     bool HasDataVersion(int index);
 

@@ -74,6 +74,9 @@ public readonly record struct PartitionStatusRow
         }
     }
 
+    /// <summary>The stored state for a caller that reads it once (a snapshot being written): not kept by the row if it was not made yet.</summary>
+    internal PartitionState? PeekStored() => _stored is IStoredStates states ? states.Peek(_storedIndex) : (PartitionState?)_stored;
+
     /// <summary>Whether the stored state has a published data version, without making a state that is not made yet.</summary>
     internal bool HasStoredDataVersion
         => _stored is IStoredStates states ? states.HasDataVersion(_storedIndex) : ((PartitionState?)_stored)?.DataVersion is not null;

@@ -49,6 +49,9 @@ internal static partial class StatusGridSnapshotFormat
         }
 
         /// <inheritdoc />
+        public PartitionState Peek(int index) => Get(index);
+
+        /// <inheritdoc />
         public bool HasDataVersion(int index) => Get(index).DataVersion is not null;
 
         /// <inheritdoc />

@@ -40,7 +40,7 @@ internal static partial class StatusGridSnapshotFormat
             writer.VarUInt((ulong)rows.Length);
             foreach (var row in rows)
             {
-                var stored = row.Stored;
+                var stored = row.PeekStored();
                 var flags = (byte)((row.AwaitsSource ? AwaitsSource : 0) | (row.SourceChangedSince ? SourceChangedSince : 0));
                 if (stored is not null)
                 {

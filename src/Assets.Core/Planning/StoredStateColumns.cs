@@ -141,18 +141,30 @@ internal sealed class StoredStateColumns : IStoredStates, IReadOnlyList<Partitio
             return state;
         }
 
+        var built = Make(index);
+        return Interlocked.CompareExchange(ref made[index], built, null) ?? built;
+    }
+
+    /// <inheritdoc />
+    public PartitionState Peek(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+        return Volatile.Read(ref _made)?[index] ?? Make(index);
+    }
+
+    private PartitionState Make(int index)
+    {
         var flags = _flags[index];
-        var built = new PartitionState(
+        return new PartitionState(
             _partitions[index],
             _statuses[index],
             _causes[index],
             (flags & HasId) != 0 ? MaterializationId.FromCanonical(Encoding.UTF8.GetString(_ids.Bytes(index))) : null,
-            DataVersion(index),
+            HasDataVersion(index) ? Encoding.UTF8.GetString(_versions.Bytes(index)) : null,
             _codeVersions[index],
             (flags & HasSequence) != 0 ? _sequences[index] : null,
             (flags & HasPublishedAt) != 0 ? _publishedAt[index] : null,
             _updatedAt[index]);
-        return Interlocked.CompareExchange(ref made[index], built, null) ?? built;
     }
 
     private void Grow()

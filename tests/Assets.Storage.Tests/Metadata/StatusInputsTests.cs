@@ -156,6 +156,7 @@ public sealed class StatusInputsTests : OpenStoreTests
         var grid = StatusEvaluator.EvaluateInputs(graph, inputs, asOf);
         Assert.Equal(600, grid.Rows.Count(r => r.Status == PartitionStatus.Published));
         _ = Planner.CreatePlan(graph, grid, graph.Assets, PartitionRange.All);
+        var snapshot = StatusGridSnapshotFormat.Write(grid);
 
         Assert.Equal(0, inputs.States.MadeCount);
         var row = grid[Daily("down", "2026-03-01")];
@@ -164,6 +165,7 @@ public sealed class StatusInputsTests : OpenStoreTests
         Assert.Same(row.Stored, grid[Daily("down", "2026-03-01")].Stored);
         Assert.Equal(1, inputs.States.MadeCount);
         Assert.Equal(StatusEvaluator.Evaluate(graph, await Store.GetStatesAsync(), await Store.GetRecordedUpstreamAsync(), asOf).Rows.ToList(), grid.Rows.ToList());
+        Assert.Equal(grid.Rows.ToList(), StatusGridSnapshotFormat.TryRead(graph, new PartitionSpace.Cache(asOf), asOf, snapshot)!.Rows.ToList());
     }
 
     [Fact]
