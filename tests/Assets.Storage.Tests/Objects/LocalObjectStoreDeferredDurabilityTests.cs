@@ -176,13 +176,25 @@ public sealed class LocalObjectStoreDeferredDurabilityTests : IDisposable
         await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p2/id.json"), Content("marker"), DurabilityBatch.Transient);
         await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p2/other.json"), Content("marker"), DurabilityBatch.Transient);
 
-        Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1/id.json")));
-        Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p2/id.json")));
-        Assert.False(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1/id.json")));
+        Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1/id.json"), removeEmptyFolder: true));
+        Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p2/id.json"), removeEmptyFolder: true));
+        Assert.False(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1/id.json"), removeEmptyFolder: true));
 
         Assert.False(Directory.Exists(Path.Combine(_root, "staging", "asset", "p1")));
         Assert.True(Directory.Exists(Path.Combine(_root, "staging", "asset")));
         Assert.Equal("marker", await ReadAsync("staging/asset/p2/other.json"));
+    }
+
+    [Fact]
+    public async Task DeleteTransient_OfAMarkerInItsAssetsFolder_LeavesTheFolderForTheNext()
+    {
+        IDefersDurability store = new LocalObjectStore(_root);
+        await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p1~id.json"), Content("marker"), DurabilityBatch.Transient);
+
+        Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1~id.json"), removeEmptyFolder: false));
+
+        Assert.True(Directory.Exists(Path.Combine(_root, "staging", "asset")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root, "staging", "asset")));
     }
 
     [Fact]
