@@ -155,7 +155,8 @@ internal sealed class GroupFlush : IDisposable
             _queue.Enqueue(new Work(round, target));
         }
 
-        var woken = Math.Min(callerServes ? targets.Count - 1 : targets.Count, _threads.Length);
+        // One permit per queued flush (a flusher takes one flush per permit), less the one the caller takes itself.
+        var woken = callerServes ? targets.Count - 1 : targets.Count;
         if (woken > 0)
         {
             _queued.Release(woken);
