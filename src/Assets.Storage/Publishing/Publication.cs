@@ -198,7 +198,9 @@ public sealed class Publication : IAsyncDisposable
     /// </summary>
     private async Task<ManifestFile> StageInPlaceAsync(IDefersDurability store, ObjectKey key, Func<Stream, CancellationToken, Task<long>> write, CancellationToken cancellationToken)
     {
-        var file = store.CreateInPlace(key, _durability)
+        // The folders it creates join the publication's flush only once the file is written: a failed write removes them.
+        var pending = new DurabilityBatch();
+        var file = store.CreateInPlace(key, pending)
             ?? throw new InvalidOperationException($"{key} already exists: materialization ids are never reused, so another writer is using this one.");
         var written = false;
         try
@@ -224,7 +226,8 @@ public sealed class Publication : IAsyncDisposable
             }
 
             written = true;
-            _durability.AddFile(file.Name);
+            pending.AddFile(file.Name);
+            _durability.AddAll(pending);
             var staged = new ManifestFile(key.Value, size, sha256, rows);
             _files.Add(staged);
             return staged;

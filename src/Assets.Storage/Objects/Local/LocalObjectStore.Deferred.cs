@@ -7,19 +7,26 @@ public sealed partial class LocalObjectStore
     /// <remarks>
     /// Written as every create is (a temporary file in the object's folder, linked under its name without overwriting), but
     /// synchronously, since the content is small and in memory, and without flushing: the file and the folders that got
-    /// new entries go into <paramref name="durability"/>.
+    /// new entries go into <paramref name="durability"/>. A transient object (a staging marker) is created under its name
+    /// at once, exclusively, with no temporary file: what tells gc a materialization is in flight is the name and its age,
+    /// never the content, so a marker cut short by a crash protects just as well, and the name alone decides the conflict.
     /// </remarks>
     Task<WriteResult> IDefersDurability.CreateIfAbsentAsync(ObjectKey key, ReadOnlyMemory<byte> content, DurabilityBatch durability, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(durability);
         cancellationToken.ThrowIfCancellationRequested();
         var path = PathOf(key);
+        var folder = Path.GetDirectoryName(path)!;
+        if (durability.IsTransient)
+        {
+            return CreateTransient(path, folder, content);
+        }
+
         if (File.Exists(path))
         {
             return ConflictAsync(path);
         }
 
-        var folder = Path.GetDirectoryName(path)!;
         var createdFrom = FirstMissingFolder(folder);
         var temp = WriteTemp(folder, folderExists: createdFrom is null, content.Span);
         var moved = false;
@@ -45,6 +52,31 @@ public sealed partial class LocalObjectStore
         }
 
         static async Task<WriteResult> ConflictAsync(string path)
+            => new(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
+    }
+
+    /// <summary>Creates a transient object under its own name, exclusively (see <see cref="IDefersDurability.CreateIfAbsentAsync"/>).</summary>
+    private static Task<WriteResult> CreateTransient(string path, string folder, ReadOnlyMemory<byte> content)
+    {
+        // The folder usually exists (a marker's is its asset's): tried first, created only when the create says it is missing,
+        // and again should a concurrent delete prune it in between.
+        for (var attempt = 1; attempt <= TransientCreateAttempts; attempt++)
+        {
+            switch (NewFileWriter.TryWrite(path, content.Span))
+            {
+                case NewFileOutcome.Written:
+                    return Task.FromResult(new WriteResult(WriteOutcome.Written, LocalFiles.VersionOf(content.Span)));
+                case NewFileOutcome.Exists:
+                    return ConflictAsync();
+                default:
+                    LocalFiles.CreateFolder(folder);
+                    break;
+            }
+        }
+
+        throw new IOException($"Could not create '{path}': its folder '{folder}' kept disappearing (removed by another process as it was created).");
+
+        async Task<WriteResult> ConflictAsync()
             => new(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
     }
 
@@ -174,6 +206,7 @@ public sealed partial class LocalObjectStore
     }
 
     private const int InPlaceBufferSize = 1 << 16;
+    private const int TransientCreateAttempts = 5;
 
     /// <summary>
     /// Writes <paramref name="content"/> to a new temporary file in <paramref name="folder"/> (created with its missing

@@ -14,6 +14,7 @@ internal static class NewFileWriter
 {
     private const int NoSuchFile = 2;
     private const int Interrupted = 4;
+    private const int AlreadyExists = 17;
     private const int LinuxFlags = 0x1 | 0x40 | 0x80 | 0x80000; // O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
     private const int MacFlags = 0x1 | 0x200 | 0x800 | 0x1000000;
     private const int FreeBsdFlags = 0x1 | 0x200 | 0x800 | 0x100000;
@@ -22,20 +23,50 @@ internal static class NewFileWriter
     /// <summary>Creates <paramref name="path"/>, which must not exist, with <paramref name="content"/>.</summary>
     public static void Write(string path, ReadOnlySpan<byte> content)
     {
+        switch (TryWrite(path, content))
+        {
+            case NewFileOutcome.FolderMissing:
+                throw new DirectoryNotFoundException($"Could not create '{path}': its folder does not exist.");
+            case NewFileOutcome.Exists:
+                throw new IOException($"Could not create '{path}': a file of that name exists.");
+        }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="path"/> with <paramref name="content"/>, or says, without throwing, that its folder is missing
+    /// or that the name exists (nothing is written then); throws for any other refusal.
+    /// </summary>
+    public static NewFileOutcome TryWrite(string path, ReadOnlySpan<byte> content)
+    {
         var flags = OperatingSystem.IsLinux() ? LinuxFlags : OperatingSystem.IsMacOS() ? MacFlags : OperatingSystem.IsFreeBSD() ? FreeBsdFlags : 0;
         if (flags == 0)
         {
-            using SafeFileHandle handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            RandomAccess.Write(handle, content, fileOffset: 0);
-            return;
+            try
+            {
+                using SafeFileHandle handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                RandomAccess.Write(handle, content, fileOffset: 0);
+                return NewFileOutcome.Written;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return NewFileOutcome.FolderMissing;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                return NewFileOutcome.Exists;
+            }
         }
 
         var descriptor = Native.Open(path, flags, Permissions);
         if (descriptor < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            var message = $"Could not create '{path}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).";
-            throw errno == NoSuchFile ? new DirectoryNotFoundException(message) : new IOException(message);
+            return errno switch
+            {
+                NoSuchFile => NewFileOutcome.FolderMissing,
+                AlreadyExists => NewFileOutcome.Exists,
+                _ => throw new IOException($"Could not create '{path}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})."),
+            };
         }
 
         try
@@ -68,6 +99,8 @@ internal static class NewFileWriter
         {
             throw new IOException($"Could not close '{path}' after writing it: {Marshal.GetPInvokeErrorMessage(closeErrno)} (errno {closeErrno}).");
         }
+
+        return NewFileOutcome.Written;
     }
 
     private static class Native
@@ -84,4 +117,17 @@ internal static class NewFileWriter
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int Close(int descriptor);
     }
+}
+
+/// <summary>What <see cref="NewFileWriter.TryWrite"/> did.</summary>
+internal enum NewFileOutcome
+{
+    /// <summary>The file was created with the content.</summary>
+    Written,
+
+    /// <summary>Nothing was created: the folder does not exist.</summary>
+    FolderMissing,
+
+    /// <summary>Nothing was created: a file or folder of that name exists.</summary>
+    Exists,
 }
