@@ -57,6 +57,44 @@ public sealed class LocalObjectStoreDeferredDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task DeferredCreate_Transient_InAMissingFolder_CreatesItWithoutThrowing_AndAnExistingKeyConflicts()
+    {
+        IDefersDurability store = new LocalObjectStore(_root);
+        var thread = Environment.CurrentManagedThreadId;
+        var thrown = new List<string>();
+        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (Environment.CurrentManagedThreadId == thread)
+            {
+                lock (thrown)
+                {
+                    thrown.Add(e.Exception.GetType().Name);
+                }
+            }
+        }
+
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        WriteResult first;
+        try
+        {
+            first = await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p~1.json"), Content("marker"), DurabilityBatch.Transient);
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+
+        var second = await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p~1.json"), Content("other"), DurabilityBatch.Transient);
+
+        Assert.True(first.Succeeded);
+        Assert.Empty(thrown); // a missing folder is the normal case for an asset's first marker
+        Assert.False(second.Succeeded);
+        Assert.Equal(first.Version, second.Version);
+        Assert.Equal("marker", await ReadAsync("staging/asset/p~1.json"));
+        Assert.Empty(TempFiles());
+    }
+
+    [Fact]
     public async Task DeferredCreate_ExistingKey_ReturnsConflictKeepsContentAndAddsNothing()
     {
         var store = new LocalObjectStore(_root);
