@@ -1,22 +1,12 @@
 using System.Text.Json;
 using Assets.Backfills;
 using Assets.Graph;
-using Assets.Planning;
-using DuckDB.NET.Data;
 using NodaTime;
 
 namespace Assets.Storage.Metadata;
 
 public sealed partial class DuckDbMetadataStore : IBackfillStore
 {
-    private const string BackfillColumns = """
-        b.id, b.selection, b.range_from, b.range_to, b.partitions, b.reprocess, b.step_order, b.max_concurrency,
-        b.max_partitions_per_run, b.status, b.owner_pid, b.owner_started_at, b.message, b.created_at, b.updated_at,
-        count(s.asset), count(s.asset) FILTER (WHERE s.state = 'published'),
-        count(s.asset) FILTER (WHERE s.state IN ('failed', 'quarantined', 'waiting')),
-        count(s.asset) FILTER (WHERE s.state IN ('skipped', 'blocked'))
-        """;
-
     /// <inheritdoc />
     public Task CreateBackfillAsync(Backfill backfill, IReadOnlyList<BackfillStep> steps, CancellationToken ct = default)
     {
@@ -51,7 +41,7 @@ public sealed partial class DuckDbMetadataStore : IBackfillStore
                     ("order", BackfillRequest.Describe(request.Order)),
                     ("concurrency", request.MaxConcurrency),
                     ("perRun", request.MaxPartitionsPerRun),
-                    ("status", StatusText(backfill.Status)),
+                    ("status", BackfillRows.StatusText(backfill.Status)),
                     ("pid", backfill.Owner?.ProcessId),
                     ("pidStarted", StoredForm.Ticks(backfill.Owner?.ProcessStartedAt)),
                     ("message", backfill.Message),
@@ -67,7 +57,7 @@ public sealed partial class DuckDbMetadataStore : IBackfillStore
                         .AppendValue(step.Partition.Asset.Value)
                         .AppendValue(StoredForm.Partition(step.Partition.Partition))
                         .AppendValue(step.Chunk)
-                        .AppendValue(StateText(step.State))
+                        .AppendValue(BackfillRows.StateText(step.State))
                         .AppendValue(step.Attempts)
                         .AppendValue(step.Error)
                         .AppendValue(StoredForm.Ticks(step.UpdatedAt))
@@ -93,21 +83,14 @@ public sealed partial class DuckDbMetadataStore : IBackfillStore
             {
                 using var command = Command(
                     connection,
-                    "SELECT position, asset, partition, chunk, state, attempts, error, updated_at FROM backfill_steps WHERE backfill_id = $id ORDER BY position",
+                    $"SELECT {BackfillRows.StepColumns} FROM backfill_steps WHERE backfill_id = $id ORDER BY position",
                     ("id", id.Value));
                 using var reader = command.ExecuteReader();
                 var steps = new List<BackfillStep>();
                 var keys = new AssetKeyCache();
                 while (reader.Read())
                 {
-                    steps.Add(new BackfillStep(
-                        reader.GetInt32(0),
-                        new AssetPartition(keys.Get(reader.GetString(1)), StoredForm.Partition(reader.GetString(2))),
-                        reader.GetInt32(3),
-                        ParseState(reader.GetString(4)),
-                        reader.GetInt32(5),
-                        NullableString(reader, 6),
-                        StoredForm.Instant(reader.GetInt64(7))));
+                    steps.Add(BackfillRows.ReadStep(reader, keys));
                 }
 
                 return steps;
@@ -122,7 +105,7 @@ public sealed partial class DuckDbMetadataStore : IBackfillStore
                 Execute(
                     connection,
                     "UPDATE backfills SET status = $status, owner_pid = $pid, owner_started_at = $pidStarted, message = $message, updated_at = $at WHERE id = $id",
-                    ("status", StatusText(status)),
+                    ("status", BackfillRows.StatusText(status)),
                     ("pid", owner?.ProcessId),
                     ("pidStarted", StoredForm.Ticks(owner?.ProcessStartedAt)),
                     ("message", message),
@@ -160,7 +143,7 @@ public sealed partial class DuckDbMetadataStore : IBackfillStore
                     ("state", null), ("attempts", null), ("error", null), ("at", null), ("id", id.Value), ("asset", null), ("partition", null));
                 foreach (var update in last.Values)
                 {
-                    command.Parameters["state"].Value = StateText(update.State);
+                    command.Parameters["state"].Value = BackfillRows.StateText(update.State);
                     command.Parameters["attempts"].Value = update.Attempts;
                     command.Parameters["error"].Value = (object?)update.Error ?? DBNull.Value;
                     command.Parameters["at"].Value = StoredForm.Ticks(update.At);
@@ -181,7 +164,7 @@ public sealed partial class DuckDbMetadataStore : IBackfillStore
             connection =>
             {
                 var sql = $"""
-                    SELECT {BackfillColumns}
+                    SELECT {BackfillRows.Columns}
                     FROM backfills b LEFT JOIN backfill_steps s ON s.backfill_id = b.id
                     {where}
                     GROUP BY ALL
@@ -192,58 +175,10 @@ public sealed partial class DuckDbMetadataStore : IBackfillStore
                 var backfills = new List<Backfill>();
                 while (reader.Read())
                 {
-                    backfills.Add(ReadBackfill(reader));
+                    backfills.Add(BackfillRows.Read(reader));
                 }
 
                 return backfills;
             },
             ct);
-
-    private static Backfill ReadBackfill(DuckDBDataReader reader)
-    {
-        var from = NullableString(reader, 2);
-        var to = NullableString(reader, 3);
-        var named = NullableString(reader, 4) is { } json ? JsonSerializer.Deserialize<string[]>(json) : null;
-        var range = named is { Length: > 0 } ? PartitionRange.ForPartitions(named)
-            : from is null && to is null ? PartitionRange.All
-            : PartitionRange.Between(from, to);
-        if (!BackfillRequest.TryParseReprocess(reader.GetString(5), out var reprocess) || !BackfillRequest.TryParseOrder(reader.GetString(6), out var order))
-        {
-            throw new InvalidDataException($"Backfill {reader.GetString(0)} has an unknown reprocess mode or order ('{reader.GetString(5)}', '{reader.GetString(6)}') in the metadata store.");
-        }
-
-        var request = new BackfillRequest
-        {
-            Selection = reader.GetString(1),
-            Range = range,
-            Reprocess = reprocess,
-            Order = order,
-            MaxConcurrency = reader.GetInt32(7),
-            MaxPartitionsPerRun = reader.GetInt32(8),
-        };
-        var owner = reader.IsDBNull(10) ? null : new BackfillOwner(reader.GetInt32(10), StoredForm.Instant(reader.GetInt64(11)));
-        var steps = (int)reader.GetInt64(15);
-        var published = (int)reader.GetInt64(16);
-        var failed = (int)reader.GetInt64(17);
-        var skipped = (int)reader.GetInt64(18);
-        return new Backfill(
-            BackfillId.Parse(reader.GetString(0)),
-            request,
-            ParseStatus(reader.GetString(9)),
-            StoredForm.Instant(reader.GetInt64(13)),
-            StoredForm.Instant(reader.GetInt64(14)),
-            owner,
-            new BackfillCounts(steps, published, failed, skipped, steps - published - failed - skipped),
-            NullableString(reader, 12));
-    }
-
-    private static string StatusText(BackfillStatus status) => status.ToString().ToLowerInvariant();
-
-    private static BackfillStatus ParseStatus(string text)
-        => Enum.TryParse<BackfillStatus>(text, ignoreCase: true, out var status) ? status : throw new InvalidDataException($"Unknown backfill status '{text}' in the metadata store.");
-
-    private static string StateText(BackfillStepState state) => state.ToString().ToLowerInvariant();
-
-    private static BackfillStepState ParseState(string text)
-        => Enum.TryParse<BackfillStepState>(text, ignoreCase: true, out var state) ? state : throw new InvalidDataException($"Unknown backfill step state '{text}' in the metadata store.");
 }

@@ -1,22 +1,12 @@
 using System.Text.Json;
 using Assets.Backfills;
 using Assets.Graph;
-using Assets.Planning;
-using Npgsql;
 using NodaTime;
 
 namespace Assets.Storage.Metadata.Postgres;
 
 public sealed partial class PostgresMetadataStore : IBackfillStore
 {
-    private const string BackfillColumns = """
-        b.id, b.selection, b.range_from, b.range_to, b.partitions, b.reprocess, b.step_order, b.max_concurrency,
-        b.max_partitions_per_run, b.status, b.owner_pid, b.owner_started_at, b.message, b.created_at, b.updated_at,
-        count(s.asset), count(s.asset) FILTER (WHERE s.state = 'published'),
-        count(s.asset) FILTER (WHERE s.state IN ('failed', 'quarantined', 'waiting')),
-        count(s.asset) FILTER (WHERE s.state IN ('skipped', 'blocked'))
-        """;
-
     /// <inheritdoc />
     public Task CreateBackfillAsync(Backfill backfill, IReadOnlyList<BackfillStep> steps, CancellationToken ct = default)
     {
@@ -45,7 +35,7 @@ public sealed partial class PostgresMetadataStore : IBackfillStore
                     ("order", BackfillRequest.Describe(request.Order)),
                     ("concurrency", request.MaxConcurrency),
                     ("perRun", request.MaxPartitionsPerRun),
-                    ("status", StatusText(backfill.Status)),
+                    ("status", BackfillRows.StatusText(backfill.Status)),
                     ("pid", backfill.Owner?.ProcessId),
                     ("pidStarted", StoredForm.Ticks(backfill.Owner?.ProcessStartedAt)),
                     ("message", backfill.Message),
@@ -71,7 +61,7 @@ public sealed partial class PostgresMetadataStore : IBackfillStore
                         ("asset", steps.Select(s => s.Partition.Asset.Value).ToArray()),
                         ("partition", steps.Select(s => StoredForm.Partition(s.Partition.Partition)).ToArray()),
                         ("chunk", steps.Select(s => s.Chunk).ToArray()),
-                        ("state", steps.Select(s => StateText(s.State)).ToArray()),
+                        ("state", steps.Select(s => BackfillRows.StateText(s.State)).ToArray()),
                         ("attempts", steps.Select(s => s.Attempts).ToArray()),
                         ("error", steps.Select(s => s.Error).ToArray()),
                         ("updated", steps.Select(s => StoredForm.Ticks(s.UpdatedAt)).ToArray())).ConfigureAwait(false);
@@ -103,19 +93,12 @@ public sealed partial class PostgresMetadataStore : IBackfillStore
             {
                 await using var command = Command(
                     connection,
-                    "SELECT position, asset, partition, chunk, state, attempts, error, updated_at FROM backfill_steps WHERE backfill_id = @id ORDER BY position",
+                    $"SELECT {BackfillRows.StepColumns} FROM backfill_steps WHERE backfill_id = @id ORDER BY position",
                     ("id", id.Value));
                 var keys = new AssetKeyCache();
                 return await ReadAllAsync(
                     command,
-                    reader => new BackfillStep(
-                        reader.GetInt32(0),
-                        new AssetPartition(keys.Get(reader.GetString(1)), StoredForm.Partition(reader.GetString(2))),
-                        reader.GetInt32(3),
-                        ParseState(reader.GetString(4)),
-                        reader.GetInt32(5),
-                        NullableString(reader, 6),
-                        StoredForm.Instant(reader.GetInt64(7))),
+                    reader => BackfillRows.ReadStep(reader, keys),
                     ct).ConfigureAwait(false);
             },
             ct);
@@ -127,7 +110,7 @@ public sealed partial class PostgresMetadataStore : IBackfillStore
                 connection,
                 "UPDATE backfills SET status = @status, owner_pid = @pid, owner_started_at = @pidStarted, message = @message, updated_at = @at WHERE id = @id",
                 ct,
-                ("status", StatusText(status)),
+                ("status", BackfillRows.StatusText(status)),
                 ("pid", owner?.ProcessId),
                 ("pidStarted", StoredForm.Ticks(owner?.ProcessStartedAt)),
                 ("message", message),
@@ -161,7 +144,7 @@ public sealed partial class PostgresMetadataStore : IBackfillStore
                     ("id", id.Value),
                     ("asset", rows.Select(u => u.Partition.Asset.Value).ToArray()),
                     ("partition", rows.Select(u => StoredForm.Partition(u.Partition.Partition)).ToArray()),
-                    ("state", rows.Select(u => StateText(u.State)).ToArray()),
+                    ("state", rows.Select(u => BackfillRows.StateText(u.State)).ToArray()),
                     ("attempts", rows.Select(u => u.Attempts).ToArray()),
                     ("error", rows.Select(u => u.Error).ToArray()),
                     ("at", rows.Select(u => StoredForm.Ticks(u.At)).ToArray()),
@@ -197,62 +180,14 @@ public sealed partial class PostgresMetadataStore : IBackfillStore
             async connection =>
             {
                 var sql = $"""
-                    SELECT {BackfillColumns}
+                    SELECT {BackfillRows.Columns}
                     FROM backfills b LEFT JOIN backfill_steps s ON s.backfill_id = b.id
                     {where}
                     GROUP BY b.id
                     ORDER BY b.created_at DESC, b.id
                     """;
                 await using var command = parameter is { } p ? Command(connection, sql, p) : Command(connection, sql);
-                return await ReadAllAsync(command, ReadBackfill, ct).ConfigureAwait(false);
+                return await ReadAllAsync(command, BackfillRows.Read, ct).ConfigureAwait(false);
             },
             ct);
-
-    private static Backfill ReadBackfill(NpgsqlDataReader reader)
-    {
-        var from = NullableString(reader, 2);
-        var to = NullableString(reader, 3);
-        var named = NullableString(reader, 4) is { } json ? JsonSerializer.Deserialize<string[]>(json) : null;
-        var range = named is { Length: > 0 } ? PartitionRange.ForPartitions(named)
-            : from is null && to is null ? PartitionRange.All
-            : PartitionRange.Between(from, to);
-        if (!BackfillRequest.TryParseReprocess(reader.GetString(5), out var reprocess) || !BackfillRequest.TryParseOrder(reader.GetString(6), out var order))
-        {
-            throw new InvalidDataException($"Backfill {reader.GetString(0)} has an unknown reprocess mode or order ('{reader.GetString(5)}', '{reader.GetString(6)}') in the metadata store.");
-        }
-
-        var request = new BackfillRequest
-        {
-            Selection = reader.GetString(1),
-            Range = range,
-            Reprocess = reprocess,
-            Order = order,
-            MaxConcurrency = reader.GetInt32(7),
-            MaxPartitionsPerRun = reader.GetInt32(8),
-        };
-        var owner = reader.IsDBNull(10) ? null : new BackfillOwner(reader.GetInt32(10), StoredForm.Instant(reader.GetInt64(11)));
-        var steps = (int)reader.GetInt64(15);
-        var published = (int)reader.GetInt64(16);
-        var failed = (int)reader.GetInt64(17);
-        var skipped = (int)reader.GetInt64(18);
-        return new Backfill(
-            BackfillId.Parse(reader.GetString(0)),
-            request,
-            ParseStatus(reader.GetString(9)),
-            StoredForm.Instant(reader.GetInt64(13)),
-            StoredForm.Instant(reader.GetInt64(14)),
-            owner,
-            new BackfillCounts(steps, published, failed, skipped, steps - published - failed - skipped),
-            NullableString(reader, 12));
-    }
-
-    private static string StatusText(BackfillStatus status) => status.ToString().ToLowerInvariant();
-
-    private static BackfillStatus ParseStatus(string text)
-        => Enum.TryParse<BackfillStatus>(text, ignoreCase: true, out var status) ? status : throw new InvalidDataException($"Unknown backfill status '{text}' in the metadata store.");
-
-    private static string StateText(BackfillStepState state) => state.ToString().ToLowerInvariant();
-
-    private static BackfillStepState ParseState(string text)
-        => Enum.TryParse<BackfillStepState>(text, ignoreCase: true, out var state) ? state : throw new InvalidDataException($"Unknown backfill step state '{text}' in the metadata store.");
 }
