@@ -52,6 +52,7 @@ internal sealed class PartitionSpace
     }
 
     /// <summary>The position of <paramref name="key"/>, or -1 when it is not an existing key of this space.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int IndexOf(PartitionKey? key)
     {
         if (key is not { } value)

@@ -53,6 +53,7 @@ public static partial class StatusEvaluator
             return upstream >= 0 ? inputs.States[upstream].Partition : inputs.Differing[entry].Partition!.Value;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool Matches(int r, AssetKey asset, PartitionKey? key, int position)
         {
             var entry = _start + r;

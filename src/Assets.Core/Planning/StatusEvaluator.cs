@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Assets.Graph;
 using Assets.Metadata;
 using Assets.Partitions;
@@ -79,6 +80,7 @@ public static partial class StatusEvaluator
         private AssetKey? _lastAsset;
         private Slot? _last;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public (Slot Slot, int Position)? Find(AssetPartition partition)
         {
             var asset = partition.Asset;
@@ -108,6 +110,10 @@ public static partial class StatusEvaluator
         // read is matched with an upstream partition by comparing two numbers.
         private int[] _positionOfState = [];
 
+        // Run, StaleCause and Find are compiled optimized on their first call: a plan evaluates once per process, through
+        // loops of hundreds of thousands of rows, and the tiered JIT left them in unoptimized code for most of that one
+        // call (a cold evaluation of 730,000 partitions took 0.57-0.62 s, 0.44-0.47 s with this; 0.24-0.33 s warm).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public StatusGrid Run(IReadOnlyList<PartitionState> states)
         {
             var spaces = new PartitionSpace.Cache(asOf);
@@ -255,6 +261,7 @@ public static partial class StatusEvaluator
                     stored) { AwaitsSource = true };
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private string? StaleCause<TReads>(
             AssetDefinition asset, int index, AssetPartition partition, PartitionState state, TReads recorded, ObservedSource? observed, (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] edges)
             where TReads : struct, IRecordedReads
@@ -348,6 +355,7 @@ public static partial class StatusEvaluator
         /// upstream's space) in <paramref name="recorded"/>, or -1. Recorded inputs are usually in the order they are read
         /// now, so the entry after the last match is tried first; a long list that is not gets an index.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int Find<TReads>(TReads recorded, AssetKey asset, PartitionKey? key, int position, ref int cursor, ref Dictionary<AssetPartition, int>? positions)
             where TReads : struct, IRecordedReads
         {

@@ -100,6 +100,8 @@ internal sealed class UpstreamEdge
     public bool IsFixed => _kind == Kind.Fixed;
 
     /// <summary>Fills <paramref name="reads"/> (cleared first) with what downstream position <paramref name="index"/> reads.</summary>
+    // Called once per partition and dependency by a cold evaluation: optimized from the first call (see StatusEvaluator.Evaluation.Run).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Read(int index, UpstreamReads reads)
     {
         reads.Clear();

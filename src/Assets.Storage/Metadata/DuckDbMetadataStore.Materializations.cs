@@ -123,7 +123,7 @@ public sealed partial class DuckDbMetadataStore
                     WITH asset_names AS (SELECT name, (row_number() OVER (ORDER BY name) - 1)::INTEGER AS r FROM ({AssetNames})),
                          partition_names AS (SELECT name, (row_number() OVER (ORDER BY name) - 1)::INTEGER AS r FROM ({PartitionNames}))
                     SELECT sa.r, sp.r, ua.r, up.r, u.data_version
-                    FROM partition_states s JOIN materialization_upstream u ON u.materialization_id = s.materialization_id
+                    FROM partition_states s JOIN materialization_upstream u ON u.materialization_key = s.materialization_key
                         JOIN asset_names sa ON sa.name = s.asset JOIN partition_names sp ON sp.name = s.partition
                         JOIN asset_names ua ON ua.name = u.asset JOIN partition_names up ON up.name = u.partition{filter}
                     ORDER BY sa.r, sp.r, u.ordinal

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Assets.Graph;
 using Assets.Metadata;
-using Assets.Partitions;
 using DuckDB.NET.Data;
 using DuckDB.NET.Native;
 
@@ -11,6 +10,9 @@ namespace Assets.Storage.Metadata;
 public sealed partial class DuckDbMetadataStore
 {
     private const string StateColumns = "asset, partition, status, cause, materialization_id, data_version, code_version, sequence, published_at, updated_at";
+
+    /// <summary>The columns a state is written to: <see cref="StateColumns"/> and the id's key (schema version 9).</summary>
+    private const string WrittenStateColumns = StateColumns + ", materialization_key";
 
     /// <summary>Statuses that describe an attempt rather than the pointer: reconciliation keeps them.</summary>
     private static readonly string AttemptStatuses = string.Join(
@@ -147,7 +149,7 @@ public sealed partial class DuckDbMetadataStore
                 Execute(connection, "DELETE FROM staged_states");
                 Stage(connection, rows);
                 const string NotStaged = "NOT EXISTS (SELECT 1 FROM staged_states s WHERE s.asset = partition_states.asset AND s.partition = partition_states.partition)";
-                const string NoVersion = "materialization_id = NULL, data_version = NULL, code_version = NULL, sequence = NULL, published_at = NULL";
+                const string NoVersion = "materialization_id = NULL, materialization_key = NULL, data_version = NULL, code_version = NULL, sequence = NULL, published_at = NULL";
 
                 // Pointers that vanished: their published partitions are missing again.
                 changed += ExecuteCounting(
@@ -168,8 +170,8 @@ public sealed partial class DuckDbMetadataStore
                     connection,
                     $"""
                     UPDATE partition_states SET
-                        materialization_id = s.materialization_id, data_version = s.data_version, code_version = s.code_version,
-                        sequence = s.sequence, published_at = s.published_at
+                        materialization_id = s.materialization_id, materialization_key = s.materialization_key, data_version = s.data_version,
+                        code_version = s.code_version, sequence = s.sequence, published_at = s.published_at
                     FROM staged_states s
                     WHERE s.asset = partition_states.asset AND s.partition = partition_states.partition AND partition_states.status IN ({AttemptStatuses})
                         AND (partition_states.materialization_id, partition_states.data_version, partition_states.code_version, partition_states.sequence, partition_states.published_at)
@@ -178,7 +180,7 @@ public sealed partial class DuckDbMetadataStore
                 changed += ExecuteCounting(
                     connection,
                     $"""
-                    INSERT INTO partition_states SELECT {StateColumns} FROM staged_states s
+                    INSERT INTO partition_states ({WrittenStateColumns}) SELECT {WrittenStateColumns} FROM staged_states s
                     WHERE NOT EXISTS (
                         SELECT 1 FROM partition_states p
                         WHERE p.asset = s.asset AND p.partition = s.partition
@@ -196,11 +198,11 @@ public sealed partial class DuckDbMetadataStore
     private const string OnConflictReplaceState = """
         ON CONFLICT (asset, partition) DO UPDATE SET
             status = excluded.status, cause = excluded.cause, materialization_id = excluded.materialization_id,
-            data_version = excluded.data_version, code_version = excluded.code_version, sequence = excluded.sequence,
+            materialization_key = excluded.materialization_key, data_version = excluded.data_version, code_version = excluded.code_version, sequence = excluded.sequence,
             published_at = excluded.published_at, updated_at = excluded.updated_at
         """;
 
-    /// <summary>Appends rows to the connection's temporary <c>staged_states</c> table (which must be empty).</summary>
+    /// <summary>Appends rows to the connection's temporary <c>staged_states</c> table (which must be empty), in <see cref="WrittenStateColumns"/>' order.</summary>
     private static void Stage(DuckDBConnection connection, IReadOnlyList<PartitionState> rows)
     {
         using var appender = connection.CreateAppender("temp", "main", "staged_states");
@@ -217,6 +219,7 @@ public sealed partial class DuckDbMetadataStore
                 .AppendValue(state.Sequence)
                 .AppendValue(StoredForm.Ticks(state.PublishedAt))
                 .AppendValue(StoredForm.Ticks(state.UpdatedAt))
+                .AppendValue(StoredForm.MaterializationKey(state.MaterializationId))
                 .EndRow();
         }
     }
@@ -323,27 +326,9 @@ public sealed partial class DuckDbMetadataStore
     /// <summary>Reads <see cref="StateColumns"/> rows, sharing asset keys and partition keys between rows.</summary>
     private sealed class StateReader
     {
-        private readonly AssetKeyCache _assets = new();
-        private readonly Dictionary<string, PartitionKey> _partitions = new(StringComparer.Ordinal);
+        private readonly AssetPartitionCache _keys = new();
 
-        public PartitionState Read(DuckDBDataReader reader)
-        {
-            var asset = _assets.Get(reader.GetString(0));
-            var partitionText = reader.GetString(1);
-            PartitionKey? partition = null;
-            if (partitionText.Length > 0)
-            {
-                if (!_partitions.TryGetValue(partitionText, out var key))
-                {
-                    key = new PartitionKey(partitionText);
-                    _partitions.Add(partitionText, key);
-                }
-
-                partition = key;
-            }
-
-            return ReadStateColumns(reader, new AssetPartition(asset, partition));
-        }
+        public PartitionState Read(DuckDBDataReader reader) => ReadStateColumns(reader, _keys.Get(reader.GetString(0), reader.GetString(1)));
     }
 
     /// <summary>Every row of <paramref name="result"/> (columns as <see cref="StateColumns"/>), all of <paramref name="asset"/>.</summary>

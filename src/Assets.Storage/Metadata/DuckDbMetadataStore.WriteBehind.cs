@@ -173,12 +173,12 @@ public sealed partial class DuckDbMetadataStore
                 Stage(connection, [.. _pending.States.Values]);
                 if (StateMergeStrategy == StateMerge.Upsert)
                 {
-                    _prepared.Execute(connection, $"INSERT INTO partition_states SELECT {StateColumns} FROM staged_states {OnConflictReplaceState}");
+                    _prepared.Execute(connection, $"INSERT INTO partition_states ({WrittenStateColumns}) SELECT {WrittenStateColumns} FROM staged_states {OnConflictReplaceState}");
                 }
                 else
                 {
                     _prepared.Execute(connection, "DELETE FROM partition_states p USING staged_states s WHERE p.asset = s.asset AND p.partition = s.partition");
-                    _prepared.Execute(connection, $"INSERT INTO partition_states SELECT {StateColumns} FROM staged_states");
+                    _prepared.Execute(connection, $"INSERT INTO partition_states ({WrittenStateColumns}) SELECT {WrittenStateColumns} FROM staged_states");
                 }
 
                 _prepared.Execute(connection, "DELETE FROM staged_states");
@@ -282,6 +282,7 @@ public sealed partial class DuckDbMetadataStore
                         .AppendValue(upstream.Asset.Value)
                         .AppendValue(StoredForm.Partition(upstream.Partition))
                         .AppendValue(upstream.DataVersion)
+                        .AppendValue(StoredForm.MaterializationKey(record.Id))
                         .EndRow();
                 }
             }

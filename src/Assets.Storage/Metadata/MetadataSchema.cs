@@ -233,8 +233,25 @@ internal static class MetadataSchema
         );
         """;
 
+    /// <summary>
+    /// Version 9: the materialization id again as a 16-byte UUID beside its text, in the states and in the recorded reads,
+    /// so the status read joins the reads of each partition's current materialization on a number instead of a
+    /// 32-character text (it was most of that join's work; see <see cref="DuckDbMetadataStore"/>'s status inputs). Every
+    /// write of an id writes its key. An id is 32 lower-case hex digits, a UUID's digits, so the key is the id exactly;
+    /// a text that is not (none is written by Assets) gets no key, and its reads then count as not read: the partition
+    /// is stale, never wrongly up to date.
+    /// </summary>
+    private const string Version9 = """
+        ALTER TABLE partition_states ADD COLUMN materialization_key UUID;  -- materialization_id as a UUID
+        UPDATE partition_states SET materialization_key = materialization_id::UUID
+            WHERE regexp_full_match(materialization_id, '[0-9a-f]{32}');
+        ALTER TABLE materialization_upstream ADD COLUMN materialization_key UUID;
+        UPDATE materialization_upstream SET materialization_key = materialization_id::UUID
+            WHERE regexp_full_match(materialization_id, '[0-9a-f]{32}');
+        """;
+
     /// <summary>Every migration, in order; index i builds version i + 1. Append only: never edit a shipped one.</summary>
-    private static readonly string[] Migrations = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8];
+    private static readonly string[] Migrations = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8, Version9];
 
     /// <summary>The version this build writes.</summary>
     public static int CurrentVersion => Migrations.Length;

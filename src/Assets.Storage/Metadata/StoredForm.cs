@@ -31,6 +31,12 @@ internal static class StoredForm
     public static Instant Instant(long ticks) => NodaTime.Instant.FromUnixTimeTicks(ticks);
 
     /// <summary>
+    /// The <c>materialization_key</c> column's value: the id's 32 hex digits as a UUID (the id is one, version 7), which
+    /// DuckDB joins on as a 16-byte number where the text is a 32-byte string compared byte by byte.
+    /// </summary>
+    public static Guid? MaterializationKey(MaterializationId? id) => id is { } i ? Guid.ParseExact(i.Value, "N") : null;
+
+    /// <summary>
     /// The persisted code of a status. Codes are part of the file format: never renumber, only add.
     /// 0 missing, 1 running, 2 published, 3 stale, 4 waiting, 5 failed, 6 quarantined.
     /// </summary>

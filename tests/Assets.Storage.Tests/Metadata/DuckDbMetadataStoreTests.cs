@@ -41,7 +41,7 @@ public sealed class DuckDbMetadataStoreTests() : MetadataStoreContract<DuckDbMet
         await Store.DisposeAsync();
         Store = await OpenAsync();
 
-        Assert.Equal(8, await Store.GetSchemaVersionAsync());
+        Assert.Equal(9, await Store.GetSchemaVersionAsync());
         Assert.Equal(
             ["automation_cursors", "backfill_steps", "backfills", "check_results", "leases", "materialization_upstream", "materializations", "partition_states", "reconciliation_mark", "run_events", "schema_version", "source_observations", "status_generation", "status_grid_snapshot_key", "store_session"],
             await Store.GetTableNamesAsync());

@@ -158,6 +158,50 @@ public sealed class StatusInputsTests : OpenStoreTests
         Assert.Equal("v0", inputs.Differing[entry].DataVersion);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(70_000)]
+    public async Task ReadsGroupedByState_AreEachStatesRecordedReadsInOrder_WhetherItsReadersAreCloseOrFarApart(int days)
+    {
+        // Two readers at either end of the table: next to each other (grouped on the join's thread by row id) or 70,000
+        // rows apart (too sparse for that: grouped after the states are in).
+        var first = new LocalDate(2000, 1, 1);
+        var states = Enumerable.Range(0, days).Select(i => Published(Daily("up", first.PlusDays(i).ToString("yyyy-MM-dd", null)), $"u{i}")).ToList();
+        var (early, late) = (states[0], states[^1]);
+        foreach (var part in new[] { states[..1], states[1..^1], states[^1..] })
+        {
+            // Committed one after the other (a read commits what is pending), so the readers' row ids are as far apart as the days.
+            await Store.SetStatesAsync(part);
+            await Store.GetSchemaVersionAsync();
+        }
+        await Store.RecordMaterializationAsync(new MaterializationRecord(early.Partition, early.MaterializationId!.Value, RunId.New(), "u0", "c1", 1, 1, "m", [Read("side", "2026-01-02", "s1"), Read("up", "2000-01-01", "u0")], T0, T0, 1));
+        await Store.RecordMaterializationAsync(new MaterializationRecord(late.Partition, late.MaterializationId!.Value, RunId.New(), late.DataVersion!, "c1", 1, 1, "m", [Read("up", "2000-01-02", "old"), Read("up", "2000-01-01", "u0"), Read("up", "1999-12-31", "x")], T0, T0, 1));
+
+        var inputs = await ((IStatusInputStore)Store).GetStatusInputsAsync();
+        var recorded = await Store.GetRecordedUpstreamAsync();
+
+        for (var k = 0; k < inputs.States.Count; k++)
+        {
+            var reads = Enumerable.Range(inputs.ReadStart[k], inputs.ReadStart[k + 1] - inputs.ReadStart[k]).Select(entry =>
+            {
+                var upstream = inputs.ReadUpstream[entry];
+                var partition = upstream >= 0 ? inputs.States[upstream].Partition : inputs.Differing[entry].Partition!.Value;
+                var version = inputs.HasDiffering[entry] ? inputs.Differing[entry].DataVersion : inputs.States[upstream].DataVersion;
+                return new UpstreamVersion(partition.Asset, partition.Partition, version!);
+            });
+            Assert.Equal(recorded.GetValueOrDefault(inputs.States[k].Partition) ?? [], reads.ToList());
+        }
+
+        Assert.Equal(5, inputs.ReadStart[^1]);
+        using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Store.Path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT max(rowid) - min(rowid) FROM partition_states WHERE asset = 'up' AND partition IN ('2000-01-01', $last)";
+        command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter("last", late.Partition.Partition!.Value.Value));
+        var apart = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(days == 2 ? apart == 1 : apart > 4 * 5 + 65_536, $"The readers' row ids are {apart} apart.");
+    }
+
     private static UpstreamVersion Read(string asset, string day, string version) => new(AssetKey.Parse(asset), Daily(asset, day).Partition, version);
 
     private async Task PublishAsync(AssetPartition partition, string dataVersion, params UpstreamVersion[] read)

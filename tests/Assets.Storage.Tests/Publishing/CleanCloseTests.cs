@@ -221,6 +221,7 @@ public sealed class CleanCloseTests
             command.CommandText = """
                 DROP TABLE store_session; ALTER TABLE reconciliation_mark DROP COLUMN root;
                 DROP TABLE status_generation; DROP TABLE status_grid_snapshot_key;
+                ALTER TABLE partition_states DROP COLUMN materialization_key; ALTER TABLE materialization_upstream DROP COLUMN materialization_key;
                 CREATE TABLE status_grid_snapshot (id INTEGER NOT NULL PRIMARY KEY, snapshot_key VARCHAR NOT NULL, payload BLOB NOT NULL, written_at BIGINT NOT NULL);
                 DELETE FROM schema_version WHERE version >= 7
                 """;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Assets.Graph;
 using Assets.Metadata;
-using Assets.Partitions;
 using Npgsql;
 
 namespace Assets.Storage.Metadata.Postgres;
@@ -225,27 +224,12 @@ public sealed partial class PostgresMetadataStore
     /// <summary>Reads <see cref="StateColumns"/> rows, sharing asset keys and partition keys between rows.</summary>
     private sealed class StateReader
     {
-        private readonly AssetKeyCache _assets = new();
-        private readonly Dictionary<string, PartitionKey> _partitions = new(StringComparer.Ordinal);
+        private readonly AssetPartitionCache _keys = new();
 
         public PartitionState Read(NpgsqlDataReader reader)
         {
-            var asset = _assets.Get(reader.GetString(0));
-            var partitionText = reader.GetString(1);
-            PartitionKey? partition = null;
-            if (partitionText.Length > 0)
-            {
-                if (!_partitions.TryGetValue(partitionText, out var key))
-                {
-                    key = new PartitionKey(partitionText);
-                    _partitions.Add(partitionText, key);
-                }
-
-                partition = key;
-            }
-
             return new PartitionState(
-                new AssetPartition(asset, partition),
+                _keys.Get(reader.GetString(0), reader.GetString(1)),
                 StoredForm.Status(checked((byte)reader.GetInt16(2))),
                 NullableString(reader, 3),
                 reader.IsDBNull(4) ? null : MaterializationId.Parse(reader.GetString(4)),
