@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The example through its command line, as a user runs it: CPU of a fresh `materialize --select '*'` beside the
-# CPU of `list` on the same root (issue 14, target 1), the rows decoded against the distinct rows read, `plan`
+# CPU of `list` on the same root (issue 14, target 1), the rows decoded against the distinct rows read (and how many
+# of them were built from the rows the run wrote, only their decimal and timestamp columns decoded), `plan`
 # on the populated root, and cold start with and without ReadyToRun (target 5). Medians of 3, side by side.
 #
 #   bash bench/example-cli.sh [NAME=PROGRAM[.dll] ...]
@@ -38,7 +39,7 @@ for round in 1 2 3; do
   for entry in "${programs[@]}"; do
     name=${entry%%=*}; root="$work/root-$name-$round"; command_of "$name" "${entry#*=}"
     read -r c w < <(cpu "${cmd[@]}" materialize --select '*' --root "$root" --verbose)
-    decoded=$(grep -o 'read [0-9]* rows decoded from Parquet and [0-9]*' "$work/out" | awk '{print $2 " " $8}' || true)
+    decoded=$(grep -oE 'read [0-9]+ rows decoded from Parquet and [0-9]+( from its decoded-row cache; [0-9]+)?' "$work/out" | awk '{print $2 " " $8 " " ($13 == "" ? "-" : $13)}' || true)
     echo "$name materialize $c $w" >>"$work/m"; [ -n "$decoded" ] && echo "$name $decoded" >>"$work/d"
     read -r c w < <(cpu "${cmd[@]}" list --root "$root"); echo "$name list $c $w" >>"$work/m"
     read -r c w < <(cpu "${cmd[@]}" plan --select '*' --root "$root"); echo "$name plan $c $w" >>"$work/m"
@@ -53,7 +54,7 @@ for entry in "${programs[@]}"; do
   m=$(awk -v n="$name" '$1==n && $2=="materialize" {print $3}' "$work/m" | median); l=$(awk -v n="$name" '$1==n && $2=="list" {print $3}' "$work/m" | median)
   echo "example_${name}_materialize_over_list_cpu: $(awk -v m="$m" -v l="$l" 'BEGIN {printf "%.2f", m/l}') x"
   if [ -f "$work/d" ] && grep -q "^$name " "$work/d"; then
-    echo "example_${name}_rows_decoded: $(awk -v n="$name" '$1==n {print $2; exit}' "$work/d") rows ($(awk -v n="$name" '$1==n {print $3; exit}' "$work/d") more read from memory)"
+    echo "example_${name}_rows_decoded: $(awk -v n="$name" '$1==n {print $2; exit}' "$work/d") rows ($(awk -v n="$name" '$1==n {print $3; exit}' "$work/d") more read from memory; $(awk -v n="$name" '$1==n {print $4; exit}' "$work/d") built from the rows the run wrote)"
   fi
 done
 # Distinct rows read: every row of raw_orders (read by clean_orders) and of clean_orders (read by the others).

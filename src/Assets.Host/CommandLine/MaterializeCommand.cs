@@ -72,7 +72,7 @@ internal static class MaterializeCommand
             var executor = Executors.Create(services, metadata, new ExecutionOptions { MaxParallelism = n, LeaseWait = Executors.LeaseWait(services), StillNeededAfterLeaseWait = Executors.StillNeeded(services, plan.Mode), PlannedAt = plan.AsOf }, out var decodedRows);
             var summary = await executor.RunAsync(plan.ToExecutionSteps(), run, progress, ct).ConfigureAwait(false);
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MaterializeCommand));
-            MaterializeLog.RowsRead(logger, run, decodedRows.RowsDecoded, decodedRows.RowsFromMemory);
+            MaterializeLog.RowsRead(logger, run, decodedRows.RowsDecoded, decodedRows.RowsFromWrites, decodedRows.RowsFromMemory);
             return summary;
         }
     }
@@ -81,6 +81,6 @@ internal static class MaterializeCommand
 /// <summary>What <c>materialize</c> logs beside its output.</summary>
 internal static partial class MaterializeLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} read {Decoded} rows decoded from Parquet and {FromMemory} from its decoded-row cache")]
-    public static partial void RowsRead(ILogger logger, RunId run, long decoded, long fromMemory);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} read {Decoded} rows decoded from Parquet and {FromMemory} from its decoded-row cache; {FromWrites} of the decoded rows were built from the rows the run wrote, decoding only the columns that do not read back unchanged (decimals, timestamps and the like)")]
+    public static partial void RowsRead(ILogger logger, RunId run, long decoded, long fromWrites, long fromMemory);
 }

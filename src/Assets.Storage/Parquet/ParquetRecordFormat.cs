@@ -25,7 +25,7 @@ namespace Assets.Storage.Parquet;
 /// <para>
 /// Files are deterministic: the same rows written with the same options give the same bytes (and SHA-256).
 /// The row group size is part of that: the executor always writes with <see cref="ParquetWriteOptions.Default"/>.
-/// <see cref="DateTime"/> values are read back with <see cref="DateTimeKind.Utc"/>, see <see cref="ReadAsync{T}"/>.
+/// <see cref="DateTime"/> values are read back with <see cref="DateTimeKind.Utc"/>, see <see cref="ReadAsync{T}(Stream, CancellationToken)"/>.
 /// </para>
 /// </remarks>
 public static class ParquetRecordFormat
@@ -43,11 +43,17 @@ public static class ParquetRecordFormat
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>Rows, bytes, SHA-256 and schema of the file, computed while writing.</returns>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> cannot be stored.</exception>
-    public static async Task<RecordFileSummary> WriteAsync<T>(
+    public static Task<RecordFileSummary> WriteAsync<T>(
         IAsyncEnumerable<T> rows, Stream destination, ParquetWriteOptions? options = null, CancellationToken cancellationToken = default)
+        => WriteAsync(rows, destination, options, null, cancellationToken);
+
+    /// <summary>Writes rows as one Parquet file and keeps them in <paramref name="kept"/> when given (and they fit).</summary>
+    internal static async Task<RecordFileSummary> WriteAsync<T>(
+        IAsyncEnumerable<T> rows, Stream destination, ParquetWriteOptions? options, WrittenRows? kept, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
         RecordFileWriter<T> writer = await RecordFileWriter<T>.CreateAsync(destination, options, cancellationToken).ConfigureAwait(false);
+        writer.Keep(kept);
         await foreach (T row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (writer.Add(row))
@@ -117,7 +123,15 @@ public static class ParquetRecordFormat
     /// </remarks>
     /// <exception cref="InvalidDataException">The stream is not a complete Parquet file, or its columns do not match <typeparamref name="T"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> cannot be stored.</exception>
-    public static async IAsyncEnumerable<T> ReadAsync<T>(Stream source, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<T> ReadAsync<T>(Stream source, CancellationToken cancellationToken = default)
+        => ReadAsync<T>(source, null, cancellationToken);
+
+    /// <summary>
+    /// Reads the records of a Parquet file that was written from <paramref name="written"/> (in order): the columns
+    /// that come back unchanged are taken from those rows instead of being decoded, the others are decoded; the
+    /// records are the ones reading the file alone gives.
+    /// </summary>
+    internal static async IAsyncEnumerable<T> ReadAsync<T>(Stream source, T[]? written, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         RecordLayout<T> layout = RecordLayout<T>.Get();
@@ -127,6 +141,11 @@ public static class ParquetRecordFormat
         }
 
         await using RecordFileReader<T> reader = await RecordFileReader<T>.OpenAsync(layout, source, cancellationToken).ConfigureAwait(false);
+        if (written is not null)
+        {
+            reader.UseWritten(written);
+        }
+
         T[] rows = [];
         for (int rowGroup = 0; rowGroup < reader.RowGroupCount; rowGroup++)
         {
@@ -146,7 +165,29 @@ public static class ParquetRecordFormat
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The records.</returns>
     public static IAsyncEnumerable<object> ReadAsync(Type recordType, Stream source, CancellationToken cancellationToken = default)
-        => AdapterFor(recordType).ReadAsync(source, cancellationToken);
+        => AdapterFor(recordType).ReadAsync(source, null, cancellationToken);
+
+    /// <summary>
+    /// Reads the records of a Parquet file written from <paramref name="written"/> (rows of <paramref name="recordType"/>,
+    /// in order), taking the columns that come back unchanged from those rows; see <see cref="ReadAsync{T}(Stream, T[], CancellationToken)"/>.
+    /// </summary>
+    internal static IAsyncEnumerable<object> ReadAsync(Type recordType, Stream source, IReadOnlyList<object>? written, CancellationToken cancellationToken = default)
+        => AdapterFor(recordType).ReadAsync(source, written, cancellationToken);
+
+    /// <summary>
+    /// The records a file written from <paramref name="written"/> reads back as, built without the file when every
+    /// column it reads comes back unchanged; otherwise <c>false</c>, and the file must be read.
+    /// </summary>
+    internal static bool TryReadWritten(Type recordType, IReadOnlyList<object> written, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IReadOnlyList<object>? rows)
+        => AdapterFor(recordType).TryReadWritten(written, out rows);
+
+    /// <summary>
+    /// Writes rows of a record type known only at run time and keeps them, when <paramref name="kept"/> is given and
+    /// they are at most <see cref="WrittenRows.Limit"/>, for <see cref="ReadAsync(Type, Stream, IReadOnlyList{object}, CancellationToken)"/>.
+    /// </summary>
+    internal static Task<RecordFileSummary> WriteAsync(
+        Type recordType, IAsyncEnumerable<object?> rows, Stream destination, WrittenRows? kept, CancellationToken cancellationToken = default)
+        => AdapterFor(recordType).WriteAsync(rows, destination, null, kept, cancellationToken);
 
     /// <summary>
     /// The stable text description of a record type's columns, as stored in manifests: one line per column,

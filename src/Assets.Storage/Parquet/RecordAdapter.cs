@@ -5,17 +5,22 @@ namespace Assets.Storage.Parquet;
 /// <summary>The non-generic face of <see cref="ParquetRecordFormat"/> for one record type, made once per type.</summary>
 internal abstract class RecordAdapter
 {
-    public abstract Task<RecordFileSummary> WriteAsync(IAsyncEnumerable<object?> rows, Stream destination, ParquetWriteOptions? options, CancellationToken cancellationToken);
+    public Task<RecordFileSummary> WriteAsync(IAsyncEnumerable<object?> rows, Stream destination, ParquetWriteOptions? options, CancellationToken cancellationToken)
+        => WriteAsync(rows, destination, options, null, cancellationToken);
+
+    public abstract Task<RecordFileSummary> WriteAsync(IAsyncEnumerable<object?> rows, Stream destination, ParquetWriteOptions? options, WrittenRows? kept, CancellationToken cancellationToken);
 
     public abstract Task<RecordFileSummary> WriteAsync(IEnumerable<object?> rows, Stream destination, ParquetWriteOptions? options, CancellationToken cancellationToken);
 
-    public abstract IAsyncEnumerable<object> ReadAsync(Stream source, CancellationToken cancellationToken);
+    public abstract IAsyncEnumerable<object> ReadAsync(Stream source, IReadOnlyList<object>? written, CancellationToken cancellationToken);
+
+    public abstract bool TryReadWritten(IReadOnlyList<object> written, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IReadOnlyList<object>? rows);
 }
 
 /// <summary>Casts rows to <typeparamref name="T"/> and calls the generic methods: no reflection per row.</summary>
 internal sealed class RecordAdapter<T> : RecordAdapter
 {
-    public override Task<RecordFileSummary> WriteAsync(IAsyncEnumerable<object?> rows, Stream destination, ParquetWriteOptions? options, CancellationToken cancellationToken)
+    public override Task<RecordFileSummary> WriteAsync(IAsyncEnumerable<object?> rows, Stream destination, ParquetWriteOptions? options, WrittenRows? kept, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
 
@@ -23,8 +28,8 @@ internal sealed class RecordAdapter<T> : RecordAdapter
         // enumerate it directly rather than through a casting iterator, one async step fewer per row. The writer
         // still rejects null rows, and every row of a typed stream is a T.
         return rows is IAsyncEnumerable<T> typed
-            ? ParquetRecordFormat.WriteAsync(typed, destination, options, cancellationToken)
-            : ParquetRecordFormat.WriteAsync(CastAsync(rows, cancellationToken), destination, options, cancellationToken);
+            ? ParquetRecordFormat.WriteAsync(typed, destination, options, kept, cancellationToken)
+            : ParquetRecordFormat.WriteAsync(CastAsync(rows, cancellationToken), destination, options, kept, cancellationToken);
     }
 
     public override Task<RecordFileSummary> WriteAsync(IEnumerable<object?> rows, Stream destination, ParquetWriteOptions? options, CancellationToken cancellationToken)
@@ -35,13 +40,29 @@ internal sealed class RecordAdapter<T> : RecordAdapter
             : ParquetRecordFormat.WriteAsync(Cast(rows), destination, options, cancellationToken);
     }
 
-    public override async IAsyncEnumerable<object> ReadAsync(Stream source, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public override async IAsyncEnumerable<object> ReadAsync(Stream source, IReadOnlyList<object>? written, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (T row in ParquetRecordFormat.ReadAsync<T>(source, cancellationToken).ConfigureAwait(false))
+        await foreach (T row in ParquetRecordFormat.ReadAsync<T>(source, written is null ? null : Typed(written), cancellationToken).ConfigureAwait(false))
         {
             yield return row!;
         }
     }
+
+    public override bool TryReadWritten(IReadOnlyList<object> written, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IReadOnlyList<object>? rows)
+    {
+        rows = null;
+        if (typeof(T).IsValueType || !RecordFileReader<T>.TryBuildFromWritten(RecordLayout<T>.Get(), Typed(written), out T[]? built))
+        {
+            return false;
+        }
+
+        // A record class: its array is an array of objects.
+        rows = (IReadOnlyList<object>)(object)built;
+        return true;
+    }
+
+    /// <summary>The rows as <typeparamref name="T"/>[]: the array the writer kept, or a copy of other lists.</summary>
+    private static T[] Typed(IReadOnlyList<object> written) => written as T[] ?? written.Cast<T>().ToArray();
 
     private static T As(object? row, long index) => row switch
     {

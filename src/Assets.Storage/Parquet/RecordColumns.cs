@@ -113,231 +113,39 @@ internal abstract class ColumnSpec<TRow>(ShapeColumn column)
 
     public DataField Field => Column.Field;
 
-    /// <summary>Buffers for one writer or reader (never shared between two files).</summary>
+    /// <summary>
+    /// Whether every value of this column reads back from the file exactly as the member held it when written
+    /// (integers, booleans, dates, enums, strings of well-formed UTF-16, and nullable forms of these), so a reader of
+    /// rows this process just wrote may take the values from those rows instead of decoding the file. Decimals
+    /// (rescaled), timestamps (their precision and kind), floating point, times, GUIDs and byte arrays are always decoded.
+    /// </summary>
+    public abstract bool ComesBackUnchanged { get; }
+
+    /// <summary>
+    /// Buffers for one writer or reader (never shared between two files): one a finished file released
+    /// (<see cref="ColumnBuffer{TRow}.Release"/>) when there is one, so a run of many small files does not allocate
+    /// new arrays for each.
+    /// </summary>
     public abstract ColumnBuffer<TRow> CreateBuffer();
 }
 
 /// <summary>Per-file buffers of one column, reused from row group to row group.</summary>
 internal abstract class ColumnBuffer<TRow>
 {
+    /// <summary>Hands the buffers back for another file's <see cref="ColumnSpec{TRow}.CreateBuffer"/>; not used after.</summary>
+    public abstract void Release();
+
     /// <summary>Writes the column of <paramref name="count"/> rows to the row group.</summary>
     public abstract Task WriteAsync(ParquetRowGroupWriter rowGroup, TRow[] rows, int count, CancellationToken cancellationToken);
 
     /// <summary>Reads the column of the row group and returns its decoded values (an array of the member type).</summary>
     public abstract ValueTask<object> ReadAsync(ParquetRowGroupReader rowGroup, int count, CancellationToken cancellationToken);
-}
-
-/// <summary>A column whose member has type <typeparamref name="TProp"/>, stored as <typeparamref name="TStore"/>.</summary>
-internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
-    where TStore : struct
-{
-    public ColumnSpec(ShapeColumn column)
-        : base(column)
-    {
-        ParameterExpression stored = Expression.Parameter(typeof(TStore), "stored");
-        FromStore = Expression.Lambda<Func<TStore, TProp>>(ConvertFromStore(stored), stored).Compile();
-        Stripe = CompileStripe(column, column.Field.IsNullable);
-    }
 
     /// <summary>
-    /// <c>(rows, stored, levels, count) => values</c>: fills the stored values of <c>count</c> rows (non-null ones only)
-    /// and, for a nullable column, their definition levels; returns how many values were stored. One compiled loop
-    /// with the member read and the conversion inlined, because a delegate call for each per value adds up to a tenth
-    /// of the write time over millions of rows. A required column throws on a null.
+    /// The values <paramref name="count"/> rows from <paramref name="start"/> of <paramref name="written"/> (the rows a
+    /// file was written from, in order) read back as, taken from their members (an array of the member type, as
+    /// <see cref="ReadAsync"/> returns); <c>false</c> when this column must be decoded from the file instead
+    /// (see <see cref="ColumnSpec{TRow}.ComesBackUnchanged"/>; a string with a surrogate is decoded too).
     /// </summary>
-    public Func<TRow[], TStore[], int[], int, int> Stripe { get; }
-
-    /// <summary>Converts a stored value back to the member type.</summary>
-    public Func<TStore, TProp> FromStore { get; }
-
-    public override ColumnBuffer<TRow> CreateBuffer() => new Buffer(this);
-
-    /// <summary>
-    /// Compiles <c>(rows, stored, levels, count) => { for (i...) { var v = rows[i].Member; ... } return values; }</c>:
-    /// for a required column a null throws, for a nullable one it gets level 0 and no stored value.
-    /// </summary>
-    private static Func<TRow[], TStore[], int[], int, int> CompileStripe(ShapeColumn column, bool nullable)
-    {
-        ParameterExpression rows = Expression.Parameter(typeof(TRow[]), "rows");
-        ParameterExpression stored = Expression.Parameter(typeof(TStore[]), "stored");
-        ParameterExpression levels = Expression.Parameter(typeof(int[]), "levels");
-        ParameterExpression count = Expression.Parameter(typeof(int), "count");
-        ParameterExpression i = Expression.Variable(typeof(int), "i");
-        ParameterExpression values = Expression.Variable(typeof(int), "values");
-        ParameterExpression value = Expression.Variable(typeof(TProp), "value");
-        bool canBeNull = !typeof(TProp).IsValueType || Nullable.GetUnderlyingType(typeof(TProp)) is not null;
-        Expression isNull = canBeNull ? Expression.Equal(value, Expression.Constant(null, typeof(TProp))) : Expression.Constant(false);
-        Expression store = Expression.Assign(Expression.ArrayAccess(stored, Expression.PostIncrementAssign(values)), ConvertToStore(value));
-        Expression perRow;
-        if (nullable)
-        {
-            perRow = Expression.IfThenElse(
-                isNull,
-                Expression.Assign(Expression.ArrayAccess(levels, i), Expression.Constant(0)),
-                Expression.Block(Expression.Assign(Expression.ArrayAccess(levels, i), Expression.Constant(1)), store));
-        }
-        else
-        {
-            MethodInfo requiredNull = typeof(ColumnSpec<TRow, TProp, TStore>).GetMethod(nameof(RequiredNull), BindingFlags.NonPublic | BindingFlags.Static)!;
-            perRow = canBeNull
-                ? Expression.IfThenElse(isNull, Expression.Throw(Expression.Call(requiredNull, Expression.Constant(column.ColumnName))), store)
-                : store;
-        }
-
-        LabelTarget done = Expression.Label("done");
-        Expression body = Expression.Block(
-            [i, values, value],
-            Expression.Assign(i, Expression.Constant(0)),
-            Expression.Assign(values, Expression.Constant(0)),
-            Expression.Loop(
-                Expression.IfThenElse(
-                    Expression.LessThan(i, count),
-                    Expression.Block(
-                        Expression.Assign(value, Expression.MakeMemberAccess(Expression.ArrayAccess(rows, i), column.Member)),
-                        perRow,
-                        Expression.PostIncrementAssign(i)),
-                    Expression.Break(done)),
-                done),
-            values);
-        return Expression.Lambda<Func<TRow[], TStore[], int[], int, int>>(body, rows, stored, levels, count).Compile();
-    }
-
-    private static InvalidOperationException RequiredNull(string columnName) => new(
-        $"Column '{columnName}' is required (not nullable) but a record in this row group has null there.");
-
-    private static Expression ConvertToStore(Expression value)
-    {
-        Expression bare = Nullable.GetUnderlyingType(value.Type) is null ? value : Expression.Property(value, "Value");
-        if (bare.Type == typeof(string))
-        {
-            MethodInfo asMemory = typeof(MemoryExtensions).GetMethod(nameof(MemoryExtensions.AsMemory), [typeof(string)])!;
-            return Expression.Call(asMemory, bare);
-        }
-
-        if (bare.Type == typeof(byte[]))
-        {
-            return Expression.New(typeof(ReadOnlyMemory<byte>).GetConstructor([typeof(byte[])])!, bare);
-        }
-
-        if (bare.Type == typeof(TimeOnly))
-        {
-            return Expression.Property(bare, nameof(TimeOnly.Ticks));
-        }
-
-        return bare.Type == typeof(TStore) ? bare : Expression.Convert(bare, typeof(TStore));
-    }
-
-    private static Expression ConvertFromStore(Expression stored)
-    {
-        Type bareType = Nullable.GetUnderlyingType(typeof(TProp)) ?? typeof(TProp);
-        Expression bare;
-        if (bareType == typeof(string))
-        {
-            bare = Expression.Call(stored, typeof(ReadOnlyMemory<char>).GetMethod(nameof(ToString), Type.EmptyTypes)!);
-        }
-        else if (bareType == typeof(byte[]))
-        {
-            bare = Expression.Call(stored, typeof(ReadOnlyMemory<byte>).GetMethod(nameof(ReadOnlyMemory<byte>.ToArray), Type.EmptyTypes)!);
-        }
-        else if (bareType == typeof(TimeOnly))
-        {
-            bare = Expression.New(typeof(TimeOnly).GetConstructor([typeof(long)])!, stored);
-        }
-        else if (bareType == typeof(DateTime))
-        {
-            // Parquet.Net returns Unspecified; the columns are UTC-adjusted timestamps.
-            MethodInfo specifyKind = typeof(DateTime).GetMethod(nameof(DateTime.SpecifyKind), [typeof(DateTime), typeof(DateTimeKind)])!;
-            bare = Expression.Call(specifyKind, stored, Expression.Constant(DateTimeKind.Utc));
-        }
-        else
-        {
-            bare = bareType == typeof(TStore) ? stored : Expression.Convert(stored, bareType);
-        }
-
-        return bare.Type == typeof(TProp) ? bare : Expression.Convert(bare, typeof(TProp));
-    }
-
-    private sealed class Buffer(ColumnSpec<TRow, TProp, TStore> spec) : ColumnBuffer<TRow>
-    {
-        private static readonly bool IsIdentity = typeof(TProp) == typeof(TStore) && typeof(TProp) != typeof(DateTime);
-
-        private TStore[] _stored = [];
-        private int[] _levels = [];
-        private TProp[] _decoded = [];
-
-        public override async Task WriteAsync(ParquetRowGroupWriter rowGroup, TRow[] rows, int count, CancellationToken cancellationToken)
-        {
-            DataField field = spec.Field;
-            int values = spec.Stripe(rows, Grow(ref _stored, count), field.IsNullable ? Grow(ref _levels, count) : _levels, count);
-            await rowGroup.WriteAllPartsAsync(
-                field,
-                new ReadOnlyMemory<TStore>(_stored, 0, values),
-                field.IsNullable ? new ReadOnlyMemory<int>(_levels, 0, count) : (ReadOnlyMemory<int>?)null,
-                null,
-                cancellationToken).ConfigureAwait(false);
-            if (RuntimeHelpers.IsReferenceOrContainsReferences<TStore>())
-            {
-                Array.Clear(_stored, 0, values);
-            }
-        }
-
-        public override async ValueTask<object> ReadAsync(ParquetRowGroupReader rowGroup, int count, CancellationToken cancellationToken)
-        {
-            DataField field = spec.Field;
-            TProp[] decoded = Grow(ref _decoded, count);
-            if (!field.IsNullable && IsIdentity)
-            {
-                // Same type in memory and in the file (int, long, double, DateTime, ...): read straight into place.
-                await rowGroup.ReadRawAsync(field, new Memory<TStore>((TStore[])(object)decoded, 0, count), null, null, cancellationToken)
-                    .ConfigureAwait(false);
-                return decoded;
-            }
-
-            TStore[] stored = Grow(ref _stored, count);
-            int[]? levels = field.IsNullable ? Grow(ref _levels, count) : null;
-            await rowGroup.ReadRawAsync(
-                field,
-                new Memory<TStore>(stored, 0, count),
-                levels is null ? (Memory<int>?)null : new Memory<int>(levels, 0, count),
-                null,
-                cancellationToken).ConfigureAwait(false);
-            Decode(stored, levels, decoded, count);
-            return decoded;
-        }
-
-        private void Decode(TStore[] stored, int[]? levels, TProp[] decoded, int count)
-        {
-            Func<TStore, TProp> fromStore = spec.FromStore;
-            if (levels is null)
-            {
-                for (int i = 0; i < count; i++)
-                {
-                    decoded[i] = fromStore(stored[i]);
-                }
-            }
-            else
-            {
-                int next = 0;
-                for (int i = 0; i < count; i++)
-                {
-                    decoded[i] = levels[i] == 0 ? default! : fromStore(stored[next++]);
-                }
-            }
-
-            if (RuntimeHelpers.IsReferenceOrContainsReferences<TStore>())
-            {
-                Array.Clear(stored, 0, count);
-            }
-        }
-
-        private static TItem[] Grow<TItem>(ref TItem[] array, int count)
-        {
-            if (array.Length < count)
-            {
-                array = new TItem[count];
-            }
-
-            return array;
-        }
-    }
+    public abstract bool TryTakeWritten(TRow[] written, int start, int count, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object? values);
 }

@@ -10,6 +10,9 @@ internal sealed class RecordFileReader<T> : IAsyncDisposable
     private readonly ParquetReader _reader;
     private readonly ColumnBuffer<T>?[] _columns;
     private readonly object?[] _decoded;
+    private T[]? _written;
+    private int _writtenOffset;
+    private bool _disposed;
 
     private RecordFileReader(RecordLayout<T> layout, ParquetReader reader)
     {
@@ -20,6 +23,64 @@ internal sealed class RecordFileReader<T> : IAsyncDisposable
     }
 
     public int RowGroupCount => _reader.RowGroupCount;
+
+    /// <summary>
+    /// The records of <paramref name="written"/> (the rows a file was just written from) as reading that file would
+    /// build them, without the file, when every column read comes back unchanged (see
+    /// <see cref="ColumnSpec{TRow}.ComesBackUnchanged"/>); otherwise <c>false</c>.
+    /// </summary>
+    public static bool TryBuildFromWritten(RecordLayout<T> layout, T[] written, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T[]? rows)
+    {
+        rows = null;
+        var decoded = new object?[layout.Columns.Count];
+        var buffers = new List<ColumnBuffer<T>>(decoded.Length);
+        for (int c = 0; c < decoded.Length; c++)
+        {
+            ColumnSpec<T> column = layout.Columns[c];
+            if (!column.Column.IsRead)
+            {
+                continue;
+            }
+
+            if (!column.ComesBackUnchanged)
+            {
+                return false;
+            }
+
+            ColumnBuffer<T> buffer = column.CreateBuffer();
+            buffers.Add(buffer);
+            if (!buffer.TryTakeWritten(written, 0, written.Length, out object? values))
+            {
+                Release(buffers);
+                return false;
+            }
+
+            decoded[c] = values;
+        }
+
+        rows = new T[written.Length];
+        layout.BuildRows(decoded, rows, written.Length);
+        Release(buffers);
+        return true;
+    }
+
+    /// <summary>
+    /// Takes the columns that come back unchanged from <paramref name="written"/>, the rows the file was written
+    /// from (in order), instead of decoding them; the others are still decoded. Ignored unless the file holds
+    /// exactly that many rows.
+    /// </summary>
+    public void UseWritten(T[] written)
+    {
+        long rows = 0;
+        for (int i = 0; i < _reader.RowGroupCount; i++)
+        {
+            using ParquetRowGroupReader rowGroup = _reader.OpenRowGroupReader(i);
+            rows += rowGroup.RowCount;
+        }
+
+        _written = rows == written.Length ? written : null;
+        _writtenOffset = 0;
+    }
 
     public static async Task<RecordFileReader<T>> OpenAsync(RecordLayout<T> layout, Stream source, CancellationToken cancellationToken)
     {
@@ -93,6 +154,12 @@ internal sealed class RecordFileReader<T> : IAsyncDisposable
                 continue;
             }
 
+            if (_written is { } written && column.TryTakeWritten(written, _writtenOffset, count, out object? values))
+            {
+                _decoded[c] = values;
+                continue;
+            }
+
             try
             {
                 _decoded[c] = await column.ReadAsync(rowGroup, count, cancellationToken).ConfigureAwait(false);
@@ -110,8 +177,27 @@ internal sealed class RecordFileReader<T> : IAsyncDisposable
         }
 
         _layout.BuildRows(_decoded, rows, count);
+        _writtenOffset += count;
         return (rows, count);
     }
 
-    public ValueTask DisposeAsync() => _reader.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        // Released once: a buffer handed back twice would be given to two files at once.
+        if (!_disposed)
+        {
+            _disposed = true;
+            Release(_columns);
+        }
+
+        return _reader.DisposeAsync();
+    }
+
+    private static void Release(IEnumerable<ColumnBuffer<T>?> buffers)
+    {
+        foreach (ColumnBuffer<T>? buffer in buffers)
+        {
+            buffer?.Release();
+        }
+    }
 }

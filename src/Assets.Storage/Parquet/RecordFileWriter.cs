@@ -14,6 +14,8 @@ internal sealed class RecordFileWriter<T>
     private int _count;
     private readonly bool _ownsOutput;
     private long _total;
+    private WrittenRows? _keep;
+    private List<T>? _kept;
 
     private RecordFileWriter(RecordLayout<T> layout, CountingHashStream output, ParquetWriter writer, int rowGroupSize, bool ownsOutput)
     {
@@ -51,6 +53,19 @@ internal sealed class RecordFileWriter<T>
         return new RecordFileWriter<T>(layout, output, writer, options.RowGroupSize, ownsOutput: !shared);
     }
 
+    /// <summary>
+    /// Keeps the rows written in <paramref name="keep"/> (when given, for a record class, and while they fit its limit)
+    /// once the file is complete.
+    /// </summary>
+    public void Keep(WrittenRows? keep)
+    {
+        if (keep is not null && !typeof(T).IsValueType)
+        {
+            _keep = keep;
+            _kept = [];
+        }
+    }
+
     /// <summary>Buffers a row; <c>true</c> when the row group is full and must be written.</summary>
     public bool Add(T row)
     {
@@ -81,6 +96,18 @@ internal sealed class RecordFileWriter<T>
             rowGroup.CompleteValidate();
         }
 
+        if (_kept is not null)
+        {
+            if (_kept.Count + _count <= _keep!.Limit)
+            {
+                _kept.AddRange(_rows.AsSpan(0, _count));
+            }
+            else
+            {
+                _kept = null;
+            }
+        }
+
         Array.Clear(_rows, 0, _count);
         _total += _count;
         _count = 0;
@@ -95,6 +122,17 @@ internal sealed class RecordFileWriter<T>
         }
 
         await _writer.DisposeAsync().ConfigureAwait(false);
+        foreach (ColumnBuffer<T> column in _columns)
+        {
+            column.Release();
+        }
+
+        if (_keep is not null && _kept is not null)
+        {
+            // A record class: its array is an array of objects.
+            _keep.Rows = (IReadOnlyList<object>)(object)_kept.ToArray();
+        }
+
         if (!_ownsOutput)
         {
             // The owner goes on hashing (and may check the file's bytes against this summary).

@@ -49,16 +49,42 @@ public sealed class PartitionReader(IObjectStore store, string? scratchDirectory
     /// <exception cref="CorruptDataFileException">A file's bytes do not match the entry: thrown before the
     /// enumeration ends (also when the consumer stops early and disposes it), so a consumer never completes on
     /// corrupt input.</exception>
-    public async IAsyncEnumerable<object> ReadFilesAsync(Type recordType, AssetPartition partition, IEnumerable<ManifestFile> files, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<object> ReadFilesAsync(Type recordType, AssetPartition partition, IEnumerable<ManifestFile> files, CancellationToken cancellationToken = default)
+        => ReadFilesAsync(recordType, partition, files, null, cancellationToken);
+
+    /// <summary>
+    /// The rows of <paramref name="files"/>, as <see cref="ReadFilesAsync(Type, AssetPartition, IEnumerable{ManifestFile}, CancellationToken)"/>
+    /// gives them, where this process wrote the one file from <paramref name="written"/>: the columns that come back
+    /// unchanged are taken from those rows, and when all of them do the file is not opened at all (its bytes were
+    /// hashed as they were written, and readers in other processes verify them).
+    /// </summary>
+    internal async IAsyncEnumerable<object> ReadFilesAsync(
+        Type recordType, AssetPartition partition, IEnumerable<ManifestFile> files, IReadOnlyList<object>? written, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recordType);
         ArgumentNullException.ThrowIfNull(files);
-        foreach (var file in files)
+        var list = files as IReadOnlyCollection<ManifestFile> ?? [.. files];
+        if (list.Count != 1)
+        {
+            written = null;
+        }
+        else if (written is not null && ParquetRecordFormat.TryReadWritten(recordType, written, out var built))
+        {
+            foreach (var row in built)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return row;
+            }
+
+            yield break;
+        }
+
+        foreach (var file in list)
         {
             var source = await OpenVerifiedAsync(partition, file, cancellationToken).ConfigureAwait(false);
             await using (source.ConfigureAwait(false))
             {
-                var rows = ParquetRecordFormat.ReadAsync(recordType, source, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                var rows = ParquetRecordFormat.ReadAsync(recordType, source, written, cancellationToken).GetAsyncEnumerator(cancellationToken);
                 var settled = false;
                 try
                 {

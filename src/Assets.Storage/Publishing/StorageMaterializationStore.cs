@@ -62,7 +62,7 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
             yield break;
         }
 
-        await foreach (var row in DecodedRows.ReadAsync(manifest.MaterializationId, recordType, () => _reader.ReadFilesAsync(recordType, partition, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
+        await foreach (var row in DecodedRows.ReadAsync(manifest.MaterializationId, recordType, () => Decode(recordType, partition, manifest.MaterializationId, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             yield return row;
         }
@@ -78,11 +78,18 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
             yield break;
         }
 
-        await foreach (var chunk in DecodedRows.ReadChunksAsync(manifest.MaterializationId, recordType, () => _reader.ReadFilesAsync(recordType, partition, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
+        await foreach (var chunk in DecodedRows.ReadChunksAsync(manifest.MaterializationId, recordType, () => Decode(recordType, partition, manifest.MaterializationId, manifest.Files, cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             yield return chunk;
         }
     }
+
+    /// <summary>
+    /// The rows of materialization <paramref name="id"/>'s files, from the rows it was written from where this store
+    /// wrote it and still keeps them (the columns that come back unchanged are not decoded again).
+    /// </summary>
+    private IAsyncEnumerable<object> Decode(Type recordType, AssetPartition partition, MaterializationId id, IReadOnlyList<ManifestFile> files, CancellationToken cancellationToken)
+        => _reader.ReadFilesAsync(recordType, partition, files, DecodedRows.TakeWritten(id, recordType), cancellationToken);
 
     private sealed class Materialization(StorageMaterializationStore owner, Publication publication) : IMaterialization
     {
@@ -94,27 +101,34 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
         {
             ArgumentNullException.ThrowIfNull(recordType);
             ArgumentNullException.ThrowIfNull(rows);
+            // The rows written are kept (when the run's cache would keep them) for the checks and the readers of this
+            // materialization in the run, so that what comes back unchanged from the file is not decoded again.
+            var kept = owner.DecodedRows.WrittenRowsLimit(recordType) is { } limit ? new WrittenRows(limit) : null;
             var staged = await publication.StageFileAsync(
                 async (stream, ct) =>
                 {
-                    var summary = await ParquetRecordFormat.WriteAsync(recordType, rows, stream, cancellationToken: ct).ConfigureAwait(false);
+                    var summary = await ParquetRecordFormat.WriteAsync(recordType, rows, stream, kept, ct).ConfigureAwait(false);
                     _schema = summary.Schema;
                     return summary.Rows;
                 },
                 cancellationToken).ConfigureAwait(false);
+            if (kept?.Rows is { } written)
+            {
+                owner.DecodedRows.OfferWritten(publication.Id, recordType, written);
+            }
+
             return staged.Rows;
         }
 
         /// <remarks>
         /// Decoded once for all the checks, and kept under the materialization's id, which it keeps when published: the
-        /// steps of the run that read it next get the same rows without decoding them again.
+        /// steps of the run that read it next get the same rows without decoding them again. A check that takes a
+        /// collection gets them a partition at a time (<see cref="IRowChunks"/>), not row by row.
         /// </remarks>
-        public async IAsyncEnumerable<object> ReadStagedAsync(Type recordType, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public IAsyncEnumerable<object> ReadStagedAsync(Type recordType, CancellationToken cancellationToken = default)
         {
-            await foreach (var row in owner.DecodedRows.ReadAsync(publication.Id, recordType, () => owner._reader.ReadFilesAsync(recordType, publication.Partition, publication.StagedFiles, cancellationToken), cancellationToken).ConfigureAwait(false))
-            {
-                yield return row;
-            }
+            ArgumentNullException.ThrowIfNull(recordType);
+            return new StagedRows(owner, publication, recordType, cancellationToken);
         }
 
         public async Task<string> PublishAsync(
@@ -147,5 +161,18 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
             => publication.WaitForSourceAsync(reason, cancellationToken);
 
         public ValueTask DisposeAsync() => publication.DisposeAsync();
+    }
+
+    /// <summary>The staged rows of a materialization: enumerated row by row, or taken whole by a reader that wants them all.</summary>
+    private sealed class StagedRows(StorageMaterializationStore owner, Publication publication, Type recordType, CancellationToken madeWith) : IAsyncEnumerable<object>, IRowChunks
+    {
+        public IAsyncEnumerable<IReadOnlyList<object>> Chunks
+            => owner.DecodedRows.ReadChunksAsync(publication.Id, recordType, Decode, madeWith);
+
+        // The iterator combines the token given when the stream was made with the enumerator's own.
+        public IAsyncEnumerator<object> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+            => owner.DecodedRows.ReadAsync(publication.Id, recordType, Decode, madeWith).GetAsyncEnumerator(cancellationToken);
+
+        private IAsyncEnumerable<object> Decode() => owner.Decode(recordType, publication.Partition, publication.Id, publication.StagedFiles, madeWith);
     }
 }

@@ -29,10 +29,12 @@ public sealed class DecodedRowCache
     private readonly long _maxRows;
     private readonly Lock _gate = new();
     private readonly Dictionary<(MaterializationId Id, Type Type), LinkedListNode<Entry>> _entries = [];
+    private readonly Dictionary<(MaterializationId Id, Type Type), LinkedListNode<Entry>> _written = [];
     private readonly LinkedList<Entry> _recency = new();
     private long _heldRows;
     private long _decoded;
     private long _fromMemory;
+    private long _fromWrites;
 
     /// <summary>Creates a cache with <paramref name="options"/> (<see cref="DecodedRowCacheOptions.Default"/> when <c>null</c>).</summary>
     public DecodedRowCache(DecodedRowCacheOptions? options = null)
@@ -47,6 +49,12 @@ public sealed class DecodedRowCache
 
     /// <summary>Rows handed out from memory so far, without decoding.</summary>
     public long RowsFromMemory => Interlocked.Read(ref _fromMemory);
+
+    /// <summary>
+    /// Of <see cref="RowsDecoded"/>, the rows built from the rows the run wrote (kept by <see cref="OfferWritten"/>):
+    /// only their columns that do not come back unchanged (decimals, timestamps, ...) were decoded from the file.
+    /// </summary>
+    public long RowsFromWrites => Interlocked.Read(ref _fromWrites);
 
     /// <summary>
     /// The rows of materialization <paramref name="id"/> as <paramref name="recordType"/>: from memory when held,
@@ -128,6 +136,74 @@ public sealed class DecodedRowCache
         yield return chunk;
     }
 
+    /// <summary>
+    /// How many rows of <paramref name="recordType"/> a write may keep for <see cref="OfferWritten"/>; <c>null</c> when
+    /// they would not be kept (the cache is off, or the type's instances can change).
+    /// </summary>
+    internal long? WrittenRowsLimit(Type recordType) => _maxRows > 0 && IsImmutable(recordType) ? _maxRows : null;
+
+    /// <summary>
+    /// Keeps the rows materialization <paramref name="id"/> was just written from (its one file, in order), within
+    /// the same bound as decoded rows, until its first reader takes them (<see cref="TakeWritten"/>) to build its rows
+    /// without decoding the columns that come back unchanged. A second offer for the same key withdraws both: the
+    /// materialization has more than one file.
+    /// </summary>
+    internal void OfferWritten(MaterializationId id, Type recordType, IReadOnlyList<object> rows)
+    {
+        ArgumentNullException.ThrowIfNull(recordType);
+        ArgumentNullException.ThrowIfNull(rows);
+        var key = (id, recordType);
+        lock (_gate)
+        {
+            if (_written.Remove(key, out var offered))
+            {
+                Forget(offered);
+                return;
+            }
+
+            if (WrittenRowsLimit(recordType) is not { } limit || rows.Count > limit || _entries.ContainsKey(key))
+            {
+                return;
+            }
+
+            MakeRoom(rows.Count);
+            _written[key] = _recency.AddFirst(new Entry(key, null, rows));
+            _heldRows += rows.Count;
+        }
+    }
+
+    /// <summary>The rows offered for <paramref name="id"/> by <see cref="OfferWritten"/>, no longer kept; <c>null</c> when none are.</summary>
+    internal IReadOnlyList<object>? TakeWritten(MaterializationId id, Type recordType)
+    {
+        lock (_gate)
+        {
+            if (!_written.Remove((id, recordType), out var node))
+            {
+                return null;
+            }
+
+            Forget(node);
+            Interlocked.Add(ref _fromWrites, node.Value.Count);
+            return node.Value.Written;
+        }
+    }
+
+    private void Forget(LinkedListNode<Entry> node)
+    {
+        _recency.Remove(node);
+        _heldRows -= node.Value.Count;
+    }
+
+    private void MakeRoom(long rows)
+    {
+        while (_heldRows + rows > _maxRows && _recency.Last is { } oldest)
+        {
+            _recency.RemoveLast();
+            (oldest.Value.Rows is null ? _written : _entries).Remove(oldest.Value.Key);
+            _heldRows -= oldest.Value.Count;
+        }
+    }
+
     /// <summary>The held rows of <paramref name="key"/>, counted as read from memory; <c>false</c> when not held.</summary>
     private bool TryGet((MaterializationId, Type) key, out object[] rows)
     {
@@ -137,7 +213,7 @@ public sealed class DecodedRowCache
             {
                 _recency.Remove(node);
                 _recency.AddFirst(node);
-                rows = node.Value.Rows;
+                rows = node.Value.Rows!;
             }
             else
             {
@@ -160,14 +236,8 @@ public sealed class DecodedRowCache
                 return;
             }
 
-            while (_heldRows + rows.Length > _maxRows && _recency.Last is { } oldest)
-            {
-                _recency.RemoveLast();
-                _entries.Remove(oldest.Value.Key);
-                _heldRows -= oldest.Value.Rows.Length;
-            }
-
-            _entries[key] = _recency.AddFirst(new Entry(key, rows));
+            MakeRoom(rows.Length);
+            _entries[key] = _recency.AddFirst(new Entry(key, rows, null));
             _heldRows += rows.Length;
         }
     }
@@ -181,5 +251,9 @@ public sealed class DecodedRowCache
     private static bool IsInitOnly(MethodInfo setter)
         => setter.ReturnParameter.GetRequiredCustomModifiers().Any(m => m == typeof(IsExternalInit));
 
-    private sealed record Entry((MaterializationId Id, Type Type) Key, object[] Rows);
+    /// <summary>Decoded rows (<see cref="Rows"/>) or rows offered by their writer (<see cref="Written"/>).</summary>
+    private sealed record Entry((MaterializationId Id, Type Type) Key, object[]? Rows, IReadOnlyList<object>? Written)
+    {
+        public int Count => Rows?.Length ?? Written!.Count;
+    }
 }

@@ -57,12 +57,28 @@ public sealed class StorageMaterializationStoreTests
         }
 
         Assert.Equal(rows, await store.ReadAsync(typeof(Sale), ProtocolHarness.Day).Cast<Sale>().ToListAsync());
-        Assert.Equal((250L, 500L), (store.DecodedRows.RowsDecoded, store.DecodedRows.RowsFromMemory));
+        Assert.Equal((250L, 250L, 500L), (store.DecodedRows.RowsDecoded, store.DecodedRows.RowsFromWrites, store.DecodedRows.RowsFromMemory));
 
         var republished = ProtocolHarness.Rows(250, seed: 1);
         await harness.PublishAsync(republished);
         Assert.Equal(republished, await store.ReadAsync(typeof(Sale), ProtocolHarness.Day).Cast<Sale>().ToListAsync());
-        Assert.Equal((500L, 500L), (store.DecodedRows.RowsDecoded, store.DecodedRows.RowsFromMemory));
+        Assert.Equal((500L, 250L, 500L), (store.DecodedRows.RowsDecoded, store.DecodedRows.RowsFromWrites, store.DecodedRows.RowsFromMemory));
+    }
+
+    [Fact]
+    public async Task StagedRows_ComeToACollectionReaderAsOnePartition_TheSameRowsAsRowByRow()
+    {
+        await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);
+        var store = new StorageMaterializationStore(harness.Store, harness.Metadata, harness.Clock, harness.Options);
+        var rows = ProtocolHarness.Rows(250);
+        await using var materialization = await store.BeginAsync(ProtocolHarness.Day, RunId.New());
+        await materialization.WriteRowsAsync(typeof(Sale), AsRows(rows));
+
+        var staged = Assert.IsAssignableFrom<Assets.Execution.IRowChunks>(materialization.ReadStagedAsync(typeof(Sale)));
+        var chunk = Assert.Single(await staged.Chunks.ToListAsync());
+        Assert.Equal(rows, chunk.Cast<Sale>());
+        Assert.Equal(chunk, await materialization.ReadStagedAsync(typeof(Sale)).ToListAsync());
+        Assert.Equal((250L, 250L), (store.DecodedRows.RowsDecoded, store.DecodedRows.RowsFromMemory));
     }
 
     [Fact]

@@ -123,6 +123,41 @@ public sealed class DecodedRowCacheTests
         Assert.Equal((2, 6L, 0L), (decodes, cache.RowsDecoded, cache.RowsFromMemory));
     }
 
+    [Fact]
+    public void WrittenRows_AreTakenOnce_AndCountTowardTheBudget_LeastRecentFirstOut()
+    {
+        var cache = new DecodedRowCache(new DecodedRowCacheOptions { MaxRows = 4 });
+        object[] rows = [new Line { Id = 1 }, new Line { Id = 2 }];
+        var third = MaterializationId.New();
+
+        cache.OfferWritten(First, typeof(Line), rows);
+        cache.OfferWritten(Second, typeof(Line), rows);
+        cache.OfferWritten(third, typeof(Line), rows);
+
+        Assert.Null(cache.TakeWritten(First, typeof(Line)));
+        Assert.Same(rows, cache.TakeWritten(Second, typeof(Line)));
+        Assert.Null(cache.TakeWritten(Second, typeof(Line)));
+        Assert.Same(rows, cache.TakeWritten(third, typeof(Line)));
+        Assert.Equal(4, cache.RowsFromWrites);
+    }
+
+    [Fact]
+    public void WrittenRows_AreNotKept_ForAMutableType_MoreRowsThanTheBudget_OrASecondFileOfTheSameMaterialization()
+    {
+        var cache = new DecodedRowCache(new DecodedRowCacheOptions { MaxRows = 2 });
+        object[] two = [new Line { Id = 1 }, new Line { Id = 2 }];
+
+        cache.OfferWritten(First, typeof(MutableLine), [new MutableLine(), new MutableLine()]);
+        cache.OfferWritten(Second, typeof(Line), [.. two, new Line { Id = 3 }]);
+        Assert.Null(cache.TakeWritten(First, typeof(MutableLine)));
+        Assert.Null(cache.TakeWritten(Second, typeof(Line)));
+
+        cache.OfferWritten(First, typeof(Line), two);
+        cache.OfferWritten(First, typeof(Line), two);
+        Assert.Null(cache.TakeWritten(First, typeof(Line)));
+        Assert.Null(new DecodedRowCache(new DecodedRowCacheOptions { MaxRows = 0 }).WrittenRowsLimit(typeof(Line)));
+    }
+
     private static async IAsyncEnumerable<object> Decode(int rows, Action started, Func<int, object>? create = null)
     {
         started();
