@@ -53,6 +53,24 @@ internal sealed class DurabilityBatch
         }
     }
 
+    /// <summary>Adds what <paramref name="other"/> holds (a write's flushes, kept apart until the write succeeded) and empties it.</summary>
+    public void AddAll(DurabilityBatch other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var file in other._files)
+        {
+            AddFile(file);
+        }
+
+        foreach (var folder in other._folders)
+        {
+            AddFolder(folder);
+        }
+
+        other._files.Clear();
+        other._folders.Clear();
+    }
+
     /// <summary>
     /// Flushes every file and folder added since the last flush, in the next round of the process's group flush
     /// (<see cref="Local.GroupFlush"/>): together with what other publications hand in meanwhile, concurrently, each folder

@@ -20,6 +20,15 @@ internal interface IDefersDurability
     Task<WriteResult> AdoptIfAbsentAsync(ObjectKey key, string localPath, string sha256, DurabilityBatch durability, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Creates <paramref name="key"/> as a new, empty file and opens it for writing in place, for an object nothing names
+    /// until it is complete (a publication's staged data file: only a manifest the pointer names makes it readable, and both
+    /// come after it); <c>null</c>, creating nothing, when the key exists. Unlike a create, the name exists while the content
+    /// is written, so a crash can leave it short; gc removes such a file with the materialization it belonged to. The
+    /// folders that got new entries go into <paramref name="durability"/>; the caller adds the file once it is written.
+    /// </summary>
+    FileStream? CreateInPlace(ObjectKey key, DurabilityBatch durability);
+
+    /// <summary>
     /// <see cref="IObjectStore.ReplaceIfMatchAsync"/> that flushes <paramref name="flushFirst"/> in the same round as the new
     /// content, before the swap: what the new object names is durable before it is, at the cost of one round of flushes
     /// instead of two. The swap itself is durable when this returns, as with every replace.
@@ -28,8 +37,8 @@ internal interface IDefersDurability
 
     /// <summary>
     /// Deletes an object created with <see cref="DurabilityBatch.Transient"/> (a staging marker) as cheaply as the store can:
-    /// the local store unlinks it and removes its own folder if that is now empty, but keeps the folders above it, which the
-    /// next such object would create again. Returns whether it was there.
+    /// the local store unlinks it and, with <paramref name="removeEmptyFolder"/>, removes its own folder if that is now empty,
+    /// but keeps the folders above it, which the next such object would create again. Returns whether it was there.
     /// </summary>
-    Task<bool> DeleteTransientAsync(ObjectKey key, CancellationToken cancellationToken = default);
+    Task<bool> DeleteTransientAsync(ObjectKey key, bool removeEmptyFolder, CancellationToken cancellationToken = default);
 }

@@ -126,6 +126,11 @@ public sealed class Publication : IAsyncDisposable
         await RenewLeaseAsync(cancellationToken).ConfigureAwait(false);
         await MarkInFlightAsync(cancellationToken).ConfigureAwait(false);
         var key = StorageLayout.DataFile(Partition, Id, _files.Count);
+        if (Store is IDefersDurability inPlace)
+        {
+            return await StageInPlaceAsync(inPlace, key, write, cancellationToken).ConfigureAwait(false);
+        }
+
         Directory.CreateDirectory(_publisher.Options.StagingDirectory);
         var temp = Path.Combine(_publisher.Options.StagingDirectory, $"{Id.Value}-{_files.Count:D5}-{Guid.NewGuid():N}.tmp");
         var adopted = false;
@@ -182,6 +187,65 @@ public sealed class Publication : IAsyncDisposable
             if (!adopted)
             {
                 File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stages a file where it ends up, on a store that can write it there (the local one): the key is under this
+    /// materialization's id, which nothing names until the manifest does and the pointer names the manifest, so the file
+    /// needs no temporary name and no move; it is flushed with the manifest before the swap. A write that fails removes it.
+    /// </summary>
+    private async Task<ManifestFile> StageInPlaceAsync(IDefersDurability store, ObjectKey key, Func<Stream, CancellationToken, Task<long>> write, CancellationToken cancellationToken)
+    {
+        // The folders it creates join the publication's flush only once the file is written: a failed write removes them.
+        var pending = new DurabilityBatch();
+        var file = store.CreateInPlace(key, pending)
+            ?? throw new InvalidOperationException($"{key} already exists: materialization ids are never reused, so another writer is using this one.");
+        var written = false;
+        try
+        {
+            long rows;
+            string sha256;
+            long size;
+            await using (file.ConfigureAwait(false))
+            {
+                var hashing = new CountingHashStream(file);
+                await using (hashing.ConfigureAwait(false))
+                {
+                    rows = await write(hashing, cancellationToken).ConfigureAwait(false);
+                    await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    size = file.Length;
+                    if (size != hashing.BytesWritten)
+                    {
+                        throw new InvalidOperationException($"The staged file has {size} bytes but {hashing.BytesWritten} were written through its stream.");
+                    }
+
+                    sha256 = hashing.FinishHash();
+                }
+            }
+
+            written = true;
+            pending.AddFile(file.Name);
+            _durability.AddAll(pending);
+            var staged = new ManifestFile(key.Value, size, sha256, rows);
+            _files.Add(staged);
+            return staged;
+        }
+        finally
+        {
+            if (!written)
+            {
+                // Nothing names it; removed now rather than left for gc, which removes it should this fail too.
+                try
+                {
+                    await Store.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // The write's own failure is what the caller must see.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
             }
         }
     }

@@ -36,6 +36,9 @@ public sealed class PublisherOptions
         }
     }
 
-    /// <summary>Where data files are written before they are uploaded under their final key. Default: the system's temp folder.</summary>
+    /// <summary>
+    /// Where data files are written before they are uploaded under their final key, on a store that cannot write them in
+    /// place (S3); a local root writes them where they end up. Default: the system's temp folder.
+    /// </summary>
     public string StagingDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "assets-staging");
 }

@@ -11,7 +11,8 @@ namespace Assets.Storage.Publishing;
 /// Staging markers: how <c>gc</c>, in this process, another one or on another machine sharing the root, knows that
 /// a materialization is in flight. The rule, in order of the objects' lives:
 /// <list type="number">
-/// <item>A publication writes its marker (<c>staging/&lt;asset&gt;/&lt;partition&gt;/&lt;id&gt;.json</c>) before its
+/// <item>A publication writes its marker (<c>staging/&lt;asset&gt;/&lt;partition&gt;~&lt;id&gt;.json</c>,
+/// <see cref="StorageLayout.StagingMarkerOf"/>) before its
 /// first data file, rewrites it whenever it is older than a quarter of <see cref="Lifetime"/> at a protocol step,
 /// and removes it only after the pointer swap (or the failure, quarantine or abandonment is recorded).</item>
 /// <item>A rollback writes a marker for its target before it verifies the target's files, and removes it after the
@@ -23,8 +24,12 @@ namespace Assets.Storage.Publishing;
 /// published, or whose marker died.</item>
 /// <item>A marker is created without being made durable where the store allows it (the local store): gc sees it as soon
 /// as it is written, in any process, and a power loss that could take it ends the writer too, leaving nothing in flight.
-/// Its rewrites and the objects it guards are made durable as usual. Removing it removes its partition's folder when
-/// that is left empty, but not the asset's folders above it (<see cref="IDefersDurability.DeleteTransientAsync"/>).</item>
+/// Its rewrites and the objects it guards are made durable as usual. It lies in its asset's folder under <c>staging/</c>,
+/// which stays when the marker is removed (<see cref="IDefersDurability.DeleteTransientAsync"/>): a publish creates and
+/// removes one file, not a folder as well.</item>
+/// <item>Markers in the form of earlier versions (<c>staging/&lt;asset&gt;/&lt;partition&gt;/&lt;id&gt;.json</c>, a folder per partition)
+/// count the same: gc reads both forms, and the look right before a delete checks both keys, so a root shared with a
+/// process of an earlier version stays safe.</item>
 /// <item>A publication re-checks that its files exist right before the swap, so one stalled past its marker's
 /// lifetime (and collected) fails instead of publishing a manifest whose files are gone.</item>
 /// </list>
@@ -97,7 +102,12 @@ public static class StagingMarkers
 
     /// <summary>Whether a marker of <paramref name="id"/> exists now.</summary>
     internal static async Task<bool> ExistsAsync(IObjectStore store, AssetPartition partition, MaterializationId id, CancellationToken cancellationToken)
-        => await store.GetSizeAsync(StorageLayout.StagingMarkerOf(partition, id), cancellationToken).ConfigureAwait(false) is not null;
+    {
+        var key = StorageLayout.StagingMarkerOf(partition, id);
+        var foldered = StorageLayout.FolderedStagingMarkerOf(partition, id);
+        return await store.GetSizeAsync(key, cancellationToken).ConfigureAwait(false) is not null
+            || (foldered != key && await store.GetSizeAsync(foldered, cancellationToken).ConfigureAwait(false) is not null);
+    }
 
     /// <summary>
     /// Removes the marker of <paramref name="id"/>. A failure is swallowed: what the marker guarded is settled (published
@@ -110,7 +120,8 @@ public static class StagingMarkers
             var key = StorageLayout.StagingMarkerOf(partition, id);
             if (store is IDefersDurability deferring)
             {
-                await deferring.DeleteTransientAsync(key, CancellationToken.None).ConfigureAwait(false);
+                // A marker in its own partition's folder (a long segment) takes the folder with it; the asset's folder stays.
+                await deferring.DeleteTransientAsync(key, removeEmptyFolder: key == StorageLayout.FolderedStagingMarkerOf(partition, id), CancellationToken.None).ConfigureAwait(false);
             }
             else
             {

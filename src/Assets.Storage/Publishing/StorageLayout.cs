@@ -9,8 +9,11 @@ namespace Assets.Storage.Publishing;
 /// data/&lt;asset&gt;/&lt;partition&gt;/&lt;materialization_id&gt;/part-00000.parquet   immutable, written once
 /// manifests/&lt;asset&gt;/&lt;partition&gt;/&lt;materialization_id&gt;.json            immutable, written once
 /// current/&lt;asset&gt;/&lt;partition&gt;.json                                   the pointer: the only object ever replaced
-/// staging/&lt;asset&gt;/&lt;partition&gt;/&lt;materialization_id&gt;.json              marker of a materialization in flight
+/// staging/&lt;asset&gt;/&lt;partition&gt;~&lt;materialization_id&gt;.json              marker of a materialization in flight
 /// </code>
+/// A staging marker sits in its asset's folder, so a publish creates and removes one file there rather than a folder of its
+/// own and the file in it. Markers of earlier versions (<c>staging/&lt;asset&gt;/&lt;partition&gt;/&lt;materialization_id&gt;.json</c>)
+/// are still read, and written when a partition's segment is too long to share a file name with the id.
 /// The asset key's segments become folders; the partition is one <see cref="PartitionSegment"/>. Both
 /// are validated types, so every key built here is inside the root.
 /// </summary>
@@ -29,6 +32,15 @@ public static class StorageLayout
     public const string StagingFolder = "staging";
 
     private const string ManifestSuffix = ".json";
+
+    /// <summary>Between a marker's partition segment and its id: a character <see cref="PartitionSegment"/> never writes.</summary>
+    private const char MarkerSeparator = '~';
+
+    /// <summary>The longest file name the object keys of a root may have (<see cref="ObjectKey"/>'s segment limit).</summary>
+    private const int MaxFileName = 255;
+
+    /// <summary>What a marker's file name adds to the partition's segment: the separator, the 32-digit id and the suffix.</summary>
+    private const int MarkerNameExtra = 1 + 32 + 5;
 
     /// <summary>The folder of every materialization's data files of one partition.</summary>
     public static string DataPrefix(AssetPartition partition)
@@ -54,24 +66,54 @@ public static class StorageLayout
     public static ObjectKey PointerOf(AssetPartition partition)
         => ObjectKey.Parse($"{CurrentFolder}/{partition.Asset.Value}/{PartitionSegment.Encode(partition.Partition)}{ManifestSuffix}");
 
-    /// <summary>The key of the marker that says a materialization is in flight (see <see cref="StagingMarkers"/>).</summary>
+    /// <summary>
+    /// The key of the marker that says a materialization is in flight (see <see cref="StagingMarkers"/>):
+    /// <c>staging/&lt;asset&gt;/&lt;partition&gt;~&lt;id&gt;.json</c>, or the earlier form (<see cref="FolderedStagingMarkerOf"/>) when the
+    /// partition's segment is too long to share one file name with the id.
+    /// </summary>
     public static ObjectKey StagingMarkerOf(AssetPartition partition, MaterializationId id)
+    {
+        var segment = PartitionSegment.Encode(partition.Partition);
+        return segment.Length + MarkerNameExtra > MaxFileName
+            ? FolderedStagingMarkerOf(partition, id)
+            : ObjectKey.Parse($"{StagingFolder}/{partition.Asset.Value}/{segment}{MarkerSeparator}{id.Value}{ManifestSuffix}");
+    }
+
+    /// <summary>
+    /// The marker's key in the form earlier versions wrote, in a folder of the partition's own
+    /// (<c>staging/&lt;asset&gt;/&lt;partition&gt;/&lt;id&gt;.json</c>): a process of such a version may still be publishing into the
+    /// root, so whoever asks whether a materialization is in flight looks for both.
+    /// </summary>
+    public static ObjectKey FolderedStagingMarkerOf(AssetPartition partition, MaterializationId id)
         => ObjectKey.Parse($"{StagingFolder}/{partition.Asset.Value}/{PartitionSegment.Encode(partition.Partition)}/{id.Value}{ManifestSuffix}");
 
-    /// <summary>Reads the (asset, partition) and materialization back from a staging marker's key; <c>null</c> for any other key.</summary>
+    /// <summary>Reads the (asset, partition) and materialization back from a staging marker's key, of either form; <c>null</c> for any other key.</summary>
     public static (AssetPartition Partition, MaterializationId Id)? OwnerOfStagingMarker(ObjectKey key)
     {
         var segments = key.Segments;
-        if (segments.Count < 4 || segments[0] != StagingFolder || !segments[^1].EndsWith(ManifestSuffix, StringComparison.Ordinal))
+        if (segments.Count < 3 || segments[0] != StagingFolder || !segments[^1].EndsWith(ManifestSuffix, StringComparison.Ordinal))
         {
             return null;
         }
 
-        // staging/<asset...>/<partition>/<id>.json
-        return AssetKey.TryParse(string.Join('/', segments.Skip(1).Take(segments.Count - 3)), out var asset, out _)
-            && PartitionSegment.TryDecode(segments[^2], out var partition, out _)
-            && MaterializationId.TryParse(segments[^1][..^ManifestSuffix.Length], out var id)
-            ? (new AssetPartition(asset, partition), id)
+        var name = segments[^1][..^ManifestSuffix.Length];
+        var separator = name.LastIndexOf(MarkerSeparator);
+        if (separator >= 0)
+        {
+            // staging/<asset...>/<partition>~<id>.json
+            return AssetKey.TryParse(string.Join('/', segments.Skip(1).Take(segments.Count - 2)), out var asset, out _)
+                && PartitionSegment.TryDecode(name[..separator], out var partition, out _)
+                && MaterializationId.TryParse(name[(separator + 1)..], out var id)
+                ? (new AssetPartition(asset, partition), id)
+                : null;
+        }
+
+        // staging/<asset...>/<partition>/<id>.json, as earlier versions (and long partition segments) write it
+        return segments.Count >= 4
+            && AssetKey.TryParse(string.Join('/', segments.Skip(1).Take(segments.Count - 3)), out var folderedAsset, out _)
+            && PartitionSegment.TryDecode(segments[^2], out var folderedPartition, out _)
+            && MaterializationId.TryParse(name, out var folderedId)
+            ? (new AssetPartition(folderedAsset, folderedPartition), folderedId)
             : null;
     }
 

@@ -14,6 +14,7 @@ public sealed class GroupFlushTests : IDisposable
 
     private readonly ConcurrentQueue<(string Path, bool IsFolder)> _flushed = new();
     private readonly ConcurrentDictionary<string, Exception> _failing = new();
+    private readonly ConcurrentQueue<int> _threads = new();
     private readonly ManualResetEventSlim _gate = new(initialState: true);
     private readonly SemaphoreSlim _entered = new(0);
     private readonly GroupFlush _group;
@@ -32,7 +33,7 @@ public sealed class GroupFlushTests : IDisposable
     public async Task RequestsArrivingDuringARound_AreServedByOneNextRound_EachFolderOnce()
     {
         _gate.Reset();
-        var first = _group.FlushAsync(["f0"], ["shared"]);
+        var first = Task.Run(() => _group.FlushAsync(["f0"], ["shared"])); // its caller serves the round, held below
         Assert.True(await _entered.WaitAsync(Patience)); // the first round runs (and is held)
 
         var waiting = Enumerable.Range(1, 5).Select(i => _group.FlushAsync([$"f{i}"], ["shared", $"own{i}"])).ToArray();
@@ -52,7 +53,7 @@ public sealed class GroupFlushTests : IDisposable
     public async Task ARequest_CompletesOnlyWhenAllItsFlushesAreDone()
     {
         _gate.Reset();
-        var request = _group.FlushAsync(["a", "b"], ["folder"]);
+        var request = Task.Run(() => _group.FlushAsync(["a", "b"], ["folder"]));
         Assert.True(await _entered.WaitAsync(Patience));
 
         await Task.Delay(50);
@@ -68,7 +69,7 @@ public sealed class GroupFlushTests : IDisposable
     {
         _failing["bad"] = new IOException("disk said no");
         _gate.Reset();
-        var holder = _group.FlushAsync(["hold"], []);
+        var holder = Task.Run(() => _group.FlushAsync(["hold"], []));
         Assert.True(await _entered.WaitAsync(Patience));
         var failing = _group.FlushAsync(["bad"], ["shared"]);
         var healthy = _group.FlushAsync(["good"], ["shared"]);
@@ -78,6 +79,28 @@ public sealed class GroupFlushTests : IDisposable
         Assert.Equal("disk said no", error.Message);
         await healthy.WaitAsync(Patience);
         await holder.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task ALoneRequestOfOneFlush_IsFlushedOnTheCallersThread_AndIsDoneWhenTheCallReturns()
+    {
+        var caller = Environment.CurrentManagedThreadId;
+
+        var request = _group.FlushAsync([], ["current/asset"]);
+
+        Assert.True(request.IsCompletedSuccessfully);
+        Assert.Equal([caller], _threads.ToArray());
+        await request;
+    }
+
+    [Fact]
+    public async Task ALoneRequestOfSeveralFlushes_IsServedByItsCallerAndTheFlushers_EachPathOnce()
+    {
+        var request = _group.FlushAsync(["a", "b", "c"], ["folder", "parent"]);
+        await request.WaitAsync(Patience);
+
+        Assert.Equal(["a", "b", "c", "folder", "parent"], _flushed.Select(f => f.Path).Order(StringComparer.Ordinal));
+        Assert.Equal(1, _group.Rounds);
     }
 
     [Fact]
@@ -102,6 +125,7 @@ public sealed class GroupFlushTests : IDisposable
 
     private void Flush(string path, bool isFolder)
     {
+        _threads.Enqueue(Environment.CurrentManagedThreadId);
         _entered.Release();
         _gate.Wait(Patience);
         _flushed.Enqueue((path, isFolder));

@@ -57,6 +57,44 @@ public sealed class LocalObjectStoreDeferredDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task DeferredCreate_Transient_InAMissingFolder_CreatesItWithoutThrowing_AndAnExistingKeyConflicts()
+    {
+        IDefersDurability store = new LocalObjectStore(_root);
+        var thread = Environment.CurrentManagedThreadId;
+        var thrown = new List<string>();
+        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (Environment.CurrentManagedThreadId == thread)
+            {
+                lock (thrown)
+                {
+                    thrown.Add(e.Exception.GetType().Name);
+                }
+            }
+        }
+
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        WriteResult first;
+        try
+        {
+            first = await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p~1.json"), Content("marker"), DurabilityBatch.Transient);
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+
+        var second = await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p~1.json"), Content("other"), DurabilityBatch.Transient);
+
+        Assert.True(first.Succeeded);
+        Assert.Empty(thrown); // a missing folder is the normal case for an asset's first marker
+        Assert.False(second.Succeeded);
+        Assert.Equal(first.Version, second.Version);
+        Assert.Equal("marker", await ReadAsync("staging/asset/p~1.json"));
+        Assert.Empty(TempFiles());
+    }
+
+    [Fact]
     public async Task DeferredCreate_ExistingKey_ReturnsConflictKeepsContentAndAddsNothing()
     {
         var store = new LocalObjectStore(_root);
@@ -176,13 +214,25 @@ public sealed class LocalObjectStoreDeferredDurabilityTests : IDisposable
         await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p2/id.json"), Content("marker"), DurabilityBatch.Transient);
         await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p2/other.json"), Content("marker"), DurabilityBatch.Transient);
 
-        Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1/id.json")));
-        Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p2/id.json")));
-        Assert.False(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1/id.json")));
+        Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1/id.json"), removeEmptyFolder: true));
+        Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p2/id.json"), removeEmptyFolder: true));
+        Assert.False(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1/id.json"), removeEmptyFolder: true));
 
         Assert.False(Directory.Exists(Path.Combine(_root, "staging", "asset", "p1")));
         Assert.True(Directory.Exists(Path.Combine(_root, "staging", "asset")));
         Assert.Equal("marker", await ReadAsync("staging/asset/p2/other.json"));
+    }
+
+    [Fact]
+    public async Task DeleteTransient_OfAMarkerInItsAssetsFolder_LeavesTheFolderForTheNext()
+    {
+        IDefersDurability store = new LocalObjectStore(_root);
+        await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p1~id.json"), Content("marker"), DurabilityBatch.Transient);
+
+        Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1~id.json"), removeEmptyFolder: false));
+
+        Assert.True(Directory.Exists(Path.Combine(_root, "staging", "asset")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root, "staging", "asset")));
     }
 
     [Fact]

@@ -124,6 +124,26 @@ public sealed class GcInFlightTests
     }
 
     [Fact]
+    public async Task Gc_AMarkerOfAnEarlierVersion_InItsPartitionsFolder_StillGuardsTheMaterialization()
+    {
+        // A process of an earlier version publishing into the same root: its marker has a folder of its own.
+        await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);
+        var publication = await harness.Publisher.BeginAsync(Day, RunId.New());
+        var staged = await ProtocolHarness.StageAsync(publication, ProtocolHarness.Rows(10));
+        var marker = StorageLayout.StagingMarkerOf(Day, publication.Id);
+        var earlier = StorageLayout.FolderedStagingMarkerOf(Day, publication.Id);
+        var content = (await harness.Store.GetAsync(marker))!.Content;
+        Assert.True((await harness.Store.CreateIfAbsentAsync(earlier, new MemoryStream(content.ToArray()))).Succeeded);
+        Assert.True(await harness.Store.DeleteAsync(marker));
+
+        var young = await new GarbageCollector(harness.Store, SystemClock.Instance).CollectAsync(Duration.Zero, dryRun: false);
+        var old = await new GarbageCollector(harness.Store, new SystemClockAfter(StagingMarkers.Lifetime + Duration.FromMinutes(5))).CollectAsync(Duration.Zero, dryRun: false);
+
+        Assert.Equal((0, 1), (young.Objects, young.InFlight));
+        Assert.Equal(new[] { earlier.Value, staged.Path }.Order(StringComparer.Ordinal), old.Removed.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Publication_RewritesItsMarkerWhenItGetsOld_AndRemovesItWhenItFails()
     {
         await using var harness = await ProtocolHarness.CreateAsync();

@@ -43,4 +43,38 @@ public sealed class PublishDurabilityTests
         Assert.Equal(0, publication.PendingFlushes);
         Assert.Equal(ProtocolHarness.Rows(20), await harness.ReadAsync());
     }
+
+    [Fact]
+    public async Task Stage_OnALocalRoot_WritesTheFileWhereItEndsUp_WithNoTemporaryFileAnywhere()
+    {
+        await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);
+        await using var publication = await harness.Publisher.BeginAsync(Day, RunId.New());
+
+        var staged = await ProtocolHarness.StageAsync(publication, ProtocolHarness.Rows(20));
+
+        Assert.Equal(StorageLayout.DataFile(Day, publication.Id, 0).Value, staged.Path);
+        Assert.Equal(staged.Size, new FileInfo(Path.Combine(harness.Store.Location, staged.Path)).Length);
+        Assert.False(Directory.Exists(harness.Options.StagingDirectory)); // nothing was written beside the root first
+        Assert.Empty(Directory.EnumerateFiles(harness.Store.Location, ".tmp-*", SearchOption.AllDirectories));
+        Assert.True(publication.PendingFlushes >= 1, "the staged file waits for the flush before the swap");
+    }
+
+    [Fact]
+    public async Task Stage_OnALocalRoot_WhenTheWriterFails_LeavesNoFileUnderTheKey()
+    {
+        await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);
+        await using var publication = await harness.Publisher.BeginAsync(Day, RunId.New());
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => publication.StageFileAsync(async (stream, ct) =>
+        {
+            await stream.WriteAsync(new byte[100], ct);
+            throw new InvalidOperationException("the body's writer failed half-way");
+        }));
+
+        Assert.Equal("the body's writer failed half-way", error.Message);
+        Assert.Null(await harness.Store.GetSizeAsync(StorageLayout.DataFile(Day, publication.Id, 0)));
+        Assert.Empty(publication.StagedFiles);
+        Assert.Equal(0, publication.PendingFlushes); // nor its folders, gone with it, left to flush before a later swap
+        await publication.FailAsync("the body's writer failed half-way");
+    }
 }

@@ -17,7 +17,8 @@ namespace Assets.Storage.Objects.Local;
 /// <para>
 /// The flushes run on a few threads of their own, started once and kept: a flush blocks its thread in the kernel, and
 /// the thread pool would run a round's flushes a few at a time, while a thread started per flush costs more CPU than the
-/// flush itself.
+/// flush itself. The caller that opens a round takes part: it flushes what the flushers have not taken yet, so a round of
+/// one flush wakes no other thread.
 /// </para>
 /// Thread-safe.
 /// </summary>
@@ -66,7 +67,9 @@ internal sealed class GroupFlush : IDisposable
     /// <summary>
     /// Flushes <paramref name="files"/> (their content) and <paramref name="folders"/> (their entries) in the next round
     /// that starts; completes when all of them are flushed, or with the first of their failures. Once handed in, the
-    /// flushes run whatever becomes of the caller.
+    /// flushes run whatever becomes of the caller. A caller whose request opens a round (none was running) flushes on its
+    /// own thread before this returns, alongside the flushers, so a publication alone pays no thread hand-off for a round
+    /// of one flush; a caller whose request waits for the next round returns at once.
     /// </summary>
     public Task FlushAsync(IReadOnlyCollection<string> files, IReadOnlyCollection<string> folders)
     {
@@ -92,7 +95,9 @@ internal sealed class GroupFlush : IDisposable
 
         if (round is not null)
         {
-            Start(round);
+            // The caller that opens a round flushes too rather than only waiting: a round of one flush (the pointer's
+            // folder after a swap) never leaves this thread, and a larger one wakes one flusher fewer.
+            Start(round, callerServes: true);
         }
 
         return request.Done.Task;
@@ -122,8 +127,12 @@ internal sealed class GroupFlush : IDisposable
         return taken;
     }
 
-    /// <summary>Queues one flush per distinct path of <paramref name="requests"/>; the last one done finishes the round.</summary>
-    private void Start(List<Request> requests)
+    /// <summary>
+    /// Queues one flush per distinct path of <paramref name="requests"/>; the last one done finishes the round. With
+    /// <paramref name="callerServes"/>, the calling thread takes flushes from the queue until it is empty, and wakes one
+    /// flusher fewer than there are flushes.
+    /// </summary>
+    private void Start(List<Request> requests, bool callerServes = false)
     {
         Interlocked.Increment(ref _rounds);
         var targets = new Dictionary<(string Path, bool IsFolder), Target>();
@@ -146,7 +155,27 @@ internal sealed class GroupFlush : IDisposable
             _queue.Enqueue(new Work(round, target));
         }
 
-        _queued.Release(targets.Count);
+        // One permit per queued flush (a flusher takes one flush per permit), less the one the caller takes itself.
+        var woken = callerServes ? targets.Count - 1 : targets.Count;
+        if (woken > 0)
+        {
+            _queued.Release(woken);
+        }
+
+        // A flusher woken for work the caller took meanwhile finds the queue empty and sleeps again (see Serve). The caller
+        // serves its own round only: the queue is in order, so the next round's first flush (queued once this round is
+        // done) means its own are all taken; that one goes back to the flushers.
+        while (callerServes && _queue.TryDequeue(out var work))
+        {
+            if (work.Round != round)
+            {
+                _queue.Enqueue(work);
+                _queued.Release();
+                break;
+            }
+
+            Run(work);
+        }
 
         Target TargetOf(string path, bool isFolder)
         {
@@ -165,28 +194,42 @@ internal sealed class GroupFlush : IDisposable
         while (true)
         {
             _queued.WaitOne();
-            if (!_queue.TryDequeue(out var work))
+            if (_queue.TryDequeue(out var work))
             {
-                // Only Dispose releases without queuing: what was queued before it is done by now or taken by another thread.
-                return;
+                Run(work);
+                continue;
             }
 
-            try
+            // Woken for work a round's caller took itself, or by Dispose, which releases without queuing: what was
+            // queued before it is done by now or taken by another thread.
+            lock (_gate)
             {
-                _flush(work.Target.Path, work.Target.IsFolder);
+                if (_disposed)
+                {
+                    return;
+                }
             }
+        }
+    }
+
+    /// <summary>One flush of a round; the last one done finishes the round.</summary>
+    private void Run(Work work)
+    {
+        try
+        {
+            _flush(work.Target.Path, work.Target.IsFolder);
+        }
 #pragma warning disable CA1031 // Handed to the requests that asked for this flush; a flusher thread must not die.
-            catch (Exception e)
+        catch (Exception e)
 #pragma warning restore CA1031
-            {
-                work.Target.Error = e;
-            }
+        {
+            work.Target.Error = e;
+        }
 
-            Interlocked.Increment(ref _flushes);
-            if (Interlocked.Decrement(ref work.Round.Remaining) == 0)
-            {
-                Finish(work.Round);
-            }
+        Interlocked.Increment(ref _flushes);
+        if (Interlocked.Decrement(ref work.Round.Remaining) == 0)
+        {
+            Finish(work.Round);
         }
     }
 

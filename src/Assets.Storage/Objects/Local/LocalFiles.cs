@@ -20,8 +20,13 @@ internal static class LocalFiles
 
     private static readonly SearchValues<char> LowerHexDigits = SearchValues.Create("0123456789abcdef");
 
-    /// <summary>A fresh temporary file name, unique with overwhelming probability.</summary>
-    public static string NewTempName() => TempPrefix + Guid.NewGuid().ToString("N");
+    // Temporary names are this process's random 64 bits and a count (a Guid each would cost a read of the kernel's random
+    // source per file written); every temporary file is created exclusively, so even a repeated name fails rather than shares.
+    private static readonly string ProcessTempPrefix = TempPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    private static long _tempCount;
+
+    /// <summary>A fresh temporary file name, unique with overwhelming probability across processes, and within this one by its count.</summary>
+    public static string NewTempName() => ProcessTempPrefix + Interlocked.Increment(ref _tempCount).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Whether a file name is one of the store's temporary files.</summary>
     public static bool IsTempName(ReadOnlySpan<char> name)

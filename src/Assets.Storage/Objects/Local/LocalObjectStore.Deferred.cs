@@ -1,5 +1,3 @@
-using Microsoft.Win32.SafeHandles;
-
 namespace Assets.Storage.Objects.Local;
 
 /// <summary>Creates whose flushes wait for a <see cref="DurabilityBatch"/> (<see cref="IDefersDurability"/>).</summary>
@@ -9,19 +7,26 @@ public sealed partial class LocalObjectStore
     /// <remarks>
     /// Written as every create is (a temporary file in the object's folder, linked under its name without overwriting), but
     /// synchronously, since the content is small and in memory, and without flushing: the file and the folders that got
-    /// new entries go into <paramref name="durability"/>.
+    /// new entries go into <paramref name="durability"/>. A transient object (a staging marker) is created under its name
+    /// at once, exclusively, with no temporary file: what tells gc a materialization is in flight is the name and its age,
+    /// never the content, so a marker cut short by a crash protects just as well, and the name alone decides the conflict.
     /// </remarks>
     Task<WriteResult> IDefersDurability.CreateIfAbsentAsync(ObjectKey key, ReadOnlyMemory<byte> content, DurabilityBatch durability, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(durability);
         cancellationToken.ThrowIfCancellationRequested();
         var path = PathOf(key);
+        var folder = Path.GetDirectoryName(path)!;
+        if (durability.IsTransient)
+        {
+            return CreateTransient(path, folder, content);
+        }
+
         if (File.Exists(path))
         {
             return ConflictAsync(path);
         }
 
-        var folder = Path.GetDirectoryName(path)!;
         var createdFrom = FirstMissingFolder(folder);
         var temp = WriteTemp(folder, folderExists: createdFrom is null, content.Span);
         var moved = false;
@@ -48,6 +53,56 @@ public sealed partial class LocalObjectStore
 
         static async Task<WriteResult> ConflictAsync(string path)
             => new(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
+    }
+
+    /// <summary>Creates a transient object under its own name, exclusively (see <see cref="IDefersDurability.CreateIfAbsentAsync"/>).</summary>
+    private static Task<WriteResult> CreateTransient(string path, string folder, ReadOnlyMemory<byte> content)
+    {
+        // The folder usually exists (a marker's is its asset's): tried first, created only when the create says it is missing,
+        // and again should a concurrent delete prune it in between.
+        for (var attempt = 1; attempt <= TransientCreateAttempts; attempt++)
+        {
+            switch (NewFileWriter.TryWrite(path, content.Span))
+            {
+                case NewFileOutcome.Written:
+                    return Task.FromResult(new WriteResult(WriteOutcome.Written, LocalFiles.VersionOf(content.Span)));
+                case NewFileOutcome.Exists:
+                    return ConflictAsync();
+                default:
+                    LocalFiles.CreateFolder(folder);
+                    break;
+            }
+        }
+
+        throw new IOException($"Could not create '{path}': its folder '{folder}' kept disappearing (removed by another process as it was created).");
+
+        async Task<WriteResult> ConflictAsync()
+            => new(WriteOutcome.Conflict, await LocalFiles.VersionOfFileAsync(path, CancellationToken.None).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Opened synchronously (the writes of a tiny file end in the stream's buffer) with the buffer size of a staged file; a
+    /// folder that vanishes meanwhile (gc pruning it) is created again.
+    /// </remarks>
+    FileStream? IDefersDurability.CreateInPlace(ObjectKey key, DurabilityBatch durability)
+    {
+        ArgumentNullException.ThrowIfNull(durability);
+        var path = PathOf(key);
+        var folder = Path.GetDirectoryName(path)!;
+        var createdFrom = FirstMissingFolder(folder);
+        FileStream file;
+        try
+        {
+            file = LocalFiles.OpenCreatingFolder(path, p => new FileStream(p, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, InPlaceBufferSize), createdFrom is null);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return null;
+        }
+
+        FlushFolders(folder, createdFrom, durability);
+        return file;
     }
 
     /// <inheritdoc />
@@ -123,11 +178,11 @@ public sealed partial class LocalObjectStore
     /// <remarks>
     /// An object that was ever replaced has a lock file and is deleted as every object is
     /// (<see cref="DeleteAsync(ObjectKey, CancellationToken)"/>); one only ever created is unlinked at once (it is gone or
-    /// there, whole, for every reader), and of the folders it leaves empty only its own is removed: a publication's marker
-    /// folder is its partition's, and the asset's folders above it stay for the next publication rather than being removed
-    /// and created again with every partition.
+    /// there, whole, for every reader), and of the folders it leaves empty only its own is removed, when asked: a marker in
+    /// its asset's folder leaves that folder for the next publication rather than removing it and creating it again with every
+    /// partition.
     /// </remarks>
-    Task<bool> IDefersDurability.DeleteTransientAsync(ObjectKey key, CancellationToken cancellationToken)
+    Task<bool> IDefersDurability.DeleteTransientAsync(ObjectKey key, bool removeEmptyFolder, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var path = PathOf(key);
@@ -142,7 +197,7 @@ public sealed partial class LocalObjectStore
             return Task.FromResult(false);
         }
 
-        if (folder != _root)
+        if (removeEmptyFolder && folder != _root)
         {
             LocalFiles.TryRemoveEmptyFolder(folder);
         }
@@ -150,7 +205,8 @@ public sealed partial class LocalObjectStore
         return Task.FromResult(true);
     }
 
-    private static SafeFileHandle OpenNew(string path) => File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+    private const int InPlaceBufferSize = 1 << 16;
+    private const int TransientCreateAttempts = 5;
 
     /// <summary>
     /// Writes <paramref name="content"/> to a new temporary file in <paramref name="folder"/> (created with its missing
@@ -161,8 +217,9 @@ public sealed partial class LocalObjectStore
         var temp = Path.Combine(folder, LocalFiles.NewTempName());
         try
         {
-            using var handle = LocalFiles.OpenCreatingFolder(temp, OpenNew, folderExists);
-            RandomAccess.Write(handle, content, fileOffset: 0);
+            // The content is copied for the retry's sake only when the folder had to be created again (rare).
+            var bytes = content.ToArray();
+            LocalFiles.OpenCreatingFolder(temp, path => { NewFileWriter.Write(path, bytes); return true; }, folderExists);
             return temp;
         }
         catch
