@@ -37,11 +37,11 @@ internal static class GcCommand
         }
 
         var temp = report.TempFiles > 0
-            ? $" Also removed {report.TempFiles} temporary files ({Sizes.Format(report.TempBytes)}) left by interrupted writes."
+            ? $" Also removed {Plural.Of(report.TempFiles, "temporary file")} ({Sizes.Format(report.TempBytes)}) left by interrupted writes."
             : string.Empty;
         await terminal.Out.WriteLineAsync(
-            $"{(report.DryRun ? "Would remove" : "Removed")} {report.Objects} unreferenced objects ({Sizes.Format(report.Bytes)}) from {report.Location}; "
+            $"{(report.DryRun ? "Would remove" : "Removed")} {Plural.Of(report.Objects, "unreferenced object")} ({Sizes.Format(report.Bytes)}) from {report.Location}; "
             + $"kept {report.Kept} younger than {report.OlderThan}"
-            + (report.InFlight > 0 ? $" and those of {report.InFlight} materializations in flight" : string.Empty) + $".{temp}").ConfigureAwait(false);
+            + (report.InFlight > 0 ? $" and those of {Plural.Of(report.InFlight, "materialization")} in flight" : string.Empty) + $".{temp}").ConfigureAwait(false);
     }
 }
