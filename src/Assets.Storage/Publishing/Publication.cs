@@ -142,21 +142,7 @@ public sealed class Publication : IAsyncDisposable
             var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
-                // The checksum is taken from the bytes as they are written (the writer sees a forward-only stream,
-                // so what passes through is exactly the file), rather than by reading a large file back once more.
-                var hashing = new CountingHashStream(file);
-                await using (hashing.ConfigureAwait(false))
-                {
-                    rows = await write(hashing, cancellationToken).ConfigureAwait(false);
-                    await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    size = file.Length;
-                    if (size != hashing.BytesWritten)
-                    {
-                        throw new InvalidOperationException($"The staged file has {size} bytes but {hashing.BytesWritten} were written through its stream.");
-                    }
-
-                    sha256 = hashing.FinishHash();
-                }
+                (rows, sha256, size) = await WriteHashedAsync(file, write, cancellationToken).ConfigureAwait(false);
 
                 if (Store is not (IAdoptsLocalFiles or IDefersDurability))
                 {
@@ -192,6 +178,28 @@ public sealed class Publication : IAsyncDisposable
     }
 
     /// <summary>
+    /// Writes a staged file through <paramref name="write"/>, taking its checksum from the bytes as they are written (the
+    /// writer sees a forward-only stream, so what passes through is exactly the file) rather than by reading a large file
+    /// back once more; the file stays open.
+    /// </summary>
+    private static async Task<(long Rows, string Sha256, long Size)> WriteHashedAsync(FileStream file, Func<Stream, CancellationToken, Task<long>> write, CancellationToken cancellationToken)
+    {
+        var hashing = new CountingHashStream(file);
+        await using (hashing.ConfigureAwait(false))
+        {
+            var rows = await write(hashing, cancellationToken).ConfigureAwait(false);
+            await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var size = file.Length;
+            if (size != hashing.BytesWritten)
+            {
+                throw new InvalidOperationException($"The staged file has {size} bytes but {hashing.BytesWritten} were written through its stream.");
+            }
+
+            return (rows, hashing.FinishHash(), size);
+        }
+    }
+
+    /// <summary>
     /// Stages a file where it ends up, on a store that can write it there (the local one): the key is under this
     /// materialization's id, which nothing names until the manifest does and the pointer names the manifest, so the file
     /// needs no temporary name and no move; it is flushed with the manifest before the swap. A write that fails removes it.
@@ -210,19 +218,7 @@ public sealed class Publication : IAsyncDisposable
             long size;
             await using (file.ConfigureAwait(false))
             {
-                var hashing = new CountingHashStream(file);
-                await using (hashing.ConfigureAwait(false))
-                {
-                    rows = await write(hashing, cancellationToken).ConfigureAwait(false);
-                    await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    size = file.Length;
-                    if (size != hashing.BytesWritten)
-                    {
-                        throw new InvalidOperationException($"The staged file has {size} bytes but {hashing.BytesWritten} were written through its stream.");
-                    }
-
-                    sha256 = hashing.FinishHash();
-                }
+                (rows, sha256, size) = await WriteHashedAsync(file, write, cancellationToken).ConfigureAwait(false);
             }
 
             written = true;
