@@ -62,7 +62,7 @@ internal static partial class DiskFlush
         var flags = OperatingSystem.IsLinux() ? LinuxCloseOnExec : OperatingSystem.IsMacOS() ? MacCloseOnExec : 0;
 
         // Read-only is enough: fsync flushes whatever the file system holds for the inode, whoever wrote it.
-        var descriptor = Native.Open(path, flags);
+        var descriptor = LibC.Open(path, flags, 0);
         if (descriptor < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -72,7 +72,7 @@ internal static partial class DiskFlush
 
         try
         {
-            if (Native.FSync(descriptor) != 0)
+            if (LibC.FSync(descriptor) != 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
                 if (!isFolder || errno is not (InvalidArgument or NotSupportedOnLinux or NotSupportedOnMac))
@@ -83,22 +83,7 @@ internal static partial class DiskFlush
         }
         finally
         {
-            _ = Native.Close(descriptor);
+            _ = LibC.Close(descriptor);
         }
-    }
-
-    private static class Native
-    {
-        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-        [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        public static extern int FSync(int descriptor);
-
-        [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        public static extern int Close(int descriptor);
     }
 }

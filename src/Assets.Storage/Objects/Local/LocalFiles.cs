@@ -151,7 +151,7 @@ internal static class LocalFiles
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
         {
             // File.Delete stats first and reports a missing file as success; unlink says which it was in one call.
-            if (Native.Unlink(path) == 0)
+            if (LibC.Unlink(path) == 0)
             {
                 return true;
             }
@@ -177,7 +177,7 @@ internal static class LocalFiles
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
         {
             // Directory.Delete would throw (and the caller catch) an exception whenever the folder is not empty.
-            _ = Native.RemoveDirectory(folder);
+            _ = LibC.RemoveDirectory(folder);
             return;
         }
 
@@ -201,16 +201,5 @@ internal static class LocalFiles
         {
             // Best effort: a leftover temporary file is invisible and DeleteAbandonedTempFilesAsync removes it.
         }
-    }
-
-    private static class Native
-    {
-        [DllImport("libc", EntryPoint = "unlink", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        public static extern int Unlink([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
-
-        [DllImport("libc", EntryPoint = "rmdir", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        public static extern int RemoveDirectory([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Assets.Storage.Objects.Local;
 
 /// <summary>
-/// Writes a small new file in one go: on Linux, macOS and FreeBSD through <c>open</c> (exclusive create), <c>write</c> and
+/// Writes a small new file in one go: on Linux and FreeBSD through <c>open</c> (exclusive create), <c>write</c> and
 /// <c>close</c> from libc, three system calls where <see cref="File.OpenHandle"/> adds an advisory lock taken and dropped and
 /// a seek (a publish writes three such files: its marker, manifest and new pointer); elsewhere through
 /// <see cref="File.OpenHandle"/>. Errors are the ones .NET would raise: <see cref="DirectoryNotFoundException"/> for a missing
@@ -16,7 +16,6 @@ internal static class NewFileWriter
     private const int Interrupted = 4;
     private const int AlreadyExists = 17;
     private const int LinuxFlags = 0x1 | 0x40 | 0x80 | 0x80000; // O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
-    private const int MacFlags = 0x1 | 0x200 | 0x800 | 0x1000000;
     private const int FreeBsdFlags = 0x1 | 0x200 | 0x800 | 0x100000;
     private const int Permissions = 0x1B6; // 0666, less the process's umask, as .NET creates files
 
@@ -38,7 +37,8 @@ internal static class NewFileWriter
     /// </summary>
     public static NewFileOutcome TryWrite(string path, ReadOnlySpan<byte> content)
     {
-        var flags = OperatingSystem.IsLinux() ? LinuxFlags : OperatingSystem.IsMacOS() ? MacFlags : OperatingSystem.IsFreeBSD() ? FreeBsdFlags : 0;
+        // Not on macOS: the mode is a variadic argument of open, which Apple silicon passes differently (see LibC.Open).
+        var flags = OperatingSystem.IsLinux() ? LinuxFlags : OperatingSystem.IsFreeBSD() ? FreeBsdFlags : 0;
         if (flags == 0)
         {
             try
@@ -57,7 +57,7 @@ internal static class NewFileWriter
             }
         }
 
-        var descriptor = Native.Open(path, flags, Permissions);
+        var descriptor = LibC.Open(path, flags, Permissions);
         if (descriptor < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -73,7 +73,7 @@ internal static class NewFileWriter
         {
             while (!content.IsEmpty)
             {
-                var written = Native.Write(descriptor, ref MemoryMarshal.GetReference(content), (nint)content.Length);
+                var written = LibC.Write(descriptor, ref MemoryMarshal.GetReference(content), (nint)content.Length);
                 if (written < 0)
                 {
                     var errno = Marshal.GetLastPInvokeError();
@@ -90,32 +90,17 @@ internal static class NewFileWriter
         }
         catch
         {
-            _ = Native.Close(descriptor);
+            _ = LibC.Close(descriptor);
             throw;
         }
 
         // A failed close can mean a failed write (some file systems report it only here): the file is not whole.
-        if (Native.Close(descriptor) != 0 && Marshal.GetLastPInvokeError() is var closeErrno && closeErrno != Interrupted)
+        if (LibC.Close(descriptor) != 0 && Marshal.GetLastPInvokeError() is var closeErrno && closeErrno != Interrupted)
         {
             throw new IOException($"Could not close '{path}' after writing it: {Marshal.GetPInvokeErrorMessage(closeErrno)} (errno {closeErrno}).");
         }
 
         return NewFileOutcome.Written;
-    }
-
-    private static class Native
-    {
-        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
-
-        [DllImport("libc", EntryPoint = "write", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        public static extern nint Write(int descriptor, ref byte buffer, nint count);
-
-        [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        public static extern int Close(int descriptor);
     }
 }
 

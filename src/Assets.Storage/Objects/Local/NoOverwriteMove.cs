@@ -31,7 +31,7 @@ internal static partial class NoOverwriteMove
             }
         }
 
-        if (Native.Link(source, destination) != 0)
+        if (LibC.Link(source, destination) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             return errno == AlreadyExists && !Directory.Exists(destination)
@@ -56,7 +56,7 @@ internal static partial class NoOverwriteMove
             return null;
         }
 
-        if (Native.Link(source, destination) == 0)
+        if (LibC.Link(source, destination) == 0)
         {
             File.Delete(source);
             return true;
@@ -71,12 +71,5 @@ internal static partial class NoOverwriteMove
                 $"Could not link '{source}' as '{destination}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}). The local object store needs a file system "
                 + "with hard links (ext4, xfs, btrfs, APFS, tmpfs) to publish atomically; put the root on one."),
         };
-    }
-
-    private static class Native
-    {
-        [DllImport("libc", EntryPoint = "link", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        public static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string created);
     }
 }

@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+
+namespace Assets.Storage.Objects.Local;
+
+/// <summary>
+/// The few libc calls the local store makes where .NET has no equivalent or adds system calls a publish does not need
+/// (flushing a folder, creating a file without an advisory lock, a link that never replaces, an unlink that reports a
+/// missing file without an exception). Each returns what libc returns; the error is <see cref="Marshal.GetLastPInvokeError"/>.
+/// </summary>
+internal static class LibC
+{
+    /// <summary>
+    /// <c>open(path, flags, mode)</c>. <c>open</c> is variadic: the mode is read as a third argument only with
+    /// <c>O_CREAT</c>, and passing it as a fixed one is right only where variadic and fixed integer arguments travel alike
+    /// (Linux and FreeBSD; not macOS on Apple silicon, where they go on the stack), so create files through it only there.
+    /// </summary>
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
+
+    [DllImport("libc", EntryPoint = "write", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern nint Write(int descriptor, ref byte buffer, nint count);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int FSync(int descriptor);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Close(int descriptor);
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string created);
+
+    [DllImport("libc", EntryPoint = "unlink", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Unlink([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
+
+    [DllImport("libc", EntryPoint = "rmdir", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int RemoveDirectory([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
+}
