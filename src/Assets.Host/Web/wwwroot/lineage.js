@@ -66,10 +66,18 @@
       : data.total + " assets, " + data.edges.length + " edges. Dashed: stale edges. Click an asset to open it.";
   }
 
+  // The graph as last drawn: a change elsewhere (a run's event, another asset's check) reports "assets-changed" too, and
+  // drawing the same graph again would replace the nodes under a click that is on its way (losing it) for nothing.
+  var drawn = null;
+
   function load() {
     fetch(host.dataset.source, { headers: { "Accept": "application/json" } })
-      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
-      .then(function (r) { if (r.ok) { draw(r.body); } else { note.textContent = r.body.error; note.className = "error"; } });
+      .then(function (r) { return r.text().then(function (text) { return { ok: r.ok, text: text }; }); })
+      .then(function (r) {
+        if (r.ok && r.text === drawn) { return; }
+        var body = JSON.parse(r.text);
+        if (r.ok) { draw(body); drawn = r.text; } else { note.textContent = body.error; note.className = "error"; }
+      });
   }
 
   load();
