@@ -44,17 +44,17 @@ public sealed class PlanningColdBenchmark : IBenchmark
 
         var close = watch.Elapsed;
         var cpuAfterClose = ProcessCpu();
-        var (pauseAtEvaluate, collectionsAtEvaluate) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
+        var (pauseAtEvaluate, collectionsAtEvaluate, allocatedAtEvaluate) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.GetTotalAllocatedBytes(precise: true));
         watch.Restart();
         var grid = StatusEvaluator.EvaluateInputs(graph, inputs, PlanningBenchmark.AsOf);
         var evaluate = watch.Elapsed;
         var evaluateCpu = ProcessCpu() - cpuAfterClose;
-        var (pauseAtPlan, collectionsAtPlan) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
+        var (pauseAtPlan, collectionsAtPlan, allocatedAtPlan) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.GetTotalAllocatedBytes(precise: true));
         watch.Restart();
         var plan = Planner.CreatePlan(graph, grid, graph.Assets, PartitionRange.All);
         var planning = watch.Elapsed;
         var cpu = ProcessCpu() - cpuAfterClose + readCpu;
-        var (pauseAtEnd, collectionsAtEnd) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
+        var (pauseAtEnd, collectionsAtEnd, allocatedAtEnd) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.GetTotalAllocatedBytes(precise: true));
         report.Note($"{inputs.States.Count} states, {inputs.ReadUpstream.Length} recorded reads; {plan.Steps.Count} stale steps planned");
         report.Figure("planning_cold_store_read_ms", read.TotalMilliseconds, "ms");
         report.Figure("planning_cold_store_read_cpu_ms", readCpu.TotalMilliseconds, "ms");
@@ -63,9 +63,11 @@ public sealed class PlanningColdBenchmark : IBenchmark
         report.Figure("planning_cold_evaluate_cpu_ms", evaluateCpu.TotalMilliseconds, "ms");
         report.Figure("planning_cold_evaluate_gc_pause_ms", (pauseAtPlan - pauseAtEvaluate).TotalMilliseconds, "ms");
         report.Figure("planning_cold_evaluate_collections", collectionsAtPlan - collectionsAtEvaluate, "");
+        report.Figure("planning_cold_evaluate_allocated_mb", (allocatedAtPlan - allocatedAtEvaluate) / 1e6, "MB");
         report.Figure("planning_cold_plan_ms", planning.TotalMilliseconds, "ms");
         report.Figure("planning_cold_plan_gc_pause_ms", (pauseAtEnd - pauseAtPlan).TotalMilliseconds, "ms");
         report.Figure("planning_cold_plan_collections", collectionsAtEnd - collectionsAtPlan, "");
+        report.Figure("planning_cold_plan_allocated_mb", (allocatedAtEnd - allocatedAtPlan) / 1e6, "MB");
         report.Figure("planning_cold_total_ms", (read + evaluate + planning).TotalMilliseconds, "ms");
         report.Figure("planning_cold_total_cpu_ms", cpu.TotalMilliseconds, "ms");
     }
