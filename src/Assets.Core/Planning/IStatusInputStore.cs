@@ -9,5 +9,11 @@ namespace Assets.Planning;
 internal interface IStatusInputStore
 {
     /// <summary>Every stored state and what each state's materialization read, read consistently (no write in between).</summary>
-    Task<StatusInputs> GetStatusInputsAsync(CancellationToken ct = default);
+    /// <param name="statesRead">
+    /// Called once with the states as soon as they are read, possibly on another thread and while the recorded reads are
+    /// still being read, so work that needs only the states (<see cref="StatesLayout"/>) overlaps the rest of the read;
+    /// the returned task does not complete before it returns, and an exception it throws fails the read.
+    /// </param>
+    /// <param name="ct">Cancels the read.</param>
+    Task<StatusInputs> GetStatusInputsAsync(Action<StoredStateColumns>? statesRead = null, CancellationToken ct = default);
 }

@@ -57,11 +57,23 @@ public static partial class StatusEvaluator
     /// The same grid as <see cref="Evaluate(AssetGraph, IReadOnlyList{PartitionState}, IReadOnlyDictionary{AssetPartition, IReadOnlyList{UpstreamVersion}}, Instant, IReadOnlyDictionary{AssetPartition, ObservedSource}?)"/>,
     /// from inputs whose recorded versions the store compared already (<see cref="IStatusInputStore"/>).
     /// </summary>
-    internal static StatusGrid EvaluateInputs(AssetGraph graph, StatusInputs inputs, Instant asOf, IReadOnlyDictionary<AssetPartition, ObservedSource>? observations = null)
+    /// <param name="graph">The assets.</param>
+    /// <param name="inputs">The compared inputs.</param>
+    /// <param name="asOf">Which partitions exist, and what all-partitions and last-partition mappings read.</param>
+    /// <param name="observations">The latest observation of each observed partition's source.</param>
+    /// <param name="layout">The states of <paramref name="inputs"/> laid out for <paramref name="graph"/> at
+    /// <paramref name="asOf"/> while the store read them (<see cref="StatesLayout"/>); made here when absent or made for
+    /// other states, another graph or another time.</param>
+    internal static StatusGrid EvaluateInputs(
+        AssetGraph graph,
+        StatusInputs inputs,
+        Instant asOf,
+        IReadOnlyDictionary<AssetPartition, ObservedSource>? observations = null,
+        StatesLayout? layout = null)
     {
         Preconditions.CheckNotNull(graph);
         Preconditions.CheckNotNull(inputs);
-        return new Evaluation(graph, null, inputs, asOf, observations ?? new Dictionary<AssetPartition, ObservedSource>()).Run(null);
+        return new Evaluation(graph, null, inputs, asOf, observations ?? new Dictionary<AssetPartition, ObservedSource>(), layout).Run(null);
     }
 
     /// <summary>
@@ -72,7 +84,7 @@ public static partial class StatusEvaluator
         => new(partition.Asset, partition.Partition, Preconditions.CheckNotBlank(version));
 
     /// <summary>One asset's stored states by position, with what each read: a list (<see cref="Recorded"/>) or, for inputs a store compared, the state's index among them (<see cref="StateIndex"/>).</summary>
-    private sealed record Slot(PartitionSpace Space, PartitionState?[]? States, IReadOnlyList<UpstreamVersion>?[]? Recorded, int[]? StateIndex);
+    internal sealed record Slot(PartitionSpace Space, PartitionState?[]? States, IReadOnlyList<UpstreamVersion>?[]? Recorded, int[]? StateIndex);
 
     /// <summary>
     /// A partition's stored state as the evaluation reads it: a listed <see cref="PartitionState"/>, or a row of compared
@@ -106,7 +118,7 @@ public static partial class StatusEvaluator
     }
 
     /// <summary>Finds the slot and position of a partition, remembering the last asset.</summary>
-    private sealed class SlotFinder(Dictionary<AssetKey, Slot> slots)
+    internal sealed class SlotFinder(Dictionary<AssetKey, Slot> slots)
     {
         private AssetKey? _lastAsset;
         private Slot? _last;
@@ -130,7 +142,8 @@ public static partial class StatusEvaluator
         IReadOnlyDictionary<AssetPartition, IReadOnlyList<UpstreamVersion>>? recordedUpstream,
         StatusInputs? inputs,
         Instant asOf,
-        IReadOnlyDictionary<AssetPartition, ObservedSource> observations)
+        IReadOnlyDictionary<AssetPartition, ObservedSource> observations,
+        StatesLayout? layout = null)
     {
         private const int StackLimit = 256;
         private const int IndexedLimit = 16;
@@ -146,47 +159,32 @@ public static partial class StatusEvaluator
         public StatusGrid Run(IReadOnlyList<PartitionState>? states)
         {
             var columns = inputs?.States;
-            var count = columns?.Count ?? states!.Count;
-            var spaces = new PartitionSpace.Cache(asOf);
-            var slots = new Dictionary<AssetKey, Slot>(graph.Assets.Count);
-            foreach (var asset in graph.Assets)
-            {
-                var space = spaces.Get(asset.Partitions);
-                slots[asset.Key] = inputs is null
-                    ? new Slot(space, new PartitionState?[space.Count], new IReadOnlyList<UpstreamVersion>?[space.Count], null)
-                    : new Slot(space, null, null, new int[space.Count]);
-            }
-
-            // Both inputs are laid out by position once, in one sequential pass each (they usually arrive grouped by
-            // asset, so the asset is looked up once per group), rather than looked up by (asset, partition) 730,000
-            // times at random.
-            var finder = new SlotFinder(slots);
+            Dictionary<AssetKey, Slot> slots;
+            SlotFinder finder;
             if (inputs is not null)
             {
-                _positionOfState = new int[count];
-                foreach (var slot in slots.Values)
-                {
-                    Array.Fill(slot.StateIndex!, -1);
-                }
+                var laidOut = layout is not null && layout.IsFor(graph, inputs.States, asOf) ? layout : StatesLayout.Of(graph, inputs.States, asOf);
+                (slots, _positionOfState) = (laidOut.Slots, laidOut.PositionOfState);
+                finder = new SlotFinder(slots);
             }
-
-            for (var k = 0; k < count; k++)
+            else
             {
-                var found = finder.Find(columns is null ? states![k].Partition : columns.Partition(k));
-                if (columns is not null)
+                var spaces = new PartitionSpace.Cache(asOf);
+                slots = new Dictionary<AssetKey, Slot>(graph.Assets.Count);
+                foreach (var asset in graph.Assets)
                 {
-                    _positionOfState[k] = found is { Position: var position } ? position : -1;
+                    var space = spaces.Get(asset.Partitions);
+                    slots[asset.Key] = new Slot(space, new PartitionState?[space.Count], new IReadOnlyList<UpstreamVersion>?[space.Count], null);
                 }
 
-                if (found is { } slot && slot.Position >= 0)
+                // Laid out by position once, in one sequential pass (states usually arrive grouped by asset, so the asset
+                // is looked up once per group), rather than looked up by (asset, partition) 730,000 times at random.
+                finder = new SlotFinder(slots);
+                foreach (var state in states!)
                 {
-                    if (slot.Slot.StateIndex is { } indexes)
+                    if (finder.Find(state.Partition) is { Position: >= 0 } slot)
                     {
-                        indexes[slot.Position] = k;
-                    }
-                    else
-                    {
-                        slot.Slot.States![slot.Position] = states![k];
+                        slot.Slot.States![slot.Position] = state;
                     }
                 }
             }

@@ -83,7 +83,10 @@ public sealed class StatusGridCache
         StatusGrid grid;
         if (store is IStatusInputStore compared)
         {
-            grid = StatusEvaluator.EvaluateInputs(graph, await compared.GetStatusInputsAsync(ct).ConfigureAwait(false), asOf, observations);
+            // The states are laid out while the store still reads the recorded reads.
+            StatesLayout? layout = null;
+            var inputs = await compared.GetStatusInputsAsync(states => layout = StatesLayout.Of(graph, states, asOf), ct).ConfigureAwait(false);
+            grid = StatusEvaluator.EvaluateInputs(graph, inputs, asOf, observations, layout);
         }
         else
         {

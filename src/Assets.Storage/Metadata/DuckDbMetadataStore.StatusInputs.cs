@@ -19,10 +19,10 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
     /// 730,000 partitions. The join runs on <see cref="MetadataStoreOptions.Threads"/> like every other statement: on the
     /// shared two-core machine it was measured on, running it on both cores made the whole read slower, not faster.
     /// </remarks>
-    Task<StatusInputs> IStatusInputStore.GetStatusInputsAsync(CancellationToken ct)
-        => RunAsync(ReadStatusInputs, ct);
+    Task<StatusInputs> IStatusInputStore.GetStatusInputsAsync(Action<StoredStateColumns>? statesRead, CancellationToken ct)
+        => RunAsync(connection => ReadStatusInputs(connection, statesRead), ct);
 
-    private static StatusInputs ReadStatusInputs(DuckDBConnection connection)
+    private static StatusInputs ReadStatusInputs(DuckDBConnection connection, Action<StoredStateColumns>? statesRead)
     {
         // The join is DuckDB's work and the states are mostly .NET's (an object per row): they run at once, the join on a
         // second connection to the same database. Nothing writes in between: the caller holds the store's lock, and no
@@ -45,6 +45,9 @@ public sealed partial class DuckDbMetadataStore : IStatusInputStore
             try
             {
                 stored = ReadStatesByRowId(connection);
+
+                // The join is still running (it takes longer than the states): work that needs only the states runs now.
+                statesRead?.Invoke(stored.States);
             }
             finally
             {

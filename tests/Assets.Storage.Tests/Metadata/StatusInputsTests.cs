@@ -84,6 +84,47 @@ public sealed class StatusInputsTests : OpenStoreTests
     }
 
     [Fact]
+    public async Task TheStatesAreHandedOverOnce_AsTheReadReturnsThem_AndAFailureThereFailsTheRead_NotTheStore()
+    {
+        await PublishAsync(Daily("up", "2026-01-01"), "v1");
+        await PublishAsync(Daily("down", "2026-01-01"), "v1", Read("up", "2026-01-01", "v0"));
+        var handed = new List<StoredStateColumns>();
+
+        var inputs = await ((IStatusInputStore)Store).GetStatusInputsAsync(handed.Add);
+
+        Assert.Same(inputs.States, Assert.Single(handed));
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => ((IStatusInputStore)Store).GetStatusInputsAsync(_ => throw new InvalidOperationException("laying out failed")));
+        Assert.Equal("laying out failed", failure.Message);
+
+        // The join on the second connection was waited for, not left behind: the store reads and writes as before.
+        await PublishAsync(Daily("up", "2026-01-02"), "v1");
+        var again = await ((IStatusInputStore)Store).GetStatusInputsAsync();
+        Assert.Equal(3, again.States.Count);
+        Assert.Equal(1, again.ReadStart[^1]);
+    }
+
+    [Fact]
+    public async Task ALayoutMadeForOtherStatesOrAnotherTime_IsNotUsed_TheGridIsTheListedOne()
+    {
+        var graph = new AssetGraphBuilder().AddTypes(typeof(Pipeline)).Build();
+        await PublishAsync(Daily("up", "2026-01-01"), "v1");
+        await PublishAsync(Daily("down", "2026-01-01"), "v1", Read("up", "2026-01-01", "v1"));
+        var earlier = await ((IStatusInputStore)Store).GetStatusInputsAsync();
+        await PublishAsync(Daily("up", "2026-01-02"), "v1");
+        await PublishAsync(Daily("down", "2026-01-02"), "v1", Read("up", "2026-01-02", "v0"));
+        var asOf = Instant.FromUtc(2026, 1, 3, 6, 0);
+        StatesLayout? laidOut = null;
+        var inputs = await ((IStatusInputStore)Store).GetStatusInputsAsync(states => laidOut = StatesLayout.Of(graph, states, asOf));
+        var listed = StatusEvaluator.Evaluate(graph, await Store.GetStatesAsync(), await Store.GetRecordedUpstreamAsync(), asOf).Rows.ToList();
+
+        Assert.Equal(listed, StatusEvaluator.EvaluateInputs(graph, inputs, asOf, layout: laidOut).Rows.ToList());
+        Assert.Equal(listed, StatusEvaluator.EvaluateInputs(graph, inputs, asOf, layout: StatesLayout.Of(graph, earlier.States, asOf)).Rows.ToList());
+        Assert.Equal(listed, StatusEvaluator.EvaluateInputs(graph, inputs, asOf, layout: StatesLayout.Of(graph, inputs.States, asOf - Duration.FromDays(1))).Rows.ToList());
+        Assert.Equal(PartitionStatus.Stale, listed.Single(r => r.Partition == Daily("down", "2026-01-02")).Status);
+    }
+
+    [Fact]
     public async Task AnUpstreamWithNoStateOrNoVersion_IsUnpublished_AsFromEveryRecordedVersion()
     {
         var graph = new AssetGraphBuilder().AddTypes(typeof(Pipeline)).Build();
