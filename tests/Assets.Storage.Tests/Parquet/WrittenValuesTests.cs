@@ -159,7 +159,9 @@ public sealed class WrittenValuesTests
             P19S4 = Fitting(19, 4),
             P28S28 = Fitting(28, 28),
             P38S0 = Fitting(38, 0),
-        }).ToList();
+        }).Append(new DecimalEdges { P38S0 = decimal.MaxValue, P19S4 = 999_999_999_999_999.9999m, P9S9 = 0.999999999m, P18S18 = -0.999999999999999999m })
+          .Append(new DecimalEdges { P38S0 = decimal.MinValue, P9S0 = -999_999_999m, P28S28 = 0.9999999999999999999999999999m, P18S11 = -9_999_999.99999999999m })
+          .ToList();
         static string DescribeEdges(DecimalEdges r) => string.Join("|", Bits(r.P9S0), Bits(r.P9S9), Bits(r.P18S18), Bits(r.P18S11), Bits(r.P19S4), Bits(r.P28S28), Bits(r.P38S0));
 
         var (fromFile, fromWrites, built) = await ReadBothWaysAsync(rows, DescribeEdges);
@@ -202,10 +204,21 @@ public sealed class WrittenValuesTests
     }
 
     [Fact]
-    public async Task UtcTimestamps_WithoutTicksBelowTheUnit_AreTaken_ExactlyAsTheFileReadsThemBack()
+    public async Task UtcTimestamps_WithoutTicksBelowTheUnit_AreTaken_ExactlyAsTheFileReadsThemBack_FirstAndLastInstantsIncluded()
     {
+        var first = DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
+        var lastMillisecond = DateTime.SpecifyKind(DateTime.MaxValue.AddTicks(-9999), DateTimeKind.Utc);
         var rows = Enumerable.Range(0, 17).Select(ExactTimestamp)
-            .Select(r => r with { LogicalMicros = DateTime.SpecifyKind(r.LogicalMicros, DateTimeKind.Utc) }).ToList();
+            .Select(r => r with { LogicalMicros = DateTime.SpecifyKind(r.LogicalMicros, DateTimeKind.Utc) })
+            .Append(new Timestamps { Impala = first, Millis = first, Micros = first, LogicalMillis = first, LogicalMicros = first })
+            .Append(new Timestamps
+            {
+                Impala = DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc),
+                Millis = lastMillisecond,
+                Micros = DateTime.SpecifyKind(DateTime.MaxValue.AddTicks(-9), DateTimeKind.Utc),
+                LogicalMillis = lastMillisecond,
+                LogicalMicros = DateTime.SpecifyKind(DateTime.MaxValue.AddTicks(-9), DateTimeKind.Utc),
+            }).ToList();
 
         var (fromFile, fromWrites, built) = await ReadBothWaysAsync(rows, Describe);
 
