@@ -113,14 +113,15 @@ public sealed partial class LocalObjectStore
     /// <see cref="ReplaceIfMatchAsync(ObjectKey, ReadOnlyMemory{byte}, ObjectVersion?, CancellationToken)"/>, or, when
     /// nothing is expected, linked without overwriting and without the lock (the link itself fails when the name exists,
     /// so no lock file is created for an object only ever created); and the folder is flushed in the next round of the
-    /// group flush, with the folders of the other swaps of that round.
+    /// group flush, with the folders of the other swaps of that round, or handed to the caller in
+    /// <paramref name="swapFlushedLater"/>.
     /// </remarks>
-    async Task<WriteResult> IDefersDurability.ReplaceIfMatchAsync(ObjectKey key, ReadOnlyMemory<byte> content, ObjectVersion? expected, DurabilityBatch flushFirst, CancellationToken cancellationToken)
+    async Task<WriteResult> IDefersDurability.ReplaceIfMatchAsync(ObjectKey key, ReadOnlyMemory<byte> content, ObjectVersion? expected, DurabilityBatch flushFirst, DurabilityBatch? swapFlushedLater, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(flushFirst);
-        if (flushFirst.IsTransient)
+        if (flushFirst.IsTransient || swapFlushedLater?.IsTransient == true)
         {
-            throw new ArgumentException("A replace is always made durable: give a batch to flush, not the transient one.", nameof(flushFirst));
+            throw new ArgumentException("A replace is always made durable: give a batch to flush, not the transient one.", flushFirst.IsTransient ? nameof(flushFirst) : nameof(swapFlushedLater));
         }
 
         var path = PathOf(key);
@@ -166,6 +167,13 @@ public sealed partial class LocalObjectStore
             }
 
             moved = true;
+            if (swapFlushedLater is not null)
+            {
+                // The caller flushes it (see IDefersDurability): the one process writing this root is the only next writer.
+                FlushFolders(folder, createdFrom, swapFlushedLater);
+                return new WriteResult(WriteOutcome.Written, LocalFiles.VersionOf(content.Span));
+            }
+
             // Durable before the lock is given back, as every replace: the next writer compares against a version that stays.
             var swapped = new DurabilityBatch();
             FlushFolders(folder, createdFrom, swapped);
