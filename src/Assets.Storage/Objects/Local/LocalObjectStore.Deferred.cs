@@ -9,7 +9,9 @@ public sealed partial class LocalObjectStore
     /// synchronously, since the content is small and in memory, and without flushing: the file and the folders that got
     /// new entries go into <paramref name="durability"/>. A transient object (a staging marker) is created under its name
     /// at once, exclusively, with no temporary file: what tells gc a materialization is in flight is the name and its age,
-    /// never the content, so a marker cut short by a crash protects just as well, and the name alone decides the conflict.
+    /// never the content, so a marker cut short by a crash protects just as well, and the name alone decides the conflict;
+    /// where a spare of the folder is kept (<see cref="SpareFiles"/>), it is written and renamed to the name instead, never
+    /// over an existing one.
     /// </remarks>
     Task<WriteResult> IDefersDurability.CreateIfAbsentAsync(ObjectKey key, ReadOnlyMemory<byte> content, DurabilityBatch durability, CancellationToken cancellationToken)
     {
@@ -58,6 +60,15 @@ public sealed partial class LocalObjectStore
     /// <summary>Creates a transient object under its own name, exclusively (see <see cref="IDefersDurability.CreateIfAbsentAsync"/>).</summary>
     private static Task<WriteResult> CreateTransient(string path, string folder, ReadOnlyMemory<byte> content)
     {
+        // From a file an earlier transient object of this folder left behind (SpareFiles): no inode allocated.
+        switch (SpareFiles.TryReuse(path, folder, content.Span))
+        {
+            case NewFileOutcome.Written:
+                return Task.FromResult(new WriteResult(WriteOutcome.Written, LocalFiles.VersionOf(content.Span)));
+            case NewFileOutcome.Exists:
+                return ConflictAsync();
+        }
+
         // The folder usually exists (a marker's is its asset's): tried first, created only when the create says it is missing,
         // and again should a concurrent delete prune it in between.
         for (var attempt = 1; attempt <= TransientCreateAttempts; attempt++)
@@ -185,10 +196,10 @@ public sealed partial class LocalObjectStore
     /// <inheritdoc />
     /// <remarks>
     /// An object that was ever replaced has a lock file and is deleted as every object is
-    /// (<see cref="DeleteAsync(ObjectKey, CancellationToken)"/>); one only ever created is unlinked at once (it is gone or
-    /// there, whole, for every reader), and of the folders it leaves empty only its own is removed, when asked: a marker in
-    /// its asset's folder leaves that folder for the next publication rather than removing it and creating it again with every
-    /// partition.
+    /// (<see cref="DeleteAsync(ObjectKey, CancellationToken)"/>); one only ever created is renamed to a spare for the next
+    /// transient object of its folder (<see cref="SpareFiles"/>), or unlinked, at once (it is gone or there, whole, for every
+    /// reader), and of the folders it leaves empty only its own is removed, when asked: a marker in its asset's folder leaves
+    /// that folder for the next publication rather than removing it and creating it again with every partition.
     /// </remarks>
     Task<bool> IDefersDurability.DeleteTransientAsync(ObjectKey key, bool removeEmptyFolder, CancellationToken cancellationToken)
     {
@@ -200,6 +211,13 @@ public sealed partial class LocalObjectStore
         }
 
         var folder = Path.GetDirectoryName(path)!;
+
+        // Kept for the folder's next transient object (SpareFiles) where its folder stays anyway.
+        if (!removeEmptyFolder && SpareFiles.TryRetire(path, folder) is { } retired)
+        {
+            return Task.FromResult(retired);
+        }
+
         if (!LocalFiles.TryUnlink(path))
         {
             return Task.FromResult(false);
