@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves that a new user's first five minutes work, as CI runs it (.ci/run): packs every package into a local feed,
 # installs the template into a throwaway template hive, creates a project in a temporary folder with
-# `dotnet new assets`, builds it against the local feed, runs `materialize --select '*'` and the project's tests.
+# `dotnet new assets`, builds it against the local feed, runs `materialize --select '*'` and the project's tests,
+# then publishes it as its README says and runs the published program.
 # The packages get a unique pre-release version (0.1.0-smoke.<time>), so a package cached by an earlier run is never
 # mistaken for this build. Prints how long it took. Leaves nothing behind but NuGet's cache entries of those versions.
 set -euo pipefail
@@ -50,5 +51,14 @@ dotnet run --project Sales --no-build -- materialize --select '*'
 dotnet run --project Sales --no-build -- status
 echo "== test"
 dotnet test --no-build --nologo
+echo "== publish (ReadyToRun, as the project's README says) and run the published program"
+# A Release build derives other code versions than the Debug build above (the compiler emits other IL), so the
+# published program first brings the root up to date, then must find every partition published.
+dotnet publish Sales -c Release -o "$work/published" --nologo --verbosity quiet
+"$work/published/Sales" materialize --select '*'
+"$work/published/Sales" status --json > "$work/status.json"
+if grep -Eq '"status": *"(missing|stale|failed)"' "$work/status.json"; then
+  echo "the published program left partitions that are not published:" >&2; cat "$work/status.json" >&2; exit 1
+fi
 
 echo "== template smoke test passed in $(( $(date +%s) - started ))s"

@@ -197,9 +197,9 @@ internal static partial class BackfillCommand
             await terminal.Out.WriteLineAsync($"run      {what}").ConfigureAwait(false);
         }
 
-        foreach (var blocked in plan.BlockedSteps)
+        foreach (var blocked in BlockedLines.Of(plan.BlockedSteps))
         {
-            await terminal.Out.WriteLineAsync($"blocked  {MaterializeLine.PartitionText(blocked.Asset, blocked.Partition)}  ({blocked.Reason})").ConfigureAwait(false);
+            await terminal.Out.WriteLineAsync(blocked).ConfigureAwait(false);
         }
 
         var runnable = plan.Runs.Sum(r => r.Partitions.Count);

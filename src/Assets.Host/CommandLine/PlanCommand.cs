@@ -1,3 +1,4 @@
+using Assets.Hosting.Rendering;
 using System.CommandLine;
 using System.Text.Json;
 
@@ -28,7 +29,7 @@ internal static class PlanCommand
                 {
                     using var plan = JsonDocument.Parse(document);
                     await WriteRangeAsync(host.Terminal, plan).ConfigureAwait(false);
-                    await PlanningCommands.WritePlanAsync(host.Terminal, Items(plan, "steps"), Items(plan, "blocked")).ConfigureAwait(false);
+                    await PlanningCommands.WritePlanAsync(host.Terminal, Items(plan, "steps"), BlockedItems(plan)).ConfigureAwait(false);
                 }
 
                 return ExitCodes.Success;
@@ -66,4 +67,9 @@ internal static class PlanCommand
             // The text AssetPartition.ToString writes: asset, or asset[partition].
             return (i.GetProperty("partition").GetString() is { } p ? $"{asset}[{p}]" : asset, i.GetProperty("reason").GetString()!);
         }).ToArray();
+
+    private static PlanLineItem[] BlockedItems(JsonDocument plan)
+        => plan.RootElement.GetProperty("blocked").EnumerateArray()
+            .Select(i => new PlanLineItem(i.GetProperty("asset").GetString()!, i.GetProperty("partition").GetString(), i.GetProperty("reason").GetString()!))
+            .ToArray();
 }

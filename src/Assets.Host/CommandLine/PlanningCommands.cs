@@ -1,4 +1,5 @@
 using Assets.Graph;
+using Assets.Hosting.Rendering;
 using Assets.Hosting.Storage;
 using Assets.Planning;
 using Assets.Selection;
@@ -34,16 +35,16 @@ internal static class PlanningCommands
     }
 
     /// <summary>The plan in words: <paramref name="steps"/> and <paramref name="blocked"/> as (partition, reason).</summary>
-    public static async Task WritePlanAsync(Terminal terminal, IReadOnlyList<(string Partition, string Reason)> steps, IReadOnlyList<(string Partition, string Reason)> blocked)
+    public static async Task WritePlanAsync(Terminal terminal, IReadOnlyList<(string Partition, string Reason)> steps, IReadOnlyList<PlanLineItem> blocked)
     {
         foreach (var step in steps)
         {
             await terminal.Out.WriteLineAsync($"run      {step.Partition}  ({step.Reason})").ConfigureAwait(false);
         }
 
-        foreach (var item in blocked)
+        foreach (var line in BlockedLines.Of(blocked))
         {
-            await terminal.Out.WriteLineAsync($"blocked  {item.Partition}  ({item.Reason})").ConfigureAwait(false);
+            await terminal.Out.WriteLineAsync(line).ConfigureAwait(false);
         }
 
         await terminal.Out.WriteLineAsync(steps.Count == 0 && blocked.Count == 0

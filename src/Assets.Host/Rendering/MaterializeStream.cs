@@ -174,9 +174,9 @@ internal sealed class MaterializeView(Terminal terminal) : IAsyncDisposable
         switch (line.Type)
         {
             case "run":
-                foreach (var blocked in line.Blocked ?? [])
+                foreach (var blocked in BlockedLines.Of(line.Blocked ?? []))
                 {
-                    await terminal.Out.WriteLineAsync($"blocked  {MaterializeLine.PartitionText(blocked.Asset, blocked.Partition)}  ({blocked.Reason})").ConfigureAwait(false);
+                    await terminal.Out.WriteLineAsync(blocked).ConfigureAwait(false);
                 }
 
                 if (line.Run is { } run)

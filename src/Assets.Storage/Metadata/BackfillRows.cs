@@ -28,6 +28,36 @@ internal static class BackfillRows
     /// <summary>The columns <see cref="ReadStep"/> reads from <c>backfill_steps</c>.</summary>
     public const string StepColumns = "position, asset, partition, chunk, state, attempts, error, updated_at";
 
+    /// <summary>
+    /// The parameters of the <c>INSERT INTO backfills VALUES (...)</c> of <paramref name="backfill"/>, named as its
+    /// columns are in order: id, selection, from, to, partitions, reprocess, order, concurrency, perRun, status, pid,
+    /// pidStarted, message, created, updated.
+    /// </summary>
+    public static (string Name, object? Value)[] Parameters(Backfill backfill)
+    {
+        var request = backfill.Request;
+        var range = request.Range;
+        var named = range.Partitions ?? (range.Partition is { } one ? [one] : null);
+        return
+        [
+            ("id", backfill.Id.Value),
+            ("selection", request.Selection),
+            ("from", range.From),
+            ("to", range.To),
+            ("partitions", named is null ? null : JsonSerializer.Serialize(named)),
+            ("reprocess", BackfillRequest.Describe(request.Reprocess)),
+            ("order", BackfillRequest.Describe(request.Order)),
+            ("concurrency", request.MaxConcurrency),
+            ("perRun", request.MaxPartitionsPerRun),
+            ("status", StatusText(backfill.Status)),
+            ("pid", backfill.Owner?.ProcessId),
+            ("pidStarted", StoredForm.Ticks(backfill.Owner?.ProcessStartedAt)),
+            ("message", backfill.Message),
+            ("created", StoredForm.Ticks(backfill.CreatedAt)),
+            ("updated", StoredForm.Ticks(backfill.UpdatedAt)),
+        ];
+    }
+
     /// <summary>A row of <see cref="Columns"/>.</summary>
     public static Backfill Read(DbDataReader reader)
     {

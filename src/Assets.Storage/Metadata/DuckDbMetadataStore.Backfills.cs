@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Assets.Backfills;
 using Assets.Graph;
 using NodaTime;
@@ -12,7 +11,6 @@ public sealed partial class DuckDbMetadataStore : IBackfillStore
     {
         ArgumentNullException.ThrowIfNull(backfill);
         ArgumentNullException.ThrowIfNull(steps);
-        var request = backfill.Request;
         return RunInTransactionAsync(
             connection =>
             {
@@ -24,29 +22,13 @@ public sealed partial class DuckDbMetadataStore : IBackfillStore
                     }
                 }
 
-                var range = request.Range;
-                var named = range.Partitions ?? (range.Partition is { } one ? [one] : null);
                 Execute(
                     connection,
                     """
                     INSERT INTO backfills VALUES ($id, $selection, $from, $to, $partitions, $reprocess, $order, $concurrency,
                         $perRun, $status, $pid, $pidStarted, $message, $created, $updated)
                     """,
-                    ("id", backfill.Id.Value),
-                    ("selection", request.Selection),
-                    ("from", range.From),
-                    ("to", range.To),
-                    ("partitions", named is null ? null : JsonSerializer.Serialize(named)),
-                    ("reprocess", BackfillRequest.Describe(request.Reprocess)),
-                    ("order", BackfillRequest.Describe(request.Order)),
-                    ("concurrency", request.MaxConcurrency),
-                    ("perRun", request.MaxPartitionsPerRun),
-                    ("status", BackfillRows.StatusText(backfill.Status)),
-                    ("pid", backfill.Owner?.ProcessId),
-                    ("pidStarted", StoredForm.Ticks(backfill.Owner?.ProcessStartedAt)),
-                    ("message", backfill.Message),
-                    ("created", StoredForm.Ticks(backfill.CreatedAt)),
-                    ("updated", StoredForm.Ticks(backfill.UpdatedAt)));
+                    BackfillRows.Parameters(backfill));
 
                 using var appender = connection.CreateAppender("backfill_steps");
                 foreach (var step in steps)

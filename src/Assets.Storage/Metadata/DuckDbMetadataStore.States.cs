@@ -51,7 +51,7 @@ public sealed partial class DuckDbMetadataStore
             return Task.CompletedTask;
         }
 
-        var rows = LastPerPartition(states, nameof(states));
+        var rows = StateRows.LastPerPartition(states, nameof(states));
         return DeferAsync(
             pending =>
             {
@@ -125,18 +125,7 @@ public sealed partial class DuckDbMetadataStore
     public Task ReplacePublishedStatesAsync(IReadOnlyList<PartitionState> published, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(published);
-        foreach (var state in published)
-        {
-            ArgumentNullException.ThrowIfNull(state, nameof(published));
-            if (state.Status is not (PartitionStatus.Published or PartitionStatus.Stale))
-            {
-                throw new ArgumentException(
-                    $"Reconciliation takes the states of existing pointers, published or stale; {state.Partition} is {state.Status}.",
-                    nameof(published));
-            }
-        }
-
-        var rows = LastPerPartition(published, nameof(published));
+        var rows = StateRows.Reconciled(published, nameof(published));
         return RunStatusTransactionAsync(
             connection =>
             {
@@ -222,38 +211,6 @@ public sealed partial class DuckDbMetadataStore
                 .AppendValue(StoredForm.MaterializationKey(state.MaterializationId))
                 .EndRow();
         }
-    }
-
-    /// <summary>The states with one per partition, the last given winning; a staged key must be unique for one merge.</summary>
-    private static List<PartitionState> LastPerPartition(IReadOnlyList<PartitionState> states, string parameterName)
-    {
-        var last = new Dictionary<AssetPartition, int>(states.Count);
-        for (var i = 0; i < states.Count; i++)
-        {
-            var state = states[i] ?? throw new ArgumentException("A state is null.", parameterName);
-            if (state.Partition.Asset is null)
-            {
-                throw new ArgumentException($"State {i} has no asset.", parameterName);
-            }
-
-            last[state.Partition] = i;
-        }
-
-        if (last.Count == states.Count)
-        {
-            return [.. states];
-        }
-
-        var rows = new List<PartitionState>(last.Count);
-        for (var i = 0; i < states.Count; i++)
-        {
-            if (last[states[i].Partition] == i)
-            {
-                rows.Add(states[i]);
-            }
-        }
-
-        return rows;
     }
 
     /// <summary>

@@ -93,6 +93,7 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
 
     private sealed class Materialization(StorageMaterializationStore owner, Publication publication) : IMaterialization
     {
+        private readonly Dictionary<Type, int> _filesWritten = [];
         private string? _schema;
 
         public MaterializationId Id => publication.Id;
@@ -103,7 +104,15 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
             ArgumentNullException.ThrowIfNull(rows);
             // The rows written are kept (when the run's cache would keep them) for the checks and the readers of this
             // materialization in the run, so that what comes back unchanged from the file is not decoded again.
-            var kept = owner.DecodedRows.WrittenRowsLimit(recordType) is { } limit ? new WrittenRows(limit) : null;
+            // Only a materialization's one file of a type is kept: a second file withdraws the first's rows, and a
+            // third is not offered (it would be kept again, for no reader to use).
+            int file;
+            lock (_filesWritten)
+            {
+                file = _filesWritten[recordType] = _filesWritten.GetValueOrDefault(recordType) + 1;
+            }
+
+            var kept = file == 1 && owner.DecodedRows.WrittenRowsLimit(recordType) is { } limit ? new WrittenRows(limit) : null;
             var staged = await publication.StageFileAsync(
                 async (stream, ct) =>
                 {
@@ -115,6 +124,10 @@ public sealed class StorageMaterializationStore : IMaterializationStore, IRowChu
             if (kept?.Rows is { } written)
             {
                 owner.DecodedRows.OfferWritten(publication.Id, recordType, written);
+            }
+            else if (file == 2)
+            {
+                owner.DecodedRows.WithdrawWritten(publication.Id, recordType);
             }
 
             return staged.Rows;

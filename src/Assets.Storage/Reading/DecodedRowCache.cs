@@ -172,6 +172,18 @@ public sealed class DecodedRowCache
         }
     }
 
+    /// <summary>No longer keeps the rows offered for <paramref name="id"/> (it has a second file of <paramref name="recordType"/>).</summary>
+    internal void WithdrawWritten(MaterializationId id, Type recordType)
+    {
+        lock (_gate)
+        {
+            if (_written.Remove((id, recordType), out var offered))
+            {
+                Forget(offered);
+            }
+        }
+    }
+
     /// <summary>The rows offered for <paramref name="id"/> by <see cref="OfferWritten"/>, no longer kept; <c>null</c> when none are.</summary>
     internal IReadOnlyList<object>? TakeWritten(MaterializationId id, Type recordType)
     {

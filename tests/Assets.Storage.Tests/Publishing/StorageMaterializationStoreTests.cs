@@ -66,6 +66,24 @@ public sealed class StorageMaterializationStoreTests
     }
 
     [Fact]
+    public async Task WrittenRows_OfAMaterializationWithSeveralFilesOfAType_AreNotKept_TheStagedRowsAreEveryFilesInOrder()
+    {
+        await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);
+        var store = new StorageMaterializationStore(harness.Store, harness.Metadata, harness.Clock, harness.Options);
+        Sale[][] files = [ProtocolHarness.Rows(20), ProtocolHarness.Rows(30, seed: 1), ProtocolHarness.Rows(40, seed: 2)];
+        await using var materialization = await store.BeginAsync(ProtocolHarness.Day, RunId.New());
+
+        foreach (var file in files)
+        {
+            await materialization.WriteRowsAsync(typeof(Sale), AsRows(file));
+        }
+
+        Assert.Null(store.DecodedRows.TakeWritten(materialization.Id, typeof(Sale)));
+        Assert.Equal(files.SelectMany(f => f), await materialization.ReadStagedAsync(typeof(Sale)).Cast<Sale>().ToListAsync());
+        Assert.Equal((90L, 0L), (store.DecodedRows.RowsDecoded, store.DecodedRows.RowsFromWrites));
+    }
+
+    [Fact]
     public async Task StagedRows_ComeToACollectionReaderAsOnePartition_TheSameRowsAsRowByRow()
     {
         await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Assets.Backfills;
 using Assets.Graph;
 using NodaTime;
@@ -12,12 +11,9 @@ public sealed partial class PostgresMetadataStore : IBackfillStore
     {
         ArgumentNullException.ThrowIfNull(backfill);
         ArgumentNullException.ThrowIfNull(steps);
-        var request = backfill.Request;
         return RunInTransactionAsync(
             async connection =>
             {
-                var range = request.Range;
-                var named = range.Partitions ?? (range.Partition is { } one ? [one] : null);
                 var inserted = await ExecuteAsync(
                     connection,
                     """
@@ -26,21 +22,7 @@ public sealed partial class PostgresMetadataStore : IBackfillStore
                     ON CONFLICT (id) DO NOTHING
                     """,
                     ct,
-                    ("id", backfill.Id.Value),
-                    ("selection", request.Selection),
-                    ("from", range.From),
-                    ("to", range.To),
-                    ("partitions", named is null ? null : JsonSerializer.Serialize(named)),
-                    ("reprocess", BackfillRequest.Describe(request.Reprocess)),
-                    ("order", BackfillRequest.Describe(request.Order)),
-                    ("concurrency", request.MaxConcurrency),
-                    ("perRun", request.MaxPartitionsPerRun),
-                    ("status", BackfillRows.StatusText(backfill.Status)),
-                    ("pid", backfill.Owner?.ProcessId),
-                    ("pidStarted", StoredForm.Ticks(backfill.Owner?.ProcessStartedAt)),
-                    ("message", backfill.Message),
-                    ("created", StoredForm.Ticks(backfill.CreatedAt)),
-                    ("updated", StoredForm.Ticks(backfill.UpdatedAt))).ConfigureAwait(false);
+                    BackfillRows.Parameters(backfill)).ConfigureAwait(false);
                 if (inserted == 0)
                 {
                     throw new InvalidOperationException($"A backfill {backfill.Id} is already recorded.");

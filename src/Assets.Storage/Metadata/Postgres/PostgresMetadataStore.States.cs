@@ -44,7 +44,7 @@ public sealed partial class PostgresMetadataStore
             return Task.CompletedTask;
         }
 
-        var rows = LastPerPartition(states, nameof(states));
+        var rows = StateRows.LastPerPartition(states, nameof(states));
         return RunInTransactionAsync(connection => UpsertStatesAsync(connection, rows, ct), ct);
     }
 
@@ -95,18 +95,7 @@ public sealed partial class PostgresMetadataStore
     public Task ReplacePublishedStatesAsync(IReadOnlyList<PartitionState> published, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(published);
-        foreach (var state in published)
-        {
-            ArgumentNullException.ThrowIfNull(state, nameof(published));
-            if (state.Status is not (PartitionStatus.Published or PartitionStatus.Stale))
-            {
-                throw new ArgumentException(
-                    $"Reconciliation takes the states of existing pointers, published or stale; {state.Partition} is {state.Status}.",
-                    nameof(published));
-            }
-        }
-
-        var rows = LastPerPartition(published, nameof(published));
+        var rows = StateRows.Reconciled(published, nameof(published));
         return RunInTransactionAsync(
             async connection =>
             {
@@ -201,24 +190,6 @@ public sealed partial class PostgresMetadataStore
             ("sequence", slice.Select(s => s.Sequence).ToArray()),
             ("published", slice.Select(s => StoredForm.Ticks(s.PublishedAt)).ToArray()),
             ("updated", slice.Select(s => StoredForm.Ticks(s.UpdatedAt)).ToArray()));
-    }
-
-    /// <summary>The states with one per partition, the last given winning: one statement may touch a key only once.</summary>
-    private static List<PartitionState> LastPerPartition(IReadOnlyList<PartitionState> states, string parameterName)
-    {
-        var last = new Dictionary<AssetPartition, int>(states.Count);
-        for (var i = 0; i < states.Count; i++)
-        {
-            var state = states[i] ?? throw new ArgumentException("A state is null.", parameterName);
-            if (state.Partition.Asset is null)
-            {
-                throw new ArgumentException($"State {i} has no asset.", parameterName);
-            }
-
-            last[state.Partition] = i;
-        }
-
-        return last.Count == states.Count ? [.. states] : [.. states.Where((s, i) => last[s.Partition] == i)];
     }
 
     /// <summary>Reads <see cref="StateColumns"/> rows, sharing asset keys and partition keys between rows.</summary>
