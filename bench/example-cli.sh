@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The example through its command line, as a user runs it: CPU of a fresh `materialize --select '*'` beside the
 # CPU of `list` on the same root (issue 14, target 1), the rows decoded against the distinct rows read (and how many
-# of them were built from the rows the run wrote, only their decimal and timestamp columns decoded), `plan`
+# of them were built from the rows the run wrote, with no value decoded that is proven to read back as written), `plan`
 # on the populated root, and cold start with and without ReadyToRun (target 5). Medians of 3, side by side.
 #
 #   bash bench/example-cli.sh [NAME=PROGRAM[.dll] ...]

@@ -20,44 +20,14 @@ public sealed class PlanningBenchmark : IBenchmark
 
     public async Task RunAsync(bool quick, Report report)
     {
-        var graph = new AssetGraphBuilder().AddTypes(typeof(TwoHundredAssets)).Build();
-        var asOf = Instant.FromUtc(2026, 2, 1, 0, 0);
+        var graph = Graph();
+        var asOf = AsOf;
         var days = quick ? 365 : int.MaxValue;
-        var states = new List<PartitionState>();
-        foreach (var asset in graph.Assets)
-        {
-            foreach (var key in asset.Partitions!.GetKeys(asOf).Take(days))
-            {
-                states.Add(new PartitionState(new AssetPartition(asset.Key, key), PartitionStatus.Published, null, MaterializationId.New(), "v1-" + key.Value, asset.CodeVersion, 1, asOf, asOf));
-            }
-        }
-
-        var recorded = new Dictionary<AssetPartition, IReadOnlyList<UpstreamVersion>>();
-        foreach (var state in states)
-        {
-            var read = new List<UpstreamVersion>();
-            foreach (var (dependency, mapped) in graph.GetUpstreamPartitions(state.Partition, asOf))
-            {
-                read.AddRange(mapped.Keys.Select(k => new UpstreamVersion(dependency.Upstream, k, "v1-" + k!.Value.Value)));
-            }
-
-            recorded[state.Partition] = read;
-        }
-
-        // One root partition republished with another version: everything downstream of it goes stale.
-        var changed = states.FindIndex(s => s.Partition.Asset.Value == "a000" && s.Partition.Partition!.Value.Value == "2016-06-15");
-        states[changed] = states[changed] with { DataVersion = "v2" };
-
         var folder = Path.Combine(Path.GetTempPath(), "assets-bench-plan-" + Guid.NewGuid().ToString("N"));
         var path = Path.Combine(folder, "meta.duckdb");
         try
         {
-            await using (var store = await DuckDbMetadataStore.OpenAsync(path))
-            {
-                await store.SetStatesAsync(states);
-            }
-
-            WriteRecordedUpstream(path, states, recorded);
+            var (states, recorded) = await WriteStoreAsync(graph, path, days);
 
             // Cold, as a plan evaluates from the DuckDB store now: states and recorded reads whose versions DuckDB compared.
             var watch = Stopwatch.StartNew();
@@ -244,6 +214,55 @@ public sealed class PlanningBenchmark : IBenchmark
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>When every plan is evaluated: the partitions that exist then.</summary>
+    internal static Instant AsOf { get; } = Instant.FromUtc(2026, 2, 1, 0, 0);
+
+    /// <summary>The 200 daily assets.</summary>
+    internal static AssetGraph Graph() => new AssetGraphBuilder().AddTypes(typeof(TwoHundredAssets)).Build();
+
+    /// <summary>
+    /// Writes the store at <paramref name="path"/> (setup, not measured): every partition published (the first
+    /// <paramref name="days"/> of each asset), each having read the versions its upstream partitions have, except that one
+    /// root partition was republished since with another version, so everything downstream of it is stale.
+    /// </summary>
+    internal static async Task<(List<PartitionState> States, Dictionary<AssetPartition, IReadOnlyList<UpstreamVersion>> Recorded)> WriteStoreAsync(AssetGraph graph, string path, int days)
+    {
+        var asOf = AsOf;
+        var states = new List<PartitionState>();
+        foreach (var asset in graph.Assets)
+        {
+            foreach (var key in asset.Partitions!.GetKeys(asOf).Take(days))
+            {
+                states.Add(new PartitionState(new AssetPartition(asset.Key, key), PartitionStatus.Published, null, MaterializationId.New(), "v1-" + key.Value, asset.CodeVersion, 1, asOf, asOf));
+            }
+        }
+
+        var recorded = new Dictionary<AssetPartition, IReadOnlyList<UpstreamVersion>>();
+        foreach (var state in states)
+        {
+            var read = new List<UpstreamVersion>();
+            foreach (var (dependency, mapped) in graph.GetUpstreamPartitions(state.Partition, asOf))
+            {
+                read.AddRange(mapped.Keys.Select(k => new UpstreamVersion(dependency.Upstream, k, "v1-" + k!.Value.Value)));
+            }
+
+            recorded[state.Partition] = read;
+        }
+
+        // One root partition republished with another version: everything downstream of it goes stale.
+        var changed = states.FindIndex(s => s.Partition.Asset.Value == "a000" && s.Partition.Partition!.Value.Value == "2016-06-15");
+        states[changed] = states[changed] with { DataVersion = "v2" };
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using (var store = await DuckDbMetadataStore.OpenAsync(path))
+        {
+            await store.SetStatesAsync(states);
+        }
+
+        WriteRecordedUpstream(path, states, recorded);
+        return (states, recorded);
     }
 
     /// <summary>

@@ -13,6 +13,7 @@ Console.WriteLine($"# machine: {Environment.ProcessorCount} cores, {Environment.
 IBenchmark[] benchmarks =
 [
     new PlanningBenchmark(),
+    new PlanningColdBenchmark(),
     new StoreOpenBenchmark(),
     new WebPagesBenchmark(),
     new SharedStoreReadBenchmark(),

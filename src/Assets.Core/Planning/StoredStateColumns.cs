@@ -32,6 +32,7 @@ internal sealed class StoredStateColumns : IStoredStates, IReadOnlyList<Partitio
     private Utf8Column _ids;
     private Utf8Column _versions;
     private PartitionState?[]? _made;
+    private int _decodedDataVersions;
 
     /// <summary>Empty columns with room for <paramref name="capacity"/> states (they grow past it if need be).</summary>
     public StoredStateColumns(int capacity)
@@ -126,10 +127,25 @@ internal sealed class StoredStateColumns : IStoredStates, IReadOnlyList<Partitio
     /// <inheritdoc />
     public bool HasDataVersion(int index) => (_flags[index] & HasVersion) != 0;
 
+    /// <summary>How many times <see cref="DataVersion"/> made a string from a row's bytes (what a caller compared).</summary>
+    public int DecodedDataVersions => Volatile.Read(ref _decodedDataVersions);
+
     /// <inheritdoc />
     public string? DataVersion(int index)
-        => Volatile.Read(ref _made)?[index] is { } made ? made.DataVersion
-            : HasDataVersion(index) ? Encoding.UTF8.GetString(_versions.Bytes(index)) : null;
+    {
+        if (Volatile.Read(ref _made)?[index] is { } made)
+        {
+            return made.DataVersion;
+        }
+
+        if (!HasDataVersion(index))
+        {
+            return null;
+        }
+
+        Interlocked.Increment(ref _decodedDataVersions);
+        return Encoding.UTF8.GetString(_versions.Bytes(index));
+    }
 
     /// <inheritdoc />
     public PartitionState Get(int index)

@@ -81,6 +81,6 @@ internal static class MaterializeCommand
 /// <summary>What <c>materialize</c> logs beside its output.</summary>
 internal static partial class MaterializeLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} read {Decoded} rows decoded from Parquet and {FromMemory} from its decoded-row cache; {FromWrites} of the decoded rows were built from the rows the run wrote, decoding only the columns that do not read back unchanged (decimals, timestamps and the like)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} read {Decoded} rows decoded from Parquet and {FromMemory} from its decoded-row cache; {FromWrites} of the decoded rows were built from the rows the run wrote, decoding from the file only values not proven to read back as written")]
     public static partial void RowsRead(ILogger logger, RunId run, long decoded, long fromWrites, long fromMemory);
 }

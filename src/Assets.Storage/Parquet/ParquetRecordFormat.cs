@@ -128,8 +128,8 @@ public static class ParquetRecordFormat
 
     /// <summary>
     /// Reads the records of a Parquet file that was written from <paramref name="written"/> (in order): the columns
-    /// that come back unchanged are taken from those rows instead of being decoded, the others are decoded; the
-    /// records are the ones reading the file alone gives.
+    /// whose values are proven to read back as taken (per row group, see <see cref="WrittenValues"/>) are taken from
+    /// those rows instead of being decoded, the others are decoded; the records are the ones reading the file alone gives.
     /// </summary>
     internal static async IAsyncEnumerable<T> ReadAsync<T>(Stream source, T[]? written, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -169,14 +169,14 @@ public static class ParquetRecordFormat
 
     /// <summary>
     /// Reads the records of a Parquet file written from <paramref name="written"/> (rows of <paramref name="recordType"/>,
-    /// in order), taking the columns that come back unchanged from those rows; see <see cref="ReadAsync{T}(Stream, T[], CancellationToken)"/>.
+    /// in order), taking the columns whose values are proven to read back as taken from those rows; see <see cref="ReadAsync{T}(Stream, T[], CancellationToken)"/>.
     /// </summary>
     internal static IAsyncEnumerable<object> ReadAsync(Type recordType, Stream source, IReadOnlyList<object>? written, CancellationToken cancellationToken = default)
         => AdapterFor(recordType).ReadAsync(source, written, cancellationToken);
 
     /// <summary>
     /// The records a file written from <paramref name="written"/> reads back as, built without the file when every
-    /// column it reads comes back unchanged; otherwise <c>false</c>, and the file must be read.
+    /// value of every column it reads is proven to read back as taken; otherwise <c>false</c>, and the file must be read.
     /// </summary>
     internal static bool TryReadWritten(Type recordType, IReadOnlyList<object> written, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IReadOnlyList<object>? rows)
         => AdapterFor(recordType).TryReadWritten(written, out rows);

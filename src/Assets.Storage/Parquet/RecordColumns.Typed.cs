@@ -22,14 +22,16 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
         });
         Stripe = CompileStripe(column, column.Field.IsNullable);
         _members = new Lazy<Action<TRow[], int, TProp[], int>>(() => CompileMembers(column));
+        _written = WrittenValues.For(column.Field, Nullable.GetUnderlyingType(typeof(TProp)) ?? typeof(TProp));
     }
-
-    private static readonly bool Unchanged = ReadsBackUnchanged(Nullable.GetUnderlyingType(typeof(TProp)) ?? typeof(TProp));
 
     private readonly Lazy<Action<TRow[], int, TProp[], int>> _members;
 
+    /// <summary>How written values read back, or <c>null</c> when this column is always decoded from the file.</summary>
+    private readonly WrittenValues? _written;
+
     /// <inheritdoc />
-    public override bool ComesBackUnchanged => Unchanged;
+    public override bool CanTakeWritten => _written is not null;
 
     /// <summary><c>(rows, start, values, count)</c>: copies the member of <c>count</c> rows from <c>start</c> into <c>values</c>.</summary>
     public Action<TRow[], int, TProp[], int> Members => _members.Value;
@@ -132,19 +134,6 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
                 done),
             values);
         return Expression.Lambda<Func<TRow[], TStore[], int[], int, int>>(body, rows, stored, levels, count).Compile();
-    }
-
-    /// <summary>
-    /// Whether Parquet.Net gives back the very value a member of this type was written with. Kept to the types whose
-    /// encoding is a plain copy of the bits: floating point is left out (a dictionary page keeps one of 0.0 and -0.0),
-    /// decimals are rescaled, timestamps lose precision and kind, and the rest are not worth the risk.
-    /// </summary>
-    private static bool ReadsBackUnchanged(Type bare)
-    {
-        Type type = bare.IsEnum ? Enum.GetUnderlyingType(bare) : bare;
-        return type == typeof(bool) || type == typeof(byte) || type == typeof(sbyte) || type == typeof(short) || type == typeof(ushort)
-            || type == typeof(int) || type == typeof(uint) || type == typeof(long) || type == typeof(ulong)
-            || type == typeof(DateOnly) || type == typeof(string);
     }
 
     /// <summary>Compiles <c>(rows, start, values, count) => { for (i...) values[i] = rows[start + i].Member; }</c>.</summary>
@@ -300,34 +289,20 @@ internal sealed class ColumnSpec<TRow, TProp, TStore> : ColumnSpec<TRow>
         public override bool TryTakeWritten(TRow[] written, int start, int count, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object? values)
         {
             values = null;
-            if (!Unchanged)
+            if (spec._written is not { } check)
             {
                 return false;
             }
 
             TProp[] taken = Grow(ref _decoded, count);
             spec.Members(written, start, taken, count);
-            if (typeof(TProp) == typeof(string) && HasSurrogate((string?[])(object)taken, count))
+            if (!check.TryReadBackAs(taken, count))
             {
-                // Ill-formed UTF-16 (a lone surrogate) does not survive the UTF-8 in the file: let the file say what it holds.
                 return false;
             }
 
             values = taken;
             return true;
-        }
-
-        private static bool HasSurrogate(string?[] strings, int count)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                if (strings[i] is { } text && text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         private void Decode(TStore[] stored, int[]? levels, TProp[] decoded, int count)

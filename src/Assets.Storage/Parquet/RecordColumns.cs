@@ -114,12 +114,13 @@ internal abstract class ColumnSpec<TRow>(ShapeColumn column)
     public DataField Field => Column.Field;
 
     /// <summary>
-    /// Whether every value of this column reads back from the file exactly as the member held it when written
-    /// (integers, booleans, dates, enums, strings of well-formed UTF-16, and nullable forms of these), so a reader of
-    /// rows this process just wrote may take the values from those rows instead of decoding the file. Decimals
-    /// (rescaled), timestamps (their precision and kind), floating point, times, GUIDs and byte arrays are always decoded.
+    /// Whether a reader of rows this process just wrote may take this column's values from those rows instead of
+    /// decoding the file: integers, booleans, dates and enums (a plain copy), strings (unless ill-formed UTF-16),
+    /// decimals (rescaled to the column's scale when exact), UTC timestamps without ticks below the column's unit,
+    /// floating point (unless a negative zero or a NaN), and nullable forms of these. Each row group's values are
+    /// checked (<see cref="ColumnBuffer{TRow}.TryTakeWritten"/>); times, GUIDs and byte arrays are always decoded.
     /// </summary>
-    public abstract bool ComesBackUnchanged { get; }
+    public abstract bool CanTakeWritten { get; }
 
     /// <summary>
     /// Buffers for one writer or reader (never shared between two files): one a finished file released
@@ -145,7 +146,7 @@ internal abstract class ColumnBuffer<TRow>
     /// The values <paramref name="count"/> rows from <paramref name="start"/> of <paramref name="written"/> (the rows a
     /// file was written from, in order) read back as, taken from their members (an array of the member type, as
     /// <see cref="ReadAsync"/> returns); <c>false</c> when this column must be decoded from the file instead
-    /// (see <see cref="ColumnSpec{TRow}.ComesBackUnchanged"/>; a string with a surrogate is decoded too).
+    /// (see <see cref="ColumnSpec{TRow}.CanTakeWritten"/>, and <see cref="WrittenValues"/> for the values that must be).
     /// </summary>
     public abstract bool TryTakeWritten(TRow[] written, int start, int count, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object? values);
 }

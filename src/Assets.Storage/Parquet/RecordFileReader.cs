@@ -26,8 +26,8 @@ internal sealed class RecordFileReader<T> : IAsyncDisposable
 
     /// <summary>
     /// The records of <paramref name="written"/> (the rows a file was just written from) as reading that file would
-    /// build them, without the file, when every column read comes back unchanged (see
-    /// <see cref="ColumnSpec{TRow}.ComesBackUnchanged"/>); otherwise <c>false</c>.
+    /// build them, without the file, when every column read can be taken from them, every value checked (see
+    /// <see cref="ColumnSpec{TRow}.CanTakeWritten"/>); otherwise <c>false</c>.
     /// </summary>
     public static bool TryBuildFromWritten(RecordLayout<T> layout, T[] written, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T[]? rows)
     {
@@ -42,7 +42,7 @@ internal sealed class RecordFileReader<T> : IAsyncDisposable
                 continue;
             }
 
-            if (!column.ComesBackUnchanged)
+            if (!column.CanTakeWritten)
             {
                 return false;
             }
@@ -65,7 +65,7 @@ internal sealed class RecordFileReader<T> : IAsyncDisposable
     }
 
     /// <summary>
-    /// Takes the columns that come back unchanged from <paramref name="written"/>, the rows the file was written
+    /// Takes the columns whose values can be taken from <paramref name="written"/>, the rows the file was written
     /// from (in order), instead of decoding them; the others are still decoded. Ignored unless the file holds
     /// exactly that many rows.
     /// </summary>

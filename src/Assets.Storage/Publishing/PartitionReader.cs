@@ -54,8 +54,8 @@ public sealed class PartitionReader(IObjectStore store, string? scratchDirectory
 
     /// <summary>
     /// The rows of <paramref name="files"/>, as <see cref="ReadFilesAsync(Type, AssetPartition, IEnumerable{ManifestFile}, CancellationToken)"/>
-    /// gives them, where this process wrote the one file from <paramref name="written"/>: the columns that come back
-    /// unchanged are taken from those rows, and when all of them do the file is not opened at all (its bytes were
+    /// gives them, where this process wrote the one file from <paramref name="written"/>: the values proven to read back
+    /// as written are taken from those rows, and when all of them are the file is not opened at all (its bytes were
     /// hashed as they were written, and readers in other processes verify them).
     /// </summary>
     internal async IAsyncEnumerable<object> ReadFilesAsync(

@@ -52,7 +52,8 @@ public sealed class DecodedRowCache
 
     /// <summary>
     /// Of <see cref="RowsDecoded"/>, the rows built from the rows the run wrote (kept by <see cref="OfferWritten"/>):
-    /// only their columns that do not come back unchanged (decimals, timestamps, ...) were decoded from the file.
+    /// only values not proven to read back as written (times, GUIDs, byte arrays, a decimal with more decimals than its
+    /// column's scale, ...) were decoded from the file, and a partition with none was not read back at all.
     /// </summary>
     public long RowsFromWrites => Interlocked.Read(ref _fromWrites);
 
