@@ -51,6 +51,7 @@ public sealed partial class DuckDbMetadataStore
         try
         {
             _pending.Clear();
+            ForgetFlushesBeforeCommit();
             _pointerWriteLog?.Dispose();
             _knownStates.Forget();
             _prepared.Dispose();
@@ -142,11 +143,14 @@ public sealed partial class DuckDbMetadataStore
     }
 
     /// <summary>
-    /// Called with the lock held: applies every pending write in one transaction. On failure nothing is applied,
-    /// the writes stay pending, and the error goes to the caller.
+    /// Called with the lock held: flushes the pointer swaps handed in for it (<see cref="IFlushesBeforeCommit"/>), then
+    /// applies every pending write in one transaction. On failure nothing is applied, the writes stay pending, and the
+    /// error goes to the caller.
     /// </summary>
     private void CommitPending(DuckDBConnection connection)
     {
+        // Before anything is committed, and whether or not records wait: a swap is durable before the index records it.
+        FlushWhatCommitsNeed();
         if (_pending.Count == 0)
         {
             return;

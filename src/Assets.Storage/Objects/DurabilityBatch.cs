@@ -71,6 +71,15 @@ internal sealed class DurabilityBatch
         other._folders.Clear();
     }
 
+    /// <summary>A batch holding the same flushes as this one (this one unchanged).</summary>
+    public DurabilityBatch Copy()
+    {
+        var copy = new DurabilityBatch(IsTransient);
+        copy._files.AddRange(_files);
+        copy._folders.UnionWith(_folders);
+        return copy;
+    }
+
     /// <summary>
     /// Flushes every file and folder added since the last flush, in the next round of the process's group flush
     /// (<see cref="Local.GroupFlush"/>): together with what other publications hand in meanwhile, concurrently, each folder

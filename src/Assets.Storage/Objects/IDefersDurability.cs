@@ -31,9 +31,14 @@ internal interface IDefersDurability
     /// <summary>
     /// <see cref="IObjectStore.ReplaceIfMatchAsync"/> that flushes <paramref name="flushFirst"/> in the same round as the new
     /// content, before the swap: what the new object names is durable before it is, at the cost of one round of flushes
-    /// instead of two. The swap itself is durable when this returns, as with every replace.
+    /// instead of two. The swap itself is durable when this returns, as with every replace, unless
+    /// <paramref name="swapFlushedLater"/> is given: then what makes the swap durable (its folder's flush) goes into that
+    /// batch instead, and the caller flushes it before anything relies on the swap surviving a power loss (the publish
+    /// protocol hands it to a metadata store that flushes it before it commits the publish's record,
+    /// <see cref="Metadata.IFlushesBeforeCommit"/>). Only for a root one process writes: another process could otherwise
+    /// compare against a version a power loss takes back.
     /// </summary>
-    Task<WriteResult> ReplaceIfMatchAsync(ObjectKey key, ReadOnlyMemory<byte> content, ObjectVersion? expected, DurabilityBatch flushFirst, CancellationToken cancellationToken = default);
+    Task<WriteResult> ReplaceIfMatchAsync(ObjectKey key, ReadOnlyMemory<byte> content, ObjectVersion? expected, DurabilityBatch flushFirst, DurabilityBatch? swapFlushedLater = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Deletes an object created with <see cref="DurabilityBatch.Transient"/> (a staging marker) as cheaply as the store can:

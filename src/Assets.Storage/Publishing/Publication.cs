@@ -3,6 +3,7 @@ using System.Text;
 using Assets.Graph;
 using Assets.Metadata;
 using Assets.Storage.Maintenance;
+using Assets.Storage.Metadata;
 using Assets.Storage.Objects;
 using NodaTime;
 
@@ -202,10 +203,14 @@ public sealed partial class Publication : IAsyncDisposable
         var session = Metadata as IStoreSession;
         var recording = session is null ? cancellationToken : CancellationToken.None;
         await PointerWriteIntent.BeginAsync(session, Partition, Store is IDefersDurability ? _durability : null).ConfigureAwait(false);
+
+        // Where the metadata store flushes before it commits (the embedded one), the swap is made durable by the group
+        // commit that records it, with every other swap into its folder since the last one, instead of by a flush of its own.
+        var swapFlushedByCommit = Store is IDefersDurability && Metadata is IFlushesBeforeCommit && _claim is null ? new DurabilityBatch() : null;
         WriteResult written;
         try
         {
-            written = await ReplacePointerAsync(key, ManifestJson.WritePointer(pointer), cancellationToken).ConfigureAwait(false);
+            written = await ReplacePointerAsync(key, ManifestJson.WritePointer(pointer), swapFlushedByCommit, cancellationToken).ConfigureAwait(false);
         }
         catch when (session is not null)
         {
@@ -229,7 +234,14 @@ public sealed partial class Publication : IAsyncDisposable
         }
 
         // From here the new version is what readers get. A crash before the records below loses
-        // nothing: start-up reconciliation rebuilds them from the pointer.
+        // nothing: start-up reconciliation rebuilds them from the pointer. Handed over before the records are queued, so
+        // the commit that holds them flushes the swap first (a power loss before it leaves the previous pointer, unrecorded
+        // as this one).
+        if (swapFlushedByCommit is not null)
+        {
+            ((IFlushesBeforeCommit)Metadata).FlushBeforeNextCommit(swapFlushedByCommit);
+        }
+
         if (_claim is { } claim)
         {
             var fenced = (IFencedLeaseStore)Metadata;
@@ -363,13 +375,14 @@ public sealed partial class Publication : IAsyncDisposable
     /// <summary>
     /// The swap. What the pointer names reaches the disk before the pointer does, so after a power loss it names whole
     /// files; where the store allows it (the local store), the staged files, the manifest and the new pointer's content
-    /// are flushed in one round before the swap rather than each on its own.
+    /// are flushed in one round before the swap rather than each on its own; and with <paramref name="swapFlushedLater"/>,
+    /// the swap's own flush is left in it for the caller.
     /// </summary>
-    private async Task<WriteResult> ReplacePointerAsync(ObjectKey key, byte[] content, CancellationToken cancellationToken)
+    private async Task<WriteResult> ReplacePointerAsync(ObjectKey key, byte[] content, DurabilityBatch? swapFlushedLater, CancellationToken cancellationToken)
     {
         if (Store is IDefersDurability deferring)
         {
-            return await deferring.ReplaceIfMatchAsync(key, content, FencingToken, _durability, cancellationToken).ConfigureAwait(false);
+            return await deferring.ReplaceIfMatchAsync(key, content, FencingToken, _durability, swapFlushedLater, cancellationToken).ConfigureAwait(false);
         }
 
         return await Store.ReplaceIfMatchAsync(key, content, FencingToken, cancellationToken).ConfigureAwait(false);

@@ -230,9 +230,75 @@ public sealed class LocalObjectStoreDeferredDurabilityTests : IDisposable
         await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p1~id.json"), Content("marker"), DurabilityBatch.Transient);
 
         Assert.True(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1~id.json"), removeEmptyFolder: false));
+        Assert.False(await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1~id.json"), removeEmptyFolder: false));
 
         Assert.True(Directory.Exists(Path.Combine(_root, "staging", "asset")));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root, "staging", "asset")));
+        Assert.Empty(await new LocalObjectStore(_root).ListAsync("staging/").ToListAsync());
+
+        // Nothing but a spare for the next marker (Linux), a temporary file that no listing, reader or marker scan sees.
+        Assert.All(Directory.EnumerateFileSystemEntries(Path.Combine(_root, "staging", "asset")), e => Assert.True(LocalFiles.IsTempName(Path.GetFileName(e)), e));
+    }
+
+    [Fact]
+    public async Task TransientCreate_AfterADelete_ReusesTheFile_WithTheNewContentAFreshAgeAndStillExclusive()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // spare files need renameat2: elsewhere markers are created and deleted as before
+        }
+
+        IDefersDurability store = new LocalObjectStore(_root);
+        var folder = Path.Combine(_root, "staging", "asset");
+        await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p1~first.json"), Content("a longer first marker"), DurabilityBatch.Transient);
+        var inode = InodeOf(Path.Combine(folder, "p1~first.json"));
+        File.SetLastWriteTimeUtc(Path.Combine(folder, "p1~first.json"), DateTime.UtcNow.AddHours(-3));
+        await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1~first.json"), removeEmptyFolder: false);
+        Assert.Equal(1, SpareFiles.CountIn(folder));
+
+        var created = await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p2~second.json"), Content("second"), DurabilityBatch.Transient);
+
+        Assert.Equal(WriteOutcome.Written, created.Outcome);
+        var second = Path.Combine(folder, "p2~second.json");
+        Assert.Equal(inode, InodeOf(second)); // the same file: no inode allocated, none freed
+        Assert.Equal("second", await File.ReadAllTextAsync(second)); // cut to the new content
+        Assert.True(File.GetLastWriteTimeUtc(second) > DateTime.UtcNow.AddMinutes(-1), "gc reads a marker's age from its modification time");
+        Assert.Equal(0, SpareFiles.CountIn(folder));
+        Assert.Equal(["p2~second.json"], Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName));
+
+        // A spare never replaces an existing name: the create reports the conflict and the marker there is unchanged.
+        await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p3~third.json"), Content("third"), DurabilityBatch.Transient);
+        await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p3~third.json"), removeEmptyFolder: false);
+        var again = await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p2~second.json"), Content("other"), DurabilityBatch.Transient);
+        Assert.Equal(WriteOutcome.Conflict, again.Outcome);
+        Assert.Equal("second", await File.ReadAllTextAsync(second));
+        Assert.Equal(1, SpareFiles.CountIn(folder));
+    }
+
+    [Fact]
+    public async Task TransientCreate_WhenGcSweptTheSpare_CreatesANewFile()
+    {
+        IDefersDurability store = new LocalObjectStore(_root);
+        var folder = Path.Combine(_root, "staging", "asset");
+        await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p1~first.json"), Content("first"), DurabilityBatch.Transient);
+        await store.DeleteTransientAsync(ObjectKey.Parse("staging/asset/p1~first.json"), removeEmptyFolder: false);
+        foreach (var spare in Directory.EnumerateFiles(folder))
+        {
+            File.Delete(spare); // what gc's sweep of abandoned temporary files does to an old one
+        }
+
+        var created = await store.CreateIfAbsentAsync(ObjectKey.Parse("staging/asset/p2~second.json"), Content("second"), DurabilityBatch.Transient);
+
+        Assert.Equal(WriteOutcome.Written, created.Outcome);
+        Assert.Equal("second", await File.ReadAllTextAsync(Path.Combine(folder, "p2~second.json")));
+        Assert.Equal(0, SpareFiles.CountIn(folder));
+    }
+
+    private static long InodeOf(string path)
+    {
+        var output = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+        var text = output.StandardOutput.ReadToEnd();
+        output.WaitForExit();
+        return long.Parse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Assets.Storage.Metadata;
 using Assets.Storage.Objects;
 using Assets.Storage.Publishing;
 
@@ -42,6 +43,32 @@ public sealed class PublishDurabilityTests
         await publication.PublishAsync();
         Assert.Equal(0, publication.PendingFlushes);
         Assert.Equal(ProtocolHarness.Rows(20), await harness.ReadAsync());
+    }
+
+    [Fact]
+    public async Task Publish_OnTheEmbeddedStore_TheSwapIsFlushedByTheCommitThatRecordsIt_AndNoRecordIsCommittedWhileItCannotBe()
+    {
+        await using var harness = await ProtocolHarness.CreateAsync(StoreKind.Local);
+        var metadata = (DuckDbMetadataStore)harness.Metadata;
+
+        var pointer = await harness.PublishAsync(ProtocolHarness.Rows(10));
+
+        // The pointer's folder (and the folders its first publish created) wait for the commit, not flushed by the step.
+        Assert.True(metadata.FlushesBeforeNextCommit > 0, "the swap's flush waits for the group commit");
+        Assert.True(metadata.PendingWriteCount > 0, "the publish's records wait for the same commit");
+
+        // A flush that fails (the folder gone from under it) fails the commit: the index records nothing it could lose.
+        var folder = Path.GetDirectoryName(Path.Combine(harness.Store.Location, StorageLayout.PointerOf(Day).Value))!;
+        Directory.Move(folder, folder + "-away");
+        await Assert.ThrowsAnyAsync<IOException>(() => metadata.FlushAsync());
+        Assert.True(metadata.PendingWriteCount > 0, "nothing was committed");
+        Assert.True(metadata.FlushesBeforeNextCommit > 0, "the failed flushes wait for the next commit");
+
+        Directory.Move(folder + "-away", folder);
+        await metadata.FlushAsync();
+        Assert.Equal(0, metadata.FlushesBeforeNextCommit);
+        Assert.Equal(0, metadata.PendingWriteCount);
+        Assert.Equal(pointer.MaterializationId, (await metadata.GetStateAsync(Day))?.MaterializationId);
     }
 
     [Fact]

@@ -4,8 +4,8 @@ namespace Assets.Storage.Objects.Local;
 
 /// <summary>
 /// The few libc calls the local store makes where .NET has no equivalent or adds system calls a publish does not need
-/// (flushing a folder, creating a file without an advisory lock, a link that never replaces, an unlink that reports a
-/// missing file without an exception). Each returns what libc returns; the error is <see cref="Marshal.GetLastPInvokeError"/>.
+/// (flushing a folder, creating a file without an advisory lock, a link or rename that never replaces, an unlink that
+/// reports a missing file without an exception). Each returns what libc returns; the error is <see cref="Marshal.GetLastPInvokeError"/>.
 /// </summary>
 internal static class LibC
 {
@@ -37,6 +37,25 @@ internal static class LibC
     [DllImport("libc", EntryPoint = "unlink", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static extern int Unlink([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
+
+    [DllImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int FTruncate(int descriptor, long length);
+
+    [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Rename([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string renamed);
+
+    /// <summary><c>renameat2</c> (Linux only, glibc 2.28 and later); with <see cref="RenameNoReplace"/> it refuses an existing name.</summary>
+    [DllImport("libc", EntryPoint = "renameat2", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int RenameAt2(int existingFolder, [MarshalAs(UnmanagedType.LPUTF8Str)] string existing, int renamedFolder, [MarshalAs(UnmanagedType.LPUTF8Str)] string renamed, uint flags);
+
+    /// <summary><c>AT_FDCWD</c>: paths of <see cref="RenameAt2"/> relative to the working folder (absolute ones ignore it).</summary>
+    public const int CurrentFolder = -100;
+
+    /// <summary><c>RENAME_NOREPLACE</c>.</summary>
+    public const uint RenameNoReplace = 1;
 
     [DllImport("libc", EntryPoint = "rmdir", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -9,7 +9,9 @@ public sealed partial class LocalObjectStore
     /// synchronously, since the content is small and in memory, and without flushing: the file and the folders that got
     /// new entries go into <paramref name="durability"/>. A transient object (a staging marker) is created under its name
     /// at once, exclusively, with no temporary file: what tells gc a materialization is in flight is the name and its age,
-    /// never the content, so a marker cut short by a crash protects just as well, and the name alone decides the conflict.
+    /// never the content, so a marker cut short by a crash protects just as well, and the name alone decides the conflict;
+    /// where a spare of the folder is kept (<see cref="SpareFiles"/>), it is written and renamed to the name instead, never
+    /// over an existing one.
     /// </remarks>
     Task<WriteResult> IDefersDurability.CreateIfAbsentAsync(ObjectKey key, ReadOnlyMemory<byte> content, DurabilityBatch durability, CancellationToken cancellationToken)
     {
@@ -58,6 +60,15 @@ public sealed partial class LocalObjectStore
     /// <summary>Creates a transient object under its own name, exclusively (see <see cref="IDefersDurability.CreateIfAbsentAsync"/>).</summary>
     private static Task<WriteResult> CreateTransient(string path, string folder, ReadOnlyMemory<byte> content)
     {
+        // From a file an earlier transient object of this folder left behind (SpareFiles): no inode allocated.
+        switch (SpareFiles.TryReuse(path, folder, content.Span))
+        {
+            case NewFileOutcome.Written:
+                return Task.FromResult(new WriteResult(WriteOutcome.Written, LocalFiles.VersionOf(content.Span)));
+            case NewFileOutcome.Exists:
+                return ConflictAsync();
+        }
+
         // The folder usually exists (a marker's is its asset's): tried first, created only when the create says it is missing,
         // and again should a concurrent delete prune it in between.
         for (var attempt = 1; attempt <= TransientCreateAttempts; attempt++)
@@ -113,14 +124,15 @@ public sealed partial class LocalObjectStore
     /// <see cref="ReplaceIfMatchAsync(ObjectKey, ReadOnlyMemory{byte}, ObjectVersion?, CancellationToken)"/>, or, when
     /// nothing is expected, linked without overwriting and without the lock (the link itself fails when the name exists,
     /// so no lock file is created for an object only ever created); and the folder is flushed in the next round of the
-    /// group flush, with the folders of the other swaps of that round.
+    /// group flush, with the folders of the other swaps of that round, or handed to the caller in
+    /// <paramref name="swapFlushedLater"/>.
     /// </remarks>
-    async Task<WriteResult> IDefersDurability.ReplaceIfMatchAsync(ObjectKey key, ReadOnlyMemory<byte> content, ObjectVersion? expected, DurabilityBatch flushFirst, CancellationToken cancellationToken)
+    async Task<WriteResult> IDefersDurability.ReplaceIfMatchAsync(ObjectKey key, ReadOnlyMemory<byte> content, ObjectVersion? expected, DurabilityBatch flushFirst, DurabilityBatch? swapFlushedLater, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(flushFirst);
-        if (flushFirst.IsTransient)
+        if (flushFirst.IsTransient || swapFlushedLater?.IsTransient == true)
         {
-            throw new ArgumentException("A replace is always made durable: give a batch to flush, not the transient one.", nameof(flushFirst));
+            throw new ArgumentException("A replace is always made durable: give a batch to flush, not the transient one.", flushFirst.IsTransient ? nameof(flushFirst) : nameof(swapFlushedLater));
         }
 
         var path = PathOf(key);
@@ -166,6 +178,13 @@ public sealed partial class LocalObjectStore
             }
 
             moved = true;
+            if (swapFlushedLater is not null)
+            {
+                // The caller flushes it (see IDefersDurability): the one process writing this root is the only next writer.
+                FlushFolders(folder, createdFrom, swapFlushedLater);
+                return new WriteResult(WriteOutcome.Written, LocalFiles.VersionOf(content.Span));
+            }
+
             // Durable before the lock is given back, as every replace: the next writer compares against a version that stays.
             var swapped = new DurabilityBatch();
             FlushFolders(folder, createdFrom, swapped);
@@ -177,10 +196,10 @@ public sealed partial class LocalObjectStore
     /// <inheritdoc />
     /// <remarks>
     /// An object that was ever replaced has a lock file and is deleted as every object is
-    /// (<see cref="DeleteAsync(ObjectKey, CancellationToken)"/>); one only ever created is unlinked at once (it is gone or
-    /// there, whole, for every reader), and of the folders it leaves empty only its own is removed, when asked: a marker in
-    /// its asset's folder leaves that folder for the next publication rather than removing it and creating it again with every
-    /// partition.
+    /// (<see cref="DeleteAsync(ObjectKey, CancellationToken)"/>); one only ever created is renamed to a spare for the next
+    /// transient object of its folder (<see cref="SpareFiles"/>), or unlinked, at once (it is gone or there, whole, for every
+    /// reader), and of the folders it leaves empty only its own is removed, when asked: a marker in its asset's folder leaves
+    /// that folder for the next publication rather than removing it and creating it again with every partition.
     /// </remarks>
     Task<bool> IDefersDurability.DeleteTransientAsync(ObjectKey key, bool removeEmptyFolder, CancellationToken cancellationToken)
     {
@@ -192,6 +211,13 @@ public sealed partial class LocalObjectStore
         }
 
         var folder = Path.GetDirectoryName(path)!;
+
+        // Kept for the folder's next transient object (SpareFiles) where its folder stays anyway.
+        if (!removeEmptyFolder && SpareFiles.TryRetire(path, folder) is { } retired)
+        {
+            return Task.FromResult(retired);
+        }
+
         if (!LocalFiles.TryUnlink(path))
         {
             return Task.FromResult(false);

@@ -17,6 +17,8 @@ internal static class NewFileWriter
     private const int AlreadyExists = 17;
     private const int LinuxFlags = 0x1 | 0x40 | 0x80 | 0x80000; // O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
     private const int FreeBsdFlags = 0x1 | 0x200 | 0x800 | 0x100000;
+    private const int LinuxRewriteFlags = 0x1 | 0x80000; // O_WRONLY | O_CLOEXEC
+    private const int FreeBsdRewriteFlags = 0x1 | 0x100000;
     private const int Permissions = 0x1B6; // 0666, less the process's umask, as .NET creates files
 
     /// <summary>Creates <paramref name="path"/>, which must not exist, with <paramref name="content"/>.</summary>
@@ -69,6 +71,35 @@ internal static class NewFileWriter
             };
         }
 
+        WriteAllAndClose(descriptor, path, content, truncate: false);
+        return NewFileOutcome.Written;
+    }
+
+    /// <summary>
+    /// Replaces the content of the existing file <paramref name="path"/> with <paramref name="content"/> in place (Linux and
+    /// FreeBSD only: <c>open</c> without creating, <c>write</c>, <c>ftruncate</c>, <c>close</c>; no block is freed and no inode
+    /// allocated, see <see cref="SpareFiles"/>); <c>false</c>, changing nothing, when there is no such file.
+    /// </summary>
+    public static bool TryRewrite(string path, ReadOnlySpan<byte> content)
+    {
+        var flags = OperatingSystem.IsLinux() ? LinuxRewriteFlags : OperatingSystem.IsFreeBSD() ? FreeBsdRewriteFlags : throw new PlatformNotSupportedException();
+        var descriptor = LibC.Open(path, flags, 0);
+        if (descriptor < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno == NoSuchFile
+                ? false
+                : throw new IOException($"Could not open '{path}' to write it: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+        }
+
+        WriteAllAndClose(descriptor, path, content, truncate: true);
+        return true;
+    }
+
+    /// <summary>Writes all of <paramref name="content"/> from the start, cuts the file there if asked, and closes it, throwing what fails.</summary>
+    private static void WriteAllAndClose(int descriptor, string path, ReadOnlySpan<byte> content, bool truncate)
+    {
+        var length = content.Length;
         try
         {
             while (!content.IsEmpty)
@@ -87,6 +118,12 @@ internal static class NewFileWriter
 
                 content = content[(int)written..];
             }
+
+            if (truncate && LibC.FTruncate(descriptor, length) != 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"Could not cut '{path}' to {length} bytes: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+            }
         }
         catch
         {
@@ -99,8 +136,6 @@ internal static class NewFileWriter
         {
             throw new IOException($"Could not close '{path}' after writing it: {Marshal.GetPInvokeErrorMessage(closeErrno)} (errno {closeErrno}).");
         }
-
-        return NewFileOutcome.Written;
     }
 }
 
