@@ -74,6 +74,12 @@ public readonly record struct PartitionStatusRow
         }
     }
 
+    /// <summary>What <see cref="Stored"/> comes from: the <see cref="PartitionState"/>, the <see cref="IStoredStates"/>, or <c>null</c>.</summary>
+    internal object? StoredSource => _stored;
+
+    /// <summary>The row's position in the <see cref="IStoredStates"/> of <see cref="StoredSource"/>.</summary>
+    internal int StoredIndex => _storedIndex;
+
     /// <summary>The stored state for a caller that reads it once (a snapshot being written): not kept by the row if it was not made yet.</summary>
     internal PartitionState? PeekStored() => _stored is IStoredStates states ? states.Peek(_storedIndex) : (PartitionState?)_stored;
 

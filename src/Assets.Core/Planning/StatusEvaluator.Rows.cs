@@ -16,8 +16,8 @@ public static partial class StatusEvaluator
         IReadOnlyList<UpstreamVersion>?[]? Recorded,
         int[]? StateIndex,
         StoredStateColumns? Columns,
-        (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] Edges,
-        PartitionStatusRow[] Rows);
+        (UpstreamEdge Edge, StatusRows Rows)[] Edges,
+        StatusRows Rows);
 
     private sealed partial class Evaluation
     {
@@ -42,7 +42,7 @@ public static partial class StatusEvaluator
                     var cause = assetStateIndex is null
                         ? StaleCause(asset, i, partition, stored, new ListedReads(assetRecorded![i] ?? []), observed, edges, reads)
                         : StaleCause(asset, i, partition, stored, new ComparedReads(inputs!, _positionOfState, assetStateIndex[i]), observed, edges, reads);
-                    rows[i] = cause is null ? stored.Row(partition, PartitionStatus.Published, null) : stored.Row(partition, PartitionStatus.Stale, cause);
+                    stored.Set(rows, i, cause is null ? PartitionStatus.Published : PartitionStatus.Stale, cause);
                 }
                 else if (status is PartitionStatus.Missing or PartitionStatus.Waiting && observed is { Arrived: false })
                 {
@@ -50,16 +50,16 @@ public static partial class StatusEvaluator
                 }
                 else if (!stored.Exists || (status == PartitionStatus.Missing && stored.Cause is null))
                 {
-                    rows[i] = stored.Row(partition, PartitionStatus.Missing, UnavailableUpstream(i, edges, reads));
+                    stored.Set(rows, i, PartitionStatus.Missing, UnavailableUpstream(i, edges, reads));
                 }
                 else if (status is PartitionStatus.Failed or PartitionStatus.Quarantined or PartitionStatus.Waiting
                     && observed is { Arrived: true } && observed.ObservedAt > stored.UpdatedAt)
                 {
-                    rows[i] = stored.Row(partition, status, stored.Cause) with { SourceChangedSince = true };
+                    stored.Set(rows, i, status, stored.Cause, sourceChangedSince: true);
                 }
                 else
                 {
-                    rows[i] = stored.Row(partition, status, stored.Cause);
+                    stored.Set(rows, i, status, stored.Cause);
                 }
             }
         }

@@ -115,6 +115,19 @@ public static partial class StatusEvaluator
         /// <summary>A row with this stored state (or none).</summary>
         public PartitionStatusRow Row(AssetPartition partition, PartitionStatus status, string? cause)
             => _columns is null ? new PartitionStatusRow(partition, status, cause, _state) : new PartitionStatusRow(partition, status, cause, _columns, _index);
+
+        /// <summary>Sets the row at <paramref name="position"/> of <paramref name="rows"/> (the position's own partition) to this stored state.</summary>
+        public void Set(StatusRows rows, int position, PartitionStatus status, string? cause, bool sourceChangedSince = false)
+        {
+            if (_state is null)
+            {
+                rows.Set(position, status, cause, _columns, _index, sourceChangedSince);
+            }
+            else
+            {
+                rows[position] = new PartitionStatusRow(rows.PartitionAt(position), status, cause, _state) { SourceChangedSince = sourceChangedSince };
+            }
+        }
     }
 
     /// <summary>Finds the slot and position of a partition, remembering the last asset.</summary>
@@ -203,7 +216,7 @@ public static partial class StatusEvaluator
             {
                 var asset = graph.Assets[a];
                 var (space, assetStates, assetRecorded, assetStateIndex) = slots[asset.Key];
-                var edges = new (UpstreamEdge Edge, PartitionStatusRow[] Rows)[asset.Dependencies.Count];
+                var edges = new (UpstreamEdge Edge, StatusRows Rows)[asset.Dependencies.Count];
                 for (var d = 0; d < edges.Length; d++)
                 {
                     var dependency = asset.Dependencies[d];
@@ -211,7 +224,7 @@ public static partial class StatusEvaluator
                     edges[d] = (new UpstreamEdge(asset, space, dependency, upstream.Definition, upstream.Space, asOf), upstream.Rows);
                 }
 
-                var rows = new PartitionStatusRow[space.Count];
+                var rows = new StatusRows(asset.Key, space);
                 EvaluateAsset(new AssetRows(asset, space, assetStates, assetRecorded, assetStateIndex, columns, edges, rows));
                 byAsset[asset.Key] = new AssetStatuses(asset, space, rows);
                 order[a] = asset.Key;
@@ -225,7 +238,7 @@ public static partial class StatusEvaluator
         /// because it failed, was quarantined or waits for its source (in the executor's words for a skipped step), or the
         /// root cause of a missing upstream; <c>null</c> when everything it reads is available (it was never materialized).
         /// </summary>
-        private static string? UnavailableUpstream(int index, (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] edges, UpstreamReads reads)
+        private static string? UnavailableUpstream(int index, (UpstreamEdge Edge, StatusRows Rows)[] edges, UpstreamReads reads)
         {
             foreach (var (edge, upstreamRows) in edges)
             {
@@ -270,7 +283,7 @@ public static partial class StatusEvaluator
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private string? StaleCause<TReads>(
-            AssetDefinition asset, int index, AssetPartition partition, StoredView state, TReads recorded, ObservedSource? observed, (UpstreamEdge Edge, PartitionStatusRow[] Rows)[] edges, UpstreamReads reads)
+            AssetDefinition asset, int index, AssetPartition partition, StoredView state, TReads recorded, ObservedSource? observed, (UpstreamEdge Edge, StatusRows Rows)[] edges, UpstreamReads reads)
             where TReads : struct, IRecordedReads
         {
             if (!string.Equals(state.CodeVersion, asset.CodeVersion, StringComparison.Ordinal))
@@ -325,13 +338,13 @@ public static partial class StatusEvaluator
                         matchedCount++;
                     }
 
-                    ref readonly var upstream = ref upstreamRows[j];
 
                     // null: the store found the recorded version equal to this partition's current one. The current one is
                     // asked for only then: from compared inputs it is decoded from the store's bytes on each call (1.72
                     // million strings in a cold plan of 730,000 partitions, when asked for every read).
                     if (recorded.DifferingVersion(r) is { } read)
                     {
+                        var upstream = upstreamRows[j];
                         var current = upstream.StoredDataVersion;
                         if (!string.Equals(read, current, StringComparison.Ordinal))
                         {
@@ -341,9 +354,9 @@ public static partial class StatusEvaluator
                         }
                     }
 
-                    if (upstreamStale is null && upstream.Status == PartitionStatus.Stale)
+                    if (upstreamStale is null && upstreamRows.StatusAt(j) == PartitionStatus.Stale)
                     {
-                        upstreamStale = StalenessCauses.UpstreamStale(upstream.Partition);
+                        upstreamStale = StalenessCauses.UpstreamStale(upstreamRows[j].Partition);
                     }
                 }
             }

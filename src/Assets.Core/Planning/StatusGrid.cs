@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using Assets.Graph;
 using NodaTime;
 
@@ -79,13 +78,13 @@ public sealed class StatusGrid
 }
 
 /// <summary>The rows of one asset, by position in its <see cref="PartitionSpace"/>.</summary>
-internal sealed class AssetStatuses(AssetDefinition definition, PartitionSpace space, PartitionStatusRow[] rows)
+internal sealed class AssetStatuses(AssetDefinition definition, PartitionSpace space, StatusRows rows)
 {
     public AssetDefinition Definition { get; } = definition;
 
     public PartitionSpace Space { get; } = space;
 
-    public PartitionStatusRow[] Rows { get; } = rows;
+    public StatusRows Rows { get; } = rows;
 
-    public ReadOnlyCollection<PartitionStatusRow> ReadOnlyRows { get; } = Array.AsReadOnly(rows);
+    public IReadOnlyList<PartitionStatusRow> ReadOnlyRows => Rows;
 }

@@ -111,7 +111,7 @@ internal static partial class StatusGridSnapshotFormat
                     return null;
                 }
 
-                var rows = new PartitionStatusRow[space.Count];
+                var rows = new StatusRows(asset.Key, space);
                 var stored = new StoredStates(payload, reader.SharedTexts, asset.Key, space);
                 for (var i = 0; i < rows.Length; i++)
                 {
