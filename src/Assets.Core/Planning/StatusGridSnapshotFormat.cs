@@ -115,28 +115,19 @@ internal static partial class StatusGridSnapshotFormat
                 var stored = new StoredStates(payload, reader.SharedTexts, asset.Key, space);
                 for (var i = 0; i < rows.Length; i++)
                 {
-                    var partition = new AssetPartition(asset.Key, space.Keys[i]);
                     var status = Status(reader.Byte());
                     var flags = reader.Byte();
                     var cause = reader.Shared();
                     if ((flags & HasStored) == 0)
                     {
-                        rows[i] = new PartitionStatusRow(partition, status, cause, null)
-                        {
-                            AwaitsSource = (flags & AwaitsSource) != 0,
-                            SourceChangedSince = (flags & SourceChangedSince) != 0,
-                        };
+                        rows.Set(i, status, cause, null, -1, sourceChangedSince: (flags & SourceChangedSince) != 0, awaitsSource: (flags & AwaitsSource) != 0);
                         continue;
                     }
 
                     // Checked and passed over now, made when asked for: where it starts and the time its first difference is from.
                     stored.Mark(i, flags, reader.Position, reader.LastTicks);
                     SkipStored(ref reader, flags);
-                    rows[i] = new PartitionStatusRow(partition, status, cause, stored, i)
-                    {
-                        AwaitsSource = (flags & AwaitsSource) != 0,
-                        SourceChangedSince = (flags & SourceChangedSince) != 0,
-                    };
+                    rows.Set(i, status, cause, stored, i, sourceChangedSince: (flags & SourceChangedSince) != 0, awaitsSource: (flags & AwaitsSource) != 0);
                 }
 
                 byAsset[asset.Key] = new AssetStatuses(asset, space, rows);

@@ -112,17 +112,22 @@ internal sealed class StatusRows : IReadOnlyList<PartitionStatusRow>
     /// (none when <paramref name="columns"/> is <c>null</c>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Set(int index, PartitionStatus status, string? cause, IStoredStates? columns, int storedIndex, bool sourceChangedSince)
+    public void Set(int index, PartitionStatus status, string? cause, IStoredStates? columns, int storedIndex, bool sourceChangedSince, bool awaitsSource = false)
     {
         if (columns is not null && (_columns ??= columns) != columns)
         {
-            this[index] = new PartitionStatusRow(PartitionAt(index), status, cause, columns, storedIndex) { SourceChangedSince = sourceChangedSince };
+            this[index] = new PartitionStatusRow(PartitionAt(index), status, cause, columns, storedIndex)
+            {
+                SourceChangedSince = sourceChangedSince,
+                AwaitsSource = awaitsSource,
+            };
             return;
         }
 
         _irregular?.Remove(index);
         var stored = columns is null ? 0 : storedIndex + 1;
-        _rows[index] = new CompactRow(stored, CauseIndex(cause), (byte)status, sourceChangedSince ? SourceChangedSinceFlag : (byte)0);
+        var flags = (byte)((awaitsSource ? AwaitsSourceFlag : 0) | (sourceChangedSince ? SourceChangedSinceFlag : 0));
+        _rows[index] = new CompactRow(stored, CauseIndex(cause), (byte)status, flags);
     }
 
     /// <summary>The row's stored state as <see cref="CompactRow.Stored"/> says it, or <see cref="Irregular"/>.</summary>
