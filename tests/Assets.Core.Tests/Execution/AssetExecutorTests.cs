@@ -47,6 +47,45 @@ public sealed class AssetExecutorTests
     }
 
     [Fact]
+    public async Task RunAsync_TwoStepsRetryingAtOnce_EachRetryAbandonsAndReportsItsOwnStep()
+    {
+        // Steps share one retry pipeline per policy; each retry must still reach the step whose attempt failed.
+        var sut = Create(maxParallelism: 2);
+        var raw2 = P("raw", "2026-01-02");
+        var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = 0;
+        sut.Probe.On("raw", async (context, token) =>
+        {
+            if (context.Attempt > 1)
+            {
+                return;
+            }
+
+            if (Interlocked.Increment(ref started) == 2)
+            {
+                bothStarted.SetResult();
+            }
+
+            await bothStarted.Task.WaitAsync(token);
+            throw new IOException($"disk hiccup on {context.Partition}");
+        });
+
+        var summary = await sut.RunAsync(Raw1, raw2);
+
+        foreach (var partition in new[] { Raw1, raw2 })
+        {
+            Assert.Equal(StepOutcome.Published, summary[partition].Outcome);
+            Assert.Equal(2, summary[partition].Attempts);
+            Assert.Equal(["Begin", "Abandon", "Begin", "Write", "Publish", "Dispose"], sut.Store.CallsOf(partition).Select(c => c.Kind));
+            var retrying = Assert.Single(sut.Metadata.EventsOf(RunEventKind.StepRetrying), e => e.Partition == partition);
+            Assert.Equal(1, retrying.Attempt);
+            Assert.Contains($"disk hiccup on {partition.Partition}", retrying.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(sut.Store.Leases);
+    }
+
+    [Fact]
     public async Task RunAsync_NonRetryableFailure_FailsOnceWithItsMessage()
     {
         var sut = Create();

@@ -6,6 +6,7 @@ using Assets.Metadata;
 using Assets.Planning;
 using Assets.Sources;
 using Microsoft.Extensions.DependencyInjection;
+using Polly;
 using Polly.Retry;
 
 namespace Assets.Execution;
@@ -49,11 +50,12 @@ internal sealed class StepExecution
         using var activity = AssetsTelemetry.StartActivity(AssetsTelemetry.StepSpan, _partition, _env.Run);
         _activity = activity;
 
-        var pipeline = RetryPipelines.Create<StepResult>(_asset.Retry, _env.Options.TimeProvider, OnRetryAsync, _cancellationToken);
+        var pipeline = RetryPipelines.For<StepResult>(_asset.Retry, _env.Options.TimeProvider);
+        var retryContext = RetryPipelines.ContextFor<StepResult>(OnRetryAsync, _cancellationToken);
         StepResult result;
         try
         {
-            result = await pipeline.ExecuteAsync(static (self, token) => self.AttemptAsync(token), this, _cancellationToken).ConfigureAwait(false);
+            result = await pipeline.ExecuteAsync(static (context, self) => self.AttemptAsync(context.CancellationToken), retryContext, this).ConfigureAwait(false);
         }
         catch (Exception) when (_cancellationToken.IsCancellationRequested)
         {
@@ -65,6 +67,10 @@ internal sealed class StepExecution
 #pragma warning restore CA1031
         {
             result = await FailedAsync(MethodCalls.Unwrap(e)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(retryContext);
         }
 
         activity?.SetTag(AssetsTelemetry.OutcomeTag, result.Outcome.ToString());
@@ -127,7 +133,7 @@ internal sealed class StepExecution
 
             long? rows;
             MaterializeResult? reported = null;
-            IReadOnlyDictionary<string, object?> rangeMetadata = new Dictionary<string, object?>();
+            IReadOnlyDictionary<string, object?>? rangeMetadata = null;
             if (_env.RangeRuns.TryGetValue(_partition, out var rangeRun))
             {
                 // One call of the body for the whole range, shared with the range's other steps; this step stages its share.
@@ -144,14 +150,20 @@ internal sealed class StepExecution
             }
 
             var metadata = context.Metadata;
-            foreach (var (key, item) in rangeMetadata)
+            if (rangeMetadata is not null)
             {
-                metadata[key] = item;
+                foreach (var (key, item) in rangeMetadata)
+                {
+                    metadata[key] = item;
+                }
             }
 
-            foreach (var (key, item) in reported?.Metadata ?? new Dictionary<string, object?>())
+            if (reported?.Metadata is { } reportedMetadata)
             {
-                metadata[key] = item;
+                foreach (var (key, item) in reportedMetadata)
+                {
+                    metadata[key] = item;
+                }
             }
 
             var (checks, warnings) = await RunChecksAsync(materialization, context, services, owned, cancellationToken).ConfigureAwait(false);
