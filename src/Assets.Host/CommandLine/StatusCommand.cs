@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Assets.Graph;
 using Assets.Hosting.Rendering;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -30,7 +31,8 @@ internal static class StatusCommand
                 else
                 {
                     var rows = await queries.StatusRowsAsync(parseResult.GetValue(select), range.Read(parseResult), ct).ConfigureAwait(false);
-                    StatusGridView.Write(host.Terminal.Console, rows);
+                    var derived = services.GetRequiredService<AssetGraph>().Assets.Where(a => !a.HasExplicitCodeVersion).Select(a => a.Key).ToHashSet();
+                    StatusGridView.Write(host.Terminal.Console, rows, derived);
 
                     // Freshness beside the grid: each shown asset with a policy, judged now against what is published.
                     var shown = rows.Select(r => r.Asset.Value).ToHashSet(StringComparer.Ordinal);

@@ -21,7 +21,11 @@ internal static class StatusGridView
     private const int MaxCells = 62;
     private const int MaxCauses = 20;
 
-    public static void Write(IAnsiConsole console, IReadOnlyList<StatusRow> rows)
+    /// <summary>
+    /// Draws <paramref name="rows"/>; <paramref name="derivedCodeVersions"/> names the assets whose code version is derived
+    /// from their method bodies (the others are not considered for the rebuilt-program hint; <c>null</c>: every asset).
+    /// </summary>
+    public static void Write(IAnsiConsole console, IReadOnlyList<StatusRow> rows, IReadOnlySet<AssetKey>? derivedCodeVersions = null)
     {
         if (rows.Count == 0)
         {
@@ -57,7 +61,53 @@ internal static class StatusGridView
             {
                 console.MarkupLine($"[grey]... and {causes.Count - MaxCauses} more (status --json lists every cause).[/]");
             }
+
+            if (EveryCodeVersionChanged(rows, derivedCodeVersions))
+            {
+                console.WriteLine();
+                console.MarkupLine($"[grey]{Markup.Escape(BuildChangedHint)}[/]");
+            }
         }
+    }
+
+    /// <summary>Said when every published partition of the assets with derived code versions is stale for a new code version.</summary>
+    internal const string BuildChangedHint =
+        "Every derived code version changed (those of the assets without an explicit CodeVersion): was this program "
+        + "built another way than the one that published them? A Debug build (dotnet run) and a Release build (dotnet "
+        + "publish) compile to different IL, and so does another compiler. Run the same configuration (dotnet run -c "
+        + "Release matches a publish) or give the assets explicit CodeVersions; if the code did change, materialize them.";
+
+    /// <summary>
+    /// Whether the assets with derived code versions have published partitions and every one of them is stale for a
+    /// changed code version: a sign of a program built another way (configuration, compiler) rather than of edited
+    /// asset methods, which would leave the unedited assets published.
+    /// </summary>
+    private static bool EveryCodeVersionChanged(IReadOnlyList<StatusRow> rows, IReadOnlySet<AssetKey>? derived)
+    {
+        var assets = 0;
+        foreach (var row in rows)
+        {
+            if (derived is not null && !derived.Contains(row.Asset))
+            {
+                continue;
+            }
+
+            var published = false;
+            foreach (var cell in row.Cells)
+            {
+                if (cell.Status == PartitionStatus.Published
+                    || (cell.Status == PartitionStatus.Stale && cell.Cause?.StartsWith("code version changed", StringComparison.Ordinal) != true))
+                {
+                    return false;
+                }
+
+                published |= cell.Status == PartitionStatus.Stale;
+            }
+
+            assets += published ? 1 : 0;
+        }
+
+        return assets >= 1;
     }
 
     /// <summary>Runs of equal status in words: <c>2026-01-01..2026-01-27 published, 2026-01-28..2026-01-31 stale</c>.</summary>
