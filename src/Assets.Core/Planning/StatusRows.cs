@@ -87,7 +87,6 @@ internal sealed class StatusRows : IReadOnlyList<PartitionStatusRow>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         set
         {
-            _irregular?.Remove(index);
             var stored = value.Partition.Asset == _asset && value.Partition.Partition == _space.Keys[index]
                 ? CompactStored(value)
                 : Irregular;
@@ -98,8 +97,7 @@ internal sealed class StatusRows : IReadOnlyList<PartitionStatusRow>
                 return;
             }
 
-            var flags = (byte)((value.AwaitsSource ? AwaitsSourceFlag : 0) | (value.SourceChangedSince ? SourceChangedSinceFlag : 0));
-            _rows[index] = new CompactRow(stored, CauseIndex(value.Cause), (byte)value.Status, flags);
+            Store(index, stored, value.Status, value.Cause, value.SourceChangedSince, value.AwaitsSource);
         }
     }
 
@@ -124,8 +122,14 @@ internal sealed class StatusRows : IReadOnlyList<PartitionStatusRow>
             return;
         }
 
+        Store(index, columns is null ? 0 : storedIndex + 1, status, cause, sourceChangedSince, awaitsSource);
+    }
+
+    /// <summary>Writes the compact row at <paramref name="index"/>, <paramref name="stored"/> as <see cref="CompactRow.Stored"/> says it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Store(int index, int stored, PartitionStatus status, string? cause, bool sourceChangedSince, bool awaitsSource)
+    {
         _irregular?.Remove(index);
-        var stored = columns is null ? 0 : storedIndex + 1;
         var flags = (byte)((awaitsSource ? AwaitsSourceFlag : 0) | (sourceChangedSince ? SourceChangedSinceFlag : 0));
         _rows[index] = new CompactRow(stored, CauseIndex(cause), (byte)status, flags);
     }
